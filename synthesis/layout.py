@@ -1,0 +1,33 @@
+"""Where a review's inputs live. Shared by the Snakefile and the CLI so both see the same files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROTOCOL = "review.yaml"
+SOURCES = "sources"
+EXTRACTION = "extraction"
+BIBLIOGRAPHY = "sources/references.bib"
+SOURCE_SUFFIXES = (".md", ".txt")
+SHEET_SUFFIXES = (".csv", ".xlsx")
+
+
+def _listed(directory: str | Path, suffixes: tuple[str, ...]) -> list[str]:
+    folder = Path(directory)
+    if not folder.is_dir():
+        return []
+    # Skip hidden files and Excel's "~$name.xlsx" lock files.
+    return sorted(
+        str(p) for p in folder.iterdir()
+        if p.suffix.lower() in suffixes and p.is_file() and not p.name.startswith((".", "~$"))
+    )
+
+
+def source_files(directory: str | Path = SOURCES) -> list[str]:
+    """Source documents (``*.md``, ``*.txt``), sorted by path."""
+    return _listed(directory, SOURCE_SUFFIXES)
+
+
+def sheet_files(directory: str | Path = EXTRACTION) -> list[str]:
+    """Extraction sheets (``*.csv``, ``*.xlsx``), sorted by path."""
+    return _listed(directory, SHEET_SUFFIXES)
