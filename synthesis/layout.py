@@ -31,3 +31,18 @@ def source_files(directory: str | Path = SOURCES) -> list[str]:
 def sheet_files(directory: str | Path = EXTRACTION) -> list[str]:
     """Extraction sheets (``*.csv``, ``*.xlsx``), sorted by path."""
     return _listed(directory, SHEET_SUFFIXES)
+
+
+def question_ids(protocol: str | Path = PROTOCOL) -> list[str]:
+    """Question ids from ``review.yaml``, leniently, to name per-question tables.
+
+    The Snakefile calls this before anything is validated, so a broken protocol
+    gives no ids here and the evidence step reports its problems properly.
+    """
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(protocol).read_text(encoding="utf-8-sig"))
+        return [str(q["id"]) for q in data["questions"]]
+    except Exception:  # any problem is reported by the evidence step
+        return []

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from . import yamlio
 from .problems import InputError, Problem, raise_if_any, suggest
+from .styles import csl_problems
 from .textio import read_text
 
 # Question ids name output tables (output/tables/<id>.csv); these names are taken.
-RESERVED_QUESTION_IDS = ("evidence", "coverage")
+RESERVED_QUESTION_IDS = ("evidence", "coverage", "gap-map", "sources")
 _TYPE_NAMES = {"string": "a string", "array": "a list", "object": "a mapping", "integer": "a whole number"}
 
 

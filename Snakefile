@@ -1,0 +1,83 @@
+# The review workflow: validate + locate -> tables, report -> HTML, DOCX.
+# All logic lives in the `synthesis` package; rules only call its CLI.
+# Build any review folder with: snakemake --snakefile <this file> --directory <review> --cores 2
+import os
+import sys
+
+from synthesis import layout
+
+PYTHON = sys.executable
+TEMPLATES = config.get("templates", os.path.join(workflow.basedir, "templates"))
+QUESTIONS = layout.question_ids()
+
+
+rule all:
+    input:
+        "output/tables/evidence.csv",
+        "output/report/state-of-play.html",
+        "output/report/state-of-play.docx",
+
+
+# One job for the whole review: each Python process costs an import and each job
+# ~50 ms of scheduling, so per-source jobs would not scale to thousands of sources.
+rule evidence:
+    input:
+        protocol=layout.PROTOCOL,
+        bibliography=layout.BIBLIOGRAPHY,
+        sources=layout.source_files(),
+        sheets=layout.sheet_files(),
+    output:
+        "output/build/evidence.json",
+    shell:
+        "{PYTHON:q} -m synthesis evidence --protocol {input.protocol:q} --bibliography {input.bibliography:q}"
+        " --sources {layout.SOURCES:q} --extraction {layout.EXTRACTION:q} --output {output:q}"
+
+
+rule tables:
+    input:
+        "output/build/evidence.json",
+    output:
+        "output/tables/evidence.csv",
+        "output/tables/coverage.csv",
+        expand("output/tables/{question}.csv", question=QUESTIONS),
+    params:
+        folder="output/tables",
+    shell:
+        "{PYTHON:q} -m synthesis tables --evidence {input:q} --output-dir {params.folder:q}"
+
+
+rule report:
+    input:
+        evidence="output/build/evidence.json",
+        template=os.path.join(TEMPLATES, "state-of-play.md.j2"),
+    output:
+        "output/report/state-of-play.md",
+    params:
+        templates=TEMPLATES,
+    shell:
+        "{PYTHON:q} -m synthesis report --evidence {input.evidence:q} --templates {params.templates:q} --output {output:q}"
+
+
+rule html:
+    input:
+        markdown="output/report/state-of-play.md",
+        protocol=layout.PROTOCOL,
+        bibliography=layout.BIBLIOGRAPHY,
+        css=os.path.join(TEMPLATES, "report.css"),
+    output:
+        "output/report/state-of-play.html",
+    shell:
+        "{PYTHON:q} -m synthesis render --to html --input {input.markdown:q} --protocol {input.protocol:q}"
+        " --bibliography {input.bibliography:q} --css {input.css:q} --output {output:q}"
+
+
+rule docx:
+    input:
+        markdown="output/report/state-of-play.md",
+        protocol=layout.PROTOCOL,
+        bibliography=layout.BIBLIOGRAPHY,
+    output:
+        "output/report/state-of-play.docx",
+    shell:
+        "{PYTHON:q} -m synthesis render --to docx --input {input.markdown:q} --protocol {input.protocol:q}"
+        " --bibliography {input.bibliography:q} --output {output:q}"

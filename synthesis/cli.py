@@ -1,0 +1,132 @@
+"""Command-line interface: one subcommand per pipeline step, plus tools for people.
+
+Snakemake rules call ``python -m synthesis STEP``; people call ``review STEP``.
+Input problems are printed as ``path:line: message`` and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import layout
+from .problems import InputError
+
+EXAMPLES = {
+    "check": "review check",
+    "evidence": "python -m synthesis evidence --output output/build/evidence.json",
+    "tables": "python -m synthesis tables --evidence output/build/evidence.json --output-dir output/tables",
+    "report": "python -m synthesis report --evidence output/build/evidence.json --templates templates --output output/report/state-of-play.md",
+    "render": "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html",
+}
+
+
+def _inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--protocol", default=layout.PROTOCOL, help="the review protocol (default: %(default)s)")
+    parser.add_argument("--bibliography", default=layout.BIBLIOGRAPHY, help="BibTeX file (default: %(default)s)")
+    parser.add_argument("--sources", default=layout.SOURCES, help="folder of tagged sources (default: %(default)s)")
+    parser.add_argument("--extraction", default=layout.EXTRACTION, help="folder of extraction sheets (default: %(default)s)")
+
+
+def _load_evidence(args) -> dict:
+    from .evidence import build_evidence
+
+    return build_evidence(args.protocol, args.bibliography, args.sources, args.extraction)
+
+
+def cmd_check(args) -> int:
+    data = _load_evidence(args)
+    print(f"ok: {len(data['sources'])} sources, {len(data['evidence'])} excerpts, every quote located", file=sys.stderr)
+    return 0
+
+
+def cmd_evidence(args) -> int:
+    from .textio import write_atomic
+
+    data = _load_evidence(args)
+    write_atomic(args.output, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    return 0
+
+
+def _read_json(path: str) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def cmd_tables(args) -> int:
+    from .tables import write_tables
+
+    write_tables(_read_json(args.evidence), args.output_dir)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .report import render_markdown
+    from .textio import write_atomic
+
+    write_atomic(args.output, render_markdown(_read_json(args.evidence), args.templates))
+    return 0
+
+
+def cmd_render(args) -> int:
+    from . import yamlio
+    from .render import render
+    from .styles import resolve_csl
+    from .textio import read_text
+
+    protocol, _node = yamlio.load(read_text(args.protocol)[0], args.protocol)
+    name = (protocol.get("report") or {}).get("csl")
+    csl = resolve_csl(name, Path(args.protocol).parent) if name else None
+    render(args.to, args.input, args.output, args.bibliography, str(csl) if csl else None, args.css)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed so tests can check every subcommand's help)."""
+    parser = argparse.ArgumentParser(prog="review", description="Build and check a literature review: tagged sources + coded sheets -> evidence tables and a cited report.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str):
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=f"example:\n  {EXAMPLES[name]}", formatter_class=argparse.RawDescriptionHelpFormatter)
+        return p
+
+    p = add("check", "Validate protocol, bibliography, sources and sheets (every quote located) without building.")
+    _inputs(p)
+    p.set_defaults(func=cmd_check)
+    p = add("evidence", "Validate all inputs, locate every quote, write the evidence set (JSON).")
+    _inputs(p)
+    p.add_argument("--output", required=True, help="JSON file to write")
+    p.set_defaults(func=cmd_evidence)
+    p = add("tables", "Write evidence.csv, one CSV per question and coverage.csv.")
+    p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
+    p.add_argument("--output-dir", required=True, help="folder for the CSV tables")
+    p.set_defaults(func=cmd_tables)
+    p = add("report", "Write the state-of-play report as pandoc Markdown.")
+    p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
+    p.add_argument("--templates", required=True, help="folder holding state-of-play.md.j2")
+    p.add_argument("--output", required=True, help="Markdown file to write")
+    p.set_defaults(func=cmd_report)
+    p = add("render", "Render the Markdown report to HTML or DOCX with pandoc and citeproc.")
+    p.add_argument("--to", required=True, choices=("html", "docx"), help="output format")
+    p.add_argument("--input", required=True, help="the Markdown report")
+    p.add_argument("--output", required=True, help="file to write")
+    p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for its report.csl (default: %(default)s)")
+    p.add_argument("--bibliography", default=layout.BIBLIOGRAPHY, help="BibTeX file (default: %(default)s)")
+    p.add_argument("--css", help="stylesheet embedded in the HTML")
+    p.set_defaults(func=cmd_render)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        files = len({p.path for p in err.problems})
+        n = len(err.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}; nothing was written.", file=sys.stderr)
+        return 1

@@ -1,0 +1,137 @@
+"""The state-of-play report: evidence set -> report context -> Markdown (Jinja2).
+
+:func:`report_context` is pure and holds every number and list the report
+shows, so templates only lay things out. Templates run with ``StrictUndefined``
+and escape every printed value (see :mod:`synthesis.markdown`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from . import markdown
+from .problems import InputError, Problem
+
+TEMPLATE = "state-of-play.md.j2"
+
+
+def _counted(counter: Counter) -> str:
+    # Most frequent first, ties alphabetical, so the sentence is stable.
+    return ", ".join(f"{name} ({n})" for name, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def locator(item: dict) -> str:
+    """The citation locator of an excerpt: the coder's, else its paragraph."""
+    return item["locator"] or f"para. {item['paragraph']}"
+
+
+def excerpt_countries(item: dict, sources: dict[str, dict]) -> list[str]:
+    """Countries an excerpt speaks about: its own, else its source's."""
+    return item["countries"] or sources[item["citekey"]]["countries"]
+
+
+def evidence_base(items: list[dict], sources: dict[str, dict]) -> str:
+    """One sentence: how many excerpts from how many sources, their types and countries."""
+    if not items:
+        return "No excerpt in the coded sources addresses this question."
+    cited = sorted({i["citekey"] for i in items})
+    types = Counter(sources[k]["type"] for k in cited)
+    countries = Counter(c for i in items for c in excerpt_countries(i, sources))
+    where = f"; countries: {_counted(countries)}" if countries else "; no country recorded"
+    return (f"{_plural(len(items), 'excerpt')} from {_plural(len(cited), 'source')} "
+            f"(source types: {_counted(types)}{where}).")
+
+
+def _finding(item: dict) -> dict[str, Any]:
+    return {
+        "evidence_id": item["evidence_id"], "finding": item["finding"], "quote": item["quote"],
+        "citekey": item["citekey"], "citation": markdown.citation(item["citekey"], locator(item)),
+        "where": locator(item), "codes": item["codes"],
+    }
+
+
+def question_section(question: dict, protocol: dict, evidence: list[dict], sources: dict[str, dict]) -> dict[str, Any]:
+    """Everything the report says about one question."""
+    items = [i for i in evidence if question["id"] in i["questions"]]
+    mapped = [c for c in protocol["codes"] if question["id"] in c["questions"]]
+    used = {c for i in items for c in i["codes"]}
+    # Themes: the codebook's codes for this question, then codes coders applied to it too.
+    theme_codes = mapped + [c for c in protocol["codes"] if c["id"] in used and c not in mapped]
+    themes = []
+    for code in theme_codes:
+        found = [_finding(i) for i in items if code["id"] in i["codes"]]
+        if found:
+            n_sources = len({f["citekey"] for f in found})
+            themes.append({"id": code["id"], "anchor": markdown.Markdown(f"q-{question['id']}-{code['id']}"), "label": code["label"], "definition": code["definition"],
+                           "findings": found, "summary": f"{_plural(len(found), 'excerpt')} from {_plural(n_sources, 'source')}"})
+    return {
+        "id": question["id"], "anchor": markdown.Markdown(f"q-{question['id']}"), "short": question["short"], "text": question["text"],
+        "evidence_base": evidence_base(items, sources),
+        "themes": themes,
+        "table": [{**_finding(i), "source": sources[i["citekey"]]["citation"]} for i in items],
+        "missing": [{"id": c["id"], "label": c["label"], "definition": c["definition"]} for c in mapped if c["id"] not in used],
+    }
+
+
+def report_context(data: dict[str, Any]) -> dict[str, Any]:
+    """The report's content, computed from the evidence set."""
+    protocol = data["protocol"]
+    sources = {s["citekey"]: s for s in data["sources"]}
+    evidence = data["evidence"]
+    return {
+        "title": protocol["title"],
+        "subtitle": protocol.get("subtitle", ""),
+        "authors": [{"name": a["name"], "affiliation": a.get("affiliation", "")} for a in protocol.get("authors", [])],
+        "questions": protocol["questions"],
+        "sources": [{**s, "cite": markdown.narrative_citation(s["citekey"])} for s in data["sources"]],
+        "scope": f"This review codes {_plural(len(evidence), 'excerpt')} from {_plural(len(sources), 'source')} against {_plural(len(protocol['codes']), 'code')}.",
+        "sections": [question_section(q, protocol, evidence, sources) for q in protocol["questions"]],
+    }
+
+
+def environment(templates: str | Path):
+    """A Jinja2 environment that fails on undefined names and escapes all output."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)), undefined=jinja2.StrictUndefined,
+        finalize=markdown.finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        autoescape=False,  # escaping is Markdown's, done by finalize
+        # pandoc attributes such as {#q-Q1} would otherwise open a Jinja comment.
+        comment_start_string="{##", comment_end_string="##}",
+    )
+    env.filters["yaml"] = markdown.yaml_string
+    env.filters["cite"] = markdown.citation
+    return env
+
+
+def render_markdown(data: dict[str, Any], templates: str | Path, template: str = TEMPLATE) -> str:
+    """The report as pandoc Markdown; a template error is an :class:`InputError` at its line."""
+    import jinja2
+
+    path = str(Path(templates) / template)
+    try:
+        return environment(templates).get_template(template).render(**report_context(data))
+    except jinja2.TemplateNotFound:
+        raise InputError([Problem(path, 1, "template not found")]) from None
+    except jinja2.TemplateSyntaxError as err:
+        raise InputError([Problem(path, err.lineno or 1, f"template syntax error: {err.message}")]) from None
+    except jinja2.UndefinedError as err:
+        raise InputError([Problem(path, _template_line(err, path), f"template uses an undefined value: {err.message}")]) from None
+
+
+def _template_line(err: BaseException, path: str) -> int:
+    # Jinja2 rewrites tracebacks so the template's own line appears in them.
+    import traceback
+
+    lines = [f.lineno for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith(Path(path).name)]
+    return lines[-1] if lines and lines[-1] else 1
+
+
+__all__ = ["evidence_base", "locator", "question_section", "render_markdown", "report_context"]
