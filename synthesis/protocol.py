@@ -36,7 +36,7 @@ def validate_protocol(data: Any, node, path: str) -> dict[str, Any]:
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(schema())
-    problems = [_schema_problem(err, node, path) for err in validator.iter_errors(data)]
+    problems = [p for err in validator.iter_errors(data) for p in _schema_problems(err, node, path)]
     if isinstance(data, dict):
         problems += _cross_reference_problems(data, node, path)
     raise_if_any(problems)
@@ -50,14 +50,19 @@ def _where(keys) -> str:
     return out or "top level"
 
 
+def _schema_problems(err, node, path: str) -> list[Problem]:
+    keys = list(err.absolute_path)
+    if err.validator == "additionalProperties":
+        allowed = sorted(err.schema.get("properties", {}))
+        return [Problem(path, yamlio.key_line(node, keys, extra), f"unknown key '{extra}' in {_where(keys)}: {suggest(str(extra), allowed)}")
+                for extra in sorted(set(err.instance) - set(allowed), key=str)]
+    return [_schema_problem(err, node, path)]
+
+
 def _schema_problem(err, node, path: str) -> Problem:
     keys = list(err.absolute_path)
     where = _where(keys)
     kind = err.validator
-    if kind == "additionalProperties":
-        allowed = sorted(err.schema.get("properties", {}))
-        extra = sorted(set(err.instance) - set(allowed))[0]
-        return Problem(path, yamlio.key_line(node, keys, extra), f"unknown key '{extra}' in {where}: {suggest(extra, allowed)}")
     line = yamlio.line_of(node, keys)
     if kind == "required":
         missing = err.message.split("'")[1]
@@ -68,7 +73,7 @@ def _schema_problem(err, node, path: str) -> Problem:
     if kind == "pattern":
         return Problem(path, line, f"{where}: {err.instance!r} does not match the pattern {err.validator_value}")
     if kind == "minItems":
-        return Problem(path, line, f"{where}: needs at least {err.validator_value} item(s)")
+        return Problem(path, line, f"{where}: needs at least {err.validator_value} {'item' if err.validator_value == 1 else 'items'}")
     if kind == "minLength":
         return Problem(path, line, f"{where}: must not be empty")
     return Problem(path, line, f"{where}: {err.message}")
@@ -106,7 +111,25 @@ def _cross_reference_problems(data: dict, node, path: str) -> list[Problem]:
             continue
         for value in sorted({str(v) for v in values if values.count(v) > 1}):
             problems.append(Problem(path, yamlio.line_of(node, ["vocabularies", column]), f"vocabularies.{column}: '{value}' is listed twice"))
+    report = data.get("report")
+    if isinstance(report, dict) and isinstance(report.get("csl"), str) and report["csl"]:
+        problems += csl_problems(report["csl"], path, yamlio.line_of(node, ["report", "csl"]), Path(path).parent)
     return problems
+
+
+def theme_pairs(item: dict, protocol: dict) -> list[tuple[str, str]]:
+    """The (question, code) pairs an excerpt informs.
+
+    A code informs the excerpt's questions that the codebook maps it to. A
+    question the coder named explicitly that none of the excerpt's codes maps
+    to is paired with all of them: the coder's judgement wins over the codebook.
+    """
+    mapped = {c["id"]: c["questions"] for c in protocol["codes"]}
+    pairs = []
+    for q in item["questions"]:
+        codes = [c for c in item["codes"] if q in mapped.get(c, [])] or item["codes"]
+        pairs += [(q, c) for c in codes]
+    return pairs
 
 
 def question_ids(protocol: dict) -> list[str]:
@@ -119,4 +142,4 @@ def code_ids(protocol: dict) -> list[str]:
     return [c["id"] for c in protocol["codes"]]
 
 
-__all__ = ["InputError", "code_ids", "load_protocol", "question_ids", "schema", "validate_protocol"]
+__all__ = ["InputError", "code_ids", "theme_pairs", "load_protocol", "question_ids", "schema", "validate_protocol"]

@@ -13,6 +13,7 @@ from typing import Any
 
 from . import markdown
 from .problems import InputError, Problem
+from .protocol import theme_pairs
 
 TEMPLATE = "state-of-play.md.j2"
 
@@ -58,14 +59,16 @@ def _finding(item: dict) -> dict[str, Any]:
 
 def question_section(question: dict, protocol: dict, evidence: list[dict], sources: dict[str, dict]) -> dict[str, Any]:
     """Everything the report says about one question."""
-    items = [i for i in evidence if question["id"] in i["questions"]]
-    mapped = [c for c in protocol["codes"] if question["id"] in c["questions"]]
-    used = {c for i in items for c in i["codes"]}
-    # Themes: the codebook's codes for this question, then codes coders applied to it too.
+    qid = question["id"]
+    items = [i for i in evidence if qid in i["questions"]]
+    informs = [(i, {c for q, c in theme_pairs(i, protocol) if q == qid}) for i in items]
+    mapped = [c for c in protocol["codes"] if qid in c["questions"]]
+    used = set().union(*(codes for _i, codes in informs))
+    # Themes: the codebook's codes for this question, then codes coders paired with it explicitly.
     theme_codes = mapped + [c for c in protocol["codes"] if c["id"] in used and c not in mapped]
     themes = []
     for code in theme_codes:
-        found = [_finding(i) for i in items if code["id"] in i["codes"]]
+        found = [_finding(i) for i, codes in informs if code["id"] in codes]
         if found:
             n_sources = len({f["citekey"] for f in found})
             themes.append({"id": code["id"], "anchor": markdown.Markdown(f"q-{question['id']}-{code['id']}"), "label": code["label"], "definition": code["definition"],

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from .protocol import theme_pairs
 from .sheets import OPTIONAL
 from .textio import write_atomic
 
@@ -33,11 +34,11 @@ def evidence_rows(evidence: list[dict], sources: dict[str, str]) -> list[dict[st
 
 def coverage_rows(protocol: dict, evidence: list[dict]) -> list[dict[str, Any]]:
     """Question x code cells: every code mapped to a question (gaps included), plus
-    any pairing the coders made explicitly in a sheet's ``questions`` column."""
+    any pairing coders made explicitly (see :func:`protocol.theme_pairs`)."""
     pairs = {(q["id"], c["id"]): set() for q in protocol["questions"] for c in protocol["codes"] if q["id"] in c["questions"]}
     excerpts: dict[tuple[str, str], int] = {}
     for item in evidence:
-        for pair in ((q, c) for q in item["questions"] for c in item["codes"]):
+        for pair in theme_pairs(item, protocol):
             pairs.setdefault(pair, set()).add(item["citekey"])
             excerpts[pair] = excerpts.get(pair, 0) + 1
     q_order = {q["id"]: i for i, q in enumerate(protocol["questions"])}
