@@ -120,9 +120,11 @@ def parse_bibliography(text: str, path: str) -> dict[str, BibEntry]:
     problems = []
     for block in library.failed_blocks:
         line = block.start_line + 1
-        reason = str(getattr(block, "error", "") or "") or _logged_reason(capture.messages, block.start_line)
-        kind = "duplicate entry" if "Duplicate" in type(block).__name__ else "malformed BibTeX entry"
-        problems.append(Problem(path, line, f"{kind}: {reason}"))
+        if hasattr(block, "previous_block"):  # DuplicateBlockKeyBlock
+            first = block.previous_block.start_line + 1
+            problems.append(Problem(path, line, f"duplicate key '{block.key}' (first defined on line {first}); keys must be unique"))
+        else:
+            problems.append(Problem(path, line, f"malformed BibTeX entry: {_logged_reason(capture.messages, block.start_line)}"))
     raise_if_any(problems)
     return {
         e.key: BibEntry(e.key, e.entry_type.lower(), e.start_line + 1, {f.key.lower(): str(f.value) for f in e.fields})

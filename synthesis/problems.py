@@ -33,14 +33,19 @@ def raise_if_any(problems: list[Problem]) -> None:
         raise InputError(problems)
 
 
-def suggest(value: str, allowed: Iterable[str], limit: int = 12) -> str:
+# Common non-ISO country codes people type (ISO 3166-1: United Kingdom is GB, Greece GR).
+COUNTRY_ALIASES = {"UK": "GB", "EL": "GR", "EN": "GB", "USA": "US", "AUS": "AU", "GER": "DE"}
+
+
+def suggest(value: str, allowed: Iterable[str], limit: int = 12, aliases: dict[str, str] | None = None) -> str:
     """Explain which values are allowed, with a did-you-mean when one is close.
 
     >>> suggest("emplyer", ["employer", "silos"])
     "did you mean 'employer'? allowed: employer, silos"
     """
     allowed = list(allowed)
-    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+    alias = (aliases or {}).get(value.upper())
+    close = [alias] if alias in allowed else difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
     if not close:
         lowered = {a.lower(): a for a in allowed}
         close = [lowered[value.lower()]] if value.lower() in lowered else []

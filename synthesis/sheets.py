@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .problems import InputError, Problem, suggest
+from .problems import COUNTRY_ALIASES, InputError, Problem, suggest
 from .textio import read_text
 
 REQUIRED = ("id", "quote", "codes", "finding")
@@ -118,7 +118,7 @@ def parse_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bi
                     if name == "cites" and bib_keys is not None and item not in bib_keys:
                         problems.append(Problem(path, line, f"{where}: cites '{item}', which has no entry in references.bib: {suggest(item, sorted(bib_keys))}"))
                     elif name in allowed and item not in allowed[name]:
-                        problems.append(Problem(path, line, f"{where}: unknown {_singular(name)} '{item}': {suggest(item, allowed[name])}"))
+                        problems.append(Problem(path, line, f"{where}: unknown {_singular(name)} '{item}': {suggest(item, allowed[name], aliases=COUNTRY_ALIASES if name == 'countries' else None)}"))
             if name in REQUIRED or name in OPTIONAL:
                 row[name] = value
             else:

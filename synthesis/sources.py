@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlio
-from .problems import InputError, Problem, suggest
+from .problems import COUNTRY_ALIASES, InputError, Problem, suggest
 from .textio import read_text
 
 CITEKEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -106,7 +106,7 @@ def parse_source(text: str, path: str, sha256: str, bib_keys: set[str] | None = 
         elif key == "countries" and value and countries is not None:
             for v in value:
                 if v not in countries:
-                    problems.append(Problem(path, line(key), f"countries: unknown value '{v}': {suggest(v, countries)}"))
+                    problems.append(Problem(path, line(key), f"countries: unknown value '{v}': {suggest(v, countries, aliases=COUNTRY_ALIASES)}"))
     for key in ("url", "accessed", "notes"):
         if key in meta and not isinstance(meta[key], str):
             problems.append(Problem(path, line(key), f"{key} must be a string (quote it)"))

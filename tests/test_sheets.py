@@ -1,0 +1,102 @@
+"""Extraction sheets: reading CSV and XLSX, and row-by-row checks."""
+
+from __future__ import annotations
+
+import pytest
+
+import reviewkit
+from synthesis.problems import InputError
+from synthesis.protocol import load_protocol
+from synthesis.sheets import load_sheet, split_list
+
+BIB = {"smith2020", "okafor2021", "lee2019"}
+HEADER = ["id", "quote", "codes", "finding", "evidence_type", "countries"]
+
+
+@pytest.fixture
+def protocol(tmp_path):
+    path = tmp_path / "review.yaml"
+    path.write_text(reviewkit.PROTOCOL, encoding="utf-8")
+    return load_protocol(str(path))
+
+
+def sheet(tmp_path, rows, name="smith2020.csv") -> str:
+    path = tmp_path / name
+    if name.endswith(".xlsx"):
+        reviewkit.write_xlsx(path, rows)
+    else:
+        path.write_text(reviewkit.csv_text(rows), encoding="utf-8")
+    return str(path)
+
+
+def messages(path: str, protocol) -> list[str]:
+    with pytest.raises(InputError) as err:
+        load_sheet(path, protocol, BIB)
+    return [str(p).rsplit("/", 1)[1] for p in err.value.problems]
+
+
+def test_split_list_ignores_spaces_and_empty_items():
+    assert split_list(" a ;b;; c ") == ["a", "b", "c"]
+
+
+def test_csv_rows_with_defaults_and_extra_columns(tmp_path, protocol):
+    rows = load_sheet(sheet(tmp_path, reviewkit.SMITH_ROWS), protocol, BIB)
+    assert [r["id"] for r in rows] == ["1", "2", "3", "4"]
+    assert rows[1]["codes"] == ["uptake", "bill_savings"]
+    assert rows[1]["questions"] == ["RQa", "RQb"]  # from the codes' mapping
+    assert rows[0]["extra"] == {"reviewer_note": "checked"}
+    assert rows[2]["cites"] == ["lee2019"]
+    assert rows[3]["line"] == 5
+
+
+def test_xlsx_reads_like_csv_integer_ids_and_skips_blank_rows(tmp_path, protocol):
+    rows = load_sheet(sheet(tmp_path, reviewkit.OKAFOR_ROWS, "okafor2021.xlsx"), protocol, BIB)
+    assert [(r["id"], r["line"]) for r in rows] == [("1", 2), ("2", 4)]
+    assert rows[1]["questions"] == ["RQb"]
+
+
+def test_multiline_csv_cells_keep_line_numbers(tmp_path, protocol):
+    path = tmp_path / "smith2020.csv"
+    path.write_text('id,quote,codes,finding\n1,"two\nlines",uptake,f\n2,x,uptake_,f\n', encoding="utf-8")
+    assert messages(str(path), protocol) == [
+        "smith2020.csv:4: row 2: unknown code 'uptake_': did you mean 'uptake'? allowed: bill_savings, uptake, local_trust, grid_access"
+    ]
+
+
+def test_missing_required_column(tmp_path, protocol):
+    path = sheet(tmp_path, [["id", "quote", "code", "finding"], ["1", "q", "uptake", "f"]])
+    assert messages(path, protocol) == [
+        "smith2020.csv:1: missing required column 'codes': a sheet needs id, quote, codes, finding; it has id, quote, code, finding"
+    ]
+
+
+def test_every_row_problem_at_once(tmp_path, protocol):
+    rows = [
+        HEADER + ["questions", "cites"],
+        ["1", "a quote", "uptake", "f", "survey", "GB", "", ""],
+        ["1", "", "local_trust", "f", "surveys", "UK", "RQc", "lee2020"],
+        ["2", "[...]", "trust", "", "", "", "", ""],
+    ]
+    assert messages(sheet(tmp_path, rows), protocol) == [
+        "smith2020.csv:3: row 1: cites 'lee2020', which has no entry in references.bib: did you mean 'lee2019'? allowed: lee2019, okafor2021, smith2020",
+        "smith2020.csv:3: row 1: duplicate id '1' (first used on line 2)",
+        "smith2020.csv:3: row 1: empty quote",
+        "smith2020.csv:3: row 1: unknown country 'UK': did you mean 'GB'? allowed: DE, GB, NO",
+        "smith2020.csv:3: row 1: unknown evidence_type value 'surveys': did you mean 'survey'? allowed: survey, case_study",
+        "smith2020.csv:3: row 1: unknown question 'RQc': did you mean 'RQb'? allowed: RQa, RQb",
+        "smith2020.csv:4: row 2: empty finding",
+        "smith2020.csv:4: row 2: the quote is only an elision mark",
+        "smith2020.csv:4: row 2: unknown code 'trust': did you mean 'local_trust'? allowed: bill_savings, uptake, local_trust, grid_access",
+    ]
+
+
+def test_empty_sheet(tmp_path, protocol):
+    path = tmp_path / "smith2020.csv"
+    path.write_text("", encoding="utf-8")
+    assert messages(str(path), protocol) == ["smith2020.csv:1: empty sheet: the first row must name the columns id, quote, codes, finding"]
+
+
+def test_sheet_that_is_not_utf8(tmp_path, protocol):
+    path = tmp_path / "smith2020.csv"
+    path.write_bytes("id,quote,codes,finding\n1,caf\u00e9,uptake,f\n".encode("cp1252"))
+    assert messages(str(path), protocol) == ["smith2020.csv:2: not valid UTF-8: byte 0xe9 at byte offset 28; save the file as UTF-8"]

@@ -1,0 +1,81 @@
+"""Tagged sources: front matter checks and document structure."""
+
+from __future__ import annotations
+
+import pytest
+
+import reviewkit
+from synthesis.problems import InputError
+from synthesis.sources import parse_source
+
+BIB = {"smith2020", "okafor2021", "lee2019"}
+
+
+def messages(text: str, path: str = "sources/smith2020.md", countries=("DE", "GB")) -> list[str]:
+    with pytest.raises(InputError) as err:
+        parse_source(text, path, "0" * 64, BIB, list(countries))
+    return [str(p) for p in err.value.problems]
+
+
+def test_structure_numbers_paragraphs_not_headings():
+    source = parse_source(reviewkit.SMITH, "sources/smith2020.md", "0" * 64, BIB, ["GB"])
+    assert source.meta["tags"] == ["energy", "cooperatives"]
+    offset = source.text.index("Savings depended")
+    assert source.place(offset) == (4, "Caveats")
+    assert source.place(source.text.index("Uptake")) == (2, "Findings")
+
+
+def test_crlf_source_has_the_same_structure():
+    crlf = reviewkit.SMITH.replace("\n", "\r\n")
+    source = parse_source(crlf, "sources/smith2020.md", "0" * 64, BIB, ["GB"])
+    assert source.place(source.text.index("Savings depended")) == (4, "Caveats")
+    assert source.text[source.body_start:].startswith("# Findings")
+
+
+def test_missing_front_matter():
+    assert messages("Just text\n") == [
+        "sources/smith2020.md:1: missing front matter: the file must start with a '---' line, then YAML (citekey, type, tags), then '---'"
+    ]
+
+
+def test_unclosed_front_matter():
+    assert messages("---\ncitekey: smith2020\ntype: report\n\nText\n") == [
+        "sources/smith2020.md:1: front matter is not closed: add a '---' line after the YAML"
+    ]
+
+
+def test_broken_front_matter_yaml_points_at_the_file_line():
+    assert messages("---\ncitekey: smith2020\ntags: [a, b\n---\nText\n") == [
+        "sources/smith2020.md:4: invalid YAML: expected ',' or ']', but got '<stream end>'"
+    ]
+
+
+def test_citekey_differs_from_file_name():
+    text = reviewkit.SMITH.replace("citekey: smith2020", "citekey: smith2021")
+    assert messages(text) == [
+        "sources/smith2020.md:2: citekey 'smith2021' differs from the file name: rename the file to smith2021.md or set citekey: smith2020"
+    ]
+
+
+def test_citekey_without_bib_entry():
+    text = reviewkit.SMITH.replace("smith2020", "smyth2020")
+    assert messages(text, "sources/smyth2020.md") == [
+        "sources/smyth2020.md:2: citekey 'smyth2020' has no entry in references.bib: did you mean 'smith2020'? allowed: lee2019, okafor2021, smith2020"
+    ]
+
+
+def test_every_front_matter_problem_at_once():
+    text = reviewkit.SMITH.replace("type: report\n", "").replace("countries: [GB]", "countris: [GB]\ncountries: [UK]\nurl: 3")
+    assert messages(text) == [
+        "sources/smith2020.md:2: front matter: missing required key 'type'",
+        "sources/smith2020.md:4: front matter: unknown key 'countris': did you mean 'countries'? allowed: citekey, type, tags, countries, url, accessed, notes",
+        "sources/smith2020.md:5: countries: unknown value 'UK': did you mean 'GB'? allowed: DE, GB",
+        "sources/smith2020.md:6: url must be a string (quote it)",
+    ]
+
+
+def test_tags_must_be_a_list():
+    text = reviewkit.SMITH.replace("tags: [energy, cooperatives]", "tags: energy")
+    assert messages(text) == [
+        "sources/smith2020.md:4: tags must be a list of strings, e.g. tags: [a, b] (quote values YAML could read otherwise)"
+    ]
