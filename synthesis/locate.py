@@ -86,11 +86,33 @@ def quote_segments(quote: str) -> list[str]:
     return [seg.strip() for seg in norm.split(ELISION) if seg.strip()]
 
 
+def _whole(hay: str, seg: str, at: int) -> bool:
+    # A quote may not start or end inside a word: "tarif" is not "tariff".
+    before = hay[at - 1:at]
+    after = hay[at + len(seg):at + len(seg) + 1]
+    return not (seg[0].isalnum() and before.isalnum()) and not (seg[-1].isalnum() and after.isalnum())
+
+
+def _find_whole(hay: str, seg: str, lo: int, hi: int) -> int:
+    found = hay.find(seg, lo, hi)
+    while found >= 0 and not _whole(hay, seg, found):
+        found = hay.find(seg, found + 1, hi)
+    return found
+
+
+def _rfind_whole(hay: str, seg: str, lo: int, hi: int) -> int:
+    found = hay.rfind(seg, lo, hi)
+    while found >= 0 and not _whole(hay, seg, found):
+        found = hay.rfind(seg, lo, found + len(seg) - 1)
+    return found
+
+
 def find_quote(source: Normalised, quote: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
     """Original ``(start, end)`` offsets of ``quote`` in the source, or None.
 
-    Segments between elisions must occur in order; the tightest match after
-    the earliest occurrence is returned. ``start``/``end`` are original
+    Segments between elisions must occur in order, each starting and ending
+    on a word boundary; the tightest match after the earliest occurrence is
+    returned. ``start``/``end`` are original
     offsets bounding the search (e.g. the document body).
     """
     segments = quote_segments(quote)
@@ -101,14 +123,14 @@ def find_quote(source: Normalised, quote: str, start: int = 0, end: int | None =
     hi = len(hay) if end is None else source.normalised(end)
     positions, cursor = [], lo
     for seg in segments:
-        found = hay.find(seg, cursor, hi)
+        found = _find_whole(hay, seg, cursor, hi)
         if found < 0:
             return None
         positions.append(found)
         cursor = found + len(seg)
     # Tighten: move each earlier segment as late as it can go before the next.
     for k in range(len(segments) - 2, -1, -1):
-        later = hay.rfind(segments[k], positions[k], positions[k + 1])
+        later = _rfind_whole(hay, segments[k], positions[k], positions[k + 1])
         if later >= 0:
             positions[k] = later
     return source.original(positions[0]), source.original(positions[-1] + len(segments[-1]))
@@ -136,7 +158,14 @@ def closest_passage(source: Normalised, quote: str, start: int = 0) -> tuple[str
         matcher.set_seq1(hay[pos:pos + width])
         if matcher.quick_ratio() > best[0]:
             best = max(best, (matcher.ratio(), pos))
-    return hay[best[1]:best[1] + width].strip(), round(best[0], 2)
+    # Widen to whole words, so the passage shows what the source really says.
+    lo, hi = best[1], min(len(hay), best[1] + width)
+    while lo > 0 and hay[lo - 1].isalnum() and hay[lo].isalnum():
+        lo -= 1
+    while 0 < hi < len(hay) and hay[hi].isalnum() and hay[hi - 1].isalnum():
+        hi += 1
+    passage = hay[lo:hi].strip()
+    return passage, round(difflib.SequenceMatcher(None, passage, target, autojunk=False).ratio(), 2)
 
 
 __all__ = ["ELISION", "Normalised", "closest_passage", "find_quote", "normalise", "quote_segments"]

@@ -1,0 +1,60 @@
+"""Quote location: typography-tolerant, wording-strict, offsets into the original text."""
+
+from __future__ import annotations
+
+from synthesis.locate import closest_passage, find_quote, normalise, quote_segments
+
+SOURCE = "Intro.\r\n\r\nThe \u201cwork\u2011first\u201d model\u2014still  dominant\u2014puts jobs\r\nfirst; train\u00ading comes later.\n\nHe said [...] nothing."
+
+
+def locate(quote: str, text: str = SOURCE) -> str | None:
+    span = find_quote(normalise(text), quote)
+    return None if span is None else text[span[0]:span[1]]
+
+
+def test_curly_quotes_dashes_whitespace_line_breaks_and_soft_hyphens_match():
+    found = locate('The "work-first" model - still dominant - puts jobs first; training comes later.')
+    assert found is None  # spaces around a dash are wording, not typography
+    found = locate('The "work-first" model-still dominant-puts jobs first; training comes later.')
+    assert found == "The \u201cwork\u2011first\u201d model\u2014still  dominant\u2014puts jobs\r\nfirst; train\u00ading comes later."
+
+
+def test_nfkc_folds_compatibility_characters():
+    assert locate("first step", "the \ufb01rst step") == "\ufb01rst step"
+
+
+def test_elision_matches_any_span_and_returns_the_tight_span():
+    assert locate("The [...] model [...] later.") == SOURCE[SOURCE.index("The"):SOURCE.index("later.") + 6]
+    assert locate("jobs [\u2026] comes later") == "jobs\r\nfirst; train\u00ading comes later"
+
+
+def test_literal_elision_in_the_source_matches_too():
+    assert locate("He said [...] nothing.") == "He said [...] nothing."
+
+
+def test_segments_must_appear_in_order():
+    assert locate("later. [...] Intro.") is None
+    assert quote_segments("a [...] b [\u2026] c") == ["a", "b", "c"]
+
+
+def test_wording_differences_do_not_match():
+    assert locate("The work-first model is dominant") is None
+
+
+def test_search_window_limits_the_match():
+    norm = normalise(SOURCE)
+    body = SOURCE.index("He said")
+    assert find_quote(norm, "Intro.", start=body) is None
+    assert find_quote(norm, "nothing.", start=body) == (SOURCE.index("nothing."), len(SOURCE))
+
+
+def test_closest_passage_explains_a_miss():
+    passage, score = closest_passage(normalise(SOURCE), "puts jobs first; training comes sooner")
+    assert passage.startswith("puts jobs first; training comes")
+    assert 0.8 < score < 1.0
+
+
+def test_a_quote_cannot_start_or_end_inside_a_word():
+    assert locate("model-still dominant-puts jobs firs") is None
+    assert locate("odel-still dominant") is None
+    assert locate("train [...] later") is None  # "train" is part of "train\u00ading"
