@@ -1,0 +1,59 @@
+"""pandoc + citeproc rendering: citations resolved or the build fails."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import reviewkit
+from synthesis.evidence import build_evidence
+from synthesis.problems import InputError
+from synthesis.render import render, source_date_epoch
+from synthesis.report import render_markdown
+from synthesis.styles import resolve_csl
+
+TEMPLATES = reviewkit.ROOT / "templates"
+
+
+@pytest.fixture
+def markdown(review):
+    path = review / "report.md"
+    path.write_text(render_markdown(build_evidence(), TEMPLATES), encoding="utf-8")
+    return str(path)
+
+
+def test_html_with_a_bundled_csl_style(markdown, review):
+    csl = str(resolve_csl("harvard-cite-them-right"))
+    render("html", markdown, "out/report.html", "sources/references.bib", csl, str(TEMPLATES / "report.css"))
+    html = Path("out/report.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "(Smith, 2020, p. 3)" in text
+    assert "Smith, J. (2020) Community energy in practice. Energy Trust." in text  # reference list
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert "???" not in html
+    assert "<style" in html and "max-width: 60em" in html  # self-contained
+
+
+def test_unresolved_citation_fails_and_writes_nothing(review):
+    Path("bad.md").write_text("Claim [@nobody1999].\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        render("html", "bad.md", "out/bad.html", "sources/references.bib")
+    assert [str(p) for p in err.value.problems] == ["bad.md:1: pandoc (html): [WARNING] Citeproc: citation nobody1999 not found"]
+    assert not Path("out/bad.html").exists()
+    assert list(Path("out").iterdir()) == []  # no temporary file left behind
+
+
+def test_docx_is_byte_identical_for_one_commit_date(markdown, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    render("docx", markdown, "one.docx", "sources/references.bib")
+    render("docx", markdown, "two.docx", "sources/references.bib")
+    assert Path("one.docx").read_bytes() == Path("two.docx").read_bytes()
+
+
+def test_source_date_epoch_falls_back_outside_git(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert source_date_epoch(tmp_path) == "315532800"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "42")
+    assert source_date_epoch(tmp_path) == "42"

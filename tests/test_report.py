@@ -1,0 +1,57 @@
+"""The report's content and template handling."""
+
+from __future__ import annotations
+
+import pytest
+
+import reviewkit
+from synthesis.evidence import build_evidence
+from synthesis.problems import InputError
+from synthesis.report import render_markdown, report_context
+
+TEMPLATES = reviewkit.ROOT / "templates"
+
+
+def test_context_per_question(review):
+    context = report_context(build_evidence())
+    rqa, rqb = context["sections"]
+    assert rqa["evidence_base"] == "4 excerpts from 1 source (source types: report (1); countries: GB (4))."
+    assert rqb["evidence_base"] == "3 excerpts from 2 sources (source types: case_study (1), report (1); countries: DE (2), GB (1))."
+    assert [t["id"] for t in rqb["themes"]] == ["uptake", "local_trust"]
+    assert [m["id"] for m in rqb["missing"]] == ["grid_access"]
+    assert rqa["missing"] == []
+    finding = rqa["themes"][0]["findings"][0]
+    assert (finding["evidence_id"], finding["citation"]) == ("smith2020:1", "[@{smith2020}, p. 3]")
+    assert rqa["themes"][0]["findings"][1]["citation"] == "[@{smith2020}, para. 2]"  # no locator: the paragraph
+    assert context["scope"] == "This review codes 6 excerpts from 2 sources against 4 codes."
+
+
+def test_markdown_report(review):
+    text = render_markdown(build_evidence(), TEMPLATES)
+    assert text.startswith('---\ntitle: "Community energy schemes"\nsubtitle: "A fixture review"\n')
+    assert "# RQb: Trust {#q-RQb}" in text
+    assert "- Members' bills fell by 12% in year one. [@{smith2020}, p. 3]" in text
+    assert "- **Grid access** (grid\\_access): Connection to the grid." in text
+    assert "Literal text: \\*bold\\* \\[\\@x\\] \\<script\\>alert(1)\\</script\\> \\| \\$5 \\& more" in text
+
+
+def test_empty_question_says_so(review):
+    data = build_evidence()
+    data["evidence"] = [e for e in data["evidence"] if "RQb" not in e["questions"]]
+    rqb = report_context(data)["sections"][1]
+    assert rqb["evidence_base"] == "No excerpt in the coded sources addresses this question."
+    assert [m["id"] for m in rqb["missing"]] == ["uptake", "local_trust", "grid_access"]
+
+
+def test_undefined_template_value_is_an_error_at_its_line(review, tmp_path):
+    (tmp_path / "state-of-play.md.j2").write_text("# {{ title }}\n\n{{ no_such_value }}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        render_markdown(build_evidence(), tmp_path)
+    assert [str(p) for p in err.value.problems] == [f"{tmp_path}/state-of-play.md.j2:3: template uses an undefined value: 'no_such_value' is undefined"]
+
+
+def test_template_syntax_error(review, tmp_path):
+    (tmp_path / "state-of-play.md.j2").write_text("{% for x in sections %}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        render_markdown(build_evidence(), tmp_path)
+    assert str(err.value.problems[0]).startswith(f"{tmp_path}/state-of-play.md.j2:1: template syntax error: Unexpected end of template.")
