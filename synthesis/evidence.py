@@ -16,7 +16,7 @@ from .bibliography import BibEntry, load_bibliography
 from .locate import closest_passage, find_quote, normalise
 from .problems import InputError, Problem
 from .protocol import load_protocol
-from .sheets import load_sheet
+from .sheets import check_sheet
 from .sources import Source, load_source
 
 CONTEXT = 32  # characters of prefix/suffix kept for each quote (W3C TextQuoteSelector)
@@ -70,9 +70,13 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
             continue
         if protocol is None:
             continue  # rows cannot be checked against a broken protocol
-        rows = _collect(problems, lambda: load_sheet(path, protocol, bib_keys))
-        if rows is not None and stem in sources:
-            evidence += _locate_rows(rows, sources[stem], path, problems)
+        checked = _collect(problems, lambda: check_sheet(path, protocol, bib_keys))
+        if checked is not None:
+            rows, row_problems = checked
+            problems += row_problems
+            if stem in sources:
+                # Rows with other problems are located too, so one pass shows everything.
+                evidence += _locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
     if problems:
         raise InputError(problems)
     return _assemble(protocol, bib, sources, sheet_of, evidence)

@@ -80,11 +80,13 @@ def _columns(header: list[str], path: str) -> tuple[list[str], list[Problem]]:
     return names, problems
 
 
-def parse_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bib_keys: set[str] | None) -> list[dict[str, Any]]:
-    """Validate a sheet's rows against the protocol; return one dict per excerpt.
+def check_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bib_keys: set[str] | None) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Validate a sheet's rows against the protocol: one dict per excerpt, and every problem.
 
-    Every problem in the sheet is collected before :class:`InputError` is raised.
-    ``bib_keys`` None (a broken bibliography) skips the ``cites`` check.
+    Rows with problems are returned too, so their quotes can still be located
+    and all problems reported in one pass. A sheet whose header is unusable
+    raises :class:`InputError`. ``bib_keys`` None (a broken bibliography) skips
+    the ``cites`` check.
     """
     if not table:
         raise InputError([Problem(path, 1, f"empty sheet: the first row must name the columns {', '.join(REQUIRED)}")])
@@ -128,13 +130,24 @@ def parse_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bi
         if not row["questions"]:
             row["questions"] = [q for q in question_ids if any(q in code_map.get(c, []) for c in row["codes"])]
         rows.append(row)
+    return rows, problems
+
+
+def _singular(column: str) -> str:
+    return {"codes": "code", "questions": "question", "countries": "country", "cites": "citation"}.get(column, f"{column} value")
+
+
+def parse_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bib_keys: set[str] | None) -> list[dict[str, Any]]:
+    """Validated rows of a sheet; raise :class:`InputError` listing every problem."""
+    rows, problems = check_rows(table, path, protocol, bib_keys)
     if problems:
         raise InputError(problems)
     return rows
 
 
-def _singular(column: str) -> str:
-    return {"codes": "code", "questions": "question", "countries": "country", "cites": "citation"}.get(column, f"{column} value")
+def check_sheet(path: str, protocol: dict, bib_keys: set[str] | None) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Read one extraction sheet; return its rows and its problems (see :func:`check_rows`)."""
+    return check_rows(read_table(path), path, protocol, bib_keys)
 
 
 def load_sheet(path: str, protocol: dict, bib_keys: set[str] | None) -> list[dict[str, Any]]:
@@ -142,4 +155,4 @@ def load_sheet(path: str, protocol: dict, bib_keys: set[str] | None) -> list[dic
     return parse_rows(read_table(path), path, protocol, bib_keys)
 
 
-__all__ = ["ELISION", "LIST_COLUMNS", "OPTIONAL", "REQUIRED", "load_sheet", "parse_rows", "read_table", "split_list"]
+__all__ = ["ELISION", "LIST_COLUMNS", "OPTIONAL", "REQUIRED", "check_rows", "check_sheet", "load_sheet", "parse_rows", "read_table", "split_list"]

@@ -1,0 +1,50 @@
+"""The command line: exit codes, problem output, help with examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from synthesis.cli import build_parser, main
+
+
+def test_check_passes_on_the_fixture_review(review, capsys):
+    assert main(["check"]) == 0
+    assert capsys.readouterr().err == "ok: 2 sources, 6 excerpts, every quote located\n"
+
+
+def test_check_prints_every_problem_then_a_summary(review, capsys):
+    Path("sources/okafor2021.txt").write_text("no front matter\n", encoding="utf-8")
+    text = Path("review.yaml").read_text(encoding="utf-8")
+    Path("review.yaml").write_text(text.replace("short: Trust", "shrt: Trust"), encoding="utf-8")
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "review.yaml:10: questions[1]: missing required key 'short'",
+        "review.yaml:11: unknown key 'shrt' in questions[1]: did you mean 'short'? allowed: id, short, text",
+        "sources/okafor2021.txt:1: missing front matter: the file must start with a '---' line, then YAML (citekey, type, tags), then '---'",
+        "3 problems in 2 files; nothing was written.",
+    ]
+
+
+def test_evidence_step_writes_nothing_on_failure(review):
+    Path("extraction/smith2020.csv").write_text("id,quote\n", encoding="utf-8")
+    assert main(["evidence", "--output", "output/build/evidence.json"]) == 1
+    assert not Path("output").exists()
+
+
+def test_every_subcommand_has_help_with_an_example():
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command").choices
+    assert set(subparsers) >= {"check", "evidence", "tables", "report", "render"}
+    for name, sub in subparsers.items():
+        text = sub.format_help()
+        assert sub.description, name
+        assert "example:" in text and (f"review {name}" in text or f"synthesis {name}" in text), name
+
+
+def test_unknown_subcommand_exits_with_usage(capsys):
+    with pytest.raises(SystemExit) as err:
+        main(["bulid"])
+    assert err.value.code == 2
+    assert "invalid choice: 'bulid'" in capsys.readouterr().err

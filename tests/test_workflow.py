@@ -1,0 +1,115 @@
+"""End to end: Snakemake builds review folders through --directory, as users run it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import reviewkit
+from synthesis import layout
+
+OUTPUTS = ["output/tables/evidence.csv", "output/tables/coverage.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
+           "output/report/state-of-play.md", "output/report/state-of-play.html", "output/report/state-of-play.docx"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The fixture review, built once for the tests below."""
+    root = reviewkit.make_review(tmp_path_factory.mktemp("fixture") / "review")
+    before = reviewkit.file_hashes(root)
+    result = reviewkit.snakemake(root)
+    assert result.returncode == 0, result.stderr
+    return root, before
+
+
+def test_every_output_is_built(built):
+    root, _ = built
+    assert [p for p in OUTPUTS if not (root / p).is_file()] == []
+
+
+def test_inputs_are_untouched(built):
+    root, before = built
+    assert reviewkit.file_hashes(root) == before
+
+
+def test_tables_and_report_content(built):
+    root, _ = built
+    rows = list(csv.DictReader(io.StringIO((root / "output/tables/evidence.csv").read_text(encoding="utf-8"))))
+    assert [r["evidence_id"] for r in rows] == ["okafor2021:1", "okafor2021:2", "smith2020:1", "smith2020:2", "smith2020:3", "smith2020:4"]
+    assert (rows[0]["sheet"], rows[0]["sheet_line"], rows[1]["sheet_line"]) == ("extraction/okafor2021.xlsx", "2", "4")
+    html = (root / "output/report/state-of-play.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "Community energy schemes" in text
+    assert "(Okafor and Weber 2021, para. 1)" in text  # no report.csl: pandoc's default, Chicago author-date
+    assert "???" not in text
+
+
+def test_text_is_data_in_every_output(built):
+    root, _ = built
+    literal = "Literal text: *bold* [@x] <script>alert(1)</script> | $5 & more"
+    assert literal in (root / "output/tables/evidence.csv").read_text(encoding="utf-8")
+    html = " ".join((root / "output/report/state-of-play.html").read_text(encoding="utf-8").split())
+    assert "Literal text: *bold* [@x] &lt;script&gt;alert(1)&lt;/script&gt; | $5 &amp; more" in html
+    assert "<script>alert" not in html
+    with zipfile.ZipFile(root / "output/report/state-of-play.docx") as docx:
+        document = docx.read("word/document.xml").decode("utf-8")
+    runs = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document))
+    assert "Literal text: *bold* [@x] &lt;script&gt;alert(1)&lt;/script&gt; | $5 &amp; more" in runs
+
+
+def test_second_run_has_nothing_to_do(built):
+    root, _ = built
+    result = reviewkit.snakemake(root, "--dry-run")
+    assert result.returncode == 0
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_bad_input_fails_with_every_problem_and_writes_nothing(tmp_path):
+    root = reviewkit.make_review(tmp_path / "review")
+    rows = [r[:] for r in reviewkit.SMITH_ROWS]
+    rows[1][2] = "bill_saving"
+    rows[4][1] = "depended on the feed-out tariff"
+    (root / "extraction/smith2020.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
+    before = reviewkit.file_hashes(root)
+    result = reviewkit.snakemake(root)
+    assert result.returncode != 0
+    assert "extraction/smith2020.csv:2: row 1: unknown code 'bill_saving': did you mean 'bill_savings'? allowed: bill_savings, uptake, local_trust, grid_access" in result.stderr
+    assert "extraction/smith2020.csv:5: row 4: quote not found in sources/smith2020.md; closest passage (similarity 0.9" in result.stderr
+    assert "2 problems in 1 file; nothing was written." in result.stderr
+    assert not (root / "output").exists() or [p for p in (root / "output").rglob("*") if p.is_file()] == []
+    assert reviewkit.file_hashes(root) == before
+
+
+def test_templates_can_be_overridden(tmp_path):
+    root = reviewkit.make_review(tmp_path / "review")
+    templates = tmp_path / "templates"
+    shutil.copytree(reviewkit.ROOT / "templates", templates)
+    path = templates / "state-of-play.md.j2"
+    path.write_text(path.read_text(encoding="utf-8").replace("# Research questions", "# Our questions"), encoding="utf-8")
+    result = reviewkit.snakemake(root, "output/report/state-of-play.md", "--config", f"templates={templates}")
+    assert result.returncode == 0, result.stderr
+    assert "# Our questions {#questions}" in (root / "output/report/state-of-play.md").read_text(encoding="utf-8")
+
+
+def test_the_almp_review_builds(tmp_path):
+    """This repository's own review, copied so the test never writes into the checkout."""
+    root = tmp_path / "almp"
+    for name in (layout.SOURCES, layout.EXTRACTION):
+        shutil.copytree(reviewkit.ROOT / name, root / name)
+    shutil.copy(reviewkit.ROOT / layout.PROTOCOL, root / layout.PROTOCOL)
+    result = reviewkit.snakemake(root)
+    assert result.returncode == 0, result.stderr
+    evidence = list(csv.DictReader(io.StringIO((root / "output/tables/evidence.csv").read_text(encoding="utf-8"))))
+    coded = sum(len([r for r in csv.DictReader(io.StringIO(Path(p).read_text(encoding="utf-8"))) if any(v.strip() for v in r.values())])
+                for p in layout.sheet_files(root / layout.EXTRACTION))
+    assert len(evidence) == coded > 0
+    html = (root / "output/report/state-of-play.html").read_text(encoding="utf-8")
+    assert "???" not in html
+    for question in ("Q1", "Q2", "Q3", "Q4"):
+        assert (root / "output/tables" / f"{question}.csv").is_file()
