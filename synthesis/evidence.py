@@ -20,6 +20,7 @@ from .sheets import check_sheet
 from .sources import Source, load_source
 
 CONTEXT = 32  # characters of prefix/suffix kept for each quote (W3C TextQuoteSelector)
+READING_CONTEXT = 240  # characters either side shown to a reader of the report's appendix
 T = TypeVar("T")
 
 
@@ -90,7 +91,7 @@ def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pr
         if span is None:
             passage, score = closest_passage(norm, row["quote"], start=source.body_start)
             shown = passage if len(passage) <= 240 else passage[:237] + "..."
-            problems.append(Problem(sheet, row["line"], f"row {row['id']}: quote not found in {source.path}; closest passage (similarity {score:.2f}): \"{shown}\""))
+            problems.append(Problem(sheet, row["line"], f"row {row['id']} ({source.citekey}:{row['id']}): quote not found in {source.path}; closest passage (similarity {score:.2f}): \"{shown}\""))
             continue
         start, end = span
         paragraph, heading = source.place(start)
@@ -99,9 +100,22 @@ def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pr
             **row, "citekey": source.citekey, "start": start, "end": end, "paragraph": paragraph, "heading": heading,
             "source_line": text.count("\n", 0, start) + 1, "exact": text[start:end],
             "prefix": text[max(source.body_start, start - CONTEXT):start], "suffix": text[end:end + CONTEXT],
+            "context_before": _clip_start(text[max(source.body_start, start - READING_CONTEXT):start]),
+            "context_after": _clip_end(text[end:end + READING_CONTEXT]),
             "sheet": sheet, "sheet_line": row["line"],
         })
     return located
+
+
+def _clip_start(text: str) -> str:
+    # Start the reader's context at a word, not mid-word.
+    cut = text.find(" ")
+    return text[cut + 1:] if len(text) == READING_CONTEXT and cut >= 0 else text
+
+
+def _clip_end(text: str) -> str:
+    cut = text.rfind(" ")
+    return text[:cut] if len(text) == READING_CONTEXT and cut >= 0 else text
 
 
 def _file_sha256(path: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import markdown
+from .claims import anchor, claim, collect_claims
 from .problems import InputError, Problem
 from .protocol import theme_pairs
 
@@ -49,16 +50,18 @@ def evidence_base(items: list[dict], sources: dict[str, dict]) -> str:
             f"(source types: {_counted(types)}{where}).")
 
 
-def _finding(item: dict) -> dict[str, Any]:
+def _finding(item: dict, qid: str = "", code: str = "") -> dict[str, Any]:
+    evidence_id = item["evidence_id"]
     return {
-        "evidence_id": item["evidence_id"], "finding": item["finding"], "quote": item["quote"],
+        "evidence_id": evidence_id, "finding": item["finding"], "quote": item["quote"],
         "citekey": item["citekey"], "citation": markdown.citation(item["citekey"], locator(item)),
-        "where": locator(item), "codes": item["codes"],
+        "where": locator(item), "codes": item["codes"], "evidence_anchor": anchor("ev-", evidence_id),
+        "claim": claim(f"{qid}.{code}.{evidence_id}", "finding", item["finding"], [evidence_id], qid, code) if code else None,
     }
 
 
 def question_section(question: dict, protocol: dict, evidence: list[dict], sources: dict[str, dict]) -> dict[str, Any]:
-    """Everything the report says about one question."""
+    """Everything the report says about one question, with a claim for each statement."""
     qid = question["id"]
     items = [i for i in evidence if qid in i["questions"]]
     informs = [(i, {c for q, c in theme_pairs(i, protocol) if q == qid}) for i in items]
@@ -68,17 +71,40 @@ def question_section(question: dict, protocol: dict, evidence: list[dict], sourc
     theme_codes = mapped + [c for c in protocol["codes"] if c["id"] in used and c not in mapped]
     themes = []
     for code in theme_codes:
-        found = [_finding(i) for i, codes in informs if code["id"] in codes]
+        found = [_finding(i, qid, code["id"]) for i, codes in informs if code["id"] in codes]
         if found:
             n_sources = len({f["citekey"] for f in found})
-            themes.append({"id": code["id"], "anchor": markdown.Markdown(f"q-{question['id']}-{code['id']}"), "label": code["label"], "definition": code["definition"],
-                           "findings": found, "summary": f"{_plural(len(found), 'excerpt')} from {_plural(n_sources, 'source')}"})
+            summary = f"{_plural(len(found), 'excerpt')} from {_plural(n_sources, 'source')}"
+            themes.append({"id": code["id"], "anchor": markdown.Markdown(f"q-{qid}-{code['id']}"), "label": code["label"],
+                           "definition": code["definition"], "findings": found, "summary": summary,
+                           "claim": claim(f"{qid}.{code['id']}", "theme-summary", f"{code['label']}: {summary}.", [f["evidence_id"] for f in found], qid, code["id"])})
+    sentence = evidence_base(items, sources)
     return {
-        "id": question["id"], "anchor": markdown.Markdown(f"q-{question['id']}"), "short": question["short"], "text": question["text"],
-        "evidence_base": evidence_base(items, sources),
+        "id": qid, "anchor": markdown.Markdown(f"q-{qid}"), "short": question["short"], "text": question["text"],
+        "evidence_base": sentence,
+        "evidence_claim": claim(f"{qid}.evidence-base", "evidence-base", sentence, [i["evidence_id"] for i in items], qid) if items else None,
         "themes": themes,
         "table": [{**_finding(i), "source": sources[i["citekey"]]["citation"]} for i in items],
         "missing": [{"id": c["id"], "label": c["label"], "definition": c["definition"]} for c in mapped if c["id"] not in used],
+    }
+
+
+def in_context(before: str, exact: str, after: str) -> markdown.Markdown:
+    """The quote in bold inside its context, as one line of escaped Markdown."""
+    left = markdown.escape(before) + (" " if before[-1:].isspace() else "")
+    right = (" " if after[:1].isspace() else "") + markdown.escape(after)
+    return markdown.Markdown(f"...{left}**{markdown.escape(exact)}**{right}...")
+
+
+def appendix_entry(item: dict, source: dict) -> dict[str, Any]:
+    """An evidence item as the report's appendix shows it: the quote in its context, and where it is."""
+    return {
+        "evidence_id": item["evidence_id"], "anchor": anchor("ev-", item["evidence_id"]), "finding": item["finding"],
+        "in_context": in_context(item["context_before"], item["exact"], item["context_after"]),
+        "cite": markdown.narrative_citation(item["citekey"]), "title": source["title"],
+        "where": f"{source['path']}, line {item['source_line']}, paragraph {item['paragraph']}" + (f", under \"{item['heading']}\"" if item["heading"] else ""),
+        "sha256": source["sha256"], "sheet": f"{item['sheet']}, line {item['sheet_line']}", "coder": item["coder"] or "not recorded",
+        "codes": item["codes"], "questions": item["questions"],
     }
 
 
@@ -95,6 +121,7 @@ def report_context(data: dict[str, Any]) -> dict[str, Any]:
         "sources": [{**s, "cite": markdown.narrative_citation(s["citekey"])} for s in data["sources"]],
         "scope": f"This review codes {_plural(len(evidence), 'excerpt')} from {_plural(len(sources), 'source')} against {_plural(len(protocol['codes']), 'code')}.",
         "sections": [question_section(q, protocol, evidence, sources) for q in protocol["questions"]],
+        "appendix": [appendix_entry(i, sources[i["citekey"]]) for i in evidence],
     }
 
 
@@ -119,8 +146,10 @@ def render_markdown(data: dict[str, Any], templates: str | Path, template: str =
     import jinja2
 
     path = str(Path(templates) / template)
+    context = report_context(data)
+    collect_claims(context)  # fails on a claim without evidence
     try:
-        return environment(templates).get_template(template).render(**report_context(data))
+        return environment(templates).get_template(template).render(**context)
     except jinja2.TemplateNotFound:
         raise InputError([Problem(path, 1, "template not found")]) from None
     except jinja2.TemplateSyntaxError as err:
@@ -137,4 +166,4 @@ def _template_line(err: BaseException, path: str) -> int:
     return lines[-1] if lines and lines[-1] else 1
 
 
-__all__ = ["evidence_base", "locator", "question_section", "render_markdown", "report_context"]
+__all__ = ["appendix_entry", "evidence_base", "locator", "question_section", "render_markdown", "report_context"]

@@ -39,15 +39,15 @@ def test_quote_not_found_shows_the_closest_passage(review):
     rows[1][1] = "saw bills fall by 15 per cent"
     Path("extraction/smith2020.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
     assert messages() == [
-        'extraction/smith2020.csv:2: row 1: quote not found in sources/smith2020.md; closest passage (similarity 0.97): "saw bills fall by 12 per cent"',
-        'extraction/smith2020.csv:5: row 4: quote not found in sources/smith2020.md; closest passage (similarity 0.98): "depended on the feed-in tariff"',
+        'extraction/smith2020.csv:2: row 1 (smith2020:1): quote not found in sources/smith2020.md; closest passage (similarity 0.97): "saw bills fall by 12 per cent"',
+        'extraction/smith2020.csv:5: row 4 (smith2020:4): quote not found in sources/smith2020.md; closest passage (similarity 0.98): "depended on the feed-in tariff"',
     ]
 
 
 def test_quote_must_be_in_the_body_not_the_front_matter(review):
     rows = [reviewkit.SMITH_ROWS[0], ["1", "cooperatives", "uptake", "f", "", "", "", "", "", ""]]
     Path("extraction/smith2020.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
-    assert messages()[0].startswith("extraction/smith2020.csv:2: row 1: quote not found in sources/smith2020.md; closest passage")
+    assert messages()[0].startswith("extraction/smith2020.csv:2: row 1 (smith2020:1): quote not found in sources/smith2020.md; closest passage")
 
 
 def test_problems_across_files_are_reported_together(review):

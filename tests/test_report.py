@@ -30,7 +30,9 @@ def test_markdown_report(review):
     text = render_markdown(build_evidence(), TEMPLATES)
     assert text.startswith('---\ntitle: "Community energy schemes"\nsubtitle: "A fixture review"\n')
     assert "# RQb: Trust {#q-RQb}" in text
-    assert "- Members' bills fell by 12% in year one. [@{smith2020}, p. 3]" in text
+    assert "- [Members' bills fell by 12% in year one.]{#claim-RQa.bill_savings.smith2020:1} [@{smith2020}, p. 3] ([smith2020:1](#ev-smith2020:1))" in text
+    assert "**Evidence base.** [4 excerpts from 1 source (source types: report (1); countries: GB (4)).]{#claim-RQa.evidence-base}" in text
+    assert "## smith2020:1 {#ev-smith2020:1}\n\n> ...\\# Findings Members of the cooperative **saw bills fall by 12 per cent in the first year**. Uptake was highest" in text
     assert "- **Grid access** (grid\\_access): Connection to the grid." in text
     assert "Literal text: \\*bold\\* \\[\\@x\\] \\<script\\>alert(1)\\</script\\> \\| \\$5 \\& more" in text
 

@@ -44,7 +44,7 @@ def test_tables_and_report_content(built):
     assert [r["evidence_id"] for r in rows] == ["okafor2021:1", "okafor2021:2", "smith2020:1", "smith2020:2", "smith2020:3", "smith2020:4"]
     assert (rows[0]["sheet"], rows[0]["sheet_line"], rows[1]["sheet_line"]) == ("extraction/okafor2021.xlsx", "2", "4")
     html = (root / "output/report/state-of-play.html").read_text(encoding="utf-8")
-    text = re.sub(r"<[^>]+>", "", html)
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
     assert "Community energy schemes" in text
     assert "(Okafor and Weber 2021, para. 1)" in text  # no report.csl: pandoc's default, Chicago author-date
     assert "???" not in text
@@ -80,7 +80,7 @@ def test_bad_input_fails_with_every_problem_and_writes_nothing(tmp_path):
     result = reviewkit.snakemake(root)
     assert result.returncode != 0
     assert "extraction/smith2020.csv:2: row 1: unknown code 'bill_saving': did you mean 'bill_savings'? allowed: bill_savings, uptake, local_trust, grid_access" in result.stderr
-    assert "extraction/smith2020.csv:5: row 4: quote not found in sources/smith2020.md; closest passage (similarity 0.9" in result.stderr
+    assert "extraction/smith2020.csv:5: row 4 (smith2020:4): quote not found in sources/smith2020.md; closest passage (similarity 0.9" in result.stderr
     assert "2 problems in 1 file; nothing was written." in result.stderr
     assert not (root / "output").exists() or [p for p in (root / "output").rglob("*") if p.is_file()] == []
     assert reviewkit.file_hashes(root) == before
