@@ -9,11 +9,13 @@ from synthesis import layout
 PYTHON = sys.executable
 TEMPLATES = config.get("templates", os.path.join(workflow.basedir, "templates"))
 QUESTIONS = layout.question_ids()
+CODE = layout.package_fingerprint()  # re-run steps when the pipeline code changes
 
 
 rule all:
     input:
         "output/tables/evidence.csv",
+        "output/provenance.json",
         "output/report/state-of-play.html",
         "output/report/state-of-play.docx",
 
@@ -28,6 +30,8 @@ rule evidence:
         sheets=layout.sheet_files(),
     output:
         "output/build/evidence.json",
+    params:
+        code=CODE,
     shell:
         "{PYTHON:q} -m synthesis evidence --protocol {input.protocol:q} --bibliography {input.bibliography:q}"
         " --sources {layout.SOURCES:q} --extraction {layout.EXTRACTION:q} --output {output:q}"
@@ -41,9 +45,21 @@ rule tables:
         "output/tables/coverage.csv",
         expand("output/tables/{question}.csv", question=QUESTIONS),
     params:
+        code=CODE,
         folder="output/tables",
     shell:
         "{PYTHON:q} -m synthesis tables --evidence {input:q} --output-dir {params.folder:q}"
+
+
+rule provenance:
+    input:
+        "output/build/evidence.json",
+    output:
+        "output/provenance.json",
+    params:
+        code=CODE,
+    shell:
+        "{PYTHON:q} -m synthesis provenance --evidence {input:q} --output {output:q}"
 
 
 rule report:
@@ -53,6 +69,7 @@ rule report:
     output:
         "output/report/state-of-play.md",
     params:
+        code=CODE,
         templates=TEMPLATES,
     shell:
         "{PYTHON:q} -m synthesis report --evidence {input.evidence:q} --templates {params.templates:q} --output {output:q}"
@@ -66,6 +83,8 @@ rule html:
         css=os.path.join(TEMPLATES, "report.css"),
     output:
         "output/report/state-of-play.html",
+    params:
+        code=CODE,
     shell:
         "{PYTHON:q} -m synthesis render --to html --input {input.markdown:q} --protocol {input.protocol:q}"
         " --bibliography {input.bibliography:q} --css {input.css:q} --output {output:q}"
@@ -78,6 +97,8 @@ rule docx:
         bibliography=layout.BIBLIOGRAPHY,
     output:
         "output/report/state-of-play.docx",
+    params:
+        code=CODE,
     shell:
         "{PYTHON:q} -m synthesis render --to docx --input {input.markdown:q} --protocol {input.protocol:q}"
         " --bibliography {input.bibliography:q} --output {output:q}"

@@ -20,6 +20,9 @@ EXAMPLES = {
     "tables": "python -m synthesis tables --evidence output/build/evidence.json --output-dir output/tables",
     "report": "python -m synthesis report --evidence output/build/evidence.json --templates templates --output output/report/state-of-play.md",
     "render": "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html",
+    "provenance": "python -m synthesis provenance --evidence output/build/evidence.json --output output/provenance.json",
+    "trace": "review trace Q1.work_first.green2023:12      # a claim\n  review trace green2023:12                    # an evidence item",
+    "audit": "review audit",
 }
 
 
@@ -82,6 +85,45 @@ def cmd_render(args) -> int:
     return 0
 
 
+def cmd_provenance(args) -> int:
+    from .provenance import build_metadata, build_provenance
+    from .textio import write_atomic
+
+    record = build_provenance(_read_json(args.evidence), build_metadata("."))
+    write_atomic(args.output, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+    return 0
+
+
+def _read_provenance(path: str) -> dict:
+    if not Path(path).is_file():
+        from .problems import Problem
+
+        raise InputError([Problem(path, 1, "no provenance record: build the review first (snakemake --cores 2)")])
+    return _read_json(path)
+
+
+def cmd_trace(args) -> int:
+    from .bibliography import load_bibliography
+    from .trace import trace
+
+    provenance = _read_provenance(args.provenance)
+    bibliography, _sha = load_bibliography(provenance["inputs"]["bibliography"]["path"])
+    sys.stdout.write(trace(provenance, args.id, bibliography))
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from .audit import audit
+
+    report = audit(_read_provenance(args.provenance))
+    for problem in sorted(report.problems):
+        print(problem)
+    for note in report.notes:
+        print(f"note: {note}")
+    print(report.summary())
+    return 1 if report.problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed so tests can check every subcommand's help)."""
     parser = argparse.ArgumentParser(prog="review", description="Build and check a literature review: tagged sources + coded sheets -> evidence tables and a cited report.")
@@ -115,6 +157,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bibliography", default=layout.BIBLIOGRAPHY, help="BibTeX file (default: %(default)s)")
     p.add_argument("--css", help="stylesheet embedded in the HTML")
     p.set_defaults(func=cmd_render)
+    p = add("provenance", "Write provenance.json: claims, their evidence, W3C selectors, file hashes, build metadata.")
+    p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
+    p.add_argument("--output", required=True, help="JSON file to write")
+    p.set_defaults(func=cmd_provenance)
+    p = add("trace", "Print the chain behind a claim or evidence id: report sentence, findings, quotes in context, file hash, bibliography.")
+    p.add_argument("id", help="a claim id (e.g. Q1.work_first.green2023:12) or an evidence id (e.g. green2023:12)")
+    p.add_argument("--provenance", default="output/provenance.json", help="provenance record of the build (default: %(default)s)")
+    p.set_defaults(func=cmd_trace)
+    p = add("audit", "Re-check a built review against its inputs without rebuilding; exit 1 on any drift.")
+    p.add_argument("--provenance", default="output/provenance.json", help="provenance record of the build (default: %(default)s)")
+    p.set_defaults(func=cmd_audit)
     return parser
 
 

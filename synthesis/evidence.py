@@ -80,7 +80,9 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
                 evidence += _locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
     if problems:
         raise InputError(problems)
-    return _assemble(protocol, bib, sources, sheet_of, evidence)
+    inputs = {"protocol": {"path": protocol_path, "sha256": _file_sha256(protocol_path)},
+              "bibliography": {"path": bibliography_path, "sha256": _file_sha256(bibliography_path)}}
+    return _assemble(protocol, bib, sources, sheet_of, evidence) | {"inputs": inputs}
 
 
 def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem]) -> list[dict]:

@@ -46,3 +46,18 @@ def question_ids(protocol: str | Path = PROTOCOL) -> list[str]:
         return [str(q["id"]) for q in data["questions"]]
     except Exception:  # any problem is reported by the evidence step
         return []
+
+
+def package_fingerprint() -> str:
+    """A hash of this package's code and schemas.
+
+    The Snakefile passes it to every rule as a param, so upgrading or editing
+    the pipeline re-runs the steps it may change (Snakemake re-runs on params).
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    root = Path(__file__).parent
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".json") and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]

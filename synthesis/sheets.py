@@ -133,6 +133,20 @@ def check_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bi
     return rows, problems
 
 
+def rows_by_id(path: str) -> dict[str, dict[str, str]]:
+    """A sheet's raw cells by row id, without checks (for auditing a built review)."""
+    table = read_table(path)
+    if not table:
+        return {}
+    names, _problems = _columns(table[0][1], path)
+    rows = {}
+    for line, cells in table[1:]:
+        values = {name: cells[i].strip() if i < len(cells) else "" for i, name in enumerate(names) if name}
+        if values.get("id"):
+            rows.setdefault(values["id"], values | {"line": str(line)})
+    return rows
+
+
 def _singular(column: str) -> str:
     return {"codes": "code", "questions": "question", "countries": "country", "cites": "citation"}.get(column, f"{column} value")
 
@@ -155,4 +169,4 @@ def load_sheet(path: str, protocol: dict, bib_keys: set[str] | None) -> list[dic
     return parse_rows(read_table(path), path, protocol, bib_keys)
 
 
-__all__ = ["ELISION", "LIST_COLUMNS", "OPTIONAL", "REQUIRED", "check_rows", "check_sheet", "load_sheet", "parse_rows", "read_table", "split_list"]
+__all__ = ["ELISION", "LIST_COLUMNS", "OPTIONAL", "REQUIRED", "check_rows", "check_sheet", "load_sheet", "rows_by_id", "parse_rows", "read_table", "split_list"]

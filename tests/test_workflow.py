@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -14,7 +17,7 @@ import pytest
 import reviewkit
 from synthesis import layout
 
-OUTPUTS = ["output/tables/evidence.csv", "output/tables/coverage.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
+OUTPUTS = ["output/provenance.json", "output/tables/evidence.csv", "output/tables/coverage.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
            "output/report/state-of-play.md", "output/report/state-of-play.html", "output/report/state-of-play.docx"]
 
 
@@ -48,6 +51,11 @@ def test_tables_and_report_content(built):
     assert "Community energy schemes" in text
     assert "(Okafor and Weber 2021, para. 1)" in text  # no report.csl: pandoc's default, Chicago author-date
     assert "???" not in text
+    # Each finding links to its evidence in the appendix, which shows the quote in context.
+    assert '<span id="claim-RQa.bill_savings.smith2020:1">' in html
+    assert 'href="#ev-smith2020:1"' in html and 'id="ev-smith2020:1"' in html
+    appendix = text[text.index("Appendix: the evidence"):]
+    assert "Members of the cooperative saw bills fall by 12 per cent in the first year. Uptake" in appendix
 
 
 def test_text_is_data_in_every_output(built):
@@ -115,3 +123,41 @@ def test_the_almp_review_builds(tmp_path):
     for question in layout.question_ids(root / layout.PROTOCOL):
         rows = list(csv.DictReader(io.StringIO((root / "output/tables" / f"{question}.csv").read_text(encoding="utf-8"))))
         assert len({r["citekey"] for r in rows}) >= 2, question
+
+
+def _git(root: Path, *args: str) -> str:
+    import subprocess
+
+    env_args = ["-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    return subprocess.run(["git", *env_args, *args], cwd=root, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_two_builds_of_one_commit_are_byte_identical(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # dates must come from the commit
+    root = reviewkit.make_review(tmp_path / "review")
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "fixture review")
+    products = ["output/tables/evidence.csv", "output/tables/coverage.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
+                "output/report/state-of-play.md", "output/provenance.json", "output/report/state-of-play.html", "output/report/state-of-play.docx"]
+    first = reviewkit.snakemake(root)
+    assert first.returncode == 0, first.stderr
+    copies = {p: (root / p).read_bytes() for p in products}
+    second = reviewkit.snakemake(root, "--forceall")
+    assert second.returncode == 0, second.stderr
+    assert [p for p in products if (root / p).read_bytes() != copies[p]] == []
+    record = json.loads(copies["output/provenance.json"])
+    assert record["build"]["review"] == {"commit": _git(root, "rev-parse", "HEAD"), "dirty": False}
+
+
+def test_editing_a_coded_passage_fails_the_build_and_the_audit_with_the_same_ids(built, tmp_path):
+    root = tmp_path / "review"
+    shutil.copytree(built[0], root)
+    source = root / "sources/smith2020.md"
+    source.write_bytes(source.read_bytes().replace(b"Uptake was highest", b"Uptake was lowest"))
+    audit = subprocess.run([sys.executable, "-m", "synthesis", "audit"], cwd=root, capture_output=True, text=True)
+    assert audit.returncode == 1
+    assert audit.stdout.splitlines()[-1].endswith("evidence affected: smith2020:2")
+    result = reviewkit.snakemake(root)
+    assert result.returncode != 0
+    assert "extraction/smith2020.csv:3: row 2 (smith2020:2): quote not found in sources/smith2020.md" in result.stderr

