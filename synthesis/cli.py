@@ -15,7 +15,7 @@ from . import layout
 from .problems import InputError
 
 EXAMPLES = {
-    "check": "review check",
+    "check": "review check\n  review check extraction/green2023.csv sources/green2023.md\n  review check --format json",
     "evidence": "python -m synthesis evidence --output output/build/evidence.json",
     "tables": "python -m synthesis tables --evidence output/build/evidence.json --output-dir output/tables",
     "report": "python -m synthesis report --evidence output/build/evidence.json --templates templates --output output/report/state-of-play.md",
@@ -23,6 +23,8 @@ EXAMPLES = {
     "provenance": "python -m synthesis provenance --evidence output/build/evidence.json --output output/provenance.json",
     "trace": "review trace Q1.work_first.green2023:12      # a claim\n  review trace green2023:12                    # an evidence item",
     "audit": "review audit",
+    "add-source": "review add-source entry.bib\n  review add-source --xlsx < entry.bib",
+    "sheet": "review sheet green2023 --xlsx\n  review sheet green2023 --xlsx --output green2023.xlsx   # an Excel copy of an existing CSV sheet",
 }
 
 
@@ -40,9 +42,16 @@ def _load_evidence(args) -> dict:
 
 
 def cmd_check(args) -> int:
-    data = _load_evidence(args)
-    print(f"ok: {len(data['sources'])} sources, {len(data['evidence'])} excerpts, every quote located", file=sys.stderr)
-    return 0
+    from .check import as_json, run_check
+
+    problems, summary = run_check(args.paths, args.protocol, args.bibliography, args.sources, args.extraction)
+    if args.format == "json":
+        sys.stdout.write(as_json(problems, summary))
+    else:
+        for problem in problems:
+            print(problem)
+        print(summary)
+    return 1 if problems else 0
 
 
 def cmd_evidence(args) -> int:
@@ -124,6 +133,57 @@ def cmd_audit(args) -> int:
     return 1 if report.problems else 0
 
 
+def _protocol_or_none(path: str) -> dict | None:
+    from .protocol import load_protocol
+
+    return load_protocol(path) if Path(path).is_file() else None
+
+
+def cmd_add_source(args) -> int:
+    from .scaffold import add_source
+    from .textio import decode
+
+    if args.entry in (None, "-"):
+        text, name = sys.stdin.buffer.read().decode("utf-8-sig"), "<stdin>"
+    else:
+        text, name = decode(Path(args.entry).read_bytes(), args.entry), args.entry
+    written, warnings = add_source(text, name, xlsx=args.xlsx, protocol=_protocol_or_none(args.protocol) if args.xlsx else None)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for path in written:
+        print(f"wrote {path}")
+    source, _bib, sheet = written
+    print(f"next: paste the document's text into {source}, fill in its tags, code excerpts in {sheet}, then run `review check {source} {sheet}`")
+    return 0
+
+
+def cmd_sheet(args) -> int:
+    from . import layout
+    from .problems import Problem, suggest
+    from .sheets import rows_by_id
+    from .scaffold import sheet_csv
+    from .textio import write_atomic
+
+    stems = {Path(p).stem for p in layout.source_files()}
+    if args.citekey not in stems:
+        raise InputError([Problem(layout.SOURCES, 1, f"no source '{args.citekey}': {suggest(args.citekey, sorted(stems))}")])
+    existing = [p for p in layout.sheet_files() if Path(p).stem == args.citekey]
+    output = Path(args.output) if args.output else Path(layout.EXTRACTION) / f"{args.citekey}.{'xlsx' if args.xlsx else 'csv'}"
+    if output.exists():
+        raise InputError([Problem(str(output), 1, "already exists; `review sheet` never overwrites a file")])
+    if existing and not args.output:
+        raise InputError([Problem(existing[0], 1, f"'{args.citekey}' already has a sheet; for a copy in another format pass --output elsewhere, e.g. --output {args.citekey}.xlsx")])
+    rows = list(rows_by_id(existing[0]).values()) if existing else []
+    if args.xlsx or output.suffix.lower() == ".xlsx":
+        from .workbook import write_workbook
+
+        write_workbook(output, _protocol_or_none(args.protocol) or {}, rows)
+    else:
+        write_atomic(output, sheet_csv())
+    print(f"wrote {output}" + (f" with the {len(rows)} rows of {existing[0]}" if existing else ""))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed so tests can check every subcommand's help)."""
     parser = argparse.ArgumentParser(prog="review", description="Build and check a literature review: tagged sources + coded sheets -> evidence tables and a cited report.")
@@ -134,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add("check", "Validate protocol, bibliography, sources and sheets (every quote located) without building.")
+    p.add_argument("paths", nargs="*", help="only these sources/sheets (default: the whole review; a changed review.yaml or references.bib checks everything)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: %(default)s)")
     _inputs(p)
     p.set_defaults(func=cmd_check)
     p = add("evidence", "Validate all inputs, locate every quote, write the evidence set (JSON).")
@@ -168,6 +230,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("audit", "Re-check a built review against its inputs without rebuilding; exit 1 on any drift.")
     p.add_argument("--provenance", default="output/provenance.json", help="provenance record of the build (default: %(default)s)")
     p.set_defaults(func=cmd_audit)
+    p = add("add-source", "Add a source from a BibTeX entry: sources/<key>.md, its references.bib entry and an empty sheet.")
+    p.add_argument("entry", nargs="?", help="file holding one BibTeX entry (default or '-': standard input)")
+    p.add_argument("--xlsx", action="store_true", help="create an Excel sheet with drop-down lists instead of a CSV")
+    p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for the drop-down lists (default: %(default)s)")
+    p.set_defaults(func=cmd_add_source)
+    p = add("sheet", "Create an extraction sheet for a source; with --xlsx an Excel workbook with drop-downs and the codebook.")
+    p.add_argument("citekey", help="the source's citekey")
+    p.add_argument("--xlsx", action="store_true", help="Excel workbook instead of CSV")
+    p.add_argument("--output", help="where to write (default: extraction/<citekey>.csv or .xlsx)")
+    p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for the drop-down lists (default: %(default)s)")
+    p.set_defaults(func=cmd_sheet)
     return parser
 
 

@@ -34,10 +34,13 @@ def _collect(problems: list[Problem], step: Callable[[], T]) -> T | None:
 
 
 def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY,
-                   sources_dir: str = layout.SOURCES, extraction_dir: str = layout.EXTRACTION) -> dict[str, Any]:
+                   sources_dir: str = layout.SOURCES, extraction_dir: str = layout.EXTRACTION,
+                   only: set[str] | None = None) -> dict[str, Any]:
     """Validate a review's inputs and return its evidence set.
 
-    Raises :class:`InputError` listing every problem found in any file.
+    ``only`` limits the sources and sheets checked to those citekeys (for a
+    fast check of the files a co-author changed). Raises :class:`InputError`
+    listing every problem found in any file.
     """
     problems: list[Problem] = []
     protocol = _collect(problems, lambda: load_protocol(protocol_path))
@@ -49,15 +52,19 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
     bib_keys = set(bib) if bib is not None else None
     countries = protocol.get("vocabularies", {}).get("countries") if protocol else None
     sources: dict[str, Source] = {}
-    for path in layout.source_files(sources_dir):
+    source_paths = layout.source_files(sources_dir)
+    source_stems = {Path(p).stem for p in source_paths}
+    for path in source_paths:
         stem = Path(path).stem
+        if only is not None and stem not in only:
+            continue
         if stem in sources:
             problems.append(Problem(path, 1, f"two source files for '{stem}': keep one of {sources[stem].path} and {path}"))
             continue
         source = _collect(problems, lambda: load_source(path, bib_keys, countries))
         if source is not None:
             sources[stem] = source
-    if not layout.source_files(sources_dir):
+    if not source_paths:
         problems.append(Problem(sources_dir, 1, "no source documents (*.md or *.txt) found"))
     evidence, sheet_of = [], {}
     for path in layout.sheet_files(extraction_dir):
@@ -66,7 +73,9 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
             problems.append(Problem(path, 1, f"two sheets for '{stem}': keep one of {sheet_of[stem]} and {path}"))
             continue
         sheet_of[stem] = path
-        if not any(Path(p).stem == stem for p in layout.source_files(sources_dir)):
+        if only is not None and stem not in only:
+            continue
+        if stem not in source_stems:
             problems.append(Problem(path, 1, f"no source for this sheet: expected {sources_dir}/{stem}.md or {sources_dir}/{stem}.txt"))
             continue
         if protocol is None:

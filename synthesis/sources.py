@@ -18,6 +18,8 @@ OPTIONAL = ("countries", "url", "accessed", "notes")
 _FENCE = re.compile(r"^---[ \t]*\r?$", re.M)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _BLOCK_BREAK = re.compile(r"\r?\n(?:[ \t]*\r?\n)+")
+# Written by `review add-source` where the document's text belongs.
+PLACEHOLDER = "<!-- Paste the document's text here, replacing this line. -->"
 
 
 @dataclass
@@ -110,6 +112,9 @@ def parse_source(text: str, path: str, sha256: str, bib_keys: set[str] | None = 
     for key in ("url", "accessed", "notes"):
         if key in meta and not isinstance(meta[key], str):
             problems.append(Problem(path, line(key), f"{key} must be a string (quote it)"))
+    marker = text.find(PLACEHOLDER, body_start)
+    if marker >= 0:
+        problems.append(Problem(path, text.count("\n", 0, marker) + 1, "the document's text is missing: replace the placeholder line with the document's text"))
     if problems:
         raise InputError(problems)
     return Source(citekey, path, sha256, text, body_start, meta, structure(text, body_start))
@@ -121,4 +126,4 @@ def load_source(path: str, bib_keys: set[str] | None = None, countries: list[str
     return parse_source(text, path, sha, bib_keys, countries)
 
 
-__all__ = ["CITEKEY_PATTERN", "Source", "load_source", "parse_source", "split_front_matter", "structure"]
+__all__ = ["CITEKEY_PATTERN", "PLACEHOLDER", "Source", "load_source", "parse_source", "split_front_matter", "structure"]

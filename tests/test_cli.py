@@ -11,7 +11,7 @@ from synthesis.cli import build_parser, main
 
 def test_check_passes_on_the_fixture_review(review, capsys):
     assert main(["check"]) == 0
-    assert capsys.readouterr().err == "ok: 2 sources, 6 excerpts, every quote located\n"
+    assert capsys.readouterr().out == "ok: 2 sources, 6 excerpts, every quote located\n"
 
 
 def test_check_prints_every_problem_then_a_summary(review, capsys):
@@ -19,11 +19,11 @@ def test_check_prints_every_problem_then_a_summary(review, capsys):
     text = Path("review.yaml").read_text(encoding="utf-8")
     Path("review.yaml").write_text(text.replace("short: Trust", "shrt: Trust"), encoding="utf-8")
     assert main(["check"]) == 1
-    assert capsys.readouterr().err.splitlines() == [
+    assert capsys.readouterr().out.splitlines() == [
         "review.yaml:10: questions[1]: missing required key 'short'",
         "review.yaml:11: unknown key 'shrt' in questions[1]: did you mean 'short'? allowed: id, short, text",
         "sources/okafor2021.txt:1: missing front matter: the file must start with a '---' line, then YAML (citekey, type, tags), then '---'",
-        "3 problems in 2 files; nothing was written.",
+        "3 problems in 2 files",
     ]
 
 
@@ -48,3 +48,26 @@ def test_unknown_subcommand_exits_with_usage(capsys):
         main(["bulid"])
     assert err.value.code == 2
     assert "invalid choice: 'bulid'" in capsys.readouterr().err
+
+
+def test_check_only_the_changed_files(review, capsys):
+    Path("sources/okafor2021.txt").write_text("no front matter\n", encoding="utf-8")
+    assert main(["check", "extraction/smith2020.csv"]) == 0
+    assert capsys.readouterr().out == "ok: checked 1 of 2 sources (4 excerpts), every quote located\n"
+    assert main(["check", "sources/okafor2021.txt", "extraction/okafor2021.xlsx"]) == 1
+    assert capsys.readouterr().out.splitlines()[0].startswith("sources/okafor2021.txt:1: missing front matter")
+    assert main(["check", "review.yaml"]) == 1  # a protocol change checks everything
+
+
+def test_check_json_for_editors(review, capsys):
+    import json
+
+    rows = Path("extraction/smith2020.csv").read_text(encoding="utf-8").replace("uptake ; bill_savings", "uptak")
+    Path("extraction/smith2020.csv").write_text(rows, encoding="utf-8")
+    assert main(["check", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out) == {
+        "ok": False,
+        "summary": "1 problem in 1 file",
+        "problems": [{"path": "extraction/smith2020.csv", "line": 3,
+                      "message": "row 2: unknown code 'uptak': did you mean 'uptake'? allowed: bill_savings, uptake, local_trust, grid_access"}],
+    }
