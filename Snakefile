@@ -18,6 +18,7 @@ rule all:
         "output/provenance.json",
         "output/report/state-of-play.html",
         "output/report/state-of-play.docx",
+        "output/report/gap-map.svg",
 
 
 # One job for the whole review: each Python process costs an import and each job
@@ -43,12 +44,29 @@ rule tables:
     output:
         "output/tables/evidence.csv",
         "output/tables/coverage.csv",
+        "output/tables/gap-map.csv",
+        "output/tables/sources-questions.csv",
+        "output/tables/countries.csv",
+        "output/tables/avenues.csv",
+        "output/tables/snowball.csv",
         expand("output/tables/{question}.csv", question=QUESTIONS),
     params:
         code=CODE,
         folder="output/tables",
     shell:
         "{PYTHON:q} -m synthesis tables --evidence {input:q} --output-dir {params.folder:q}"
+
+
+rule figures:
+    input:
+        "output/build/evidence.json",
+    output:
+        svg="output/report/gap-map.svg",
+        png="output/report/gap-map.png",
+    params:
+        code=CODE,
+    shell:
+        "{PYTHON:q} -m synthesis figures --evidence {input:q} --svg {output.svg:q} --png {output.png:q}"
 
 
 rule provenance:
@@ -78,6 +96,7 @@ rule report:
 rule html:
     input:
         markdown="output/report/state-of-play.md",
+        figure="output/report/gap-map.png",
         protocol=layout.PROTOCOL,
         bibliography=layout.BIBLIOGRAPHY,
         css=os.path.join(TEMPLATES, "report.css"),
@@ -93,6 +112,7 @@ rule html:
 rule docx:
     input:
         markdown="output/report/state-of-play.md",
+        figure="output/report/gap-map.png",
         protocol=layout.PROTOCOL,
         bibliography=layout.BIBLIOGRAPHY,
     output:

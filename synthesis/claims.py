@@ -37,7 +37,11 @@ def collect_claims(context: dict) -> list[dict]:
         for theme in section["themes"]:
             found.append(theme["claim"])
             found += [f["claim"] for f in theme["findings"]]
-        found += section.get("commentary_claims", [])
+        found += [c["claim"] for c in section.get("commentary", []) if c["claim"]]
+    if "comparison" in context:
+        from .overview import overview_claims
+
+        found += overview_claims(context)
     problems, seen = [], set()
     for item in found:
         if not item["evidence"]:

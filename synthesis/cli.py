@@ -20,6 +20,7 @@ EXAMPLES = {
     "tables": "python -m synthesis tables --evidence output/build/evidence.json --output-dir output/tables",
     "report": "python -m synthesis report --evidence output/build/evidence.json --templates templates --output output/report/state-of-play.md",
     "render": "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html",
+    "figures": "python -m synthesis figures --evidence output/build/evidence.json --svg output/report/gap-map.svg --png output/report/gap-map.png",
     "provenance": "python -m synthesis provenance --evidence output/build/evidence.json --output output/provenance.json",
     "trace": "review trace Q1.work_first.green2023:12      # a claim\n  review trace green2023:12                    # an evidence item",
     "audit": "review audit",
@@ -91,6 +92,15 @@ def cmd_render(args) -> int:
     name = (protocol.get("report") or {}).get("csl")
     csl = resolve_csl(name, Path(args.protocol).parent) if name else None
     render(args.to, args.input, args.output, args.bibliography, str(csl) if csl else None, args.css)
+    return 0
+
+
+def cmd_figures(args) -> int:
+    from .analysis import analyse
+    from .figures import write_gap_map
+
+    data = _read_json(args.evidence)
+    write_gap_map(data["protocol"], analyse(data)["cells"], args.svg, args.png)
     return 0
 
 
@@ -219,6 +229,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bibliography", default=layout.BIBLIOGRAPHY, help="BibTeX file (default: %(default)s)")
     p.add_argument("--css", help="stylesheet embedded in the HTML")
     p.set_defaults(func=cmd_render)
+    p = add("figures", "Draw the evidence gap map (question x theme, sources per cell, shaded by strength) as SVG and PNG.")
+    p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
+    p.add_argument("--svg", required=True, help="SVG file to write")
+    p.add_argument("--png", required=True, help="PNG file to write (embedded in the HTML and DOCX reports)")
+    p.set_defaults(func=cmd_figures)
     p = add("provenance", "Write provenance.json: claims, their evidence, W3C selectors, file hashes, build metadata.")
     p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
     p.add_argument("--output", required=True, help="JSON file to write")

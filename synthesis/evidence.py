@@ -13,6 +13,7 @@ from typing import Any, Callable, TypeVar
 
 from . import layout
 from .bibliography import BibEntry, load_bibliography
+from .commentary import load_commentary
 from .locate import closest_passage, find_quote, normalise
 from .problems import InputError, Problem
 from .protocol import load_protocol
@@ -35,7 +36,7 @@ def _collect(problems: list[Problem], step: Callable[[], T]) -> T | None:
 
 def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY,
                    sources_dir: str = layout.SOURCES, extraction_dir: str = layout.EXTRACTION,
-                   only: set[str] | None = None) -> dict[str, Any]:
+                   only: set[str] | None = None, commentary_dir: str = layout.COMMENTARY) -> dict[str, Any]:
     """Validate a review's inputs and return its evidence set.
 
     ``only`` limits the sources and sheets checked to those citekeys (for a
@@ -66,7 +67,7 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
             sources[stem] = source
     if not source_paths:
         problems.append(Problem(sources_dir, 1, "no source documents (*.md or *.txt) found"))
-    evidence, sheet_of = [], {}
+    evidence, sheet_of, row_ids = [], {}, set()
     for path in layout.sheet_files(extraction_dir):
         stem = Path(path).stem
         if stem in sheet_of:
@@ -84,14 +85,19 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
         if checked is not None:
             rows, row_problems = checked
             problems += row_problems
+            row_ids.update(f"{stem}:{r['id']}" for r in rows if r["id"])
             if stem in sources:
                 # Rows with other problems are located too, so one pass shows everything.
                 evidence += _locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
+    commentary = {}
+    if protocol is not None and only is None:  # commentary may cite any source's evidence
+        commentary, commentary_problems = load_commentary(layout.commentary_files(commentary_dir), [q["id"] for q in protocol["questions"]], row_ids)
+        problems += commentary_problems
     if problems:
         raise InputError(problems)
     inputs = {"protocol": {"path": protocol_path, "sha256": _file_sha256(protocol_path)},
               "bibliography": {"path": bibliography_path, "sha256": _file_sha256(bibliography_path)}}
-    return _assemble(protocol, bib, sources, sheet_of, evidence) | {"inputs": inputs}
+    return _assemble(protocol, bib, sources, sheet_of, evidence) | {"inputs": inputs, "commentary": commentary}
 
 
 def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem]) -> list[dict]:

@@ -61,3 +61,11 @@ def package_fingerprint() -> str:
     for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".json") and "__pycache__" not in p.parts):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+COMMENTARY = "commentary"
+
+
+def commentary_files(directory: str | Path = COMMENTARY) -> list[str]:
+    """The team's commentary files (``commentary/<question id>.md``), sorted."""
+    return _listed(directory, (".md",))

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlio
-from .problems import InputError, Problem, raise_if_any, suggest
+from .problems import COUNTRY_ALIASES, InputError, Problem, raise_if_any, suggest
 from .styles import csl_problems
 from .textio import read_text
 
 # Question ids name output tables (output/tables/<id>.csv); these names are taken.
-RESERVED_QUESTION_IDS = ("evidence", "coverage", "gap-map", "sources")
+RESERVED_QUESTION_IDS = ("evidence", "coverage", "gap-map", "sources-questions", "countries", "avenues", "snowball")
 _TYPE_NAMES = {"string": "a string", "array": "a list", "object": "a mapping", "integer": "a whole number"}
 
 
@@ -111,9 +111,34 @@ def _cross_reference_problems(data: dict, node, path: str) -> list[Problem]:
             continue
         for value in sorted({str(v) for v in values if values.count(v) > 1}):
             problems.append(Problem(path, yamlio.line_of(node, ["vocabularies", column]), f"vocabularies.{column}: '{value}' is listed twice"))
+    problems += _synthesis_problems(data, node, path)
     report = data.get("report")
     if isinstance(report, dict) and isinstance(report.get("csl"), str) and report["csl"]:
         problems += csl_problems(report["csl"], path, yamlio.line_of(node, ["report", "csl"]), Path(path).parent)
+    return problems
+
+
+def _synthesis_problems(data: dict, node, path: str) -> list[Problem]:
+    # Values used by the strength rules and the comparison must exist in the vocabularies.
+    problems = []
+    vocabularies = data.get("vocabularies") if isinstance(data.get("vocabularies"), dict) else {}
+    strength = data.get("strength") if isinstance(data.get("strength"), dict) else {}
+    checks = [(["strength", "evaluation_types"], strength.get("evaluation_types"), "evidence_type")]
+    comparison = data.get("comparison") if isinstance(data.get("comparison"), dict) else {}
+    checks.append((["comparison", "home"], [comparison.get("home")] if isinstance(comparison.get("home"), str) else [], "countries"))
+    for name, members in (comparison.get("groups") or {}).items() if isinstance(comparison.get("groups"), dict) else []:
+        checks.append((["comparison", "groups", name], members, "countries"))
+    for keys, values, vocabulary in checks:
+        allowed = vocabularies.get(vocabulary)
+        if not isinstance(values, list) or not isinstance(allowed, list):
+            continue
+        for i, value in enumerate(values):
+            if isinstance(value, str) and value not in allowed:
+                where = ".".join(keys)
+                problems.append(Problem(path, yamlio.line_of(node, keys), f"{where}: '{value}' is not in vocabularies.{vocabulary}: {suggest(value, [str(a) for a in allowed], aliases=COUNTRY_ALIASES)}"))
+    ratings = strength.get("ratings")
+    if isinstance(ratings, list) and any(isinstance(r, dict) and r.get("requires_evaluation") for r in ratings) and not strength.get("evaluation_types"):
+        problems.append(Problem(path, yamlio.line_of(node, ["strength", "ratings"]), "strength.ratings: a rule requires_evaluation, but strength.evaluation_types lists no evaluation types"))
     return problems
 
 

@@ -47,8 +47,9 @@ def pandoc_command(fmt: str, markdown: str, output: str, bibliography: str, csl:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     # markdown-smart: quotes and dashes in the text stay exactly as written.
+    # Figures are referenced relative to the Markdown file.
     cmd = [pandoc_path(), markdown, "--from", "markdown-smart", "--to", fmt, "--output", output,
-           "--citeproc", "--bibliography", bibliography, "--standalone"]
+           "--citeproc", "--bibliography", bibliography, "--standalone", "--resource-path", str(Path(markdown).parent)]
     if csl:
         cmd += ["--csl", csl]
     if fmt == "html":

@@ -14,7 +14,11 @@ from typing import Any
 from . import markdown
 from .claims import anchor, claim, collect_claims
 from .problems import InputError, Problem
+from .analysis import analyse
+from .comparison import countries_of
+from .overview import overview_context
 from .protocol import theme_pairs
+from .strength import rate
 
 TEMPLATE = "state-of-play.md.j2"
 
@@ -33,10 +37,6 @@ def locator(item: dict) -> str:
     return item["locator"] or f"para. {item['paragraph']}"
 
 
-def excerpt_countries(item: dict, sources: dict[str, dict]) -> list[str]:
-    """Countries an excerpt speaks about: its own, else its source's."""
-    return item["countries"] or sources[item["citekey"]]["countries"]
-
 
 def evidence_base(items: list[dict], sources: dict[str, dict]) -> str:
     """One sentence: how many excerpts from how many sources, their types and countries."""
@@ -44,7 +44,7 @@ def evidence_base(items: list[dict], sources: dict[str, dict]) -> str:
         return "No excerpt in the coded sources addresses this question."
     cited = sorted({i["citekey"] for i in items})
     types = Counter(sources[k]["type"] for k in cited)
-    countries = Counter(c for i in items for c in excerpt_countries(i, sources))
+    countries = Counter(c for i in items for c in countries_of(i, sources))
     where = f"; countries: {_counted(countries)}" if countries else "; no country recorded"
     return (f"{_plural(len(items), 'excerpt')} from {_plural(len(cited), 'source')} "
             f"(source types: {_counted(types)}{where}).")
@@ -60,7 +60,8 @@ def _finding(item: dict, qid: str = "", code: str = "") -> dict[str, Any]:
     }
 
 
-def question_section(question: dict, protocol: dict, evidence: list[dict], sources: dict[str, dict]) -> dict[str, Any]:
+def question_section(question: dict, protocol: dict, evidence: list[dict], sources: dict[str, dict],
+                     cells: dict[tuple[str, str], dict] | None = None, commentary: list[dict] | None = None) -> dict[str, Any]:
     """Everything the report says about one question, with a claim for each statement."""
     qid = question["id"]
     items = [i for i in evidence if qid in i["questions"]]
@@ -75,9 +76,11 @@ def question_section(question: dict, protocol: dict, evidence: list[dict], sourc
         if found:
             n_sources = len({f["citekey"] for f in found})
             summary = f"{_plural(len(found), 'excerpt')} from {_plural(n_sources, 'source')}"
+            strength = (cells or {}).get((qid, code["id"]), {}).get("strength") or rate([i for i, codes in informs if code["id"] in codes], sources, protocol)
             themes.append({"id": code["id"], "anchor": markdown.Markdown(f"q-{qid}-{code['id']}"), "label": code["label"],
-                           "definition": code["definition"], "findings": found, "summary": summary,
-                           "claim": claim(f"{qid}.{code['id']}", "theme-summary", f"{code['label']}: {summary}.", [f["evidence_id"] for f in found], qid, code["id"])})
+                           "definition": code["definition"], "findings": found, "summary": summary, "strength": strength,
+                           "claim": claim(f"{qid}.{code['id']}", "theme-summary", f"{code['label']}: {summary}; strength of evidence {strength['rating']}.",
+                                          [f["evidence_id"] for f in found], qid, code["id"])})
     sentence = evidence_base(items, sources)
     return {
         "id": qid, "anchor": markdown.Markdown(f"q-{qid}"), "short": question["short"], "text": question["text"],
@@ -86,7 +89,21 @@ def question_section(question: dict, protocol: dict, evidence: list[dict], sourc
         "themes": themes,
         "table": [{**_finding(i), "source": sources[i["citekey"]]["citation"]} for i in items],
         "missing": [{"id": c["id"], "label": c["label"], "definition": c["definition"]} for c in mapped if c["id"] not in used],
+        "commentary": _commentary(qid, commentary or [], evidence),
     }
+
+
+def _commentary(qid: str, paragraphs: list[dict], evidence: list[dict]) -> list[dict[str, Any]]:
+    """The team's commentary on a question: headings, and paragraphs that are claims."""
+    from .commentary import render_paragraph
+
+    by_id = {i["evidence_id"]: i for i in evidence}
+    out = []
+    for n, paragraph in enumerate(paragraphs, start=1):
+        text = markdown.Markdown(paragraph["text"] if paragraph["heading"] else render_paragraph(paragraph["text"], by_id))
+        made = None if paragraph["heading"] else claim(f"{qid}.commentary.{n}", "commentary", " ".join(paragraph["text"].split()), paragraph["evidence"], qid)
+        out.append({"markdown": text, "claim": made})
+    return out
 
 
 def in_context(before: str, exact: str, after: str) -> markdown.Markdown:
@@ -113,14 +130,17 @@ def report_context(data: dict[str, Any]) -> dict[str, Any]:
     protocol = data["protocol"]
     sources = {s["citekey"]: s for s in data["sources"]}
     evidence = data["evidence"]
-    return {
+    analysis = analyse(data)
+    cells = {(c["question"], c["code"]): c for c in analysis["cells"]}
+    commentary = data.get("commentary", {})
+    return overview_context(protocol, analysis) | {
         "title": protocol["title"],
         "subtitle": protocol.get("subtitle", ""),
         "authors": [{"name": a["name"], "affiliation": a.get("affiliation", "")} for a in protocol.get("authors", [])],
         "questions": protocol["questions"],
         "sources": [{**s, "cite": markdown.narrative_citation(s["citekey"])} for s in data["sources"]],
         "scope": f"This review codes {_plural(len(evidence), 'excerpt')} from {_plural(len(sources), 'source')} against {_plural(len(protocol['codes']), 'code')}.",
-        "sections": [question_section(q, protocol, evidence, sources) for q in protocol["questions"]],
+        "sections": [question_section(q, protocol, evidence, sources, cells, commentary.get(q["id"])) for q in protocol["questions"]],
         "appendix": [appendix_entry(i, sources[i["citekey"]]) for i in evidence],
     }
 

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from .protocol import theme_pairs
+from .analysis import analyse
 from .sheets import OPTIONAL
 from .textio import write_atomic
 
@@ -32,24 +32,6 @@ def evidence_rows(evidence: list[dict], sources: dict[str, str]) -> list[dict[st
     return rows
 
 
-def coverage_rows(protocol: dict, evidence: list[dict]) -> list[dict[str, Any]]:
-    """Question x code cells: every code mapped to a question (gaps included), plus
-    any pairing coders made explicitly (see :func:`protocol.theme_pairs`)."""
-    pairs = {(q["id"], c["id"]): set() for q in protocol["questions"] for c in protocol["codes"] if q["id"] in c["questions"]}
-    excerpts: dict[tuple[str, str], int] = {}
-    for item in evidence:
-        for pair in theme_pairs(item, protocol):
-            pairs.setdefault(pair, set()).add(item["citekey"])
-            excerpts[pair] = excerpts.get(pair, 0) + 1
-    q_order = {q["id"]: i for i, q in enumerate(protocol["questions"])}
-    c_order = {c["id"]: i for i, c in enumerate(protocol["codes"])}
-    labels = {c["id"]: c["label"] for c in protocol["codes"]}
-    rows = []
-    for q, c in sorted(pairs, key=lambda p: (q_order[p[0]], c_order[p[1]])):
-        rows.append({"question": q, "code": c, "label": labels[c], "excerpts": excerpts.get((q, c), 0), "sources": len(pairs[q, c])})
-    return rows
-
-
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     """CSV text with ``\\n`` line ends and every column in ``columns`` order."""
     out = io.StringIO()
@@ -59,8 +41,34 @@ def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return out.getvalue()
 
 
+def _joined(values) -> str:
+    return "; ".join(values)
+
+
+def synthesis_tables(protocol: dict, analysis: dict[str, Any]) -> dict[str, str]:
+    """coverage, gap-map, sources-questions, countries, avenues and snowball tables as CSV text."""
+    questions = [q["id"] for q in protocol["questions"]]
+    grid = analysis["cells"]
+    gap_map = [{**c, "rating": c["strength"]["rating"], "reasons": _joined(c["strength"]["reasons"]),
+                "not_higher": _joined(c["strength"]["not_higher"]), "evidence_types": _joined(c["strength"]["types"]),
+                "evidence": _joined(c["evidence"])} for c in grid]
+    matrix = [{"citekey": r["citekey"], "citation": r["citation"], **r["by_question"]} for r in analysis["source_matrix"]]
+    countries = [{"country": r["country"], "home": "yes" if r["home"] else "", "excerpts": r["excerpts"], "sources": r["sources"],
+                  **r["by_question"], "evidence": _joined(r["evidence"])} for r in analysis["countries"]]
+    avenues = [{**a, "evidence": _joined(a["evidence"])} for a in analysis["avenues"]]
+    snowball = [{**r, "cited_by_sources": len(r["cited_by"]), "cited_by": _joined(r["cited_by"]), "excerpts": _joined(r["excerpts"])} for r in analysis["snowball"]]
+    return {
+        "coverage.csv": to_csv(grid, ["question", "code", "label", "excerpts", "sources"]),
+        "gap-map.csv": to_csv(gap_map, ["question", "code", "label", "excerpts", "sources", "rating", "reasons", "not_higher", "evidence_types", "evidence"]),
+        "sources-questions.csv": to_csv(matrix, ["citekey", "citation", *questions]),
+        "countries.csv": to_csv(countries, ["country", "home", "excerpts", "sources", *questions, "evidence"]),
+        "avenues.csv": to_csv(avenues, ["id", "kind", "question", "code", "text", "basis", "evidence"]),
+        "snowball.csv": to_csv(snowball, ["key", "citation", "title", "year", "cited_by_sources", "cited_by", "excerpts"]),
+    }
+
+
 def write_tables(data: dict[str, Any], directory: str | Path) -> list[Path]:
-    """Write evidence.csv, one CSV per question and coverage.csv; return the paths."""
+    """Write evidence.csv, one CSV per question and the synthesis tables; return the paths."""
     directory = Path(directory)
     evidence = data["evidence"]
     columns = evidence_columns(evidence)
@@ -69,7 +77,7 @@ def write_tables(data: dict[str, Any], directory: str | Path) -> list[Path]:
     for question in data["protocol"]["questions"]:
         qid = question["id"]
         outputs[f"{qid}.csv"] = to_csv([r for r, e in zip(rows, evidence) if qid in e["questions"]], columns)
-    outputs["coverage.csv"] = to_csv(coverage_rows(data["protocol"], evidence), ["question", "code", "label", "excerpts", "sources"])
+    outputs.update(synthesis_tables(data["protocol"], analyse(data)))
     for name, text in outputs.items():
         write_atomic(directory / name, text)
     return [directory / name for name in outputs]

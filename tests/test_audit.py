@@ -34,7 +34,7 @@ def edit(path: str, old: str, new: str) -> None:
 
 def test_clean_build_has_no_drift(built, capsys):
     status, lines = audit_output(capsys)
-    assert (status, lines) == (0, ["audit: 15 claims, 6 excerpts, 2 sources checked; no drift."])
+    assert (status, lines) == (0, ["audit: 21 claims, 6 excerpts, 2 sources checked; no drift."])
 
 
 def test_editing_a_coded_sentence_names_exactly_the_affected_evidence(built, capsys):
@@ -106,7 +106,7 @@ def test_trace_an_evidence_id_lists_its_claims_and_cited_works(built, capsys):
     assert main(["trace", "smith2020:3"]) == 0
     out = capsys.readouterr().out
     assert "  The passage cites lee2019:\n    @book{lee2019} at sources/references.bib:15 -> Lee (2019)" in out
-    assert out.endswith("  Claims resting on it: RQa.evidence-base, RQa.bill_savings, RQa.bill_savings.smith2020:3\n")
+    assert out.endswith("  Claims resting on it: RQa.evidence-base, RQa.bill_savings, RQa.bill_savings.smith2020:3, compare.GB.smith2020:3\n")
 
 
 def test_trace_shows_a_changed_source(built, capsys):

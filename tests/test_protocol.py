@@ -28,7 +28,7 @@ def test_fixture_protocol_loads_with_norway_as_a_string(tmp_path):
 def test_unknown_key_suggests_the_close_one(tmp_path):
     text = reviewkit.PROTOCOL.replace("subtitle:", "subtitel:")
     assert problems_of(tmp_path, text) == [
-        "review.yaml:2: unknown key 'subtitel' in top level: did you mean 'subtitle'? allowed: authors, codes, questions, report, subtitle, title, vocabularies"
+        "review.yaml:2: unknown key 'subtitel' in top level: did you mean 'subtitle'? allowed: authors, codes, comparison, questions, report, strength, subtitle, title, vocabularies"
     ]
 
 
@@ -85,3 +85,25 @@ def test_theme_pairs_follow_the_codebook_unless_the_coder_says_otherwise(tmp_pat
     assert theme_pairs(derived, protocol) == [("RQa", "uptake"), ("RQa", "bill_savings"), ("RQb", "uptake")]
     explicit = {"questions": ["RQb"], "codes": ["bill_savings"]}
     assert theme_pairs(explicit, protocol) == [("RQb", "bill_savings")]
+
+
+def test_strength_and_comparison_values_must_be_in_the_vocabularies(tmp_path):
+    text = reviewkit.PROTOCOL + """strength:
+  evaluation_types: [surveys]
+  ratings:
+    - rating: strong
+      requires_evaluation: true
+comparison:
+  home: UK
+  groups:
+    Nordic: [NO, SE]
+"""
+    assert problems_of(tmp_path, text) == [
+        "review.yaml:34: strength.evaluation_types: 'surveys' is not in vocabularies.evidence_type: did you mean 'survey'? allowed: survey, case_study",
+        "review.yaml:39: comparison.home: 'UK' is not in vocabularies.countries: did you mean 'GB'? allowed: DE, GB, NO",
+        "review.yaml:41: comparison.groups.Nordic: 'SE' is not in vocabularies.countries: allowed: DE, GB, NO",
+    ]
+    missing = reviewkit.PROTOCOL + "strength:\n  ratings:\n    - rating: strong\n      requires_evaluation: true\n"
+    assert problems_of(tmp_path, missing) == [
+        "review.yaml:34: strength.ratings: a rule requires_evaluation, but strength.evaluation_types lists no evaluation types"
+    ]

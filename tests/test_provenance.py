@@ -43,7 +43,7 @@ def test_selectors_point_at_the_quote_in_the_hashed_file(record):
 def test_every_claim_has_evidence_in_the_record(record):
     ids = {e["id"] for e in record["evidence"]}
     kinds = {c["kind"] for c in record["claims"]}
-    assert kinds == {"finding", "theme-summary", "evidence-base"}
+    assert kinds == {"finding", "theme-summary", "evidence-base", "comparison"}
     assert all(c["evidence"] and set(c["evidence"]) <= ids for c in record["claims"])
     by_id = {c["id"]: c for c in record["claims"]}
     assert by_id["RQb.uptake"]["evidence"] == ["okafor2021:2", "smith2020:2"]
@@ -63,7 +63,7 @@ def test_a_claim_without_evidence_fails(review):
     context["sections"][0]["themes"][0]["claim"]["evidence"] = []
     with pytest.raises(InputError) as err:
         collect_claims(context)
-    assert [str(p) for p in err.value.problems] == ["output/report/state-of-play.md:1: claim RQa.bill_savings has no evidence: Bill savings: 4 excerpts from 1 source."]
+    assert [str(p) for p in err.value.problems] == ["output/report/state-of-play.md:1: claim RQa.bill_savings has no evidence: Bill savings: 4 excerpts from 1 source; strength of evidence weak."]
 
 
 def test_anchor_escapes_unsafe_characters():

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 import reviewkit
+from synthesis.analysis import analyse
 from synthesis.evidence import build_evidence
+from synthesis.figures import write_gap_map
 from synthesis.problems import InputError
 from synthesis.render import render, source_date_epoch
 from synthesis.report import render_markdown
@@ -19,8 +21,10 @@ TEMPLATES = reviewkit.ROOT / "templates"
 
 @pytest.fixture
 def markdown(review):
+    data = build_evidence()
     path = review / "report.md"
-    path.write_text(render_markdown(build_evidence(), TEMPLATES), encoding="utf-8")
+    path.write_text(render_markdown(data, TEMPLATES), encoding="utf-8")
+    write_gap_map(data["protocol"], analyse(data)["cells"], review / "gap-map.svg", review / "gap-map.png")
     return str(path)
 
 
@@ -34,6 +38,7 @@ def test_html_with_a_bundled_csl_style(markdown, review):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
     assert "???" not in html
     assert "<style" in html and "max-width: 60em" in html  # self-contained
+    assert re.search(r'<img [^>]*src="data:image/png;base64,', html)  # the gap map, embedded
 
 
 def test_unresolved_citation_fails_and_writes_nothing(review):
