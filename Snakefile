@@ -29,6 +29,7 @@ rule evidence:
         bibliography=layout.BIBLIOGRAPHY,
         sources=layout.source_files(),
         sheets=layout.sheet_files(),
+        commentary=layout.commentary_files(),
     output:
         "output/build/evidence.json",
     params:

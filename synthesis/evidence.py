@@ -96,7 +96,8 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
     if problems:
         raise InputError(problems)
     inputs = {"protocol": {"path": protocol_path, "sha256": _file_sha256(protocol_path)},
-              "bibliography": {"path": bibliography_path, "sha256": _file_sha256(bibliography_path)}}
+              "bibliography": {"path": bibliography_path, "sha256": _file_sha256(bibliography_path)},
+              "commentary": [{"path": p, "sha256": _file_sha256(p)} for p in layout.commentary_files(commentary_dir)] if only is None else []}
     return _assemble(protocol, bib, sources, sheet_of, evidence) | {"inputs": inputs, "commentary": commentary}
 
 

@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .analysis import analyse
 from .claims import collect_claims
 from .report import report_context
 
@@ -94,9 +95,12 @@ def build_provenance(data: dict[str, Any], build: dict[str, Any]) -> dict[str, A
             "protocol": data["inputs"]["protocol"],
             "bibliography": data["inputs"]["bibliography"],
             "sources": [{"citekey": s["citekey"], "path": s["path"], "sha256": s["sha256"], "sheet": s["sheet"], "sheet_sha256": s["sheet_sha256"]} for s in data["sources"]],
+            "commentary": data["inputs"]["commentary"],
         },
         "claims": claims,
         "evidence": [evidence_record(item, sources[item["citekey"]]) for item in data["evidence"]],
+        # Research avenues are generated from gaps: each records the data it rests on.
+        "avenues": [{k: a[k] for k in ("id", "kind", "question", "code", "text", "basis", "evidence")} for a in analyse(data)["avenues"]],
     }
 
 

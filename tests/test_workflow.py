@@ -119,6 +119,15 @@ def test_the_almp_review_builds(tmp_path):
     assert len(evidence) == coded > 0
     html = (root / "output/report/state-of-play.html").read_text(encoding="utf-8")
     assert "???" not in html
+    # The synthesis sections, generated from the data, with the comparator gaps stated.
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    for heading in ("Evidence gap map", "Strength of evidence:", "Country comparison", "Avenues for further research", "Snowball candidates"):
+        assert heading in text, heading
+    assert re.search(r'<img [^>]*src="data:image/png;base64,', html)
+    import yaml
+
+    for group in yaml.safe_load((root / layout.PROTOCOL).read_text(encoding="utf-8")).get("comparison", {}).get("groups", {}):
+        assert f"{group} comparators covered" in text or f"No excerpt concerns a {group} comparator" in text, group
     # Every question of the review is answered from at least two sources.
     for question in layout.question_ids(root / layout.PROTOCOL):
         rows = list(csv.DictReader(io.StringIO((root / "output/tables" / f"{question}.csv").read_text(encoding="utf-8"))))
