@@ -10,6 +10,7 @@ PYTHON = sys.executable
 TEMPLATES = config.get("templates", os.path.join(workflow.basedir, "templates"))
 QUESTIONS = layout.question_ids()
 CODE = layout.package_fingerprint()  # re-run steps when the pipeline code changes
+SHARDS = int(config.get("shards", 8))
 
 
 rule all:
@@ -21,22 +22,47 @@ rule all:
         "output/report/gap-map.svg",
 
 
-# One job for the whole review: each Python process costs an import and each job
-# ~50 ms of scheduling, so per-source jobs would not scale to thousands of sources.
-rule evidence:
+# Per-source work is cut into a fixed number of shards (by a hash of the citekey):
+# the job count stays bounded for thousands of sources, and an edited sheet
+# re-runs one shard. Each job costs a Python start-up and ~50 ms of scheduling.
+rule prepare:
     input:
         protocol=layout.PROTOCOL,
         bibliography=layout.BIBLIOGRAPHY,
-        sources=layout.source_files(),
-        sheets=layout.sheet_files(),
+    output:
+        "output/build/inputs.json",
+    params:
+        code=CODE,
+    shell:
+        "{PYTHON:q} -m synthesis prepare --protocol {input.protocol:q} --bibliography {input.bibliography:q} --output {output:q}"
+
+
+rule locate:
+    input:
+        prepared="output/build/inputs.json",
+        files=layout.ShardInputs(SHARDS),
+    output:
+        "output/build/shards/{shard}.json",
+    params:
+        code=CODE,
+        shards=SHARDS,
+    shell:
+        "{PYTHON:q} -m synthesis locate --inputs {input.prepared:q} --shard {wildcards.shard} --shards {params.shards}"
+        " --sources {layout.SOURCES:q} --extraction {layout.EXTRACTION:q} --output {output:q}"
+
+
+rule evidence:
+    input:
+        prepared="output/build/inputs.json",
+        shards=expand("output/build/shards/{shard}.json", shard=range(SHARDS)),
         commentary=layout.commentary_files(),
     output:
         "output/build/evidence.json",
     params:
         code=CODE,
     shell:
-        "{PYTHON:q} -m synthesis evidence --protocol {input.protocol:q} --bibliography {input.bibliography:q}"
-        " --sources {layout.SOURCES:q} --extraction {layout.EXTRACTION:q} --output {output:q}"
+        "{PYTHON:q} -m synthesis merge --inputs {input.prepared:q} --commentary {layout.COMMENTARY:q}"
+        " --sources {layout.SOURCES:q} --output {output:q} {input.shards:q}"
 
 
 rule tables:

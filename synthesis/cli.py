@@ -17,6 +17,9 @@ from .problems import InputError
 EXAMPLES = {
     "check": "review check\n  review check extraction/green2023.csv sources/green2023.md\n  review check --format json",
     "evidence": "python -m synthesis evidence --output output/build/evidence.json",
+    "prepare": "python -m synthesis prepare --output output/build/inputs.json",
+    "locate": "python -m synthesis locate --inputs output/build/inputs.json --shard 3 --shards 8 --output output/build/shards/3.json",
+    "merge": "python -m synthesis merge --inputs output/build/inputs.json --output output/build/evidence.json output/build/shards/*.json",
     "tables": "python -m synthesis tables --evidence output/build/evidence.json --output-dir output/tables",
     "report": "python -m synthesis report --evidence output/build/evidence.json --templates templates --output output/report/state-of-play.md",
     "render": "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html",
@@ -60,6 +63,33 @@ def cmd_evidence(args) -> int:
 
     data = _load_evidence(args)
     write_atomic(args.output, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    return 0
+
+
+def cmd_prepare(args) -> int:
+    from .evidence import prepare
+    from .textio import write_atomic
+
+    write_atomic(args.output, json.dumps(prepare(args.protocol, args.bibliography), ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_locate(args) -> int:
+    from .evidence import check_sources
+    from .textio import write_atomic
+
+    sources, sheets = layout.shard_files(args.shard, args.shards, args.sources, args.extraction)
+    shard = check_sources(_read_json(args.inputs), sources, sheets, args.sources)
+    write_atomic(args.output, json.dumps(shard, ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_merge(args) -> int:
+    from .evidence import merge
+    from .textio import write_atomic
+
+    data = merge(_read_json(args.inputs), [_read_json(p) for p in args.shards], layout.commentary_files(args.commentary), args.sources)
+    write_atomic(args.output, json.dumps(data, ensure_ascii=False) + "\n")
     return 0
 
 
@@ -212,6 +242,26 @@ def build_parser() -> argparse.ArgumentParser:
     _inputs(p)
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_evidence)
+    p = add("prepare", "Check the protocol and bibliography once, for the shards of a large build.")
+    p.add_argument("--protocol", default=layout.PROTOCOL, help="the review protocol (default: %(default)s)")
+    p.add_argument("--bibliography", default=layout.BIBLIOGRAPHY, help="BibTeX file (default: %(default)s)")
+    p.add_argument("--output", required=True, help="JSON file to write")
+    p.set_defaults(func=cmd_prepare)
+    p = add("locate", "Check one shard of the sources and sheets and locate its quotes (problems are recorded, not raised).")
+    p.add_argument("--inputs", required=True, help="JSON written by the prepare step")
+    p.add_argument("--shard", type=int, required=True, help="which shard, 0-based")
+    p.add_argument("--shards", type=int, required=True, help="how many shards the review is cut into")
+    p.add_argument("--sources", default=layout.SOURCES, help="folder of tagged sources (default: %(default)s)")
+    p.add_argument("--extraction", default=layout.EXTRACTION, help="folder of extraction sheets (default: %(default)s)")
+    p.add_argument("--output", required=True, help="JSON file to write")
+    p.set_defaults(func=cmd_locate)
+    p = add("merge", "Join the shards into the evidence set; report every problem of every shard and fail on any.")
+    p.add_argument("shards", nargs="+", help="shard JSON files written by the locate step")
+    p.add_argument("--inputs", required=True, help="JSON written by the prepare step")
+    p.add_argument("--commentary", default=layout.COMMENTARY, help="folder of team commentary (default: %(default)s)")
+    p.add_argument("--sources", default=layout.SOURCES, help="folder of tagged sources (default: %(default)s)")
+    p.add_argument("--output", required=True, help="JSON file to write")
+    p.set_defaults(func=cmd_merge)
     p = add("tables", "Write evidence.csv, one CSV per question and coverage.csv.")
     p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
     p.add_argument("--output-dir", required=True, help="folder for the CSV tables")

@@ -1,7 +1,16 @@
 """The evidence stage: validate every input, locate every quote, join them.
 
-The result is one JSON-serialisable dict that later stages (tables, report,
-provenance) read, so the inputs are parsed once per build.
+Three pure-ish steps, so a large review can be split into shards:
+
+1. :func:`prepare` checks the protocol and the bibliography once;
+2. :func:`check_sources` checks a set of sources and their sheets and
+   locates every quote (one shard of the review, or all of it);
+3. :func:`merge` joins shards, checks commentary, and raises
+   :class:`InputError` listing every problem in every file.
+
+Steps 1 and 2 *record* problems instead of raising, so every shard runs and
+the merge reports all problems at once. :func:`build_evidence` runs all three
+in one process (``review check``, tests).
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from . import layout
-from .bibliography import BibEntry, load_bibliography
+from .bibliography import load_bibliography
 from .commentary import load_commentary
 from .locate import closest_passage, find_quote, normalise
 from .problems import InputError, Problem
@@ -21,7 +30,6 @@ from .sheets import check_sheet
 from .sources import Source, load_source
 
 CONTEXT = 32  # characters of prefix/suffix kept for each quote (W3C TextQuoteSelector)
-READING_CONTEXT = 240  # characters either side shown to a reader of the report's appendix
 T = TypeVar("T")
 
 
@@ -34,49 +42,59 @@ def _collect(problems: list[Problem], step: Callable[[], T]) -> T | None:
         return None
 
 
-def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY,
-                   sources_dir: str = layout.SOURCES, extraction_dir: str = layout.EXTRACTION,
-                   only: set[str] | None = None, commentary_dir: str = layout.COMMENTARY) -> dict[str, Any]:
-    """Validate a review's inputs and return its evidence set.
+def _file_sha256(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
-    ``only`` limits the sources and sheets checked to those citekeys (for a
-    fast check of the files a co-author changed). Raises :class:`InputError`
-    listing every problem found in any file.
-    """
+
+def _problem_dicts(problems: list[Problem]) -> list[dict[str, Any]]:
+    return [{"path": p.path, "line": p.line, "message": p.message} for p in problems]
+
+
+def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY) -> dict[str, Any]:
+    """Check the protocol and bibliography; return them (None when broken) with their problems."""
     problems: list[Problem] = []
     protocol = _collect(problems, lambda: load_protocol(protocol_path))
+    bibliography = None
     if not Path(bibliography_path).is_file():
         problems.append(Problem(bibliography_path, 1, "bibliography not found: every source needs an entry in this BibTeX file"))
-        bib = None
     else:
-        bib = _collect(problems, lambda: load_bibliography(bibliography_path)[0])
-    bib_keys = set(bib) if bib is not None else None
+        entries = _collect(problems, lambda: load_bibliography(bibliography_path)[0])
+        if entries is not None:
+            bibliography = {key: {"citation": e.citation(), "title": e.title, "year": e.year, "type": e.entry_type, "line": e.line}
+                            for key, e in sorted(entries.items())}
+    inputs = {"protocol": {"path": protocol_path, "sha256": _file_sha256(protocol_path) if Path(protocol_path).is_file() else ""},
+              "bibliography": {"path": bibliography_path, "sha256": _file_sha256(bibliography_path) if Path(bibliography_path).is_file() else ""}}
+    return {"protocol": protocol, "bibliography": bibliography, "inputs": inputs, "problems": _problem_dicts(problems)}
+
+
+def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths: list[str], sources_dir: str = layout.SOURCES) -> dict[str, Any]:
+    """Check these sources and sheets and locate their quotes (one shard).
+
+    A sheet must have its source among ``source_paths``: shards are cut by
+    citekey, so a source and its sheet always share a shard.
+    """
+    protocol, bibliography = prepared["protocol"], prepared["bibliography"]
+    bib_keys = set(bibliography) if bibliography is not None else None
     countries = protocol.get("vocabularies", {}).get("countries") if protocol else None
+    problems: list[Problem] = []
     sources: dict[str, Source] = {}
-    source_paths = layout.source_files(sources_dir)
-    source_stems = {Path(p).stem for p in source_paths}
-    for path in source_paths:
+    stems = {Path(p).stem for p in source_paths}
+    for path in sorted(source_paths):
         stem = Path(path).stem
-        if only is not None and stem not in only:
-            continue
         if stem in sources:
             problems.append(Problem(path, 1, f"two source files for '{stem}': keep one of {sources[stem].path} and {path}"))
             continue
         source = _collect(problems, lambda: load_source(path, bib_keys, countries))
         if source is not None:
             sources[stem] = source
-    if not source_paths:
-        problems.append(Problem(sources_dir, 1, "no source documents (*.md or *.txt) found"))
-    evidence, sheet_of, row_ids = [], {}, set()
-    for path in layout.sheet_files(extraction_dir):
+    evidence, sheet_of, row_ids = [], {}, []
+    for path in sorted(sheet_paths):
         stem = Path(path).stem
         if stem in sheet_of:
             problems.append(Problem(path, 1, f"two sheets for '{stem}': keep one of {sheet_of[stem]} and {path}"))
             continue
         sheet_of[stem] = path
-        if only is not None and stem not in only:
-            continue
-        if stem not in source_stems:
+        if stem not in stems:
             problems.append(Problem(path, 1, f"no source for this sheet: expected {sources_dir}/{stem}.md or {sources_dir}/{stem}.txt"))
             continue
         if protocol is None:
@@ -85,20 +103,79 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
         if checked is not None:
             rows, row_problems = checked
             problems += row_problems
-            row_ids.update(f"{stem}:{r['id']}" for r in rows if r["id"])
+            row_ids += [f"{stem}:{r['id']}" for r in rows if r["id"]]
             if stem in sources:
                 # Rows with other problems are located too, so one pass shows everything.
                 evidence += _locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
+    records = [_source_record(s, sheet_of.get(key, ""), bibliography) for key, s in sorted(sources.items())] if bibliography else []
+    for item in evidence:
+        item["evidence_id"] = f"{item['citekey']}:{item['id']}"
+        item["citation"] = bibliography[item["citekey"]]["citation"] if bibliography and item["citekey"] in bibliography else item["citekey"]
+        del item["line"]
+    return {"sources": records, "evidence": evidence, "row_ids": row_ids, "problems": _problem_dicts(problems),
+            "source_count": len(source_paths)}
+
+
+def _source_record(source: Source, sheet: str, bibliography: dict[str, dict]) -> dict[str, Any]:
+    entry = bibliography.get(source.citekey, {"title": "", "year": "", "citation": source.citekey})
+    return {
+        "citekey": source.citekey, "path": source.path, "sha256": source.sha256, "body_start": source.body_start, "sheet": sheet,
+        "sheet_sha256": _file_sha256(sheet) if sheet else "",
+        "type": source.meta["type"], "tags": source.meta["tags"], "countries": source.meta.get("countries", []),
+        "url": source.meta.get("url", ""), "accessed": source.meta.get("accessed", ""), "notes": source.meta.get("notes", ""),
+        "title": entry["title"], "year": entry["year"], "citation": entry["citation"],
+    }
+
+
+def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], commentary_paths: list[str] | None, sources_dir: str = layout.SOURCES) -> dict[str, Any]:
+    """Join checked shards into the evidence set; raise :class:`InputError` with every problem.
+
+    ``commentary_paths`` None skips the commentary (a partial check).
+    """
+    problems = [Problem(**p) for p in prepared["problems"]] + [Problem(**p) for s in shards for p in s["problems"]]
+    if not any(s["source_count"] for s in shards):
+        problems.append(Problem(sources_dir, 1, "no source documents (*.md or *.txt) found"))
+    protocol = prepared["protocol"]
     commentary = {}
-    if protocol is not None and only is None:  # commentary may cite any source's evidence
-        commentary, commentary_problems = load_commentary(layout.commentary_files(commentary_dir), [q["id"] for q in protocol["questions"]], row_ids)
+    if protocol is not None and commentary_paths is not None:  # commentary may cite any source's evidence
+        row_ids = {i for s in shards for i in s["row_ids"]}
+        commentary, commentary_problems = load_commentary(commentary_paths, [q["id"] for q in protocol["questions"]], row_ids)
         problems += commentary_problems
     if problems:
         raise InputError(problems)
-    inputs = {"protocol": {"path": protocol_path, "sha256": _file_sha256(protocol_path)},
-              "bibliography": {"path": bibliography_path, "sha256": _file_sha256(bibliography_path)},
-              "commentary": [{"path": p, "sha256": _file_sha256(p)} for p in layout.commentary_files(commentary_dir)] if only is None else []}
-    return _assemble(protocol, bib, sources, sheet_of, evidence) | {"inputs": inputs, "commentary": commentary}
+    sources = sorted((r for s in shards for r in s["sources"]), key=lambda r: r["citekey"])
+    evidence = sorted((e for s in shards for e in s["evidence"]), key=lambda e: (e["citekey"], e["sheet_line"]))
+    counts = Counter(item["citekey"] for item in evidence)
+    inputs = prepared["inputs"] | {"commentary": [{"path": p, "sha256": _file_sha256(p)} for p in commentary_paths or []]}
+    return {
+        "protocol": protocol,
+        "sources": [r | {"excerpts": counts[r["citekey"]]} for r in sources],
+        "bibliography": prepared["bibliography"],
+        "evidence": evidence,
+        "inputs": inputs,
+        "commentary": commentary,
+    }
+
+
+def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY,
+                   sources_dir: str = layout.SOURCES, extraction_dir: str = layout.EXTRACTION,
+                   only: set[str] | None = None, commentary_dir: str = layout.COMMENTARY) -> dict[str, Any]:
+    """Validate a whole review in one process and return its evidence set.
+
+    ``only`` limits the sources and sheets checked to those citekeys (for a
+    fast check of the files a co-author changed). Raises :class:`InputError`
+    listing every problem found in any file.
+    """
+    prepared = prepare(protocol_path, bibliography_path)
+    source_paths = layout.source_files(sources_dir)
+    sheet_paths = layout.sheet_files(extraction_dir)
+    if only is not None:
+        source_paths = [p for p in source_paths if Path(p).stem in only]
+        sheet_paths = [p for p in sheet_paths if Path(p).stem in only]
+    shard = check_sources(prepared, source_paths, sheet_paths, sources_dir)
+    if only is not None:
+        shard["source_count"] = shard["source_count"] or len(layout.source_files(sources_dir))
+    return merge(prepared, [shard], layout.commentary_files(commentary_dir) if only is None else None, sources_dir)
 
 
 def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem]) -> list[dict]:
@@ -118,49 +195,9 @@ def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pr
             **row, "citekey": source.citekey, "start": start, "end": end, "paragraph": paragraph, "heading": heading,
             "source_line": text.count("\n", 0, start) + 1, "exact": text[start:end],
             "prefix": text[max(source.body_start, start - CONTEXT):start], "suffix": text[end:end + CONTEXT],
-            "context_before": _clip_start(text[max(source.body_start, start - READING_CONTEXT):start]),
-            "context_after": _clip_end(text[end:end + READING_CONTEXT]),
             "sheet": sheet, "sheet_line": row["line"],
         })
     return located
 
 
-def _clip_start(text: str) -> str:
-    # Start the reader's context at a word, not mid-word.
-    cut = text.find(" ")
-    return text[cut + 1:] if len(text) == READING_CONTEXT and cut >= 0 else text
-
-
-def _clip_end(text: str) -> str:
-    cut = text.rfind(" ")
-    return text[:cut] if len(text) == READING_CONTEXT and cut >= 0 else text
-
-
-def _file_sha256(path: str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _assemble(protocol: dict, bib: dict[str, BibEntry], sources: dict[str, Source], sheet_of: dict[str, str], evidence: list[dict]) -> dict[str, Any]:
-    counts = Counter(item["citekey"] for item in evidence)
-    for item in evidence:
-        item["evidence_id"] = f"{item['citekey']}:{item['id']}"
-        item["citation"] = bib[item["citekey"]].citation()
-        del item["line"]
-    return {
-        "protocol": protocol,
-        "sources": [
-            {
-                "citekey": key, "path": s.path, "sha256": s.sha256, "sheet": sheet_of.get(key, ""),
-                "sheet_sha256": _file_sha256(sheet_of[key]) if key in sheet_of else "",
-                "type": s.meta["type"], "tags": s.meta["tags"], "countries": s.meta.get("countries", []),
-                "url": s.meta.get("url", ""), "accessed": s.meta.get("accessed", ""), "notes": s.meta.get("notes", ""),
-                "title": bib[key].title, "year": bib[key].year, "citation": bib[key].citation(), "excerpts": counts[key],
-            }
-            for key, s in sorted(sources.items())
-        ],
-        "bibliography": {key: {"citation": e.citation(), "title": e.title, "year": e.year, "type": e.entry_type, "line": e.line} for key, e in sorted(bib.items())},
-        "evidence": evidence,
-    }
-
-
-__all__ = ["build_evidence"]
+__all__ = ["build_evidence", "check_sources", "merge", "prepare"]

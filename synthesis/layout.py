@@ -69,3 +69,31 @@ COMMENTARY = "commentary"
 def commentary_files(directory: str | Path = COMMENTARY) -> list[str]:
     """The team's commentary files (``commentary/<question id>.md``), sorted."""
     return _listed(directory, (".md",))
+
+
+def shard_of(citekey: str, shards: int) -> int:
+    """The shard a source (and its sheet) belongs to: stable as sources come and go."""
+    import zlib
+
+    return zlib.crc32(citekey.encode("utf-8")) % shards
+
+
+def shard_files(shard: int, shards: int, sources: str | Path = SOURCES, extraction: str | Path = EXTRACTION) -> tuple[list[str], list[str]]:
+    """The source files and sheets of one shard."""
+    return ([p for p in source_files(sources) if shard_of(Path(p).stem, shards) == shard],
+            [p for p in sheet_files(extraction) if shard_of(Path(p).stem, shards) == shard])
+
+
+class ShardInputs:
+    """A Snakemake input function: the files of the shard named by the ``shard`` wildcard.
+
+    Directory listings are made once per workflow run, not once per job.
+    """
+
+    def __init__(self, shards: int, sources: str | Path = SOURCES, extraction: str | Path = EXTRACTION):
+        self.by_shard: dict[int, list[str]] = {k: [] for k in range(shards)}
+        for path in source_files(sources) + sheet_files(extraction):
+            self.by_shard[shard_of(Path(path).stem, shards)].append(path)
+
+    def __call__(self, wildcards) -> list[str]:
+        return self.by_shard[int(wildcards.shard)]

@@ -12,7 +12,6 @@ from . import markdown
 from .claims import anchor, claim
 from .comparison import settings
 
-SNOWBALL_SHOWN = 25  # the report lists the top of the ranking; snowball.csv has all of it
 COUNTRY_FINDINGS_SHOWN = 12  # per comparator country; countries.csv lists every evidence id
 
 
@@ -40,15 +39,16 @@ def comparison_context(protocol: dict, analysis: dict[str, Any]) -> dict[str, An
             "questions": [q["id"] for q in protocol["questions"]]}
 
 
-def overview_context(protocol: dict, analysis: dict[str, Any]) -> dict[str, Any]:
+def overview_context(protocol: dict, analysis: dict[str, Any], limit: dict[str, int]) -> dict[str, Any]:
     """Context for the gap map, matrix, comparison, avenues and snowball sections."""
     snowball = analysis["snowball"]
     return {
         "gap_map": {"png": markdown.Markdown("gap-map.png"), "cells": analysis["cells"]},
-        "source_matrix": analysis["source_matrix"],
+        "source_matrix": analysis["source_matrix"][:limit["source_rows"]],
+        "source_matrix_more": max(0, len(analysis["source_matrix"]) - limit["source_rows"]),
         "comparison": comparison_context(protocol, analysis),
         "avenues": analysis["avenues"],
-        "snowball": {"rows": [r | {"cite": markdown.narrative_citation(r["key"])} for r in snowball[:SNOWBALL_SHOWN] if r["cited_by"]],
+        "snowball": {"rows": [r | {"cite": markdown.narrative_citation(r["key"])} for r in snowball[:limit["snowball_rows"]] if r["cited_by"]],
                      "cited": sum(1 for r in snowball if r["cited_by"]), "uncited": sum(1 for r in snowball if not r["cited_by"])},
     }
 

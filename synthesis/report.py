@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import markdown
 from .claims import anchor, claim, collect_claims
@@ -21,6 +21,9 @@ from .protocol import theme_pairs
 from .strength import rate
 
 TEMPLATE = "state-of-play.md.j2"
+# Defaults for review.yaml's report settings; the CSV tables always hold everything.
+LIMITS = {"findings_per_theme": 12, "table_rows": 40, "source_rows": 150, "snowball_rows": 25}
+READING_CONTEXT = 240  # characters either side of a quote shown in the appendix
 
 
 def _counted(counter: Counter) -> str:
@@ -50,6 +53,30 @@ def evidence_base(items: list[dict], sources: dict[str, dict]) -> str:
             f"(source types: {_counted(types)}{where}).")
 
 
+def limits(protocol: dict) -> dict[str, int]:
+    """How much the report lists before pointing to the full tables (review.yaml ``report``)."""
+    report = protocol.get("report", {})
+    return {name: int(report.get(name, default)) for name, default in LIMITS.items()}
+
+
+def spread(items: list[dict], limit: int) -> list[dict]:
+    """At most ``limit`` items, taken round-robin across sources so the sample covers many
+    sources, returned in their original order (deterministic)."""
+    if len(items) <= limit:
+        return items
+    queues: dict[str, list[int]] = {}
+    for n, item in enumerate(items):
+        queues.setdefault(item["citekey"], []).append(n)
+    chosen: list[int] = []
+    depth = 0
+    while len(chosen) < limit:
+        for positions in queues.values():
+            if depth < len(positions) and len(chosen) < limit:
+                chosen.append(positions[depth])
+        depth += 1
+    return [items[n] for n in sorted(chosen)]
+
+
 def _finding(item: dict, qid: str = "", code: str = "") -> dict[str, Any]:
     evidence_id = item["evidence_id"]
     return {
@@ -70,24 +97,29 @@ def question_section(question: dict, protocol: dict, evidence: list[dict], sourc
     used = set().union(*(codes for _i, codes in informs))
     # Themes: the codebook's codes for this question, then codes coders paired with it explicitly.
     theme_codes = mapped + [c for c in protocol["codes"] if c["id"] in used and c not in mapped]
+    limit = limits(protocol)
     themes = []
     for code in theme_codes:
-        found = [_finding(i, qid, code["id"]) for i, codes in informs if code["id"] in codes]
-        if found:
-            n_sources = len({f["citekey"] for f in found})
-            summary = f"{_plural(len(found), 'excerpt')} from {_plural(n_sources, 'source')}"
-            strength = (cells or {}).get((qid, code["id"]), {}).get("strength") or rate([i for i, codes in informs if code["id"] in codes], sources, protocol)
+        members = [i for i, codes in informs if code["id"] in codes]
+        if members:
+            n_sources = len({i["citekey"] for i in members})
+            summary = f"{_plural(len(members), 'excerpt')} from {_plural(n_sources, 'source')}"
+            strength = (cells or {}).get((qid, code["id"]), {}).get("strength") or rate(members, sources, protocol)
+            shown = spread(members, limit["findings_per_theme"])
             themes.append({"id": code["id"], "anchor": markdown.Markdown(f"q-{qid}-{code['id']}"), "label": code["label"],
-                           "definition": code["definition"], "findings": found, "summary": summary, "strength": strength,
+                           "definition": code["definition"], "findings": [_finding(i, qid, code["id"]) for i in shown],
+                           "more": len(members) - len(shown), "summary": summary, "strength": strength,
                            "claim": claim(f"{qid}.{code['id']}", "theme-summary", f"{code['label']}: {summary}; strength of evidence {strength['rating']}.",
-                                          [f["evidence_id"] for f in found], qid, code["id"])})
+                                          [i["evidence_id"] for i in members], qid, code["id"])})
     sentence = evidence_base(items, sources)
+    table = spread(items, limit["table_rows"])
     return {
         "id": qid, "anchor": markdown.Markdown(f"q-{qid}"), "short": question["short"], "text": question["text"],
         "evidence_base": sentence,
         "evidence_claim": claim(f"{qid}.evidence-base", "evidence-base", sentence, [i["evidence_id"] for i in items], qid) if items else None,
         "themes": themes,
-        "table": [{**_finding(i), "source": sources[i["citekey"]]["citation"]} for i in items],
+        "table": [{**_finding(i), "source": sources[i["citekey"]]["citation"]} for i in table],
+        "table_more": len(items) - len(table),
         "missing": [{"id": c["id"], "label": c["label"], "definition": c["definition"]} for c in mapped if c["id"] not in used],
         "commentary": _commentary(qid, commentary or [], evidence),
     }
@@ -113,11 +145,24 @@ def in_context(before: str, exact: str, after: str) -> markdown.Markdown:
     return markdown.Markdown(f"...{left}**{markdown.escape(exact)}**{right}...")
 
 
-def appendix_entry(item: dict, source: dict) -> dict[str, Any]:
-    """An evidence item as the report's appendix shows it: the quote in its context, and where it is."""
+def _reading_context(text: str, start: int, end: int, body_start: int = 0) -> tuple[str, str]:
+    before = text[max(body_start, start - READING_CONTEXT):start]
+    after = text[end:end + READING_CONTEXT]
+    # Begin and end on whole words.
+    if len(before) == READING_CONTEXT and " " in before:
+        before = before[before.index(" ") + 1:]
+    if len(after) == READING_CONTEXT and " " in after:
+        after = after[:after.rindex(" ")]
+    return before, after
+
+
+def appendix_entry(item: dict, source: dict, text: str) -> dict[str, Any]:
+    """An evidence item as the report's appendix shows it: the quote in its context (from the
+    source's ``text``), and where it is."""
+    before, after = _reading_context(text, item["start"], item["end"], source.get("body_start", 0))
     return {
         "evidence_id": item["evidence_id"], "anchor": anchor("ev-", item["evidence_id"]), "finding": item["finding"],
-        "in_context": in_context(item["context_before"], item["exact"], item["context_after"]),
+        "in_context": in_context(before, item["exact"], after),
         "cite": markdown.narrative_citation(item["citekey"]), "title": source["title"],
         "where": f"{source['path']}, line {item['source_line']}, paragraph {item['paragraph']}" + (f", under \"{item['heading']}\"" if item["heading"] else ""),
         "sha256": source["sha256"], "sheet": f"{item['sheet']}, line {item['sheet_line']}", "coder": item["coder"] or "not recorded",
@@ -125,24 +170,53 @@ def appendix_entry(item: dict, source: dict) -> dict[str, Any]:
     }
 
 
-def report_context(data: dict[str, Any]) -> dict[str, Any]:
-    """The report's content, computed from the evidence set."""
+def read_source_text(path: str) -> str:
+    """A source file's decoded text (the text offsets refer to)."""
+    from .textio import read_text
+
+    return read_text(path)[0]
+
+
+def _shown_evidence(context: dict[str, Any]) -> set[str]:
+    shown = {f["evidence_id"] for s in context["sections"] for t in s["themes"] for f in t["findings"]}
+    shown |= {r["evidence_id"] for s in context["sections"] for r in s["table"]}
+    shown |= {f["evidence_id"] for c in context["comparison"]["countries"] for f in c["findings"]}
+    shown |= {e for s in context["sections"] for c in s["commentary"] if c["claim"] for e in c["claim"]["evidence"]}
+    return shown
+
+
+def report_context(data: dict[str, Any], source_text: Callable[[str], str] = read_source_text) -> dict[str, Any]:
+    """The report's content, computed from the evidence set. ``source_text`` reads a source
+    file for the appendix's quotes in context (only for the evidence the report shows)."""
     protocol = data["protocol"]
     sources = {s["citekey"]: s for s in data["sources"]}
     evidence = data["evidence"]
     analysis = analyse(data)
     cells = {(c["question"], c["code"]): c for c in analysis["cells"]}
     commentary = data.get("commentary", {})
-    return overview_context(protocol, analysis) | {
+    limit = limits(protocol)
+    context = overview_context(protocol, analysis, limit) | {
         "title": protocol["title"],
         "subtitle": protocol.get("subtitle", ""),
         "authors": [{"name": a["name"], "affiliation": a.get("affiliation", "")} for a in protocol.get("authors", [])],
         "questions": protocol["questions"],
-        "sources": [{**s, "cite": markdown.narrative_citation(s["citekey"])} for s in data["sources"]],
+        "sources": [{**s, "cite": markdown.narrative_citation(s["citekey"])} for s in data["sources"][:limit["source_rows"]]],
+        "sources_more": max(0, len(data["sources"]) - limit["source_rows"]),
         "scope": f"This review codes {_plural(len(evidence), 'excerpt')} from {_plural(len(sources), 'source')} against {_plural(len(protocol['codes']), 'code')}.",
         "sections": [question_section(q, protocol, evidence, sources, cells, commentary.get(q["id"])) for q in protocol["questions"]],
-        "appendix": [appendix_entry(i, sources[i["citekey"]]) for i in evidence],
     }
+    shown = _shown_evidence(context)
+    texts: dict[str, str] = {}
+    appendix = []
+    for item in evidence:
+        if item["evidence_id"] in shown:
+            path = sources[item["citekey"]]["path"]
+            if path not in texts:
+                texts[path] = source_text(path)
+            appendix.append(appendix_entry(item, sources[item["citekey"]], texts[path]))
+    context["appendix"] = appendix
+    context["appendix_more"] = len(evidence) - len(appendix)
+    return context
 
 
 def environment(templates: str | Path):
@@ -186,4 +260,4 @@ def _template_line(err: BaseException, path: str) -> int:
     return lines[-1] if lines and lines[-1] else 1
 
 
-__all__ = ["appendix_entry", "evidence_base", "locator", "question_section", "render_markdown", "report_context"]
+__all__ = ["LIMITS", "appendix_entry", "evidence_base", "limits", "locator", "question_section", "read_source_text", "render_markdown", "report_context", "spread"]

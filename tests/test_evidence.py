@@ -80,3 +80,27 @@ def test_sheet_problems_are_reported_even_when_the_source_is_broken(review):
         "extraction/smith2020.csv:2: row 1: unknown code 'bill_saving': did you mean 'bill_savings'? allowed: bill_savings, uptake, local_trust, grid_access",
         "sources/smith2020.md:1: missing front matter: the file must start with a '---' line, then YAML (citekey, type, tags), then '---'",
     ]
+
+
+def test_sharded_evidence_equals_the_single_process_result(review):
+    from synthesis import layout
+    from synthesis.evidence import check_sources, merge, prepare
+
+    whole = build_evidence()
+    prepared = prepare()
+    shards = [check_sources(prepared, *layout.shard_files(k, 3)) for k in range(3)]
+    assert sorted(len(s["evidence"]) for s in shards) != [0, 0, 6]  # the fixture's two sources land in different shards
+    assert merge(prepared, shards, layout.commentary_files()) == whole
+
+
+def test_problems_of_every_shard_are_reported_together(review):
+    from synthesis import layout
+    from synthesis.evidence import check_sources, merge, prepare
+
+    Path("sources/okafor2021.txt").write_text("no front matter\n", encoding="utf-8")
+    Path("extraction/smith2020.csv").write_text("id,quote\n", encoding="utf-8")
+    prepared = prepare()
+    shards = [check_sources(prepared, *layout.shard_files(k, 2)) for k in range(2)]
+    with pytest.raises(InputError) as err:
+        merge(prepared, shards, [])
+    assert [p.path for p in err.value.problems] == ["extraction/smith2020.csv", "extraction/smith2020.csv", "sources/okafor2021.txt"]
