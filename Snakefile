@@ -22,6 +22,8 @@ rule all:
         "output/report/gap-map.svg",
 
 
+# The report path (evidence -> report, figures -> html/docx) has priority, so
+# tables and provenance fill the spare cores instead of delaying it.
 # Per-source work is cut into a fixed number of shards (by a hash of the citekey):
 # the job count stays bounded for thousands of sources, and an edited sheet
 # re-runs one shard. Each job costs a Python start-up and ~50 ms of scheduling.
@@ -31,6 +33,8 @@ rule prepare:
         bibliography=layout.BIBLIOGRAPHY,
     output:
         "output/build/inputs.json",
+    benchmark:
+        "output/benchmarks/prepare.tsv"
     params:
         code=CODE,
     shell:
@@ -43,6 +47,8 @@ rule locate:
         files=layout.ShardInputs(SHARDS),
     output:
         "output/build/shards/{shard}.json",
+    benchmark:
+        "output/benchmarks/locate-{shard}.tsv"
     params:
         code=CODE,
         shards=SHARDS,
@@ -58,8 +64,11 @@ rule evidence:
         commentary=layout.commentary_files(),
     output:
         "output/build/evidence.json",
+    benchmark:
+        "output/benchmarks/evidence.tsv"
     params:
         code=CODE,
+    priority: 40
     shell:
         "{PYTHON:q} -m synthesis merge --inputs {input.prepared:q} --commentary {layout.COMMENTARY:q}"
         " --sources {layout.SOURCES:q} --output {output:q} {input.shards:q}"
@@ -77,6 +86,8 @@ rule tables:
         "output/tables/avenues.csv",
         "output/tables/snowball.csv",
         expand("output/tables/{question}.csv", question=QUESTIONS),
+    benchmark:
+        "output/benchmarks/tables.tsv"
     params:
         code=CODE,
         folder="output/tables",
@@ -90,8 +101,11 @@ rule figures:
     output:
         svg="output/report/gap-map.svg",
         png="output/report/gap-map.png",
+    benchmark:
+        "output/benchmarks/figures.tsv"
     params:
         code=CODE,
+    priority: 30
     shell:
         "{PYTHON:q} -m synthesis figures --evidence {input:q} --svg {output.svg:q} --png {output.png:q}"
 
@@ -101,6 +115,8 @@ rule provenance:
         "output/build/evidence.json",
     output:
         "output/provenance.json",
+    benchmark:
+        "output/benchmarks/provenance.tsv"
     params:
         code=CODE,
     shell:
@@ -113,9 +129,12 @@ rule report:
         template=os.path.join(TEMPLATES, "state-of-play.md.j2"),
     output:
         "output/report/state-of-play.md",
+    benchmark:
+        "output/benchmarks/report.tsv"
     params:
         code=CODE,
         templates=TEMPLATES,
+    priority: 30
     shell:
         "{PYTHON:q} -m synthesis report --evidence {input.evidence:q} --templates {params.templates:q} --output {output:q}"
 
@@ -129,8 +148,11 @@ rule html:
         css=os.path.join(TEMPLATES, "report.css"),
     output:
         "output/report/state-of-play.html",
+    benchmark:
+        "output/benchmarks/html.tsv"
     params:
         code=CODE,
+    priority: 20
     shell:
         "{PYTHON:q} -m synthesis render --to html --input {input.markdown:q} --protocol {input.protocol:q}"
         " --bibliography {input.bibliography:q} --css {input.css:q} --output {output:q}"
@@ -144,8 +166,11 @@ rule docx:
         bibliography=layout.BIBLIOGRAPHY,
     output:
         "output/report/state-of-play.docx",
+    benchmark:
+        "output/benchmarks/docx.tsv"
     params:
         code=CODE,
+    priority: 20
     shell:
         "{PYTHON:q} -m synthesis render --to docx --input {input.markdown:q} --protocol {input.protocol:q}"
         " --bibliography {input.bibliography:q} --output {output:q}"

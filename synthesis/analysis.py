@@ -35,12 +35,11 @@ def cells(protocol: dict, evidence: list[dict], sources: dict[str, dict]) -> lis
 def source_matrix(protocol: dict, data: dict[str, Any]) -> list[dict[str, Any]]:
     """Sources x questions: excerpts of each source answering each question."""
     questions = [q["id"] for q in protocol["questions"]]
-    rows = []
-    for source in data["sources"]:
-        items = [i for i in data["evidence"] if i["citekey"] == source["citekey"]]
-        rows.append({"citekey": source["citekey"], "citation": source["citation"],
-                     "by_question": {q: sum(q in i["questions"] for i in items) for q in questions}})
-    return rows
+    counts: dict[str, dict[str, int]] = {s["citekey"]: dict.fromkeys(questions, 0) for s in data["sources"]}
+    for item in data["evidence"]:
+        for q in item["questions"]:
+            counts[item["citekey"]][q] += 1
+    return [{"citekey": s["citekey"], "citation": s["citation"], "by_question": counts[s["citekey"]]} for s in data["sources"]]
 
 
 def analyse(data: dict[str, Any]) -> dict[str, Any]:

@@ -135,11 +135,11 @@ def cmd_figures(args) -> int:
 
 
 def cmd_provenance(args) -> int:
-    from .provenance import build_metadata, build_provenance
+    from .provenance import build_metadata, build_provenance, to_json
     from .textio import write_atomic
 
     record = build_provenance(_read_json(args.evidence), build_metadata("."))
-    write_atomic(args.output, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+    write_atomic(args.output, to_json(record))
     return 0
 
 

@@ -7,12 +7,12 @@ time or the machine's paths, so two builds of one commit are byte-identical.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .analysis import analyse
 from .claims import collect_claims
 from .report import report_context
 
@@ -87,7 +87,8 @@ def evidence_record(item: dict, source: dict) -> dict[str, Any]:
 def build_provenance(data: dict[str, Any], build: dict[str, Any]) -> dict[str, Any]:
     """The provenance record of a built review."""
     sources = {s["citekey"]: s for s in data["sources"]}
-    claims = [{k: v for k, v in c.items() if k != "anchor"} | {"anchor": str(c["anchor"])} for c in collect_claims(report_context(data))]
+    context = report_context(data)
+    claims = [{k: v for k, v in c.items() if k != "anchor"} | {"anchor": str(c["anchor"])} for c in collect_claims(context)]
     return {
         "format": FORMAT,
         "build": build,
@@ -100,8 +101,27 @@ def build_provenance(data: dict[str, Any], build: dict[str, Any]) -> dict[str, A
         "claims": claims,
         "evidence": [evidence_record(item, sources[item["citekey"]]) for item in data["evidence"]],
         # Research avenues are generated from gaps: each records the data it rests on.
-        "avenues": [{k: a[k] for k in ("id", "kind", "question", "code", "text", "basis", "evidence")} for a in analyse(data)["avenues"]],
+        "avenues": [{k: a[k] for k in ("id", "kind", "question", "code", "text", "basis", "evidence")} for a in context["avenues"]],
     }
 
 
-__all__ = ["FORMAT", "build_metadata", "build_provenance", "evidence_record", "git_state", "package_versions"]
+def to_json(record: dict[str, Any]) -> str:
+    """provenance.json text: one claim, evidence item or avenue per line, so the file
+    stays greppable and diffable at any size (and is quick to write)."""
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    lines = ["{"]
+    keys = list(record)
+    for n, key in enumerate(keys):
+        value = record[key]
+        end = "," if n < len(keys) - 1 else ""
+        if isinstance(value, list):
+            items = ",\n".join(f"  {dump(v)}" for v in value)
+            lines.append(f" {dump(key)}: [\n{items}\n ]{end}" if value else f" {dump(key)}: []{end}")
+        else:
+            lines.append(f" {dump(key)}: {dump(value)}{end}")
+    return "\n".join(lines) + "\n}\n"
+
+
+__all__ = ["FORMAT", "to_json", "build_metadata", "build_provenance", "evidence_record", "git_state", "package_versions"]

@@ -22,8 +22,8 @@ from .strength import rate
 
 TEMPLATE = "state-of-play.md.j2"
 # Defaults for review.yaml's report settings; the CSV tables always hold everything.
-LIMITS = {"findings_per_theme": 12, "table_rows": 40, "source_rows": 150, "snowball_rows": 25}
-READING_CONTEXT = 240  # characters either side of a quote shown in the appendix
+LIMITS = {"findings_per_theme": 8, "table_rows": 20, "source_rows": 100, "snowball_rows": 25}
+READING_CONTEXT = 200  # characters either side of a quote shown in the appendix
 
 
 def _counted(counter: Counter) -> str:

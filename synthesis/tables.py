@@ -23,13 +23,25 @@ def evidence_columns(evidence: list[dict]) -> list[str]:
     return list(LEADING + TRAILING) + [c for c in extras if c not in LEADING + TRAILING]
 
 
-def evidence_rows(evidence: list[dict], sources: dict[str, str]) -> list[dict[str, Any]]:
-    """Flatten evidence items to table rows (lists joined with ``; ``)."""
+def evidence_rows(evidence: list[dict], sources: dict[str, str], columns: list[str]) -> list[list[Any]]:
+    """Flatten evidence items to table rows in ``columns`` order (lists joined with ``; ``)."""
     rows = []
     for item in evidence:
-        row = {**item["extra"], **{k: v for k, v in item.items() if k != "extra"}, "source": sources[item["citekey"]]}
-        rows.append({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+        extra = item["extra"]
+        row = []
+        for column in columns:
+            value = sources[item["citekey"]] if column == "source" else item[column] if column in item else extra.get(column, "")
+            row.append("; ".join(value) if isinstance(value, list) else value)
+        rows.append(row)
     return rows
+
+
+def _csv_lists(rows: list[list[Any]], columns: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return out.getvalue()
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
@@ -72,11 +84,11 @@ def write_tables(data: dict[str, Any], directory: str | Path) -> list[Path]:
     directory = Path(directory)
     evidence = data["evidence"]
     columns = evidence_columns(evidence)
-    rows = evidence_rows(evidence, {s["citekey"]: s["path"] for s in data["sources"]})
-    outputs = {"evidence.csv": to_csv(rows, columns)}
+    rows = evidence_rows(evidence, {s["citekey"]: s["path"] for s in data["sources"]}, columns)
+    outputs = {"evidence.csv": _csv_lists(rows, columns)}
     for question in data["protocol"]["questions"]:
         qid = question["id"]
-        outputs[f"{qid}.csv"] = to_csv([r for r, e in zip(rows, evidence) if qid in e["questions"]], columns)
+        outputs[f"{qid}.csv"] = _csv_lists([r for r, e in zip(rows, evidence) if qid in e["questions"]], columns)
     outputs.update(synthesis_tables(data["protocol"], analyse(data)))
     for name, text in outputs.items():
         write_atomic(directory / name, text)

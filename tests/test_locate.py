@@ -58,3 +58,21 @@ def test_a_quote_cannot_start_or_end_inside_a_word():
     assert locate("model-still dominant-puts jobs firs") is None
     assert locate("odel-still dominant") is None
     assert locate("train [...] later") is None  # "train" is part of "train\u00ading"
+
+
+def test_normalisation_invariants_on_random_text():
+    import random
+
+    rng = random.Random(7)
+    alphabet = "ab c\n\t\u00ad\u201c\u201d\u2013 e\u0301 \u200b  x\r"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        norm = normalise(text)
+        assert "  " not in norm.text and "\n" not in norm.text and "\u00ad" not in norm.text
+        offsets = [norm.original(i) for i in range(len(norm.text) + 1)]
+        assert offsets == sorted(offsets) and all(0 <= o <= len(text) for o in offsets)
+        # Every word of the text is found where it is.
+        for word in set(text.split()):
+            if word.isalpha() and word.isascii():
+                span = find_quote(norm, word)
+                assert span is not None and text[span[0]:span[1]] == word

@@ -1,0 +1,152 @@
+"""Generate a synthetic review of N sources for benchmarking the pipeline.
+
+Each source has about 30 KB of text in headed sections, each sheet about 20
+excerpts whose quotes are drawn verbatim from the text (some with curly quotes
+in the source and straight ones in the sheet, some with a [...] elision), and
+the codebook is shaped like a real one (5 questions, 20 codes). One sheet in
+twenty is an Excel workbook. Output is deterministic for a given N and seed.
+
+    python benchmarks/generate.py 1000 /tmp/review-1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import string
+from pathlib import Path
+
+QUESTIONS = 5
+CODES = 20
+COUNTRIES = ["GB", "US", "AU", "DE", "DK", "FR", "NL", "SE", "NO", "FI", "AT", "CH", "IE", "ES", "IT", "BE", "CA", "NZ", "JP", "KR"]
+TYPES = ["statistic", "rct_evaluation", "programme_evaluation", "qualitative_research", "literature_review", "policy_document", "commentary"]
+SOURCE_BYTES = 30_000
+EXCERPTS = 20
+
+
+def words(rng: random.Random, n: int = 3000) -> list[str]:
+    """A pseudo-vocabulary of pronounceable words."""
+    consonants, vowels = "bcdfghjklmnprstvwz", "aeiou"
+    found = set()
+    while len(found) < n:
+        found.add("".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(rng.randint(1, 4))))
+    return sorted(found)
+
+
+def sentence(rng: random.Random, vocabulary: list[str]) -> str:
+    body = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(10, 24)))
+    if rng.random() < 0.15:
+        body = body.replace(" ", " \u201c", 1) + "\u201d"  # curly quotes, matched by straight ones in sheets
+    if rng.random() < 0.1:
+        body = body.replace(" ", " \u2013 ", 1)  # an en dash
+    return body[0].upper() + body[1:] + "."
+
+
+def document(rng: random.Random, vocabulary: list[str]) -> tuple[str, list[list[str]]]:
+    """Markdown text of about SOURCE_BYTES, and its paragraphs as lists of sentences."""
+    parts, paragraphs, size, section = [], [], 0, 0
+    while size < SOURCE_BYTES:
+        if not paragraphs or rng.random() < 0.12:
+            section += 1
+            parts.append(f"## {section}) {sentence(rng, vocabulary)[:-1]}")
+        sentences = [sentence(rng, vocabulary) for _ in range(rng.randint(3, 7))]
+        paragraphs.append(sentences)
+        text = " ".join(sentences)
+        if rng.random() < 0.3:  # a hard line break inside the paragraph, as PDFs leave them
+            cut = text.find(" ", len(text) // 2)
+            text = text[:cut] + "\n" + text[cut + 1:]
+        parts.append(text)
+        size += len(text.encode("utf-8")) + 2
+    return "\n\n".join(parts) + "\n", paragraphs
+
+
+def plain(text: str) -> str:
+    """How a coder might type a quote: straight quotes and hyphens."""
+    return text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2013", "-")
+
+
+def excerpts(rng: random.Random, key: str, paragraphs: list[list[str]], cited: list[str]) -> list[list[str]]:
+    rows, used = [], set()
+    while len(rows) < EXCERPTS:
+        p = rng.randrange(len(paragraphs))
+        s = rng.randrange(len(paragraphs[p]))
+        if (p, s) in used:
+            continue
+        used.add((p, s))
+        sentences = paragraphs[p]
+        if rng.random() < 0.15 and s + 2 < len(sentences):
+            quote = sentences[s] + " [...] " + sentences[s + 2]
+        elif rng.random() < 0.4 and s + 1 < len(sentences):
+            quote = sentences[s] + " " + sentences[s + 1]
+        else:
+            quote = sentences[s]
+        codes = rng.sample(range(CODES), rng.choice([1, 1, 2]))
+        rows.append([str(len(rows) + 1), plain(quote) if rng.random() < 0.5 else quote, "; ".join(f"code_{c:02d}" for c in codes),
+                     f"Finding {len(rows) + 1} of {key}: " + " ".join(quote.split()[:8]).lower(),
+                     "", f"p. {p + 1}", rng.choice(TYPES), "; ".join(rng.sample(COUNTRIES[:6], rng.choice([1, 1, 2]))),
+                     "; ".join(rng.sample(cited, rng.choice([0, 0, 1, 2]))), "bench", ""])
+    return rows
+
+
+def protocol() -> str:
+    lines = ["title: Synthetic benchmark review", "questions:"]
+    for q in range(1, QUESTIONS + 1):
+        lines += [f"  - id: Q{q}", f"    short: Question {q}", f"    text: What does the evidence say about topic {q}?"]
+    lines.append("codes:")
+    for c in range(CODES):
+        lines += [f"  - id: code_{c:02d}", f"    label: Theme {c:02d}", f"    definition: Evidence about theme {c:02d}.",
+                  f"    questions: [Q{c % QUESTIONS + 1}]"]
+    lines += ["vocabularies:", f"  evidence_type: [{', '.join(TYPES)}]", f"  countries: [{', '.join(repr(c) for c in COUNTRIES)}]",
+              "comparison:", "  home: GB", "  groups:", "    European: [DE, DK, FR, NL, SE, NO, FI, AT, CH, IE, ES, IT, BE]",
+              "strength:", "  evaluation_types: [rct_evaluation, programme_evaluation]", "  ratings:",
+              "    - rating: strong", "      min_sources: 5", "      requires_evaluation: true",
+              "    - rating: moderate", "      min_sources: 3", "    - rating: weak", "      min_sources: 1"]
+    return "\n".join(lines) + "\n"
+
+
+def generate(n: int, root: Path, seed: int = 1) -> Path:
+    """Write a review of ``n`` sources into ``root``."""
+    rng = random.Random(seed)
+    vocabulary = words(rng)
+    (root / "sources").mkdir(parents=True, exist_ok=True)
+    (root / "extraction").mkdir(exist_ok=True)
+    (root / "review.yaml").write_text(protocol(), encoding="utf-8")
+    cited = [f"cited{k:05d}" for k in range(max(10, n // 5))]
+    bib = []
+    for i in range(n):
+        key = f"src{i:05d}"
+        surname = "".join(rng.choice(string.ascii_lowercase) for _ in range(7)).capitalize()
+        bib.append(f"@report{{{key},\n  author = {{{surname}, A.}},\n  title = {{Synthetic study {i}}},\n  year = {{{2000 + i % 25}}},\n  institution = {{Bench Institute}}\n}}\n")
+        text, paragraphs = document(rng, vocabulary)
+        front = f"---\ncitekey: {key}\ntype: report\ntags: [synthetic]\ncountries: [{rng.choice(COUNTRIES[:6])}]\n---\n"
+        (root / "sources" / f"{key}.md").write_text(front + text, encoding="utf-8")
+        rows = [["id", "quote", "codes", "finding", "questions", "locator", "evidence_type", "countries", "cites", "coder", "notes"]]
+        rows += excerpts(rng, key, paragraphs, cited)
+        if i % 20 == 19:
+            from openpyxl import Workbook
+
+            book = Workbook()
+            for row in rows:
+                book.active.append(row)
+            book.save(root / "extraction" / f"{key}.xlsx")
+        else:
+            with open(root / "extraction" / f"{key}.csv", "w", encoding="utf-8", newline="") as handle:
+                csv.writer(handle, lineterminator="\n").writerows(rows)
+    for key in cited:
+        bib.append(f"@article{{{key},\n  author = {{Cited, B.}},\n  title = {{Cited work {key}}},\n  journal = {{Journal}},\n  year = {{1999}}\n}}\n")
+    (root / "sources" / "references.bib").write_text("\n".join(bib), encoding="utf-8")
+    return root
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("n", type=int, help="number of sources")
+    parser.add_argument("output", type=Path, help="folder to write the review into (created)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    generate(args.n, args.output, args.seed)
+
+
+if __name__ == "__main__":
+    main()
