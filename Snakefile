@@ -10,7 +10,7 @@ PYTHON = sys.executable
 TEMPLATES = config.get("templates", os.path.join(workflow.basedir, "templates"))
 QUESTIONS = layout.question_ids()
 CODE = layout.package_fingerprint()  # re-run steps when the pipeline code changes
-SHARDS = int(config.get("shards", 8))
+SHARDS = int(config.get("shards", 16))
 
 
 rule all:

@@ -25,7 +25,7 @@ from .bibliography import load_bibliography
 from .commentary import load_commentary
 from .locate import closest_passage, find_quote, normalise
 from .problems import InputError, Problem
-from .protocol import load_protocol
+from .protocol import load_protocol, theme_pairs
 from .sheets import check_sheet
 from .sources import Source, load_source
 
@@ -109,6 +109,7 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
                 evidence += _locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
     records = [_source_record(s, sheet_of.get(key, ""), bibliography) for key, s in sorted(sources.items())] if bibliography else []
     for item in evidence:
+        item["pairs"] = [list(pair) for pair in theme_pairs(item, protocol)]
         item["evidence_id"] = f"{item['citekey']}:{item['id']}"
         item["citation"] = bibliography[item["citekey"]]["citation"] if bibliography and item["citekey"] in bibliography else item["citekey"]
         del item["line"]

@@ -149,6 +149,8 @@ def theme_pairs(item: dict, protocol: dict) -> list[tuple[str, str]]:
     question the coder named explicitly that none of the excerpt's codes maps
     to is paired with all of them: the coder's judgement wins over the codebook.
     """
+    if "pairs" in item:  # computed once by the evidence stage
+        return [tuple(pair) for pair in item["pairs"]]
     mapped = {c["id"]: c["questions"] for c in protocol["codes"]}
     pairs = []
     for q in item["questions"]:
