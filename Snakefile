@@ -112,7 +112,8 @@ rule figures:
 
 rule provenance:
     input:
-        "output/build/evidence.json",
+        evidence="output/build/evidence.json",
+        claims="output/build/claims.json",
     output:
         "output/provenance.json",
     benchmark:
@@ -120,7 +121,7 @@ rule provenance:
     params:
         code=CODE,
     shell:
-        "{PYTHON:q} -m synthesis provenance --evidence {input:q} --output {output:q}"
+        "{PYTHON:q} -m synthesis provenance --evidence {input.evidence:q} --claims {input.claims:q} --output {output:q}"
 
 
 rule report:
@@ -128,7 +129,8 @@ rule report:
         evidence="output/build/evidence.json",
         template=os.path.join(TEMPLATES, "state-of-play.md.j2"),
     output:
-        "output/report/state-of-play.md",
+        markdown="output/report/state-of-play.md",
+        claims="output/build/claims.json",
     benchmark:
         "output/benchmarks/report.tsv"
     params:
@@ -136,7 +138,8 @@ rule report:
         templates=TEMPLATES,
     priority: 30
     shell:
-        "{PYTHON:q} -m synthesis report --evidence {input.evidence:q} --templates {params.templates:q} --output {output:q}"
+        "{PYTHON:q} -m synthesis report --evidence {input.evidence:q} --templates {params.templates:q}"
+        " --output {output.markdown:q} --claims {output.claims:q}"
 
 
 rule html:

@@ -7,7 +7,6 @@ Input problems are printed as ``path:line: message`` and exit with status 1.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -59,42 +58,46 @@ def cmd_check(args) -> int:
 
 
 def cmd_evidence(args) -> int:
-    from .textio import write_atomic
-
-    data = _load_evidence(args)
-    write_atomic(args.output, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    _write_json(args.output, _load_evidence(args))
     return 0
 
 
 def cmd_prepare(args) -> int:
     from .evidence import prepare
-    from .textio import write_atomic
 
-    write_atomic(args.output, json.dumps(prepare(args.protocol, args.bibliography), ensure_ascii=False) + "\n")
+    _write_json(args.output, prepare(args.protocol, args.bibliography))
     return 0
 
 
 def cmd_locate(args) -> int:
     from .evidence import check_sources
-    from .textio import write_atomic
 
     sources, sheets = layout.shard_files(args.shard, args.shards, args.sources, args.extraction)
-    shard = check_sources(_read_json(args.inputs), sources, sheets, args.sources)
-    write_atomic(args.output, json.dumps(shard, ensure_ascii=False) + "\n")
+    _write_json(args.output, check_sources(_read_json(args.inputs), sources, sheets, args.sources))
     return 0
 
 
 def cmd_merge(args) -> int:
     from .evidence import merge
-    from .textio import write_atomic
 
-    data = merge(_read_json(args.inputs), [_read_json(p) for p in args.shards], layout.commentary_files(args.commentary), args.sources)
-    write_atomic(args.output, json.dumps(data, ensure_ascii=False) + "\n")
+    _write_json(args.output, merge(_read_json(args.inputs), [_read_json(p) for p in args.shards], layout.commentary_files(args.commentary), args.sources))
     return 0
 
 
 def _read_json(path: str) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    import orjson
+
+    return orjson.loads(Path(path).read_bytes())
+
+
+def _write_json(path: str, data: dict) -> None:
+    # The build's intermediate files: orjson is several times faster than json on
+    # the tens of MB a large review produces, and its output is just as deterministic.
+    import orjson
+
+    from .textio import write_atomic
+
+    write_atomic(path, orjson.dumps(data) + b"\n")
 
 
 def cmd_tables(args) -> int:
@@ -105,10 +108,16 @@ def cmd_tables(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .report import render_markdown
+    from .report import render_markdown, report_context
     from .textio import write_atomic
 
-    write_atomic(args.output, render_markdown(_read_json(args.evidence), args.templates))
+    data = _read_json(args.evidence)
+    context = report_context(data)
+    write_atomic(args.output, render_markdown(data, args.templates, context=context))
+    if args.claims:
+        from .provenance import report_claims
+
+        _write_json(args.claims, report_claims(context))
     return 0
 
 
@@ -138,7 +147,8 @@ def cmd_provenance(args) -> int:
     from .provenance import build_metadata, build_provenance, to_json
     from .textio import write_atomic
 
-    record = build_provenance(_read_json(args.evidence), build_metadata("."))
+    claims = _read_json(args.claims) if args.claims else None
+    record = build_provenance(_read_json(args.evidence), build_metadata("."), claims)
     write_atomic(args.output, to_json(record))
     return 0
 
@@ -270,6 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
     p.add_argument("--templates", required=True, help="folder holding state-of-play.md.j2")
     p.add_argument("--output", required=True, help="Markdown file to write")
+    p.add_argument("--claims", help="also write the report's claims and research avenues (JSON) for the provenance step")
     p.set_defaults(func=cmd_report)
     p = add("render", "Render the Markdown report to HTML or DOCX with pandoc and citeproc.")
     p.add_argument("--to", required=True, choices=("html", "docx"), help="output format")
@@ -286,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_figures)
     p = add("provenance", "Write provenance.json: claims, their evidence, W3C selectors, file hashes, build metadata.")
     p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
+    p.add_argument("--claims", help="claims written by the report step (default: computed again)")
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_provenance)
     p = add("trace", "Print the chain behind a claim or evidence id: report sentence, findings, quotes in context, file hash, bibliography.")

@@ -7,7 +7,6 @@ time or the machine's paths, so two builds of one commit are byte-identical.
 
 from __future__ import annotations
 
-import json
 import subprocess
 from importlib import metadata
 from pathlib import Path
@@ -84,11 +83,19 @@ def evidence_record(item: dict, source: dict) -> dict[str, Any]:
     }
 
 
-def build_provenance(data: dict[str, Any], build: dict[str, Any]) -> dict[str, Any]:
-    """The provenance record of a built review."""
-    sources = {s["citekey"]: s for s in data["sources"]}
-    context = report_context(data)
+def report_claims(context: dict[str, Any]) -> dict[str, list[dict]]:
+    """The claims and research avenues of a report context, as provenance.json records them."""
     claims = [{k: v for k, v in c.items() if k != "anchor"} | {"anchor": str(c["anchor"])} for c in collect_claims(context)]
+    # Research avenues are generated from gaps: each records the data it rests on.
+    avenues = [{k: a[k] for k in ("id", "kind", "question", "code", "text", "basis", "evidence")} for a in context["avenues"]]
+    return {"claims": claims, "avenues": avenues}
+
+
+def build_provenance(data: dict[str, Any], build: dict[str, Any], claims: dict[str, list[dict]] | None = None) -> dict[str, Any]:
+    """The provenance record of a built review. ``claims`` is what :func:`report_claims`
+    gave for the report (the build's report step writes it); computed when absent."""
+    sources = {s["citekey"]: s for s in data["sources"]}
+    claims = claims if claims is not None else report_claims(report_context(data))
     return {
         "format": FORMAT,
         "build": build,
@@ -98,18 +105,19 @@ def build_provenance(data: dict[str, Any], build: dict[str, Any]) -> dict[str, A
             "sources": [{"citekey": s["citekey"], "path": s["path"], "sha256": s["sha256"], "sheet": s["sheet"], "sheet_sha256": s["sheet_sha256"]} for s in data["sources"]],
             "commentary": data["inputs"]["commentary"],
         },
-        "claims": claims,
+        "claims": claims["claims"],
         "evidence": [evidence_record(item, sources[item["citekey"]]) for item in data["evidence"]],
-        # Research avenues are generated from gaps: each records the data it rests on.
-        "avenues": [{k: a[k] for k in ("id", "kind", "question", "code", "text", "basis", "evidence")} for a in context["avenues"]],
+        "avenues": claims["avenues"],
     }
 
 
 def to_json(record: dict[str, Any]) -> str:
     """provenance.json text: one claim, evidence item or avenue per line, so the file
     stays greppable and diffable at any size (and is quick to write)."""
+    import orjson
+
     def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False)
+        return orjson.dumps(value).decode("utf-8")
 
     lines = ["{"]
     keys = list(record)
@@ -124,4 +132,4 @@ def to_json(record: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n}\n"
 
 
-__all__ = ["FORMAT", "to_json", "build_metadata", "build_provenance", "evidence_record", "git_state", "package_versions"]
+__all__ = ["FORMAT", "report_claims", "to_json", "build_metadata", "build_provenance", "evidence_record", "git_state", "package_versions"]

@@ -22,8 +22,8 @@ from .strength import rate
 
 TEMPLATE = "state-of-play.md.j2"
 # Defaults for review.yaml's report settings; the CSV tables always hold everything.
-LIMITS = {"findings_per_theme": 8, "table_rows": 20, "source_rows": 100, "snowball_rows": 25}
-READING_CONTEXT = 200  # characters either side of a quote shown in the appendix
+LIMITS = {"findings_per_theme": 6, "table_rows": 12, "source_rows": 100, "snowball_rows": 25}
+READING_CONTEXT = 160  # characters either side of a quote shown in the appendix
 
 
 def _counted(counter: Counter) -> str:
@@ -235,12 +235,12 @@ def environment(templates: str | Path):
     return env
 
 
-def render_markdown(data: dict[str, Any], templates: str | Path, template: str = TEMPLATE) -> str:
+def render_markdown(data: dict[str, Any], templates: str | Path, template: str = TEMPLATE, context: dict[str, Any] | None = None) -> str:
     """The report as pandoc Markdown; a template error is an :class:`InputError` at its line."""
     import jinja2
 
     path = str(Path(templates) / template)
-    context = report_context(data)
+    context = context if context is not None else report_context(data)
     collect_claims(context)  # fails on a claim without evidence
     try:
         return environment(templates).get_template(template).render(**context)
