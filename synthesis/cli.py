@@ -135,11 +135,12 @@ def cmd_render(args) -> int:
 
 
 def cmd_figures(args) -> int:
-    from .analysis import analyse
+    from .analysis import cells
     from .figures import write_gap_map
 
     data = _read_json(args.evidence)
-    write_gap_map(data["protocol"], analyse(data)["cells"], args.svg, args.png)
+    sources = {s["citekey"]: s for s in data["sources"]}
+    write_gap_map(data["protocol"], cells(data["protocol"], data["evidence"], sources), args.svg, args.png)
     return 0
 
 
