@@ -209,29 +209,9 @@ def cmd_add_source(args) -> int:
 
 
 def cmd_sheet(args) -> int:
-    from . import layout
-    from .problems import Problem, suggest
-    from .sheets import rows_by_id
-    from .scaffold import sheet_csv
-    from .textio import write_atomic
+    from .scaffold import create_sheet
 
-    stems = {Path(p).stem for p in layout.source_files()}
-    if args.citekey not in stems:
-        raise InputError([Problem(layout.SOURCES, 1, f"no source '{args.citekey}': {suggest(args.citekey, sorted(stems))}")])
-    existing = [p for p in layout.sheet_files() if Path(p).stem == args.citekey]
-    output = Path(args.output) if args.output else Path(layout.EXTRACTION) / f"{args.citekey}.{'xlsx' if args.xlsx else 'csv'}"
-    if output.exists():
-        raise InputError([Problem(str(output), 1, "already exists; `review sheet` never overwrites a file")])
-    if existing and not args.output:
-        raise InputError([Problem(existing[0], 1, f"'{args.citekey}' already has a sheet; for a copy in another format pass --output elsewhere, e.g. --output {args.citekey}.xlsx")])
-    rows = list(rows_by_id(existing[0]).values()) if existing else []
-    if args.xlsx or output.suffix.lower() == ".xlsx":
-        from .workbook import write_workbook
-
-        write_workbook(output, _protocol_or_none(args.protocol) or {}, rows)
-    else:
-        write_atomic(output, sheet_csv())
-    print(f"wrote {output}" + (f" with the {len(rows)} rows of {existing[0]}" if existing else ""))
+    print(create_sheet(args.citekey, args.xlsx, args.output, _protocol_or_none(args.protocol) if args.xlsx or (args.output or "").endswith(".xlsx") else None))
     return 0
 
 

@@ -105,4 +105,29 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
     return [str(source), bib_path, str(sheet)], warnings
 
 
-__all__ = ["add_source", "parse_entry", "probable_duplicates", "sheet_csv", "source_document"]
+def create_sheet(citekey: str, xlsx: bool, output: str | None, protocol: dict | None) -> str:
+    """Write an extraction sheet for a source (copying an existing sheet's rows when
+    ``output`` is elsewhere); return what was written. Never overwrites a file."""
+    from .problems import suggest
+    from .sheets import rows_by_id
+
+    stems = {Path(p).stem for p in layout.source_files()}
+    if citekey not in stems:
+        raise InputError([Problem(layout.SOURCES, 1, f"no source '{citekey}': {suggest(citekey, sorted(stems))}")])
+    existing = [p for p in layout.sheet_files() if Path(p).stem == citekey]
+    target = Path(output) if output else Path(layout.EXTRACTION) / f"{citekey}.{'xlsx' if xlsx else 'csv'}"
+    if target.exists():
+        raise InputError([Problem(str(target), 1, "already exists; `review sheet` never overwrites a file")])
+    if existing and not output:
+        raise InputError([Problem(existing[0], 1, f"'{citekey}' already has a sheet; for a copy in another format pass --output elsewhere, e.g. --output {citekey}.xlsx")])
+    rows = list(rows_by_id(existing[0]).values()) if existing else []
+    if xlsx or target.suffix.lower() == ".xlsx":
+        from .workbook import write_workbook
+
+        write_workbook(target, protocol or {}, rows)
+    else:
+        write_atomic(target, sheet_csv())
+    return f"wrote {target}" + (f" with the {len(rows)} rows of {existing[0]}" if existing else "")
+
+
+__all__ = ["add_source", "create_sheet", "parse_entry", "probable_duplicates", "sheet_csv", "source_document"]
