@@ -145,12 +145,12 @@ def cmd_figures(args) -> int:
 
 
 def cmd_provenance(args) -> int:
-    from .provenance import build_metadata, build_provenance, to_json
+    from .provenance import build_metadata, build_provenance, json_chunks
     from .textio import write_atomic
 
     claims = _read_json(args.claims) if args.claims else None
     record = build_provenance(_read_json(args.evidence), build_metadata("."), claims)
-    write_atomic(args.output, to_json(record))
+    write_atomic(args.output, json_chunks(record))
     return 0
 
 

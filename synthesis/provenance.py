@@ -10,7 +10,8 @@ from __future__ import annotations
 import subprocess
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from types import GeneratorType
+from typing import Any, Iterator
 
 from .claims import collect_claims
 from .report import report_context
@@ -93,7 +94,8 @@ def report_claims(context: dict[str, Any]) -> dict[str, list[dict]]:
 
 def build_provenance(data: dict[str, Any], build: dict[str, Any], claims: dict[str, list[dict]] | None = None) -> dict[str, Any]:
     """The provenance record of a built review. ``claims`` is what :func:`report_claims`
-    gave for the report (the build's report step writes it); computed when absent."""
+    gave for the report (the build's report step writes it); computed when absent.
+    Evidence records are a generator, so a large review is never held twice in memory."""
     sources = {s["citekey"]: s for s in data["sources"]}
     claims = claims if claims is not None else report_claims(report_context(data))
     return {
@@ -106,30 +108,39 @@ def build_provenance(data: dict[str, Any], build: dict[str, Any], claims: dict[s
             "commentary": data["inputs"]["commentary"],
         },
         "claims": claims["claims"],
-        "evidence": [evidence_record(item, sources[item["citekey"]]) for item in data["evidence"]],
+        "evidence": (evidence_record(item, sources[item["citekey"]]) for item in data["evidence"]),
         "avenues": claims["avenues"],
     }
 
 
-def to_json(record: dict[str, Any]) -> str:
-    """provenance.json text: one claim, evidence item or avenue per line, so the file
-    stays greppable and diffable at any size (and is quick to write)."""
+def json_chunks(record: dict[str, Any]) -> Iterator[str]:
+    """provenance.json text in chunks: one claim, evidence item or avenue per line, so the
+    file stays greppable and diffable at any size, and streams to disk."""
     import orjson
 
     def dump(value: Any) -> str:
         return orjson.dumps(value).decode("utf-8")
 
-    lines = ["{"]
+    yield "{\n"
     keys = list(record)
     for n, key in enumerate(keys):
         value = record[key]
-        end = "," if n < len(keys) - 1 else ""
-        if isinstance(value, list):
-            items = ",\n".join(f"  {dump(v)}" for v in value)
-            lines.append(f" {dump(key)}: [\n{items}\n ]{end}" if value else f" {dump(key)}: []{end}")
+        end = ",\n" if n < len(keys) - 1 else "\n"
+        if isinstance(value, (list, GeneratorType)):
+            yield f" {dump(key)}: ["
+            first = True
+            for item in value:
+                yield ("\n  " if first else ",\n  ") + dump(item)
+                first = False
+            yield ("]" if first else "\n ]") + end
         else:
-            lines.append(f" {dump(key)}: {dump(value)}{end}")
-    return "\n".join(lines) + "\n}\n"
+            yield f" {dump(key)}: {dump(value)}{end}"
+    yield "}\n"
 
 
-__all__ = ["FORMAT", "report_claims", "to_json", "build_metadata", "build_provenance", "evidence_record", "git_state", "package_versions"]
+def to_json(record: dict[str, Any]) -> str:
+    """provenance.json text (see :func:`json_chunks`)."""
+    return "".join(json_chunks(record))
+
+
+__all__ = ["FORMAT", "json_chunks", "report_claims", "to_json", "build_metadata", "build_provenance", "evidence_record", "git_state", "package_versions"]

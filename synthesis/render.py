@@ -49,7 +49,8 @@ def pandoc_command(fmt: str, markdown: str, output: str, bibliography: str, csl:
     # markdown-smart: quotes and dashes in the text stay exactly as written.
     # Figures are referenced relative to the Markdown file.
     cmd = [pandoc_path(), markdown, "--from", "markdown-smart", "--to", fmt, "--output", output,
-           "--citeproc", "--bibliography", bibliography, "--standalone", "--resource-path", str(Path(markdown).parent)]
+           "--citeproc", "--bibliography", bibliography, "--standalone", "--resource-path", str(Path(markdown).parent),
+           "--toc", "--toc-depth=2"]
     if csl:
         cmd += ["--csl", csl]
     if fmt == "html":

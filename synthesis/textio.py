@@ -6,6 +6,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 from .problems import InputError, Problem
 
@@ -39,18 +40,18 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and rename.
-
-    A crash or a failed step therefore never leaves a half-written output.
+def write_atomic(path: str | Path, data: str | bytes | Iterable[str | bytes]) -> None:
+    """Write ``data`` (or an iterable of chunks, streamed) to ``path`` via a temporary
+    file and rename. A crash or a failed step therefore never leaves a half-written output.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    chunks = [data] if isinstance(data, (str, bytes)) else data
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
+            for chunk in chunks:
+                handle.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs should be shareable
         os.replace(tmp, path)
     except BaseException:

@@ -12,7 +12,7 @@ import pytest
 from synthesis.claims import anchor, collect_claims
 from synthesis.evidence import build_evidence
 from synthesis.problems import InputError
-from synthesis.provenance import build_provenance, git_state
+from synthesis.provenance import build_provenance, git_state, to_json
 from synthesis.report import report_context
 
 BUILD = {"review": {"commit": None, "dirty": None}, "pipeline": {"commit": None, "dirty": None}, "packages": {"synthesis": "0"}, "pandoc": "3.9"}
@@ -20,7 +20,8 @@ BUILD = {"review": {"commit": None, "dirty": None}, "pipeline": {"commit": None,
 
 @pytest.fixture
 def record(review):
-    return build_provenance(build_evidence(), BUILD)
+    """provenance.json as the build writes it, read back."""
+    return json.loads(to_json(build_provenance(build_evidence(), BUILD)))
 
 
 def test_record_matches_its_schema(record):
