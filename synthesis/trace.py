@@ -94,7 +94,11 @@ def trace(provenance: dict[str, Any], ident: str, bibliography: dict[str, Any]) 
         out = evidence_chain(evidence[ident], bibliography, bib_path)
         out.append(f"  Claims resting on it: {', '.join(used) or 'none'}")
         return "\n".join(out) + "\n"
-    raise InputError([Problem("output/provenance.json", 1, f"no claim or evidence id '{ident}': {suggest(ident, sorted(evidence) + sorted(claims))}")])
+    # Suggest among ids of the same kind (same source, or same question) when there are any.
+    head = ident.replace(":", ".").split(".")[0]
+    known = sorted(evidence) + sorted(claims)
+    related = [k for k in known if k.replace(":", ".").split(".")[0] == head] or known
+    raise InputError([Problem("output/provenance.json", 1, f"no claim or evidence id '{ident}': {suggest(ident, related)}")])
 
 
 __all__ = ["evidence_chain", "quote_in_context", "trace"]
