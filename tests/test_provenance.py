@@ -12,7 +12,8 @@ import pytest
 from synthesis.claims import anchor, collect_claims
 from synthesis.evidence import build_evidence
 from synthesis.problems import InputError
-from synthesis.provenance import build_provenance, git_state, to_json
+from synthesis.provenance import build_provenance, to_json
+from synthesis.revision import git_state, revision
 from synthesis.report import report_context
 
 BUILD = {"review": {"commit": None, "dirty": None}, "pipeline": {"commit": None, "dirty": None}, "packages": {"synthesis": "0"}, "pandoc": "3.9"}
@@ -86,3 +87,18 @@ def test_git_state_outside_and_inside_a_repository(tmp_path):
     assert len(state["commit"]) == 40 and state["dirty"] is False  # build outputs do not make a tree dirty
     (tmp_path / "a.txt").write_text("b", encoding="utf-8")
     assert git_state(tmp_path)["dirty"] is True
+
+
+def test_revision_names_the_commit_and_a_dirty_tree(tmp_path):
+    import subprocess
+
+    assert revision(tmp_path) == ""
+    run = lambda *a: subprocess.run(["git", *a], cwd=tmp_path, check=True, capture_output=True)  # noqa: E731
+    run("init", "-q")
+    (tmp_path / "review.yaml").write_text("title: x\n", encoding="utf-8")
+    run("add", "review.yaml")
+    run("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "x")
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True, text=True).stdout.strip()
+    assert revision(tmp_path) == commit
+    (tmp_path / "review.yaml").write_text("title: y\n", encoding="utf-8")
+    assert revision(tmp_path) == commit + "+dirty"

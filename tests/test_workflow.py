@@ -159,6 +159,12 @@ def test_two_builds_of_one_commit_are_byte_identical(tmp_path, monkeypatch):
     assert [p for p in products if (root / p).read_bytes() != copies[p]] == []
     record = json.loads(copies["output/provenance.json"])
     assert record["build"]["review"] == {"commit": _git(root, "rev-parse", "HEAD"), "dirty": False}
+    # A new commit re-runs exactly the steps that record it or take dates from it.
+    (root / "NOTES.md").write_text("team notes\n", encoding="utf-8")
+    _git(root, "add", "NOTES.md")
+    _git(root, "commit", "-qm", "notes")
+    plan = reviewkit.snakemake(root, "--dry-run", "--quiet", "rules")
+    assert sorted(dict(re.findall(r"^(\w+)\s+(\d+)$", plan.stdout, re.M))) == ["all", "docx", "html", "provenance", "total"]
 
 
 def test_editing_a_coded_passage_fails_the_build_and_the_audit_with_the_same_ids(built, tmp_path):
