@@ -218,6 +218,9 @@ def cmd_sheet(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed so tests can check every subcommand's help)."""
     parser = argparse.ArgumentParser(prog="review", description="Build and check a literature review: tagged sources + coded sheets -> evidence tables and a cited report.")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, help_text: str):
@@ -229,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: %(default)s)")
     _inputs(p)
     p.set_defaults(func=cmd_check)
-    p = add("evidence", "Validate all inputs, locate every quote, write the evidence set (JSON).")
+    p = add("evidence", "Validate all inputs, locate every quote, write the evidence set (JSON) in one process (the workflow uses prepare, locate and merge).")
     _inputs(p)
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_evidence)
@@ -253,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sources", default=layout.SOURCES, help="folder of tagged sources (default: %(default)s)")
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_merge)
-    p = add("tables", "Write evidence.csv, one CSV per question and coverage.csv.")
+    p = add("tables", "Write evidence.csv, one CSV per question, and the coverage, gap-map, countries, avenues and snowball tables.")
     p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
     p.add_argument("--output-dir", required=True, help="folder for the CSV tables")
     p.set_defaults(func=cmd_tables)
