@@ -31,11 +31,20 @@ EXAMPLES = {
 }
 
 
-def _inputs(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--protocol", default=layout.PROTOCOL, help="the review protocol (default: %(default)s)")
-    parser.add_argument("--bibliography", default=layout.BIBLIOGRAPHY, help="BibTeX file (default: %(default)s)")
-    parser.add_argument("--sources", default=layout.SOURCES, help="folder of tagged sources (default: %(default)s)")
-    parser.add_argument("--extraction", default=layout.EXTRACTION, help="folder of extraction sheets (default: %(default)s)")
+INPUT_OPTIONS = {
+    "protocol": (layout.PROTOCOL, "the review protocol"),
+    "bibliography": (layout.BIBLIOGRAPHY, "BibTeX file"),
+    "sources": (layout.SOURCES, "folder of tagged sources"),
+    "extraction": (layout.EXTRACTION, "folder of extraction sheets"),
+    "commentary": (layout.COMMENTARY, "folder of team commentary"),
+}
+
+
+def _inputs(parser: argparse.ArgumentParser, *names: str) -> None:
+    """Options naming the review's input files, with the layout's defaults."""
+    for name in names or ("protocol", "bibliography", "sources", "extraction"):
+        default, what = INPUT_OPTIONS[name]
+        parser.add_argument(f"--{name}", default=default, help=f"{what} (default: %(default)s)")
 
 
 def _load_evidence(args) -> dict:
@@ -237,23 +246,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_evidence)
     p = add("prepare", "Check the protocol and bibliography once, for the shards of a large build.")
-    p.add_argument("--protocol", default=layout.PROTOCOL, help="the review protocol (default: %(default)s)")
-    p.add_argument("--bibliography", default=layout.BIBLIOGRAPHY, help="BibTeX file (default: %(default)s)")
+    _inputs(p, "protocol", "bibliography")
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_prepare)
     p = add("locate", "Check one shard of the sources and sheets and locate its quotes (problems are recorded, not raised).")
     p.add_argument("--inputs", required=True, help="JSON written by the prepare step")
     p.add_argument("--shard", type=int, required=True, help="which shard, 0-based")
     p.add_argument("--shards", type=int, required=True, help="how many shards the review is cut into")
-    p.add_argument("--sources", default=layout.SOURCES, help="folder of tagged sources (default: %(default)s)")
-    p.add_argument("--extraction", default=layout.EXTRACTION, help="folder of extraction sheets (default: %(default)s)")
+    _inputs(p, "sources", "extraction")
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_locate)
     p = add("merge", "Join the shards into the evidence set; report every problem of every shard and fail on any.")
     p.add_argument("shards", nargs="+", help="shard JSON files written by the locate step")
     p.add_argument("--inputs", required=True, help="JSON written by the prepare step")
-    p.add_argument("--commentary", default=layout.COMMENTARY, help="folder of team commentary (default: %(default)s)")
-    p.add_argument("--sources", default=layout.SOURCES, help="folder of tagged sources (default: %(default)s)")
+    _inputs(p, "commentary", "sources")
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_merge)
     p = add("tables", "Write evidence.csv, one CSV per question, and the coverage, gap-map, countries, avenues and snowball tables.")

@@ -231,7 +231,6 @@ def environment(templates: str | Path):
         comment_start_string="{##", comment_end_string="##}",
     )
     env.filters["yaml"] = markdown.yaml_string
-    env.filters["cite"] = markdown.citation
     return env
 
 
