@@ -34,10 +34,13 @@ class Source:
     meta: dict[str, Any]
     blocks: list[tuple[int, int, str | None]] = field(default_factory=list)  # (start, paragraph no., heading text)
 
+    def __post_init__(self) -> None:
+        # place() runs once per quote; bisect over precomputed block starts.
+        self._starts = [b[0] for b in self.blocks]
+
     def place(self, offset: int) -> tuple[int, str]:
         """Paragraph number (headings not counted) and nearest heading at ``offset``."""
-        starts = [b[0] for b in self.blocks]
-        i = bisect.bisect_right(starts, offset) - 1
+        i = bisect.bisect_right(self._starts, offset) - 1
         if i < 0:
             return 1, ""
         paragraph = self.blocks[i][1]

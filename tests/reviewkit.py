@@ -165,3 +165,11 @@ def file_hashes(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and not p.relative_to(root).parts[0] in ("output", ".snakemake")
     }
+
+
+def write_smith_sheet(root: Path, changes: dict[tuple[int, int], str]) -> None:
+    """Write extraction/smith2020.csv under ``root`` with the (row, column) cells changed."""
+    rows = [row[:] for row in SMITH_ROWS]
+    for (row, column), value in changes.items():
+        rows[row][column] = value
+    (root / "extraction" / "smith2020.csv").write_text(csv_text(rows), encoding="utf-8")

@@ -71,9 +71,7 @@ def test_a_longer_edit_moves_later_quotes_without_affecting_them(built, capsys):
 
 
 def test_an_edited_sheet_row_and_a_removed_bib_entry(built, capsys):
-    rows = [r[:] for r in reviewkit.SMITH_ROWS]
-    rows[3][3] = "A different finding."
-    Path("extraction/smith2020.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
+    reviewkit.write_smith_sheet(Path("."), {(3, 3): "A different finding."})
     bib = Path("sources/references.bib")
     bib.write_text(bib.read_text(encoding="utf-8").split("@book{lee2019")[0], encoding="utf-8")
     status, lines = audit_output(capsys)

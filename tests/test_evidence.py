@@ -34,10 +34,7 @@ def test_fixture_review_locates_every_quote(review):
 
 
 def test_quote_not_found_shows_the_closest_passage(review):
-    rows = [r[:] for r in reviewkit.SMITH_ROWS]
-    rows[4][1] = "depended on the feed-in tarif"
-    rows[1][1] = "saw bills fall by 15 per cent"
-    Path("extraction/smith2020.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
+    reviewkit.write_smith_sheet(Path("."), {(4, 1): "depended on the feed-in tarif", (1, 1): "saw bills fall by 15 per cent"})
     assert messages() == [
         'extraction/smith2020.csv:2: row 1 (smith2020:1): quote not found in sources/smith2020.md; closest passage (similarity 0.97): "saw bills fall by 12 per cent"',
         'extraction/smith2020.csv:5: row 4 (smith2020:4): quote not found in sources/smith2020.md; closest passage (similarity 0.98): "depended on the feed-in tariff"',
@@ -73,9 +70,7 @@ def test_missing_bibliography_and_no_sources(tmp_path, monkeypatch):
 
 def test_sheet_problems_are_reported_even_when_the_source_is_broken(review):
     Path("sources/smith2020.md").write_text("no front matter\n", encoding="utf-8")
-    rows = [r[:] for r in reviewkit.SMITH_ROWS]
-    rows[1][2] = "bill_saving"
-    Path("extraction/smith2020.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
+    reviewkit.write_smith_sheet(Path("."), {(1, 2): "bill_saving"})
     assert messages() == [
         "extraction/smith2020.csv:2: row 1: unknown code 'bill_saving': did you mean 'bill_savings'? allowed: bill_savings, uptake, local_trust, grid_access",
         "sources/smith2020.md:1: missing front matter: the file must start with a '---' line, then YAML (citekey, type, tags), then '---'",
@@ -89,7 +84,7 @@ def test_sharded_evidence_equals_the_single_process_result(review):
     whole = build_evidence()
     prepared = prepare()
     shards = [check_sources(prepared, *layout.shard_files(k, 3)) for k in range(3)]
-    assert sorted(len(s["evidence"]) for s in shards) != [0, 0, 6]  # the fixture's two sources land in different shards
+    assert sorted(len(s["evidence"]) for s in shards) == [0, 2, 4]  # the fixture's two sources land in different shards
     assert merge(prepared, shards, layout.commentary_files()) == whole
 
 

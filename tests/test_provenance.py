@@ -102,3 +102,12 @@ def test_revision_names_the_commit_and_a_dirty_tree(tmp_path):
     assert revision(tmp_path) == commit
     (tmp_path / "review.yaml").write_text("title: y\n", encoding="utf-8")
     assert revision(tmp_path) == commit + "+dirty"
+
+
+def test_a_claim_id_used_twice_fails(review):
+    context = report_context(build_evidence())
+    theme = context["sections"][0]["themes"][0]
+    theme["findings"].append(theme["findings"][0])
+    with pytest.raises(InputError) as err:
+        collect_claims(context)
+    assert [p.message for p in err.value.problems] == ["claim id RQa.bill_savings.smith2020:1 is used twice; make the sheet row ids distinct"]

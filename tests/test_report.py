@@ -57,3 +57,9 @@ def test_template_syntax_error(review, tmp_path):
     with pytest.raises(InputError) as err:
         render_markdown(build_evidence(), tmp_path)
     assert str(err.value.problems[0]).startswith(f"{tmp_path}/state-of-play.md.j2:1: template syntax error: Unexpected end of template.")
+
+
+def test_missing_template(review, tmp_path):
+    with pytest.raises(InputError) as err:
+        render_markdown(build_evidence(), tmp_path)
+    assert [str(p) for p in err.value.problems] == [f"{tmp_path}/state-of-play.md.j2:1: template not found"]

@@ -100,3 +100,11 @@ def test_sheet_that_is_not_utf8(tmp_path, protocol):
     path = tmp_path / "smith2020.csv"
     path.write_bytes("id,quote,codes,finding\n1,caf\u00e9,uptake,f\n".encode("cp1252"))
     assert messages(str(path), protocol) == ["smith2020.csv:2: not valid UTF-8: byte 0xe9 at byte offset 28; save the file as UTF-8"]
+
+
+def test_a_damaged_workbook_and_a_repeated_column(tmp_path, protocol):
+    path = tmp_path / "smith2020.xlsx"
+    path.write_bytes(b"not a zip file")
+    assert messages(str(path), protocol) == ["smith2020.xlsx:1: cannot read as an Excel workbook: File is not a zip file"]
+    repeated = sheet(tmp_path, [["id", "quote", "codes", "finding", "Quote"], ["1", "q", "uptake", "f", "q"]])
+    assert messages(repeated, protocol) == ["smith2020.csv:1: column 'quote' appears twice (columns 2 and 5)"]

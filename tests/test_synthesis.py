@@ -91,9 +91,7 @@ def test_a_question_without_evaluation_evidence_is_an_avenue(compared):
 
 def test_changing_a_sheet_changes_the_synthesis(compared):
     before = analyse(build_evidence())
-    rows = [r[:] for r in reviewkit.SMITH_ROWS]
-    rows[2][2] = "uptake; grid_access"
-    Path("extraction/smith2020.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
+    reviewkit.write_smith_sheet(Path("."), {(2, 2): "uptake; grid_access"})
     after = analyse(build_evidence())
     cell = lambda a, q, c: next(x for x in a["cells"] if (x["question"], x["code"]) == (q, c))  # noqa: E731
     assert (cell(before, "RQb", "grid_access")["sources"], cell(after, "RQb", "grid_access")["sources"]) == (0, 1)

@@ -80,10 +80,7 @@ def test_second_run_has_nothing_to_do(built):
 
 def test_bad_input_fails_with_every_problem_and_writes_nothing(tmp_path):
     root = reviewkit.make_review(tmp_path / "review")
-    rows = [r[:] for r in reviewkit.SMITH_ROWS]
-    rows[1][2] = "bill_saving"
-    rows[4][1] = "depended on the feed-out tariff"
-    (root / "extraction/smith2020.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
+    reviewkit.write_smith_sheet(root, {(1, 2): "bill_saving", (4, 1): "depended on the feed-out tariff"})
     before = reviewkit.file_hashes(root)
     result = reviewkit.snakemake(root)
     assert result.returncode != 0
@@ -183,9 +180,7 @@ def test_editing_a_coded_passage_fails_the_build_and_the_audit_with_the_same_ids
 def test_an_edited_sheet_reruns_one_shard(built, tmp_path):
     root = tmp_path / "review"
     shutil.copytree(built[0], root)
-    rows = [r[:] for r in reviewkit.SMITH_ROWS]
-    rows[1][3] = "A reworded finding."
-    (root / "extraction/smith2020.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
+    reviewkit.write_smith_sheet(root, {(1, 3): "A reworded finding."})
     plan = reviewkit.snakemake(root, "--dry-run", "--quiet", "rules")
     assert plan.returncode == 0, plan.stderr
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", plan.stdout, re.M))
