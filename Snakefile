@@ -6,8 +6,8 @@
 import os
 import sys
 
-from synthesis import layout
-from synthesis.revision import revision
+from synthesis.inputs import layout
+from synthesis.audit.revision import revision
 
 PYTHON = sys.executable
 TEMPLATES = config.get("templates", os.path.join(workflow.basedir, "templates"))

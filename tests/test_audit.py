@@ -9,8 +9,8 @@ import pytest
 
 import reviewkit
 from synthesis.cli import main
-from synthesis.evidence import build_evidence
-from synthesis.problems import InputError
+from synthesis.evidence.build import build_evidence
+from synthesis.common.problems import InputError
 
 
 @pytest.fixture

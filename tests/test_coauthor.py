@@ -12,8 +12,8 @@ import yaml
 
 import reviewkit
 from synthesis.cli import main
-from synthesis.protocol import load_protocol
-from synthesis.sheets import load_sheet
+from synthesis.inputs.protocol import load_protocol
+from synthesis.inputs.sheets import load_sheet
 
 ENTRY = """@article{nguyen2022,
   author = {Nguyen, Thi and Berg, Ola},

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import reviewkit
-from synthesis.sources import PLACEHOLDER
+from synthesis.inputs.sources import PLACEHOLDER
 
 GUIDE = (reviewkit.ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 BIN = Path(sys.executable).parent

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import reviewkit
-from synthesis.problems import InputError
-from synthesis.protocol import load_protocol, theme_pairs
+from synthesis.common.problems import InputError
+from synthesis.inputs.protocol import load_protocol, theme_pairs
 
 
 def problems_of(tmp_path, text: str) -> list[str]:

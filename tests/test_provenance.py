@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from synthesis.claims import anchor, collect_claims
-from synthesis.evidence import build_evidence
-from synthesis.problems import InputError
-from synthesis.provenance import build_provenance, to_json
-from synthesis.revision import git_state, revision
-from synthesis.report import report_context
+from synthesis.report.claims import anchor, collect_claims
+from synthesis.evidence.build import build_evidence
+from synthesis.common.problems import InputError
+from synthesis.audit.provenance import build_provenance, to_json
+from synthesis.audit.revision import git_state, revision
+from synthesis.report.context import report_context
 
 BUILD = {"review": {"commit": None, "dirty": None}, "pipeline": {"commit": None, "dirty": None}, "packages": {"synthesis": "0"}, "pandoc": "3.9"}
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 import reviewkit
-from synthesis.analysis import analyse
-from synthesis.evidence import build_evidence
-from synthesis.figures import write_gap_map
-from synthesis.problems import InputError
-from synthesis.render import render, source_date_epoch
-from synthesis.report import render_markdown
-from synthesis.styles import resolve_csl
+from synthesis.analysis.cells import analyse
+from synthesis.evidence.build import build_evidence
+from synthesis.report.figures import write_gap_map
+from synthesis.common.problems import InputError
+from synthesis.report.render import render, source_date_epoch
+from synthesis.report.context import render_markdown
+from synthesis.inputs.styles import resolve_csl
 
 TEMPLATES = reviewkit.ROOT / "templates"
 

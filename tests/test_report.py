@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 import reviewkit
-from synthesis.evidence import build_evidence
-from synthesis.problems import InputError
-from synthesis.report import render_markdown, report_context
+from synthesis.evidence.build import build_evidence
+from synthesis.common.problems import InputError
+from synthesis.report.context import render_markdown, report_context
 
 TEMPLATES = reviewkit.ROOT / "templates"
 

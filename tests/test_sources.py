@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import reviewkit
-from synthesis.problems import InputError
-from synthesis.sources import parse_source
+from synthesis.common.problems import InputError
+from synthesis.inputs.sources import parse_source
 
 BIB = {"smith2020", "okafor2021", "lee2019"}
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 import reviewkit
-from synthesis.analysis import analyse
-from synthesis.evidence import build_evidence
-from synthesis.figures import write_gap_map
-from synthesis.problems import InputError
-from synthesis.report import render_markdown, report_context
-from synthesis.strength import rate
+from synthesis.analysis.cells import analyse
+from synthesis.evidence.build import build_evidence
+from synthesis.report.figures import write_gap_map
+from synthesis.common.problems import InputError
+from synthesis.report.context import render_markdown, report_context
+from synthesis.analysis.strength import rate
 
 SOURCES = {"a": {"type": "report"}, "b": {"type": "blog_post"}, "c": {"type": "report"}}
 RULES = {"strength": {"evaluation_types": ["rct"], "agreement_column": "stance", "ratings": [
@@ -137,7 +137,7 @@ def test_commentary_problems(review):
 
 
 def test_gap_map_table_and_figure(compared, tmp_path):
-    from synthesis.tables import write_tables
+    from synthesis.report.tables import write_tables
 
     data = build_evidence()
     write_tables(data, "tables")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from synthesis.evidence import build_evidence
-from synthesis.tables import write_tables
+from synthesis.evidence.build import build_evidence
+from synthesis.report.tables import write_tables
 
 
 def read(path) -> list[dict]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import reviewkit
-from synthesis import layout
+from synthesis.inputs import layout
 
 OUTPUTS = ["output/provenance.json", "output/tables/evidence.csv", "output/tables/coverage.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
            "output/report/state-of-play.md", "output/report/state-of-play.html", "output/report/state-of-play.docx"]

@@ -1,0 +1,54 @@
+"""``review check``: validate a review, or only the files a co-author changed, without building."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable
+
+from ..inputs import layout
+from ..common.problems import InputError, Problem
+
+
+def scope(paths: Iterable[str], protocol: str = layout.PROTOCOL, bibliography: str = layout.BIBLIOGRAPHY) -> set[str] | None:
+    """The citekeys to check for the given files; None means the whole review.
+
+    A changed protocol or bibliography can break any sheet, so either means a full check.
+    """
+    keys: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.resolve() in (Path(protocol).resolve(), Path(bibliography).resolve()):
+            return None
+        if path.suffix.lower() in layout.SOURCE_SUFFIXES + layout.SHEET_SUFFIXES:
+            keys.add(path.stem)
+    return keys
+
+
+def run_check(paths: list[str], protocol: str = layout.PROTOCOL, bibliography: str = layout.BIBLIOGRAPHY,
+              sources: str = layout.SOURCES, extraction: str = layout.EXTRACTION) -> tuple[list[Problem], str]:
+    """Every problem, and a one-line summary."""
+    from ..evidence.build import build_evidence
+
+    only = scope(paths, protocol, bibliography) if paths else None
+    try:
+        data = build_evidence(protocol, bibliography, sources, extraction, only=only)
+    except InputError as err:
+        files = len({p.path for p in err.problems})
+        n = len(err.problems)
+        return err.problems, f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    n, excerpts = len(data["sources"]), len(data["evidence"])
+    if only is None:
+        return [], f"ok: {n} source{'s' if n != 1 else ''}, {excerpts} excerpt{'s' if excerpts != 1 else ''}, every quote located"
+    total = len(layout.source_files(sources))
+    return [], f"ok: checked {n} of {total} sources ({excerpts} excerpt{'s' if excerpts != 1 else ''}), every quote located"
+
+
+def as_json(problems: list[Problem], summary: str) -> str:
+    """Machine-readable result for editors and CI."""
+    return json.dumps({"ok": not problems, "summary": summary,
+                       "problems": [{"path": p.path, "line": p.line, "message": p.message} for p in problems]},
+                      ensure_ascii=False, indent=2) + "\n"
+
+
+__all__ = ["as_json", "run_check", "scope"]
