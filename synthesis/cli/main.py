@@ -12,8 +12,12 @@ import sys
 from ..common.problems import InputError
 from . import people, steps
 
-# Modules that add subcommands, each a group in the main help, people's commands first.
-GROUPS = [("commands", people), ("pipeline steps (the Snakefile runs these; see docs/architecture.md)", steps)]
+# Modules that add subcommands (each has ``register(sub)``), grouped in the main help, people's commands first.
+# A new command goes in its own module under cli/ and is listed here.
+GROUPS = [
+    ("commands", [people]),
+    ("pipeline steps (the Snakefile runs these; see docs/architecture.md)", [steps]),
+]
 
 
 class _GroupedHelp(argparse.RawDescriptionHelpFormatter):
@@ -35,9 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     epilog = []
-    for title, module in GROUPS:
+    for title, modules in GROUPS:
         before = set(sub.choices)
-        module.register(sub)
+        for module in modules:
+            module.register(sub)
         rows = [(a.dest, a.help) for a in sub._choices_actions if a.dest not in before]
         width = max(len(name) for name, _ in rows)
         epilog.append(f"{title}:\n" + "\n".join(f"  {name:<{width}}  {text}" for name, text in rows))
