@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as err:
-        for problem in err.problems:
+        for problem in err.problems + err.warnings:
             print(problem, file=sys.stderr)
         files = len({p.path for p in err.problems})
         n = len(err.problems)

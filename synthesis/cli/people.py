@@ -20,7 +20,8 @@ def cmd_check(args) -> int:
         for problem in problems:
             print(problem)
         print(summary)
-    return 1 if problems else 0
+    failing = [p for p in problems if args.strict or not p.is_warning]
+    return 1 if failing else 0
 
 
 def _read_provenance(path: str) -> dict:
@@ -89,6 +90,7 @@ def register(sub) -> None:
     p = add_command(sub, "check", "Validate protocol, bibliography, sources and sheets (every quote located) without building.", "review check\n  review check extraction/green2023.csv sources/green2023.md\n  review check --format json")
     p.add_argument("paths", nargs="*", help="only these sources/sheets (default: the whole review; a changed review.yaml or references.bib checks everything)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: %(default)s)")
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     add_inputs(p)
     p.set_defaults(func=cmd_check)
     p = add_command(sub, "trace", "Print the chain behind a claim or evidence id: report sentence, findings, quotes in context, file hash, bibliography.", "review trace Q1.work_first.green2023:12      # a claim\n  review trace green2023:12                    # an evidence item")

@@ -44,4 +44,15 @@ def write_json(path: str, data: dict) -> None:
 
     write_atomic(path, orjson.dumps(data) + b"\n")
 
-__all__ = ["INPUT_OPTIONS", "add_command", "add_inputs", "read_json", "write_json"]
+
+def print_warnings(warnings: list[dict]) -> None:
+    """A build step's warnings, on standard error, in the one warning format."""
+    import sys
+
+    from ..common.problems import Problem
+
+    for item in warnings:
+        print(Problem(**item), file=sys.stderr)
+
+
+__all__ = ["INPUT_OPTIONS", "add_command", "add_inputs", "print_warnings", "read_json", "write_json"]

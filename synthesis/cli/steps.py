@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..inputs import layout
-from .shared import add_command, add_inputs, read_json, write_json
+from .shared import add_command, add_inputs, print_warnings, read_json, write_json
 
 
 def _load_evidence(args) -> dict:
@@ -37,7 +37,9 @@ def cmd_locate(args) -> int:
 def cmd_merge(args) -> int:
     from ..evidence.build import merge
 
-    write_json(args.output, merge(read_json(args.inputs), [read_json(p) for p in args.shards], layout.commentary_files(args.commentary), args.sources))
+    data = merge(read_json(args.inputs), [read_json(p) for p in args.shards], layout.commentary_files(args.commentary), args.sources)
+    write_json(args.output, data)
+    print_warnings(data["warnings"])
     return 0
 
 

@@ -25,9 +25,13 @@ def scope(paths: Iterable[str], protocol: str = layout.PROTOCOL, bibliography: s
     return keys
 
 
+def _counted(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
 def run_check(paths: list[str], protocol: str = layout.PROTOCOL, bibliography: str = layout.BIBLIOGRAPHY,
               sources: str = layout.SOURCES, extraction: str = layout.EXTRACTION) -> tuple[list[Problem], str]:
-    """Every problem, and a one-line summary."""
+    """Every problem (errors, then warnings), and a one-line summary."""
     from ..evidence.build import build_evidence
 
     only = scope(paths, protocol, bibliography) if paths else None
@@ -35,19 +39,21 @@ def run_check(paths: list[str], protocol: str = layout.PROTOCOL, bibliography: s
         data = build_evidence(protocol, bibliography, sources, extraction, only=only)
     except InputError as err:
         files = len({p.path for p in err.problems})
-        n = len(err.problems)
-        return err.problems, f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+        warned = f" and {_counted(len(err.warnings), 'warning')}" if err.warnings else ""
+        return err.problems + err.warnings, f"{_counted(len(err.problems), 'problem')} in {_counted(files, 'file')}{warned}"
+    warnings = [Problem(**w) for w in data["warnings"]]
+    warned = f"; {_counted(len(warnings), 'warning')}" if warnings else ""
     n, excerpts = len(data["sources"]), len(data["evidence"])
     if only is None:
-        return [], f"ok: {n} source{'s' if n != 1 else ''}, {excerpts} excerpt{'s' if excerpts != 1 else ''}, every quote located"
+        return warnings, f"ok: {_counted(n, 'source')}, {_counted(excerpts, 'excerpt')}, every quote located{warned}"
     total = len(layout.source_files(sources))
-    return [], f"ok: checked {n} of {total} sources ({excerpts} excerpt{'s' if excerpts != 1 else ''}), every quote located"
+    return warnings, f"ok: checked {n} of {total} sources ({_counted(excerpts, 'excerpt')}), every quote located{warned}"
 
 
 def as_json(problems: list[Problem], summary: str) -> str:
     """Machine-readable result for editors and CI."""
-    return json.dumps({"ok": not problems, "summary": summary,
-                       "problems": [{"path": p.path, "line": p.line, "message": p.message} for p in problems]},
+    return json.dumps({"ok": not any(not p.is_warning for p in problems), "summary": summary,
+                       "problems": [p.as_dict() for p in problems]},
                       ensure_ascii=False, indent=2) + "\n"
 
 

@@ -1,4 +1,9 @@
-"""Input problems, reported all at once as ``path:line: message``."""
+"""Input problems, reported all at once as ``path:line: message``.
+
+Errors stop a build. Warnings (``path:line: warning [CODE]: message``) are for things an issue defines as
+worth a look but not wrong: they never stop a build, and ``review check --strict`` makes them fail. Each
+warning has a stable code, so a review finding can name the warnings its explanation addresses.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +19,39 @@ class Problem:
     path: str
     line: int
     message: str
+    severity: str = "error"  # or "warning"
+    code: str = ""  # a warning's stable code, e.g. ADEQUACY_ONE_STUDY
 
     def __str__(self) -> str:
+        if self.severity == "warning":
+            return f"{self.path}:{self.line}: warning [{self.code}]: {self.message}"
         return f"{self.path}:{self.line}: {self.message}"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "line": self.line, "message": self.message, "severity": self.severity, "code": self.code}
+
+
+def warning(path: str, line: int, code: str, message: str) -> Problem:
+    """A warning with its stable code."""
+    return Problem(path, line, message, "warning", code)
+
+
+def split(problems: Iterable[Problem]) -> tuple[list[Problem], list[Problem]]:
+    """Errors and warnings, each sorted."""
+    problems = sorted(set(problems))
+    return [p for p in problems if not p.is_warning], [p for p in problems if p.is_warning]
 
 
 class InputError(Exception):
     """Raised with every problem found, so a user can fix them in one pass."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()):
         self.problems = sorted(set(problems))
+        self.warnings = sorted(set(warnings))  # found alongside, shown with the errors
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

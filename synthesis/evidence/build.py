@@ -24,7 +24,7 @@ from ..inputs import layout
 from ..inputs.bibliography import load_bibliography
 from ..inputs.commentary import load_commentary
 from .locate import closest_passage, find_quote, normalise
-from ..common.problems import InputError, Problem
+from ..common.problems import InputError, Problem, split
 from ..inputs.protocol import load_protocol, theme_pairs
 from ..inputs.sheets import check_sheet
 from ..inputs.sources import Source, load_source
@@ -47,7 +47,7 @@ def _file_sha256(path: str) -> str:
 
 
 def _problem_dicts(problems: list[Problem]) -> list[dict[str, Any]]:
-    return [{"path": p.path, "line": p.line, "message": p.message} for p in problems]
+    return [p.as_dict() for p in problems]
 
 
 def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY) -> dict[str, Any]:
@@ -142,8 +142,9 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], commentary_pat
         row_ids = {i for s in shards for i in s["row_ids"]}
         commentary, commentary_problems = load_commentary(commentary_paths, [q["id"] for q in protocol["questions"]], row_ids)
         problems += commentary_problems
-    if problems:
-        raise InputError(problems)
+    errors, warnings = split(problems)
+    if errors:
+        raise InputError(errors, warnings)
     sources = sorted((r for s in shards for r in s["sources"]), key=lambda r: r["citekey"])
     evidence = sorted((e for s in shards for e in s["evidence"]), key=lambda e: (e["citekey"], e["sheet_line"]))
     counts = Counter(item["citekey"] for item in evidence)
@@ -155,6 +156,7 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], commentary_pat
         "evidence": evidence,
         "inputs": inputs,
         "commentary": commentary,
+        "warnings": [w.as_dict() for w in warnings],
     }
 
 
