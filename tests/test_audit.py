@@ -49,8 +49,8 @@ def test_editing_a_coded_sentence_names_exactly_the_affected_evidence(built, cap
     # The build fails on the same edit, naming the same evidence id.
     with pytest.raises(InputError) as err:
         build_evidence()
-    assert [p.message.split(":")[0] for p in err.value.problems] == ["row 2 (smith2020"]
-    assert err.value.problems[0].message.startswith("row 2 (smith2020:2): quote not found in sources/smith2020.md")
+    assert [p.message.split(":")[0] for p in err.value.problems] == ["B3 (smith2020"]
+    assert err.value.problems[0].message.startswith("B3 (smith2020:2): quote not found in sources/smith2020.md")
 
 
 def test_an_edit_inside_an_elision_is_only_a_note(built, capsys):

@@ -69,7 +69,7 @@ def test_check_json_for_editors(review, capsys):
         "ok": False,
         "summary": "1 problem in 1 file",
         "problems": [{"path": "extraction/smith2020.csv", "line": 3,
-                      "message": "row 2: unknown code 'uptak': did you mean 'uptake'? allowed: bill_savings, uptake, local_trust, grid_access",
+                      "message": "C3 (id 2): unknown code 'uptak': did you mean 'uptake'? allowed: bill_savings, uptake, local_trust, grid_access",
                       "severity": "error", "code": ""}],
     }
 

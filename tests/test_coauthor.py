@@ -123,7 +123,7 @@ def test_pre_commit_hook_checks_only_review_files(review):
     Path("extraction/smith2020.csv").write_text(rows, encoding="utf-8")
     result = subprocess.run([str(review_script), "check", "extraction/smith2020.csv"], capture_output=True, text=True, cwd=review)
     assert result.returncode == 1
-    assert result.stdout.startswith("extraction/smith2020.csv:2: row 1: unknown code 'bill_saving': did you mean 'bill_savings'?")
+    assert result.stdout.startswith("extraction/smith2020.csv:2: C2 (id 1): unknown code 'bill_saving': did you mean 'bill_savings'?")
 
 
 @pytest.mark.parametrize("command", ["check", "evidence", "tables", "report", "render", "provenance", "trace", "audit", "add-source", "sheet"])

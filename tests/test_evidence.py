@@ -36,15 +36,15 @@ def test_fixture_review_locates_every_quote(review):
 def test_quote_not_found_shows_the_closest_passage(review):
     reviewkit.write_smith_sheet(Path("."), {(4, 1): "depended on the feed-in tarif", (1, 1): "saw bills fall by 15 per cent"})
     assert messages() == [
-        'extraction/smith2020.csv:2: row 1 (smith2020:1): quote not found in sources/smith2020.md; closest passage (similarity 0.97): "saw bills fall by 12 per cent"',
-        'extraction/smith2020.csv:5: row 4 (smith2020:4): quote not found in sources/smith2020.md; closest passage (similarity 0.98): "depended on the feed-in tariff"',
+        'extraction/smith2020.csv:2: B2 (smith2020:1): quote not found in sources/smith2020.md; closest passage, line 12 (similarity 0.97), differs at: "saw bills fall by [source: 12 | quote: 15] per cent"',
+        'extraction/smith2020.csv:5: B5 (smith2020:4): quote not found in sources/smith2020.md; closest passage, line 19 (similarity 0.97), differs at: "depended on the feed-in [source: tariff, | quote: tarif]"',
     ]
 
 
 def test_quote_must_be_in_the_body_not_the_front_matter(review):
     rows = [reviewkit.SMITH_ROWS[0], ["1", "cooperatives", "uptake", "f", "", "", "", "", "", ""]]
     Path("extraction/smith2020.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
-    assert messages()[0].startswith("extraction/smith2020.csv:2: row 1 (smith2020:1): quote not found in sources/smith2020.md; closest passage")
+    assert messages()[0] == "extraction/smith2020.csv:2: B2 (smith2020:1): quote not found in sources/smith2020.md; no similar passage"
 
 
 def test_problems_across_files_are_reported_together(review):
@@ -72,7 +72,7 @@ def test_sheet_problems_are_reported_even_when_the_source_is_broken(review):
     Path("sources/smith2020.md").write_text("no front matter\n", encoding="utf-8")
     reviewkit.write_smith_sheet(Path("."), {(1, 2): "bill_saving"})
     assert messages() == [
-        "extraction/smith2020.csv:2: row 1: unknown code 'bill_saving': did you mean 'bill_savings'? allowed: bill_savings, uptake, local_trust, grid_access",
+        "extraction/smith2020.csv:2: C2 (id 1): unknown code 'bill_saving': did you mean 'bill_savings'? allowed: bill_savings, uptake, local_trust, grid_access",
         "sources/smith2020.md:1: missing front matter: the file must start with a '---' line, then YAML (citekey, type, tags), then '---'",
     ]
 

@@ -49,9 +49,10 @@ def test_search_window_limits_the_match():
 
 
 def test_closest_passage_explains_a_miss():
-    passage, score = closest_passage(normalise(SOURCE), "puts jobs first; training comes sooner")
-    assert passage.startswith("puts jobs first; training comes")
-    assert 0.8 < score < 1.0
+    _offset, passage, score, differences = closest_passage(normalise(SOURCE), "puts jobs first; training comes sooner")
+    assert passage == "dominant-puts jobs first; training comes later."
+    assert 0.7 < score < 1.0
+    assert differences == ["[source: dominant-puts | quote: puts] jobs first; training comes ...", "... jobs first; training comes [source: later. | quote: sooner]"]
 
 
 def test_a_quote_cannot_start_or_end_inside_a_word():

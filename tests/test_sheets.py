@@ -59,7 +59,7 @@ def test_multiline_csv_cells_keep_line_numbers(tmp_path, protocol):
     path = tmp_path / "smith2020.csv"
     path.write_text('id,quote,codes,finding\n1,"two\nlines",uptake,f\n2,x,uptake_,f\n', encoding="utf-8")
     assert messages(str(path), protocol) == [
-        "smith2020.csv:4: row 2: unknown code 'uptake_': did you mean 'uptake'? allowed: bill_savings, uptake, local_trust, grid_access"
+        "smith2020.csv:4: C3 (id 2): unknown code 'uptake_': did you mean 'uptake'? allowed: bill_savings, uptake, local_trust, grid_access"
     ]
 
 
@@ -78,15 +78,15 @@ def test_every_row_problem_at_once(tmp_path, protocol):
         ["2", "[...]", "trust", "", "", "", "", ""],
     ]
     assert messages(sheet(tmp_path, rows), protocol) == [
-        "smith2020.csv:3: row 1: cites 'lee2020', which has no entry in references.bib: did you mean 'lee2019'? allowed: lee2019, okafor2021, smith2020",
-        "smith2020.csv:3: row 1: duplicate id '1' (first used on line 2)",
-        "smith2020.csv:3: row 1: empty quote",
-        "smith2020.csv:3: row 1: unknown country 'UK': did you mean 'GB'? allowed: DE, GB, NO",
-        "smith2020.csv:3: row 1: unknown evidence_type value 'surveys': did you mean 'survey'? allowed: survey, case_study",
-        "smith2020.csv:3: row 1: unknown question 'RQc': did you mean 'RQb'? allowed: RQa, RQb",
-        "smith2020.csv:4: row 2: empty finding",
-        "smith2020.csv:4: row 2: the quote is only an elision mark",
-        "smith2020.csv:4: row 2: unknown code 'trust': did you mean 'local_trust'? allowed: bill_savings, uptake, local_trust, grid_access",
+        "smith2020.csv:3: A3 (id 1): duplicate id '1' (first used on line 2)",
+        "smith2020.csv:3: B3 (id 1): empty quote",
+        "smith2020.csv:3: E3 (id 1): unknown evidence_type value 'surveys': did you mean 'survey'? allowed: survey, case_study",
+        "smith2020.csv:3: F3 (id 1): unknown country 'UK': did you mean 'GB'? allowed: DE, GB, NO",
+        "smith2020.csv:3: G3 (id 1): unknown question 'RQc': did you mean 'RQb'? allowed: RQa, RQb",
+        "smith2020.csv:3: H3 (id 1): cites 'lee2020', which has no entry in references.bib: did you mean 'lee2019'? allowed: lee2019, okafor2021, smith2020",
+        "smith2020.csv:4: B4 (id 2): the quote is only an elision mark",
+        "smith2020.csv:4: C4 (id 2): unknown code 'trust': did you mean 'local_trust'? allowed: bill_savings, uptake, local_trust, grid_access",
+        "smith2020.csv:4: D4 (id 2): empty finding",
     ]
 
 

@@ -84,8 +84,8 @@ def test_bad_input_fails_with_every_problem_and_writes_nothing(tmp_path):
     before = reviewkit.file_hashes(root)
     result = reviewkit.snakemake(root)
     assert result.returncode != 0
-    assert "extraction/smith2020.csv:2: row 1: unknown code 'bill_saving': did you mean 'bill_savings'? allowed: bill_savings, uptake, local_trust, grid_access" in result.stderr
-    assert "extraction/smith2020.csv:5: row 4 (smith2020:4): quote not found in sources/smith2020.md; closest passage (similarity 0.9" in result.stderr
+    assert "extraction/smith2020.csv:2: C2 (id 1): unknown code 'bill_saving': did you mean 'bill_savings'? allowed: bill_savings, uptake, local_trust, grid_access" in result.stderr
+    assert "extraction/smith2020.csv:5: B5 (smith2020:4): quote not found in sources/smith2020.md; closest passage, line " in result.stderr
     assert "2 problems in 1 file; nothing was written." in result.stderr
     # Only complete intermediate results of the steps that succeeded (the checked shards) exist.
     written = sorted(str(p.relative_to(root)) for p in (root / "output").rglob("*") if p.is_file())
@@ -174,7 +174,7 @@ def test_editing_a_coded_passage_fails_the_build_and_the_audit_with_the_same_ids
     assert audit.stdout.splitlines()[-1].endswith("evidence affected: smith2020:2")
     result = reviewkit.snakemake(root)
     assert result.returncode != 0
-    assert "extraction/smith2020.csv:3: row 2 (smith2020:2): quote not found in sources/smith2020.md" in result.stderr
+    assert "extraction/smith2020.csv:3: B3 (smith2020:2): quote not found in sources/smith2020.md" in result.stderr
 
 
 def test_an_edited_sheet_reruns_one_shard(built, tmp_path):

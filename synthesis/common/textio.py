@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Iterable
@@ -11,6 +12,25 @@ from typing import Iterable
 from .problems import InputError, Problem
 
 BOM = "\ufeff"
+# Control characters other than tab and line ends: invisible in an editor, but an
+# ESC or BEL reaches a terminal (`review trace`) and a NUL breaks CSV and HTML readers.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC", 0x7F: "DEL", 0x9B: "CSI"}
+
+
+def control_problems(text: str, path: str, line: int | None = None, limit: int = 5) -> list[Problem]:
+    """One problem per control character (the first ``limit``), at its line (or ``line``)."""
+    problems = []
+    for match in CONTROL.finditer(text):
+        if len(problems) == limit:
+            break
+        char = match.group()
+        where = line if line is not None else text.count("\n", 0, match.start()) + 1
+        column = match.start() - text.rfind("\n", 0, match.start())
+        name = _NAMES.get(ord(char), "control character")
+        at = f" at column {column}" if line is None else ""
+        problems.append(Problem(path, where, f"control character U+{ord(char):04X} ({name}){at}: remove it; only tab and line breaks are accepted"))
+    return problems
 
 
 def decode(data: bytes, path: str) -> str:
@@ -20,7 +40,10 @@ def decode(data: bytes, path: str) -> str:
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         raise InputError([Problem(path, line, f"not valid UTF-8: byte 0x{data[err.start]:02x} at byte offset {err.start}; save the file as UTF-8")]) from None
-    return text[1:] if text.startswith(BOM) else text
+    text = text[1:] if text.startswith(BOM) else text
+    if CONTROL.search(text):
+        raise InputError(control_problems(text, path))
+    return text
 
 
 def read_text(path: str | Path) -> tuple[str, str]:

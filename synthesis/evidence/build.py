@@ -16,6 +16,7 @@ in one process (``review check``, tests).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -23,8 +24,9 @@ from typing import Any, Callable, TypeVar
 from ..inputs import layout
 from ..inputs.bibliography import load_bibliography
 from ..inputs.commentary import load_commentary
-from .locate import closest_passage, find_quote, normalise
-from ..common.problems import InputError, Problem, split
+from .locate import MAX_ELISION, closest_passage, elided_negations, find_matches, normalise
+from ..common.problems import InputError, Problem, split, warning
+from ..common.textio import line_of
 from ..inputs.protocol import load_protocol, theme_pairs
 from ..inputs.sheets import check_sheet
 from ..inputs.sources import Source, load_source
@@ -181,26 +183,58 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
     return merge(prepared, [shard], layout.commentary_files(commentary_dir) if only is None else None, sources_dir)
 
 
+_PARAGRAPH_LOCATOR = re.compile(r"(?i)^\s*(?:para(?:graph)?\.?|¶)\s*(\d+)\s*$")
+SHOWN = 240  # characters of a closest passage shown in a message
+
+
 def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem]) -> list[dict]:
     norm = normalise(source.text)
+    text = source.text
     located = []
     for row in rows:
-        span = find_quote(norm, row["quote"], start=source.body_start)
-        if span is None:
-            passage, score = closest_passage(norm, row["quote"], start=source.body_start)
-            shown = passage if len(passage) <= 240 else passage[:237] + "..."
-            problems.append(Problem(sheet, row["line"], f"row {row['id']} ({source.citekey}:{row['id']}): quote not found in {source.path}; closest passage (similarity {score:.2f}): \"{shown}\""))
+        where = f"{row['cell']} ({source.citekey}:{row['id']})"
+        matches = find_matches(norm, row["quote"], start=source.body_start, text=text, limit=2)
+        if not matches:
+            problems.append(Problem(sheet, row["line"], f"{where}: quote not found in {source.path}; {_closest(norm, row['quote'], source)}"))
             continue
-        start, end = span
+        if len(matches) > 1:
+            paragraph = _PARAGRAPH_LOCATOR.match(row["locator"] or "")
+            every = find_matches(norm, row["quote"], start=source.body_start, text=text, limit=1000)
+            chosen = [m for m in every if paragraph and source.place(m.start)[0] == int(paragraph.group(1))]
+            if len(chosen) != 1:
+                places = ", ".join(f"line {line_of(text, m.start)} (para. {source.place(m.start)[0]})" for m in every[:5])
+                problems.append(Problem(sheet, row["line"], f"{where}: quote occurs {len(every)}{'+' if len(every) == 1000 else ''} times in {source.path}, at {places}{', ...' if len(every) > 5 else ''}: "
+                                        f"lengthen it until it is unique, or name its paragraph in the locator column (e.g. para. {source.place(every[0].start)[0]})"))
+                continue
+            matches = chosen
+        match = matches[0]
+        negations = elided_negations(text, match)
+        if negations:
+            cut = " | ".join(" ".join(text[a:b].split())[:80] for a, b in match.cuts)
+            problems.append(warning(sheet, row["line"], "ELIDED_NEGATION", f"{where}: the [...] cuts {', '.join(repr(n) for n in dict.fromkeys(negations))} from the source (cut: \"{cut}\"): check the quote keeps the source's meaning"))
+        start, end = match.start, match.end
         paragraph, heading = source.place(start)
-        text = source.text
         located.append({
-            **row, "citekey": source.citekey, "start": start, "end": end, "paragraph": paragraph, "heading": heading,
+            **{k: v for k, v in row.items() if k != "cell"}, "citekey": source.citekey, "start": start, "end": end, "paragraph": paragraph, "heading": heading,
             "source_line": text.count("\n", 0, start) + 1, "exact": text[start:end],
             "prefix": text[max(source.body_start, start - CONTEXT):start], "suffix": text[end:end + CONTEXT],
+            "elided": [text[a:b] for a, b in match.cuts],
             "sheet": sheet, "sheet_line": row["line"],
         })
     return located
+
+
+def _closest(norm, quote: str, source: Source) -> str:
+    """What a co-author needs to fix a quote: where the source says nearly the same, and how it differs."""
+    offset, passage, score, differences = closest_passage(norm, quote, start=source.body_start)
+    hint = f" (a [...] may cut at most {MAX_ELISION:,} characters, within one paragraph)" if "[...]" in quote or "[\u2026]" in quote else ""
+    if not passage:
+        return f"no similar passage{hint}"
+    line = line_of(source.text, norm.original(offset))
+    if not differences:
+        shown = passage if len(passage) <= SHOWN else passage[:SHOWN - 3] + "..."
+        return f"closest passage, line {line} (similarity {score:.2f}), same words{hint}: \"{shown}\""
+    return f"closest passage, line {line} (similarity {score:.2f}){hint}, differs at: " + "; ".join(f"\"{d}\"" if d[:4] != "and " else d for d in differences)
 
 
 __all__ = ["build_evidence", "check_sources", "merge", "prepare"]

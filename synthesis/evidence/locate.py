@@ -10,7 +10,6 @@ normalised text is mapped back to character offsets in the original text.
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -109,23 +108,55 @@ def _rfind_whole(hay: str, seg: str, lo: int, hi: int) -> int:
     return found
 
 
-def find_quote(source: Normalised, quote: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
-    """Original ``(start, end)`` offsets of ``quote`` in the source, or None.
+# An elision ([...]) cuts at most this many characters of the (normalised) source,
+# and never a paragraph break: a quote is one passage, not a collage.
+MAX_ELISION = 1000
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\r?\n|\n {0,3}#{1,6}[ \t]")  # a blank line or a heading
+_MAX_CANDIDATES = 10_000  # occurrences of a quote's first piece tried before giving up
+NEGATIONS = ("not", "no", "never", "none", "nor", "neither", "nothing", "nobody", "nowhere", "cannot", "without", "n't")
+_NEGATION = re.compile(r"(?i)\b(?:not|no|never|none|nor|neither|nothing|nobody|nowhere|cannot|without)\b|n't\b")
 
-    Segments between elisions must occur in order, each starting and ending
-    on a word boundary; the tightest match after the earliest occurrence is
-    returned. ``start``/``end`` are original
-    offsets bounding the search (e.g. the document body).
+
+@dataclass(frozen=True)
+class Match:
+    """A quote found in the source: original offsets of the whole span and of each cut."""
+
+    start: int
+    end: int
+    cuts: tuple[tuple[int, int], ...] = ()
+
+
+def find_matches(source: Normalised, quote: str, start: int = 0, end: int | None = None, text: str | None = None, limit: int = 2) -> list[Match]:
+    """Up to ``limit`` distinct places where ``quote`` occurs, in source order.
+
+    Segments between elisions must occur in order, each starting and ending on a
+    word boundary, each cut at most :data:`MAX_ELISION` characters and (when the
+    original ``text`` is given) within one paragraph; each match is tightened
+    (earlier segments moved as late as they can go). ``start``/``end`` are
+    original offsets bounding the search (e.g. the document body).
     """
     segments = quote_segments(quote)
     if not segments:
-        return None
+        return []
     hay = source.text
     lo = source.normalised(start)
     hi = len(hay) if end is None else source.normalised(end)
-    positions, cursor = [], lo
-    for seg in segments:
-        found = _find_whole(hay, seg, cursor, hi)
+    found: list[Match] = []
+    candidate, tries = _find_whole(hay, segments[0], lo, hi), 0
+    while candidate >= 0 and len(found) < limit and tries < _MAX_CANDIDATES:
+        tries += 1
+        match = _match_at(source, segments, candidate, hi, text)
+        if match is not None and match not in found:
+            found.append(match)
+        candidate = _find_whole(hay, segments[0], candidate + 1, hi)
+    return found
+
+
+def _match_at(source: Normalised, segments: list[str], first: int, hi: int, text: str | None) -> Match | None:
+    hay = source.text
+    positions, cursor = [first], first + len(segments[0])
+    for seg in segments[1:]:
+        found = _find_whole(hay, seg, cursor, min(hi, cursor + MAX_ELISION + len(seg) + 2))
         if found < 0:
             return None
         positions.append(found)
@@ -135,39 +166,114 @@ def find_quote(source: Normalised, quote: str, start: int = 0, end: int | None =
         later = _rfind_whole(hay, segments[k], positions[k], positions[k + 1])
         if later >= 0:
             positions[k] = later
-    return source.original(positions[0]), source.original(positions[-1] + len(segments[-1]))
+    cuts = tuple((source.original(positions[k] + len(segments[k])), source.original(positions[k + 1])) for k in range(len(segments) - 1))
+    if text is not None and any(_PARAGRAPH_BREAK.search(text, a, b) for a, b in cuts):
+        return None
+    return Match(source.original(positions[0]), source.original(positions[-1] + len(segments[-1])), cuts)
 
 
-def closest_passage(source: Normalised, quote: str, start: int = 0) -> tuple[str, float]:
-    """The passage of the source most like ``quote`` and its similarity (0-1).
+def find_quote(source: Normalised, quote: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """Original ``(start, end)`` offsets of the first place ``quote`` occurs, or None (see :func:`find_matches`)."""
+    found = find_matches(source, quote, start, end, limit=1)
+    return (found[0].start, found[0].end) if found else None
 
-    Used only to explain a failed match, so clarity beats speed here.
+
+def elided_negations(text: str, match: Match) -> list[str]:
+    """Negation words (not, no, never, ...) inside the parts a quote's elisions cut."""
+    return [m.group() for a, b in match.cuts for m in _NEGATION.finditer(text, a, b)]
+
+
+_WORD = re.compile(r"\S+")
+SHINGLE = 3  # words per probe of the closest-passage search
+PROBES = 10  # probes per quote, spread over it
+PROBE_HITS = 200  # occurrences counted per probe
+CANDIDATES = 4  # windows aligned word by word
+
+
+def closest_passage(source: Normalised, quote: str, start: int = 0) -> tuple[int, str, float, list[str]]:
+    """Where the source is most like ``quote``: (normalised offset, passage, similarity 0-1, differences).
+
+    Bounded in time on any source: a few word triples of the quote are looked up
+    (``str.find``), each hit votes for where the quote would start, and only the
+    best-voted windows are aligned word by word (rapidfuzz). ``differences``
+    shows each differing stretch as ``[source: ... | quote: ...]`` with a few words around it.
     """
-    target = " ... ".join(quote_segments(quote))
-    hay = source.text[source.normalised(start):]
-    if not target or not hay:
-        return "", 0.0
+    from rapidfuzz.distance import Indel
+
+    target = " ".join(quote_segments(quote))
+    body = source.normalised(start)
+    hay = source.text
+    words = [(m.start(), m.group()) for m in _WORD.finditer(target)]
+    if not words or body >= len(hay):
+        return body, "", 0.0, []
     width = len(target)
-    step = max(1, width // 4)
-    best = (0.0, 0)
-    matcher = difflib.SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(target)
-    for pos in range(0, max(1, len(hay) - width // 2), step):
-        matcher.set_seq1(hay[pos:pos + width])
-        if matcher.real_quick_ratio() > best[0] and matcher.quick_ratio() > best[0]:
-            best = max(best, (matcher.ratio(), pos))
-    for pos in range(max(0, best[1] - step), min(len(hay), best[1] + step) + 1):
-        matcher.set_seq1(hay[pos:pos + width])
-        if matcher.quick_ratio() > best[0]:
-            best = max(best, (matcher.ratio(), pos))
-    # Widen to whole words, so the passage shows what the source really says.
-    lo, hi = best[1], min(len(hay), best[1] + width)
-    while lo > 0 and hay[lo - 1].isalnum() and hay[lo].isalnum():
-        lo -= 1
-    while 0 < hi < len(hay) and hay[hi].isalnum() and hay[hi - 1].isalnum():
-        hi += 1
-    passage = hay[lo:hi].strip()
-    return passage, round(difflib.SequenceMatcher(None, passage, target, autojunk=False).ratio(), 2)
+    bucket = max(64, width // 4)
+    votes = _votes(hay, body, _probes(words), bucket)
+    if not votes:  # no word triple of the quote is in the source: try its longest words alone
+        longest = sorted(words, key=lambda w: (-len(w[1]), w[0]))[:PROBES]
+        votes = _votes(hay, body, [(o, w) for o, w in longest if len(w) > 3], bucket)
+    if not votes:
+        return body, "", 0.0, []
+    quote_words = [w for _o, w in words]
+    best = (-1.0, body, "", [])
+    for key, _count in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]:
+        lo = max(body, key * bucket - width // 2 - bucket)
+        hi = min(len(hay), key * bucket + width + width // 2 + bucket)
+        window = [(m.start() + lo, m.group()) for m in _WORD.finditer(hay, lo, hi)]
+        if not window:
+            continue
+        equal = [op for op in Indel.opcodes(quote_words, [w for _o, w in window]) if op.tag == "equal"]
+        if not equal:
+            continue
+        # The aligned words, widened by as many words as the quote has before and after them.
+        first = max(0, equal[0].dest_start - equal[0].src_start)
+        last = min(len(window), equal[-1].dest_end + len(quote_words) - equal[-1].src_end)
+        passage = " ".join(w for _o, w in window[first:last])
+        score = Indel.normalized_similarity(passage, target)
+        if score > best[0]:
+            diffs = _differences(quote_words, [w for _o, w in window[first:last]])
+            best = (score, window[first][0], passage, diffs)
+    score, offset, passage, diffs = best
+    return offset, passage, round(max(score, 0.0), 2), diffs
 
 
-__all__ = ["ELISION", "Normalised", "closest_passage", "find_quote", "normalise", "quote_segments"]
+def _votes(hay: str, body: int, probes: list[tuple[int, str]], bucket: int) -> dict[int, int]:
+    """Each place a probe occurs votes for the window where the quote would start."""
+    votes: dict[int, int] = {}
+    for offset, probe in probes:
+        at, hits = hay.find(probe, body), 0
+        while at >= 0 and hits < PROBE_HITS:
+            key = max(body, at - offset) // bucket
+            votes[key] = votes.get(key, 0) + 1
+            hits += 1
+            at = hay.find(probe, at + 1)
+    return votes
+
+
+def _probes(words: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Up to PROBES word triples spread evenly over the quote, with their offsets in it."""
+    n = max(1, len(words) - SHINGLE + 1)
+    picks = sorted({round(i * (n - 1) / max(1, PROBES - 1)) for i in range(min(PROBES, n))})
+    return [(words[i][0], " ".join(w for _o, w in words[i:i + SHINGLE])) for i in picks]
+
+
+def _differences(quote_words: list[str], passage_words: list[str], around: int = 4, shown: int = 3) -> list[str]:
+    from rapidfuzz.distance import Levenshtein
+
+    out = []
+    for op in Levenshtein.opcodes(passage_words, quote_words):
+        if op.tag == "equal":
+            continue
+        before = " ".join(passage_words[max(0, op.src_start - around):op.src_start])
+        after = " ".join(passage_words[op.src_end:op.src_end + around])
+        said = " ".join(passage_words[op.src_start:op.src_end]) or "-"
+        typed = " ".join(quote_words[op.dest_start:op.dest_end]) or "-"
+        out.append(" ".join(x for x in ("..." if op.src_start > around else "", before, f"[source: {_clip(said)} | quote: {_clip(typed)}]", after, "..." if op.src_end + around < len(passage_words) else "") if x))
+    return out[:shown] + ([f"and {len(out) - shown} more"] if len(out) > shown else [])
+
+
+def _clip(text: str, width: int = 120) -> str:
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+__all__ = ["ELISION", "MAX_ELISION", "Match", "NEGATIONS", "Normalised", "closest_passage", "elided_negations", "find_matches", "find_quote", "normalise", "quote_segments"]

@@ -39,10 +39,11 @@ def question_ids(protocol: str | Path = PROTOCOL) -> list[str]:
     The Snakefile calls this before anything is validated, so a broken protocol
     gives no ids here and the evidence step reports its problems properly.
     """
-    import yaml
+    from . import yamlio
 
     try:
-        data = yaml.safe_load(Path(protocol).read_text(encoding="utf-8-sig"))
+        # The same loader as the check: in YAML 1.1 a question id NO would be false.
+        data, _node = yamlio.load(Path(protocol).read_text(encoding="utf-8-sig"), str(protocol))
         return [str(q["id"]) for q in data["questions"]]
     except Exception:  # any problem is reported by the evidence step
         return []

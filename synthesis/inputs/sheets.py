@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..common.problems import COUNTRY_ALIASES, InputError, Problem, suggest
-from ..common.textio import read_text
+from ..common.textio import CONTROL, read_text
 
 REQUIRED = ("id", "quote", "codes", "finding")
 OPTIONAL = ("questions", "locator", "evidence_type", "countries", "cites", "coder", "notes")
@@ -38,26 +38,101 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def read_table(path: str) -> list[tuple[int, list[str]]]:
-    """All rows of a sheet as ``(line, cells)``; line 1 is the header."""
-    if Path(path).suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
+# Largest sheets accepted (docs/formats.md, "Limits"): far beyond any coded source,
+# small enough that a hostile file cannot exhaust memory.
+MAX_SHEET_ROWS = 100_000
+MAX_WORKBOOK_BYTES = 20_000_000  # the .xlsx file
+MAX_WORKBOOK_UNZIPPED = 200_000_000  # its parts once decompressed (a zip bomb is far larger)
+ROW_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as err:  # openpyxl raises several types for a damaged file
-            raise InputError([Problem(path, 1, f"cannot read as an Excel workbook: {err}")]) from None
-        try:
-            sheet = book.worksheets[0]
-            return [(i, [_cell(v) for v in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-        finally:
-            book.close()
+
+def column_letter(index: int) -> str:
+    """Excel's letter for a 0-based column index: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _too_many_rows(path: str) -> InputError:
+    return InputError([Problem(path, MAX_SHEET_ROWS + 1, f"too many rows: at most {MAX_SHEET_ROWS:,} are accepted; split the source's sheet")])
+
+
+def _workbook_problems(path: str) -> list[Problem]:
+    """Refuse a workbook too large to open safely, before openpyxl decompresses it."""
+    import zipfile
+
+    size = Path(path).stat().st_size
+    if size > MAX_WORKBOOK_BYTES:
+        return [Problem(path, 1, f"workbook too large: {size:,} bytes; at most {MAX_WORKBOOK_BYTES:,} are accepted")]
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as err:
+        return [Problem(path, 1, f"cannot read as an Excel workbook: {err}")]
+    if unzipped > MAX_WORKBOOK_UNZIPPED:
+        return [Problem(path, 1, f"workbook too large once decompressed: {unzipped:,} bytes; at most {MAX_WORKBOOK_UNZIPPED:,} are accepted")]
+    return []
+
+
+def _read_workbook(path: str) -> list[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+    from ..common.textio import control_problems
+
+    problems = _workbook_problems(path)
+    if problems:
+        raise InputError(problems)
+    try:
+        # Not data_only: a formula must be seen as one (its cached value may be absent).
+        book = load_workbook(path, read_only=True, data_only=False)
+    except Exception as err:  # openpyxl raises several types for a damaged file
+        raise InputError([Problem(path, 1, f"cannot read as an Excel workbook: {err}")]) from None
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # the stored <dimension> may be wrong: read every row there is
+        rows = []
+        for i, row in enumerate(sheet.iter_rows(), start=1):
+            if i > MAX_SHEET_ROWS:
+                raise _too_many_rows(path)
+            cells = []
+            for j, cell in enumerate(row):
+                value = getattr(cell, "value", None)
+                if getattr(cell, "data_type", "") == "f" or (isinstance(value, str) and getattr(cell, "data_type", "") != "s" and value.startswith("=")):
+                    problems.append(Problem(path, i, f"{column_letter(j)}{i}: a formula ({str(value)[:40]}); type the value itself (Paste Special > Values)"))
+                text = _cell(value)
+                if text and CONTROL.search(text):
+                    problems += [Problem(p.path, p.line, f"{column_letter(j)}{i}: {p.message}") for p in control_problems(text, path, i, 1)]
+                cells.append(text)
+            rows.append((i, cells))
+        if problems:
+            raise InputError(problems)
+        return rows
+    except InputError:
+        raise
+    except Exception as err:  # a damaged part inside the zip
+        raise InputError([Problem(path, 1, f"cannot read as an Excel workbook: {err}")]) from None
+    finally:
+        book.close()
+
+
+def read_table(path: str) -> list[tuple[int, list[str]]]:
+    """All rows of a sheet as ``(line, cells)``; line 1 is the header.
+
+    For a CSV, ``line`` is the file line a record starts on; its spreadsheet row
+    is its position in the list (Excel shows one row per record).
+    """
+    if Path(path).suffix.lower() == ".xlsx":
+        return _read_workbook(path)
     text, _sha = read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""))
     rows, line = [], 1
     try:
         for cells in reader:
             rows.append((line, cells))
+            if len(rows) > MAX_SHEET_ROWS:
+                raise _too_many_rows(path)
             line = reader.line_num + 1  # a quoted cell may span lines
     except csv.Error as err:
         raise InputError([Problem(path, line, f"malformed CSV: {err}")]) from None
@@ -98,29 +173,41 @@ def check_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bi
     vocabularies = protocol.get("vocabularies", {})
     allowed = {"codes": list(code_map), "questions": question_ids, **vocabularies}
     rows, first_line_of_id = [], {}
-    for line, cells in table[1:]:
+    letter = {name: column_letter(i) for i, name in enumerate(names) if name}
+    for excel_row, (line, cells) in enumerate(table[1:], start=2):
         values = {name: cells[i].strip() if i < len(cells) else "" for i, name in enumerate(names) if name}
-        if not any(values.values()):
+        # Cells with no column name (past the header, or under an empty header cell) would be lost.
+        stray = [f"{column_letter(i)}{excel_row}" for i, cell in enumerate(cells) if cell.strip() and (i >= len(names) or not names[i])]
+        if not any(values.values()) and not stray:
             continue  # blank rows are spacing, not data
-        where = f"row {values['id']}" if values["id"] else "row"
+        ident = values["id"]
+        label = f" (id {ident})" if ident else ""
+        at = lambda name: f"{letter[name]}{excel_row}{label}"  # noqa: E731  a cell as Excel names it, e.g. C7
+        where = f"row {excel_row}{label}"
+        if stray:
+            problems.append(Problem(path, line, f"{where}: {', '.join(stray[:5])}: a cell under no column heading; name its column in row 1 or move it"))
         for name in REQUIRED:
             if not values[name]:
-                problems.append(Problem(path, line, f"{where}: empty {name}"))
-        if values["id"]:
-            if values["id"] in first_line_of_id:
-                problems.append(Problem(path, line, f"{where}: duplicate id '{values['id']}' (first used on line {first_line_of_id[values['id']]})"))
-            first_line_of_id.setdefault(values["id"], line)
+                problems.append(Problem(path, line, f"{at(name)}: empty {name}"))
+        if ident:
+            if not re.match(ROW_ID_PATTERN, ident):
+                problems.append(Problem(path, line, f"{at('id')}: id {ident!r} does not match the pattern {ROW_ID_PATTERN} (letters, digits, '_', '.', '-'; e.g. 12)"))
+            if ident in first_line_of_id:
+                problems.append(Problem(path, line, f"{at('id')}: duplicate id '{ident}' (first used on line {first_line_of_id[ident]})"))
+            first_line_of_id.setdefault(ident, line)
         if values["quote"] and not values["quote"].replace(ELISION, "").strip():
-            problems.append(Problem(path, line, f"{where}: the quote is only an elision mark"))
-        row: dict[str, Any] = {"line": line, "extra": {}}
+            problems.append(Problem(path, line, f"{at('quote')}: the quote is only an elision mark"))
+        row: dict[str, Any] = {"line": line, "extra": {}, "cell": f"{letter['quote']}{excel_row}"}
         for name, value in values.items():
             if name in LIST_COLUMNS or name in vocabularies:
                 value = split_list(value)
+                for item in sorted({v for v in value if value.count(v) > 1}):
+                    problems.append(Problem(path, line, f"{at(name)}: '{item}' is listed twice"))
                 for item in value:
                     if name == "cites" and bib_keys is not None and item not in bib_keys:
-                        problems.append(Problem(path, line, f"{where}: cites '{item}', which has no entry in references.bib: {suggest(item, sorted(bib_keys))}"))
+                        problems.append(Problem(path, line, f"{at(name)}: cites '{item}', which has no entry in references.bib: {suggest(item, sorted(bib_keys))}"))
                     elif name in allowed and item not in allowed[name]:
-                        problems.append(Problem(path, line, f"{where}: unknown {_singular(name)} '{item}': {suggest(item, allowed[name], aliases=COUNTRY_ALIASES if name == 'countries' else None)}"))
+                        problems.append(Problem(path, line, f"{at(name)}: unknown {_singular(name)} '{item}': {suggest(item, allowed[name], aliases=COUNTRY_ALIASES if name == 'countries' else None)}"))
             if name in REQUIRED or name in OPTIONAL:
                 row[name] = value
             else:

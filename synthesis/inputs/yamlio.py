@@ -15,8 +15,22 @@ import yaml
 from ..common.problems import InputError, Problem
 
 
+# Largest YAML text accepted (review.yaml, front matter): a protocol is a few KB.
+MAX_YAML_BYTES = 1_000_000
+
+
+class _AliasUsed(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    def compose_node(self, parent, index):
+        # Aliases (*name) can make a few lines expand to gigabytes (an "alias bomb");
+        # a review needs none, so they are refused before anything is built.
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasUsed(self.peek_event().start_mark.line)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -32,9 +46,20 @@ def load(text: str, path: str, first_line: int = 1) -> tuple[Any, yaml.Node | No
     ``first_line`` is the file line on which ``text`` starts, so errors in an
     embedded block (front matter) point at the right line of the file.
     """
+    if len(text) > MAX_YAML_BYTES:
+        raise InputError([Problem(path, first_line, f"YAML too large: {len(text):,} characters; at most {MAX_YAML_BYTES:,} are accepted")])
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = _Loader(text).get_single_data() if node is not None else None
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            duplicates = _duplicate_keys(node, path, first_line) if node is not None else []
+            if duplicates:
+                raise InputError(duplicates)
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except _AliasUsed as err:
+        raise InputError([Problem(path, first_line + err.line, "YAML aliases (*name) are not accepted: write the value out")]) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -42,6 +67,25 @@ def load(text: str, path: str, first_line: int = 1) -> tuple[Any, yaml.Node | No
     except yaml.YAMLError as err:
         raise InputError([Problem(path, first_line, f"invalid YAML: {err}")]) from None
     return data, node
+
+
+def _duplicate_keys(root: yaml.Node, path: str, first_line: int) -> list[Problem]:
+    """A key given twice in one mapping (YAML keeps the last silently)."""
+    problems, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else None
+                if name is not None and name in seen:
+                    problems.append(Problem(path, first_line + key.start_mark.line, f"duplicate key '{name}' (first on line {first_line + seen[name]}): YAML would keep only the last"))
+                elif name is not None:
+                    seen[name] = key.start_mark.line
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return problems
 
 
 def _walk(node: yaml.Node, keys: Sequence[Any]):
