@@ -17,6 +17,20 @@ SHARDS = int(config.get("shards", 16))
 REVISION = revision()  # provenance records it; HTML and DOCX take their dates from it
 
 
+# The build-status record (output/build-status.json): a failed or stopped build leaves
+# the previous outputs in place but marked as not current (review trace refuses them).
+onstart:
+    shell("{PYTHON:q} -m synthesis status building")
+
+
+onsuccess:
+    shell("{PYTHON:q} -m synthesis status ok")
+
+
+onerror:
+    shell("{PYTHON:q} -m synthesis status failed")
+
+
 rule all:
     input:
         "output/tables/evidence.csv",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..common.problems import InputError
+from ..common.problems import InputError, Problem
 from . import people, steps
 
 # Modules that add subcommands (each has ``register(sub)``), grouped in the main help, people's commands first.
@@ -56,12 +56,28 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as err:
-        for problem in err.problems + err.warnings:
-            print(problem, file=sys.stderr)
-        files = len({p.path for p in err.problems})
-        n = len(err.problems)
-        print(f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}; nothing was written.", file=sys.stderr)
-        return 1
+        return _report(err)
+    except OSError as err:  # a missing file, a full disk, a folder where a file should be
+        return _report(InputError([Problem(str(err.filename or "."), 1, _os_message(err))]))
+
+
+def _os_message(err: OSError) -> str:
+    import errno
+
+    if err.errno == errno.ENOSPC:
+        return "cannot write: no space left on the disk; free some space and run again"
+    if err.errno == errno.ENOENT:
+        return "no such file or folder"
+    return f"cannot read or write: {err.strerror or err}"
+
+
+def _report(err: InputError) -> int:
+    for problem in err.problems + err.warnings:
+        print(problem, file=sys.stderr)
+    files = len({p.path for p in err.problems})
+    n = len(err.problems)
+    print(f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}; nothing was written.", file=sys.stderr)
+    return 1
 
 
 __all__ = ["build_parser", "main"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..common.problems import InputError
+from ..common.problems import InputError, Problem
 from ..inputs import layout
 from .shared import add_command, add_inputs, read_json
 
@@ -25,31 +25,56 @@ def cmd_check(args) -> int:
 
 
 def _read_provenance(path: str) -> dict:
-    if not Path(path).is_file():
-        from ..common.problems import Problem
+    from ..audit.status import stale_problem
 
+    if not Path(path).is_file():
         raise InputError([Problem(path, 1, "no provenance record: build the review first (snakemake --cores 2)")])
-    return read_json(path)
+    stale = stale_problem(str(Path(path).parent))
+    if stale:
+        raise InputError([stale])
+    try:
+        data = read_json(path)
+    except ValueError as err:
+        raise InputError([Problem(path, 1, f"not a valid provenance record ({err}): build the review again")]) from None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), t) for k, t in (("claims", list), ("evidence", list), ("inputs", dict))):
+        raise InputError([Problem(path, 1, "not a provenance record (it needs claims, evidence and inputs): build the review again")])
+    return data
+
+
+def _shape_guard(path: str, step):
+    """Run ``step`` on a provenance record; a record of the wrong shape is a clear problem, not a traceback."""
+    try:
+        return step()
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError) as err:
+        raise InputError([Problem(path, 1, f"the provenance record is damaged ({type(err).__name__}: {err}): build the review again")]) from None
 
 
 def cmd_trace(args) -> int:
     from ..inputs.bibliography import load_bibliography
     from ..audit.trace import trace
 
+    from ..common.textio import visible
+
     provenance = _read_provenance(args.provenance)
-    bibliography, _sha = load_bibliography(provenance["inputs"]["bibliography"]["path"])
-    sys.stdout.write(trace(provenance, args.id, bibliography))
+    bib_path = _shape_guard(args.provenance, lambda: provenance["inputs"]["bibliography"]["path"])
+    if not Path(bib_path).is_file():
+        raise InputError([Problem(bib_path, 1, "the bibliography is missing since the build: restore it (git checkout) or build again")])
+    bibliography, _sha = load_bibliography(bib_path)
+    sys.stdout.write(visible(_shape_guard(args.provenance, lambda: trace(provenance, args.id, bibliography))))
     return 0
 
 
 def cmd_audit(args) -> int:
     from ..audit.audit import audit
 
-    report = audit(_read_provenance(args.provenance))
+    from ..common.textio import visible
+
+    provenance = _read_provenance(args.provenance)
+    report = _shape_guard(args.provenance, lambda: audit(provenance))
     for problem in sorted(report.problems):
-        print(problem)
+        print(visible(str(problem)))
     for note in report.notes:
-        print(f"note: {note}")
+        print(visible(f"note: {note}"))
     print(report.summary())
     return 1 if report.problems else 0
 
@@ -65,7 +90,7 @@ def cmd_add_source(args) -> int:
     from ..common.textio import decode
 
     if args.entry in (None, "-"):
-        text, name = sys.stdin.buffer.read().decode("utf-8-sig"), "<stdin>"
+        text, name = decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
     else:
         text, name = decode(Path(args.entry).read_bytes(), args.entry), args.entry
     written, warnings = add_source(text, name, xlsx=args.xlsx, protocol=_protocol_or_none(args.protocol) if args.xlsx else None)

@@ -97,6 +97,13 @@ def cmd_provenance(args) -> int:
     return 0
 
 
+def cmd_status(args) -> int:
+    from ..audit.status import write_status
+
+    write_status(args.output_dir, args.state)
+    return 0
+
+
 def register(sub) -> None:
     """Add the pipeline steps, in the order data flows."""
     p = add_command(sub, "evidence", "Validate all inputs, locate every quote, write the evidence set (JSON) in one process (the workflow uses prepare, locate and merge).", "python -m synthesis evidence --output output/build/evidence.json")
@@ -148,3 +155,7 @@ def register(sub) -> None:
     p.add_argument("--claims", help="claims written by the report step (default: computed again)")
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_provenance)
+    p = add_command(sub, "status", "Record whether the outputs are current (the Snakefile's onstart, onsuccess and onerror handlers call it).", "python -m synthesis status failed")
+    p.add_argument("state", choices=("building", "ok", "failed"), help="the build's state")
+    p.add_argument("--output-dir", default="output", help="the build's output folder (default: %(default)s)")
+    p.set_defaults(func=cmd_status)

@@ -25,6 +25,21 @@ def scope(paths: Iterable[str], protocol: str = layout.PROTOCOL, bibliography: s
     return keys
 
 
+def _not_checked(raw: str, sources: str, extraction: str) -> str:
+    """Why ``review check`` cannot check this file, or '' when it can."""
+    path = Path(raw)
+    if not path.exists():
+        return "no such file"
+    if path.name in (Path(layout.PROTOCOL).name, Path(layout.BIBLIOGRAPHY).name):
+        return ""
+    folders = {layout.SOURCE_SUFFIXES: Path(sources), layout.SHEET_SUFFIXES: Path(extraction)}
+    for suffixes, folder in folders.items():
+        if path.suffix.lower() in suffixes and path.resolve().parent == folder.resolve():
+            return ""
+    return (f"not a file review check checks: give review.yaml, {layout.BIBLIOGRAPHY}, "
+            f"{sources}/*.md or *.txt, or {extraction}/*.csv or *.xlsx")
+
+
 def _counted(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
@@ -34,6 +49,9 @@ def run_check(paths: list[str], protocol: str = layout.PROTOCOL, bibliography: s
     """Every problem (errors, then warnings), and a one-line summary."""
     from ..evidence.build import build_evidence
 
+    unknown = [Problem(p, 1, _not_checked(p, sources, extraction)) for p in paths if _not_checked(p, sources, extraction)]
+    if unknown:
+        return unknown, f"{_counted(len(unknown), 'problem')} in {_counted(len(unknown), 'file')}"
     only = scope(paths, protocol, bibliography) if paths else None
     try:
         data = build_evidence(protocol, bibliography, sources, extraction, only=only)

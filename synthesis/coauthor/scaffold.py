@@ -72,10 +72,21 @@ def sheet_csv() -> str:
     return ",".join(SHEET_COLUMNS) + "\n"
 
 
+def _place_problems() -> list[Problem]:
+    """Refuse to scaffold anywhere but a review's folder, before anything is written."""
+    here = Path.cwd()
+    if not Path(layout.PROTOCOL).is_file():
+        above = next((p for p in here.parents if (p / layout.PROTOCOL).is_file()), None)
+        hint = f"; the review is in {above}: cd there first" if above else ": run it in the review's folder"
+        return [Problem(layout.PROTOCOL, 1, f"no review protocol in {here}{hint}")]
+    return [Problem(folder, 1, "is a file, but must be a folder: rename it and run again")
+            for folder in (layout.SOURCES, layout.EXTRACTION) if Path(folder).exists() and not Path(folder).is_dir()]
+
+
 def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: dict | None = None) -> tuple[list[str], list[str]]:
     """Create a source, its bibliography entry and its sheet; return (files written, warnings)."""
     entry = parse_entry(entry_text, entry_path)
-    problems = []
+    problems = _place_problems()
     if not re.match(CITEKEY_PATTERN, entry.key):
         problems.append(Problem(entry_path, entry.line, f"citekey '{entry.key}' cannot name a file: use letters, digits, '_', '.' and '-' ({CITEKEY_PATTERN})"))
     bib_path = layout.BIBLIOGRAPHY

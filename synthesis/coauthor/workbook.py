@@ -25,6 +25,20 @@ def dropdowns(protocol: dict) -> dict[str, list[str]]:
     return {k: v for k, v in lists.items() if v}
 
 
+def _text_cell(sheet, row: int, column: int, value) -> None:
+    """Write ``value`` as a text cell: a cell starting with '=' stays text, never a live formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from ..common.problems import InputError, Problem
+
+    value = "" if value is None else str(value)
+    if ILLEGAL_CHARACTERS_RE.search(value):  # Excel cannot store them; inputs are checked for them first
+        raise InputError([Problem(sheet.title, row, f"control character in cell {sheet.cell(row=row, column=column).coordinate}: remove it from the input")])
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    cell.data_type = "s"
+
+
 def write_workbook(path: str | Path, protocol: dict, rows: list[dict[str, str]]) -> None:
     """Write an extraction workbook (atomically) holding ``rows`` (dicts by column name)."""
     from openpyxl import Workbook
@@ -38,9 +52,9 @@ def write_workbook(path: str | Path, protocol: dict, rows: list[dict[str, str]])
     book = Workbook()
     sheet = book.active
     sheet.title = "extraction"
-    sheet.append(header)
-    for row in rows:
-        sheet.append([row.get(column, "") for column in header])
+    for r, values in enumerate([header] + [[row.get(column, "") for column in header] for row in rows], start=1):
+        for c, value in enumerate(values, start=1):
+            _text_cell(sheet, r, c, value)
     sheet.freeze_panes = "A2"
     for i, column in enumerate(header, start=1):
         sheet.cell(row=1, column=i).font = Font(bold=True)
@@ -52,9 +66,9 @@ def write_workbook(path: str | Path, protocol: dict, rows: list[dict[str, str]])
     hidden = book.create_sheet("lists")
     for j, (column, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(j)
-        hidden.cell(row=1, column=j, value=column)
+        _text_cell(hidden, 1, j, column)
         for k, value in enumerate(values, start=2):
-            hidden.cell(row=k, column=j, value=value)
+            _text_cell(hidden, k, j, value)
         several = column in LIST_COLUMNS
         # Excel's list validation accepts one value per cell; list columns may hold
         # several ("a; b"), so the drop-down guides without rejecting. `review check` validates.
@@ -67,13 +81,13 @@ def write_workbook(path: str | Path, protocol: dict, rows: list[dict[str, str]])
     hidden.sheet_state = "hidden"
 
     codebook = book.create_sheet("codebook")
-    codebook.append(["code", "label", "definition", "questions"])
-    for code in protocol.get("codes", []):
-        codebook.append([code["id"], code["label"], code["definition"], "; ".join(code["questions"])])
-    codebook.append([])
-    codebook.append(["question", "short", "text"])
-    for question in protocol.get("questions", []):
-        codebook.append([question["id"], question["short"], question["text"]])
+    lines = [["code", "label", "definition", "questions"]]
+    lines += [[code["id"], code["label"], code["definition"], "; ".join(code["questions"])] for code in protocol.get("codes", [])]
+    lines += [[], ["question", "short", "text"]]
+    lines += [[question["id"], question["short"], question["text"]] for question in protocol.get("questions", [])]
+    for r, values in enumerate(lines, start=1):
+        for c, value in enumerate(values, start=1):
+            _text_cell(codebook, r, c, value)
     for letter, width in zip("ABCD", (24, 32, 80, 14)):
         codebook.column_dimensions[letter].width = width
 

@@ -46,6 +46,11 @@ def decode(data: bytes, path: str) -> str:
     return text
 
 
+def visible(text: str) -> str:
+    """``text`` safe for a terminal: control characters shown as ``\\xNN``, never sent."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def read_text(path: str | Path) -> tuple[str, str]:
     """Return the decoded text of ``path`` and the SHA-256 of its bytes."""
     data = Path(path).read_bytes()
@@ -70,6 +75,8 @@ def write_atomic(path: str | Path, data: str | bytes | Iterable[str | bytes]) ->
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     chunks = [data] if isinstance(data, (str, bytes)) else data
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed earlier run
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -55,6 +55,8 @@ def _problem_dicts(problems: list[Problem]) -> list[dict[str, Any]]:
 def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY) -> dict[str, Any]:
     """Check the protocol and bibliography; return them (None when broken) with their problems."""
     problems: list[Problem] = []
+    if not Path(protocol_path).is_file():
+        raise InputError([Problem(protocol_path, 1, f"no review protocol here: {Path(protocol_path).resolve()} does not exist; run this in the review's folder (the one holding review.yaml)")])
     protocol = _collect(problems, lambda: load_protocol(protocol_path))
     bibliography = None
     if not Path(bibliography_path).is_file():
@@ -81,6 +83,12 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
     problems: list[Problem] = []
     sources: dict[str, Source] = {}
     stems = {Path(p).stem for p in source_paths}
+    root = Path(sources_dir).resolve().parent
+    outside = {p for p in source_paths + sheet_paths if not Path(p).resolve().is_relative_to(root)}
+    for path in sorted(outside):
+        problems.append(Problem(path, 1, f"a link to {Path(path).resolve()}, outside the review folder {root}: copy the file into the review instead"))
+    source_paths = [p for p in source_paths if p not in outside]
+    sheet_paths = [p for p in sheet_paths if p not in outside]
     for path in sorted(source_paths):
         stem = Path(path).stem
         if stem in sources:

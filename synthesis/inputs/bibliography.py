@@ -95,6 +95,9 @@ def _surname(name: str) -> str:
     return plain(words[-1])
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")  # BibTeX's built-in macros
+
+
 class _Capture(logging.Handler):
     """bibtexparser reports why a block failed only through logging."""
 
@@ -113,14 +116,28 @@ def parse_bibliography(text: str, path: str) -> dict[str, BibEntry]:
     capture = _Capture()
     logger = logging.getLogger("bibtexparser")
     logger.addHandler(capture)
+    from bibtexparser.middlewares import RemoveEnclosingMiddleware, ResolveStringReferencesMiddleware
+
     try:
-        library = bibtexparser.parse_string(text)
+        # Braces are removed only after the check below: a bare word is an @string macro.
+        library = bibtexparser.parse_string(text, parse_stack=[ResolveStringReferencesMiddleware(True)])
     finally:
         logger.removeHandler(capture)
     problems = []
+    for entry in library.entries:
+        if not entry.key.strip():
+            problems.append(Problem(path, entry.start_line + 1, f"@{entry.entry_type} entry without a key: write one after the brace, e.g. @{entry.entry_type}{{smith2024,"))
+        for f in entry.fields:
+            value = f.value.strip() if isinstance(f.value, str) else ""
+            if value and value[0] not in "{\"" and not value.isdigit() and value.lower() not in _MONTHS:
+                what = "joins strings with #, which is not supported" if "#" in value else f"'{value}' is not a defined @string macro"
+                problems.append(Problem(path, entry.start_line + 1, f"{entry.key}: field {f.key} = {value}: {what}; put the text in braces: {f.key} = {{...}}"))
+    library = RemoveEnclosingMiddleware(True).transform(library)
     for block in library.failed_blocks:
         line = block.start_line + 1
-        if hasattr(block, "previous_block"):  # DuplicateBlockKeyBlock
+        if hasattr(block, "previous_block") and not block.key.strip():
+            problems.append(Problem(path, line, "entry without a key: write one after the brace, e.g. @report{smith2024,"))
+        elif hasattr(block, "previous_block"):  # DuplicateBlockKeyBlock
             first = block.previous_block.start_line + 1
             problems.append(Problem(path, line, f"duplicate key '{block.key}' (first defined on line {first}); keys must be unique"))
         else:

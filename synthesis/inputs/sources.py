@@ -116,7 +116,9 @@ def parse_source(text: str, path: str, sha256: str, bib_keys: set[str] | None = 
         if key in meta and not isinstance(meta[key], str):
             problems.append(Problem(path, line(key), f"{key} must be a string (quote it)"))
     marker = text.find(PLACEHOLDER, body_start)
-    if marker >= 0:
+    if not text[body_start:].strip():
+        problems.append(Problem(path, text.count("\n", 0, body_start) + 1, "the source has no text after its front matter: paste the document's text below the closing '---'"))
+    elif marker >= 0:
         problems.append(Problem(path, text.count("\n", 0, marker) + 1, "the document's text is missing: replace the placeholder line with the document's text"))
     if problems:
         raise InputError(problems)

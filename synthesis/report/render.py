@@ -7,6 +7,7 @@ unresolved citation, fail the build: a "???" must never reach a reader.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -14,6 +15,9 @@ from pathlib import Path
 from ..common.problems import InputError, Problem
 
 FORMATS = ("html", "docx")
+READER = "markdown-smart-raw_html-raw_attribute-raw_tex-markdown_in_html_blocks"
+SAFE_FILTER = Path(__file__).with_name("safe.lua")
+_PANDOC_LINE = re.compile(r"line (\d+)")
 # 1980-01-01: the earliest date a ZIP (DOCX) can hold; used when no commit date exists.
 FALLBACK_EPOCH = "315532800"
 
@@ -48,9 +52,11 @@ def pandoc_command(fmt: str, markdown: str, output: str, bibliography: str, csl:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     # markdown-smart: quotes and dashes in the text stay exactly as written.
     # Figures are referenced relative to the Markdown file.
-    cmd = [pandoc_path(), markdown, "--from", "markdown-smart", "--to", fmt, "--output", output,
+    # Nothing that reaches pandoc may carry live markup: raw HTML and raw blocks are
+    # read as text, and safe.lua drops event attributes and javascript: links.
+    cmd = [pandoc_path(), markdown, "--from", READER, "--to", fmt, "--output", output,
            "--citeproc", "--bibliography", bibliography, "--standalone", "--resource-path", str(Path(markdown).parent),
-           "--toc", "--toc-depth=2"]
+           "--toc", "--toc-depth=2", "--lua-filter", str(SAFE_FILTER)]
     if csl:
         cmd += ["--csl", csl]
     if fmt == "html":
@@ -58,10 +64,38 @@ def pandoc_command(fmt: str, markdown: str, output: str, bibliography: str, csl:
     return cmd
 
 
+def _line(message: str) -> int:
+    found = _PANDOC_LINE.search(message)
+    return int(found.group(1)) if found else 1
+
+
+def live_content(html: str) -> list[str]:
+    """What in an HTML page could run: script tags, event attributes, executable URLs."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Scan(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "iframe", "object", "embed", "base", "form", "meta") and not (tag == "meta" and not any(k == "http-equiv" for k, _v in attrs)):
+                found.append(f"<{tag}>")
+            for key, value in attrs:
+                compact = re.sub(r"[\s\x00-\x1f]", "", value or "").lower()
+                if key.startswith("on"):
+                    found.append(f"{key}= on <{tag}>")
+                elif key in ("href", "src", "action", "formaction", "xlink:href") and compact.startswith(("javascript:", "vbscript:", "data:text")):
+                    found.append(f"{key}={compact[:20]} on <{tag}>")
+
+    Scan().feed(html)
+    return found
+
+
 def render(fmt: str, markdown: str, output: str, bibliography: str, csl: str | None = None, css: str | None = None) -> None:
     """Render ``markdown`` to ``output`` (written atomically); raise on any pandoc warning."""
     out = Path(output)
     out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}.*.{fmt}"):  # left by a killed earlier render
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=f".{fmt}")
     os.close(fd)
     env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch()}
@@ -69,7 +103,11 @@ def render(fmt: str, markdown: str, output: str, bibliography: str, csl: str | N
         result = subprocess.run(pandoc_command(fmt, markdown, tmp, bibliography, csl, css), capture_output=True, text=True, env=env)
         warnings = [line for line in result.stderr.splitlines() if line.strip()]
         if result.returncode != 0 or warnings:
-            raise InputError([Problem(markdown, 1, f"pandoc ({fmt}): {line}") for line in warnings or [f"exit status {result.returncode}"]])
+            raise InputError([Problem(markdown, _line(line), f"pandoc ({fmt}): {line}") for line in warnings or [f"exit status {result.returncode}"]])
+        if fmt == "html":
+            live = live_content(Path(tmp).read_text(encoding="utf-8"))
+            if live:
+                raise InputError([Problem(str(out), 1, f"the rendered HTML would run code ({', '.join(live[:5])}); nothing was written") ])
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is for sharing
         os.replace(tmp, out)
     finally:

@@ -36,20 +36,30 @@ def evidence_rows(evidence: list[dict], sources: dict[str, str], columns: list[s
     return rows
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google
+# Sheets (OWASP "CSV injection"): such text is written with a leading apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: Any) -> Any:
+    """A table cell that a spreadsheet shows as text, never evaluates."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def _csv_lists(rows: list[list[Any]], columns: list[str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerow([inert(c) for c in columns])
+    writer.writerows([inert(v) for v in row] for row in rows)
     return out.getvalue()
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     """CSV text with ``\\n`` line ends and every column in ``columns`` order."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([inert(c) for c in columns])
+    writer.writerows([inert(row.get(c, "")) for c in columns] for row in rows)
     return out.getvalue()
 
 
@@ -92,4 +102,7 @@ def write_tables(data: dict[str, Any], directory: str | Path) -> list[Path]:
     outputs.update(synthesis_tables(data["protocol"], analyse(data)))
     for name, text in outputs.items():
         write_atomic(directory / name, text)
+    for old in directory.glob("*.csv"):  # e.g. the table of a question since renamed
+        if old.name not in outputs:
+            old.unlink()
     return [directory / name for name in outputs]
