@@ -219,7 +219,7 @@ def closest_passage(source: Normalised, quote: str, start: int = 0) -> tuple[int
     for key, _count in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]:
         lo = max(body, key * bucket - width // 2 - bucket)
         hi = min(len(hay), key * bucket + width + width // 2 + bucket)
-        window = [(m.start() + lo, m.group()) for m in _WORD.finditer(hay, lo, hi)]
+        window = [(m.start(), m.group()) for m in _WORD.finditer(hay, lo, hi)]
         if not window:
             continue
         equal = [op for op in Indel.opcodes(quote_words, [w for _o, w in window]) if op.tag == "equal"]
@@ -257,13 +257,20 @@ def _probes(words: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return [(words[i][0], " ".join(w for _o, w in words[i:i + SHINGLE])) for i in picks]
 
 
+_EDGE = ".,;:!?\"'()[]"
+
+
 def _differences(quote_words: list[str], passage_words: list[str], around: int = 4, shown: int = 3) -> list[str]:
     from rapidfuzz.distance import Levenshtein
 
     out = []
-    for op in Levenshtein.opcodes(passage_words, quote_words):
+    ops = Levenshtein.opcodes(passage_words, quote_words)
+    for op in ops:
         if op.tag == "equal":
             continue
+        said, typed = (" ".join(words).strip(_EDGE) for words in (passage_words[op.src_start:op.src_end], quote_words[op.dest_start:op.dest_end]))
+        if said == typed and (op.src_start == 0 or op.src_end == len(passage_words)):
+            continue  # a quote may start or end before the source's punctuation
         before = " ".join(passage_words[max(0, op.src_start - around):op.src_start])
         after = " ".join(passage_words[op.src_end:op.src_end + around])
         said = " ".join(passage_words[op.src_start:op.src_end]) or "-"
