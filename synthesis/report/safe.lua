@@ -3,12 +3,14 @@
 -- ontoggle, ...) and links or images whose URL has an executable scheme.
 local UNSAFE_SCHEME = { javascript = true, vbscript = true, data = true, file = true }
 
-local function safe_url(url)
+local function unsafe(url)
   local compact = url:gsub("[%s%c]", ""):lower()
   local scheme = compact:match("^([%a][%w+.-]*):")
-  if scheme and UNSAFE_SCHEME[scheme] and not (scheme == "data" and compact:match("^data:image/png;base64,")) then
-    return "#unsafe-link-removed"
-  end
+  return scheme ~= nil and UNSAFE_SCHEME[scheme] and not (scheme == "data" and compact:match("^data:image/png;base64,"))
+end
+
+local function safe_url(url)
+  if unsafe(url) then return "#unsafe-link-removed" end
   return url
 end
 
@@ -29,7 +31,10 @@ end
 function RawInline(_) return {} end
 function RawBlock(_) return {} end
 function Link(el) el.target = safe_url(el.target); return clean_attr(el) end
-function Image(el) el.src = safe_url(el.src); return clean_attr(el) end
+function Image(el)
+  if unsafe(el.src) then return el.caption end  -- the alt text, as text
+  return clean_attr(el)
+end
 function Span(el) return clean_attr(el) end
 function Div(el) return clean_attr(el) end
 function Header(el) return clean_attr(el) end

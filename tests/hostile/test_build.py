@@ -1,0 +1,84 @@
+"""Hostile inputs through the real workflow: a build with hostile text gives safe outputs; a
+failed build leaves the previous outputs but marks them as not current; a renamed question
+leaves no stale table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+import reviewkit
+from synthesis.cli.main import main
+from synthesis.report.render import live_content
+
+from test_html_safety import CHROMIUM, _browse
+
+FORMULA = "=HYPERLINK(\"http://evil.example\",\"click\")"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = reviewkit.make_review(tmp_path_factory.mktemp("hostile-build") / "review")
+    reviewkit.write_smith_sheet(root, {(1, 3): FORMULA, (1, 8): "@SUM(1)", (2, 3): "+1 <img src=x onerror=alert(1)>", (2, 9): "-2"})
+    (root / "commentary").mkdir()
+    (root / "commentary" / "RQa.md").write_text(
+        "Bills fell <script>alert('commentary')</script> [see](javascript:alert(1)) "
+        "<details open ontoggle=alert(2)>x</details> [ev:smith2020:1].\n", encoding="utf-8")
+    before = reviewkit.file_hashes(root)
+    result = reviewkit.snakemake(root)
+    assert result.returncode == 0, result.stderr
+    assert reviewkit.file_hashes(root) == before
+    return root
+
+
+def test_hostile_text_reaches_no_output_alive(built):
+    html = (built / "output/report/state-of-play.html").read_text(encoding="utf-8")
+    assert live_content(html) == []
+    assert "alert(&#39;commentary&#39;)" in html or "alert('commentary')" in html  # shown, as text
+    with open(built / "output/tables/evidence.csv", encoding="utf-8", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    row = next(r for r in table if r["evidence_id"] == "smith2020:1")
+    assert (row["finding"], row["coder"]) == ("'" + FORMULA, "'@SUM(1)")
+    row = next(r for r in table if r["evidence_id"] == "smith2020:2")
+    assert (row["finding"][:3], row["reviewer_note"]) == ("'+1", "'-2")
+    for table_file in (built / "output/tables").glob("*.csv"):
+        for cells in csv.reader(io.StringIO(table_file.read_text(encoding="utf-8"))):
+            assert not any(c.startswith(("=", "+", "-", "@")) for c in cells), (table_file.name, cells)
+    assert (built / "output/build-status.json").read_text(encoding="utf-8") == '{"state": "ok"}\n'
+    assert not (built / "output/NOT-CURRENT.txt").exists()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; .ci/run installs it); the static check still runs")
+def test_no_script_runs_in_the_built_report(built):
+    assert _browse(built / "output/report/state-of-play.html") == []
+
+
+def test_a_failed_build_marks_the_previous_outputs_as_not_current(built, monkeypatch, capsys):
+    root = built
+    report = (root / "output/report/state-of-play.html").read_bytes()
+    reviewkit.write_smith_sheet(root, {(1, 2): "bill_saving"})
+    result = reviewkit.snakemake(root)
+    assert result.returncode != 0
+    assert (root / "output/report/state-of-play.html").read_bytes() == report  # kept, for a fast rebuild
+    assert (root / "output/build-status.json").read_text(encoding="utf-8") == '{"state": "failed"}\n'
+    assert (root / "output/NOT-CURRENT.txt").read_text(encoding="utf-8").startswith("The last build failed.")
+    assert not [p.name for p in (root / "output").rglob(".*") if p.is_file()]  # no hidden temporary files
+    monkeypatch.chdir(root)
+    assert main(["trace", "smith2020:1"]) == 1
+    assert main(["audit"]) == 1
+    stale = "output/build-status.json:1: the last build failed: the outputs are from an earlier build and not current; fix the problems and build again (snakemake --cores 2)"
+    assert capsys.readouterr().err.splitlines().count(stale) == 2
+    # Fixed and renamed: the build is current again and the old question's table is gone.
+    reviewkit.write_smith_sheet(root, {})
+    protocol = root / "review.yaml"
+    protocol.write_text(protocol.read_text(encoding="utf-8").replace("RQb", "RQc"), encoding="utf-8")
+    okafor = reviewkit.OKAFOR_ROWS[:3] + [[2, "Trust rose after the scheme\u2019s first annual meeting.", "local_trust; uptake", "Trust grew after members met.", "RQc", "DE"]]
+    reviewkit.write_xlsx(root / "extraction/okafor2021.xlsx", okafor)
+    result = reviewkit.snakemake(root)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (root / "output/tables").glob("RQ*.csv")) == ["RQa.csv", "RQc.csv"]
+    assert (root / "output/build-status.json").read_text(encoding="utf-8") == '{"state": "ok"}\n'
+    assert main(["trace", "smith2020:1"]) == 0
