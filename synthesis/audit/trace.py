@@ -35,6 +35,16 @@ def quote_in_context(text: str, start: int, end: int, context: int = CONTEXT_LIN
     return out
 
 
+def _cuts(quote: str, text: str, start: int, end: int) -> list[str]:
+    """What each [...] of the quote left out of the source, shown whole."""
+    from ..evidence.locate import ELISION, find_matches, normalise
+
+    if ELISION not in quote and "[\u2026]" not in quote:
+        return []
+    found = find_matches(normalise(text), quote, start, end, text=text, limit=1)
+    return [f"  Cut by [...]: \"{' '.join(text[a:b].split())}\"" for a, b in (found[0].cuts if found else ())]
+
+
 def _bib_lines(key: str, bibliography: dict[str, Any], bib_path: str) -> list[str]:
     entry = bibliography.get(key)
     if entry is None:
@@ -63,6 +73,7 @@ def evidence_chain(item: dict, bibliography: dict[str, Any], bib_path: str) -> l
         if text[position["start"]:position["end"]] == exact:
             out.append("  Quote in context:")
             out += quote_in_context(text, position["start"], position["end"])
+            out += _cuts(item["quote"], text, position["start"], position["end"])
         else:
             out.append(f"  Quote (NO LONGER AT ITS RECORDED PLACE; run `review audit`): \"{exact}\"")
     sheet = item["sheet"]

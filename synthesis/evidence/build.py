@@ -226,7 +226,7 @@ def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pr
             **{k: v for k, v in row.items() if k != "cell"}, "citekey": source.citekey, "start": start, "end": end, "paragraph": paragraph, "heading": heading,
             "source_line": text.count("\n", 0, start) + 1, "exact": text[start:end],
             "prefix": text[max(source.body_start, start - CONTEXT):start], "suffix": text[end:end + CONTEXT],
-            "elided": [text[a:b] for a, b in match.cuts],
+            "cuts": [[a, b] for a, b in match.cuts],  # what each [...] left out (shown in the appendix)
             "sheet": sheet, "sheet_line": row["line"],
         })
     return located

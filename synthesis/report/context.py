@@ -133,11 +133,16 @@ def _commentary(qid: str, paragraphs: list[dict], evidence: list[dict]) -> list[
     return out
 
 
-def in_context(before: str, exact: str, after: str) -> markdown.Markdown:
-    """The quote in bold inside its context, as one line of escaped Markdown."""
+def in_context(before: str, exact: str, after: str, cuts: list[tuple[int, int]] = ()) -> markdown.Markdown:
+    """The quote in bold inside its context, as one line of escaped Markdown; what a
+    ``[...]`` left out (``cuts``, offsets in ``exact``) is shown, not bold, as ``[cut: ...]``."""
     left = markdown.escape(before) + (" " if before[-1:].isspace() else "")
     right = (" " if after[:1].isspace() else "") + markdown.escape(after)
-    return markdown.Markdown(f"...{left}**{markdown.escape(exact)}**{right}...")
+    pieces, pos = [], 0
+    for a, b in cuts:
+        pieces.append(f"**{markdown.escape(exact[pos:a])}** \\[cut: {markdown.escape(exact[a:b])}\\] ")
+        pos = b
+    return markdown.Markdown(f"...{left}{''.join(pieces)}**{markdown.escape(exact[pos:])}**{right}...")
 
 
 def _reading_context(text: str, start: int, end: int, body_start: int = 0) -> tuple[str, str]:
@@ -157,7 +162,7 @@ def appendix_entry(item: dict, source: dict, text: str) -> dict[str, Any]:
     before, after = _reading_context(text, item["start"], item["end"], source.get("body_start", 0))
     return {
         "evidence_id": item["evidence_id"], "anchor": anchor("ev-", item["evidence_id"]), "finding": item["finding"],
-        "in_context": in_context(before, item["exact"], after),
+        "in_context": in_context(before, item["exact"], after, [(a - item["start"], b - item["start"]) for a, b in item.get("cuts", [])]),
         "cite": markdown.narrative_citation(item["citekey"]), "title": source["title"],
         "where": f"{source['path']}, line {item['source_line']}, paragraph {item['paragraph']}" + (f", under \"{item['heading']}\"" if item["heading"] else ""),
         "sha256": source["sha256"], "sheet": f"{item['sheet']}, line {item['sheet_line']}", "coder": item["coder"] or "not recorded",

@@ -51,6 +51,14 @@ def test_hostile_text_reaches_no_output_alive(built):
     assert not (built / "output/NOT-CURRENT.txt").exists()
 
 
+def test_what_an_elision_cut_is_shown_in_the_appendix_and_by_trace(built, monkeypatch, capsys):
+    report = (built / "output/report/state-of-play.md").read_text(encoding="utf-8")
+    assert "**Uptake was highest among homeowners;** \\[cut: renters\\] **rarely joined.**" in report
+    monkeypatch.chdir(built)
+    assert main(["trace", "smith2020:2"]) == 0
+    assert '  Cut by [...]: "renters"' in capsys.readouterr().out.splitlines()
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; .ci/run installs it); the static check still runs")
 def test_no_script_runs_in_the_built_report(built):
     assert _browse(built / "output/report/state-of-play.html") == []
