@@ -72,8 +72,10 @@ def _os_message(err: OSError) -> str:
 
 
 def _report(err: InputError) -> int:
+    from ..common.textio import visible
+
     for problem in err.problems + err.warnings:
-        print(problem, file=sys.stderr)
+        print(visible(str(problem)), file=sys.stderr)  # a message quotes input: no escape sequence reaches the terminal
     files = len({p.path for p in err.problems})
     n = len(err.problems)
     print(f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}; nothing was written.", file=sys.stderr)

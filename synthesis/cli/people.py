@@ -17,8 +17,10 @@ def cmd_check(args) -> int:
     if args.format == "json":
         sys.stdout.write(as_json(problems, summary))
     else:
+        from ..common.textio import visible
+
         for problem in problems:
-            print(problem)
+            print(visible(str(problem)))
         print(summary)
     failing = [p for p in problems if args.strict or not p.is_warning]
     return 1 if failing else 0

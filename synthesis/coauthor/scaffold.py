@@ -105,14 +105,22 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
                 for d in probable_duplicates(entry, bibliography)]
     # Append the entry as written; keep whatever the file had before it.
     raw = entry_text.strip("\n\ufeff")
-    write_atomic(bib_path, (bib_text.rstrip("\n") + "\n\n" if bib_text.strip() else "") + raw + "\n")
-    write_atomic(source, source_document(entry))
-    if xlsx:
-        from .workbook import write_workbook
+    created: list[Path] = []
+    try:  # all three or none: a failed write (a full disk) undoes the others
+        write_atomic(source, source_document(entry))
+        created.append(source)
+        if xlsx:
+            from .workbook import write_workbook
 
-        write_workbook(sheet, protocol or {"questions": [], "codes": []}, [])
-    else:
-        write_atomic(sheet, sheet_csv())
+            write_workbook(sheet, protocol or {"questions": [], "codes": []}, [])
+        else:
+            write_atomic(sheet, sheet_csv())
+        created.append(sheet)
+        write_atomic(bib_path, (bib_text.rstrip("\n") + "\n\n" if bib_text.strip() else "") + raw + "\n")
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
     return [str(source), bib_path, str(sheet)], warnings
 
 

@@ -1,0 +1,79 @@
+"""Hostile cases that need more than a damaged file: a full disk, a protocol the Snakefile
+reads, a workbook written from hostile cells, trace with its bibliography gone."""
+
+from __future__ import annotations
+
+import errno
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import reviewkit
+from synthesis.cli.main import main
+from synthesis.inputs import layout
+from synthesis.inputs.sheets import read_table
+
+
+@pytest.fixture
+def review(tmp_path, monkeypatch):
+    root = reviewkit.make_review(tmp_path / "review")
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_a_full_disk_during_add_source_is_a_clear_error_and_undoes_the_change(review, tmp_path, monkeypatch, capsys):
+    import synthesis.coauthor.scaffold as scaffold
+
+    entry = tmp_path / "entry.bib"
+    entry.write_text("@report{new2024,\n  title = {New},\n  year = {2024}\n}\n", encoding="utf-8")
+    before = reviewkit.file_hashes(review)
+    real = scaffold.write_atomic
+
+    def full(path, data):
+        if str(path) == layout.BIBLIOGRAPHY:  # the last write fails
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(scaffold, "write_atomic", full)
+    assert main(["add-source", str(entry)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "sources/references.bib:1: cannot write: no space left on the disk; free some space and run again",
+        "1 problem in 1 file; nothing was written.",
+    ]
+    assert reviewkit.file_hashes(review) == before  # the source and sheet written first are gone again
+
+
+def test_a_question_id_no_names_its_table_as_the_check_reads_it(review):
+    protocol = review / "review.yaml"
+    protocol.write_text(protocol.read_text(encoding="utf-8").replace("id: RQb", "id: NO"), encoding="utf-8")
+    assert layout.question_ids("review.yaml") == ["RQa", "NO"]  # YAML 1.1 would read NO as false
+
+
+def test_review_sheet_xlsx_writes_formula_text_as_text(review, capsys):
+    reviewkit.write_smith_sheet(review, {(1, 3): "=HYPERLINK(\"http://evil.example\")", (1, 8): "+1", (2, 9): "@SUM(A1)"})
+    assert main(["sheet", "smith2020", "--xlsx", "--output", "copy.xlsx"]) == 0
+    with zipfile.ZipFile("copy.xlsx") as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in xml
+    table = read_table("copy.xlsx")
+    header = table[0][1]
+    first, second = (dict(zip(header, cells)) for _line, cells in table[1:3])
+    assert (first["finding"], first["coder"], second["reviewer_note"]) == ("=HYPERLINK(\"http://evil.example\")", "+1", "@SUM(A1)")
+
+
+def test_trace_with_the_bibliography_deleted(review, capsys):
+    Path("output").mkdir()
+    Path("output/provenance.json").write_text('{"claims": [], "evidence": [], "inputs": {"bibliography": {"path": "sources/references.bib"}}}', encoding="utf-8")
+    Path(layout.BIBLIOGRAPHY).unlink()
+    assert main(["trace", "smith2020:1"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == "sources/references.bib:1: the bibliography is missing since the build: restore it (git checkout) or build again"
+
+
+def test_trace_shows_control_characters_from_a_record_as_escapes(review, capsys):
+    Path("output").mkdir()
+    Path("output/provenance.json").write_text('{"claims": [], "evidence": [], "inputs": {"bibliography": {"path": "sources/references.bib"}}}', encoding="utf-8")
+    assert main(["trace", "smith\u001b[2J2020:1"]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert err.splitlines()[0] == "output/provenance.json:1: no claim or evidence id 'smith\\x1b[2J2020:1': nothing is allowed here yet"
