@@ -18,6 +18,7 @@ from ..common.problems import InputError, Problem
 from ..analysis.cells import analyse
 from ..analysis.comparison import countries_of
 from .overview import overview_context
+from .method import method_context
 from ..inputs.protocol import theme_pairs
 from ..analysis.strength import rate
 
@@ -198,6 +199,7 @@ def report_context(data: dict[str, Any], source_text: Callable[[str], str] = rea
         "sources": [{**s, "cite": markdown.narrative_citation(s["citekey"])} for s in data["sources"][:limit["source_rows"]]],
         "sources_more": max(0, len(data["sources"]) - limit["source_rows"]),
         "scope": f"This review codes {_plural(len(evidence), 'excerpt')} from {_plural(len(sources), 'source')} against {_plural(len(protocol['codes']), 'code')}.",
+        "method": method_context(data.get("records")),  # None without records/: no method section
         "sections": [question_section(q, protocol, evidence, sources, cells, commentary.get(q["id"])) for q in protocol["questions"]],
     }
     shown = _shown_evidence(context)
