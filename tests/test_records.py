@@ -186,3 +186,43 @@ def test_check_accepts_the_fixture(recorded):
     data = _evidence()
     loaded = load_records()
     assert check(loaded, deduplicate(loaded["records"]), data["protocol"], data["sources"]) == []
+
+
+def test_without_records_the_report_is_as_before(review, tmp_path):
+    import shutil
+
+    import reviewkit
+    from synthesis.report.context import render_markdown
+
+    data = _evidence()
+    before = tmp_path / "templates"
+    shutil.copytree(reviewkit.ROOT / "templates", before)
+    main = before / "state-of-play.md.j2"
+    main.write_text(main.read_text(encoding="utf-8").replace('{% include "prisma.md.j2" %}\n', ""), encoding="utf-8")
+    (before / "prisma.md.j2").unlink()
+    assert render_markdown(data, reviewkit.ROOT / "templates") == render_markdown(data, before)
+    assert "# Method" not in render_markdown(data, reviewkit.ROOT / "templates")
+
+
+def test_build_with_records(tmp_path):
+    import reviewkit
+
+    root = reviewkit.make_review(tmp_path / "review")
+    recordskit.add_records(root)
+    result = reviewkit.snakemake(root)
+    assert result.returncode == 0, result.stderr
+    for path in ("output/report/prisma.svg", "output/report/prisma.png", "output/tables/prisma.csv", "output/tables/records.csv", "output/tables/duplicates.csv"):
+        assert (root / path).is_file(), path
+    text = (root / "output/report/state-of-play.md").read_text(encoding="utf-8")
+    assert "# Method: how sources were found and chosen {#method}" in text and "](prisma.png){width=100%}" in text
+    assert "| scopus | Databases | Scopus | 2024-05-01 | TITLE-ABS-KEY(community energy) | 4 |" in text
+    html = (root / "output/report/state-of-play.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,') == 2  # gap map and flow diagram
+    duplicates = list(csv.DictReader(io.StringIO((root / "output/tables/duplicates.csv").read_text(encoding="utf-8"))))
+    assert [(d["record"], d["kept"]) for d in duplicates] == [("wos:smithdup", "scopus:S1"), ("wos:okafordup", "scopus:S2"), ("hand:lee-b", "hand:lee2019")]
+    # A decision that breaks the flow fails the build at its file and line.
+    screening = root / "records/screening.csv"
+    screening.write_text(screening.read_text(encoding="utf-8").replace("scopus:S3,title_abstract,exclude,wrong_topic", "scopus:S3,title_abstract,exclude,"), encoding="utf-8")
+    result = reviewkit.snakemake(root)
+    assert result.returncode != 0
+    assert "records/screening.csv:4: an exclusion needs a reason: allowed: wrong_topic, not_empirical" in result.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -80,8 +81,8 @@ def read_key(stream=None) -> str:
         fd = stream.fileno()
         saved = termios.tcgetattr(fd)
         try:
-            tty.setcbreak(fd)
-            return stream.read(1)
+            tty.setcbreak(fd, termios.TCSANOW)  # TCSANOW: keep a key pressed before the prompt appeared
+            return os.read(fd, 1).decode("utf-8", "replace")
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
     line = stream.readline()
