@@ -226,3 +226,14 @@ def test_build_with_records(tmp_path):
     result = reviewkit.snakemake(root)
     assert result.returncode != 0
     assert "records/screening.csv:4: an exclusion needs a reason: allowed: wrong_topic, not_empirical" in result.stderr
+
+
+def test_review_check_reports_records_problems(recorded, capsys):
+    from synthesis.cli.main import main
+
+    assert main(["check"]) == 0
+    screening = recorded / "records/screening.csv"
+    screening.write_text(screening.read_text(encoding="utf-8").replace("hand:lee2019,full_text,exclude,not_empirical", "hand:lee2019,full_text,exclude,not_empiric"), encoding="utf-8")
+    assert main(["check"]) == 1
+    out = capsys.readouterr()
+    assert "records/screening.csv:11: unknown reason 'not_empiric' (review.yaml screening.reasons): did you mean 'not_empirical'? allowed: wrong_topic, not_empirical" in out.out + out.err

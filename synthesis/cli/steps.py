@@ -102,10 +102,7 @@ def cmd_records(args) -> int:
 
         raise InputError([Problem(args.records, 1, "no records folder")])
     text = read_text(args.protocol)[0] if Path(args.protocol).is_file() else ""
-    # Until sources carry a role in their front matter, a source whose file review.yaml names
-    # (as the ALMP review names its abstract) is taken as the protocol document.
-    sources = [s | {"role": s.get("role") or ("protocol" if f"{s['path']}" in text else "")} for s in data["sources"]]
-    summary = build_records(loaded, data["protocol"], sources, args.protocol, text)
+    summary = build_records(loaded, data["protocol"], data["sources"], args.protocol, text)
     write_json(args.output, summary)
     write_outputs(summary, args.output_dir, args.svg, args.png)
     return 0
