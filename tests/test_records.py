@@ -201,7 +201,7 @@ def test_without_records_the_report_is_as_before(review, tmp_path):
     main.write_text(main.read_text(encoding="utf-8").replace('{% include "prisma.md.j2" %}\n', ""), encoding="utf-8")
     (before / "prisma.md.j2").unlink()
     assert render_markdown(data, reviewkit.ROOT / "templates") == render_markdown(data, before)
-    assert "# Method" not in render_markdown(data, reviewkit.ROOT / "templates")
+    assert "How sources were found and chosen" not in render_markdown(data, reviewkit.ROOT / "templates")
 
 
 def test_build_with_records(tmp_path):
@@ -214,7 +214,7 @@ def test_build_with_records(tmp_path):
     for path in ("output/report/prisma.svg", "output/report/prisma.png", "output/tables/prisma.csv", "output/tables/records.csv", "output/tables/duplicates.csv"):
         assert (root / path).is_file(), path
     text = (root / "output/report/state-of-play.md").read_text(encoding="utf-8")
-    assert "# Method: how sources were found and chosen {#method}" in text and "](prisma.png){width=100%}" in text
+    assert "## How sources were found and chosen {#prisma}" in text and "](prisma.png){width=100%}" in text
     assert "| scopus | Databases | Scopus | 2024-05-01 | TITLE-ABS-KEY(community energy) | 4 |" in text
     html = (root / "output/report/state-of-play.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 2  # gap map and flow diagram

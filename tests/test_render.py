@@ -24,7 +24,8 @@ def markdown(review):
     data = build_evidence()
     path = review / "report.md"
     path.write_text(render_markdown(data, TEMPLATES), encoding="utf-8")
-    write_gap_map(data["protocol"], analyse(data)["cells"], review / "gap-map.svg", review / "gap-map.png")
+    analysis = analyse(data)
+    write_gap_map(data["protocol"], analysis["gap_map"], analysis["gap_columns"], review / "gap-map.svg", review / "gap-map.png")
     return str(path)
 
 

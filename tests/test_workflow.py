@@ -17,7 +17,7 @@ import pytest
 import reviewkit
 from synthesis.inputs import layout
 
-OUTPUTS = ["output/provenance.json", "output/tables/evidence.csv", "output/tables/coverage.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
+OUTPUTS = ["output/provenance.json", "output/tables/evidence.csv", "output/tables/cells.csv", "output/tables/findings.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
            "output/report/state-of-play.md", "output/report/state-of-play.html", "output/report/state-of-play.docx"]
 
 
@@ -98,17 +98,18 @@ def test_templates_can_be_overridden(tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(reviewkit.ROOT / "templates", templates)
     path = templates / "state-of-play.md.j2"
-    path.write_text(path.read_text(encoding="utf-8").replace("# Research questions", "# Our questions"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("# Summary {#summary}", "# Our answers {#summary}"), encoding="utf-8")
     result = reviewkit.snakemake(root, "output/report/state-of-play.md", "--config", f"templates={templates}")
     assert result.returncode == 0, result.stderr
-    assert "# Our questions {#questions}" in (root / "output/report/state-of-play.md").read_text(encoding="utf-8")
+    assert "# Our answers {#summary}" in (root / "output/report/state-of-play.md").read_text(encoding="utf-8")
 
 
 def test_the_almp_review_builds(tmp_path):
     """This repository's own review, copied so the test never writes into the checkout."""
     root = tmp_path / "almp"
-    for name in (layout.SOURCES, layout.EXTRACTION, layout.RECORDS):
-        shutil.copytree(reviewkit.ROOT / name, root / name)
+    for name in (layout.SOURCES, layout.EXTRACTION, layout.FINDINGS, layout.RECORDS):
+        if (reviewkit.ROOT / name).is_dir():
+            shutil.copytree(reviewkit.ROOT / name, root / name)
     shutil.copy(reviewkit.ROOT / layout.PROTOCOL, root / layout.PROTOCOL)
     result = reviewkit.snakemake(root)
     assert result.returncode == 0, result.stderr
@@ -120,7 +121,7 @@ def test_the_almp_review_builds(tmp_path):
     assert "???" not in html
     # The synthesis sections, generated from the data, with the comparator gaps stated.
     text = " ".join(re.sub(r"<[^>]+>", "", html).split())
-    for heading in ("Method: how sources were found and chosen", "Where the review needs more sources", "Evidence gap map", "Strength of evidence:", "Country comparison", "Avenues for further research", "Snowball candidates"):
+    for heading in ("How sources were found and chosen", "Where the review needs more sources", "Summary", "Evidence by theme", "strength of evidence", "Evidence gap map", "Country comparison", "Avenues for further research", "What to read next"):
         assert heading in text, heading
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) == 2  # gap map and PRISMA flow diagram
     import yaml
@@ -146,7 +147,7 @@ def test_two_builds_of_one_commit_are_byte_identical(tmp_path, monkeypatch):
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "fixture review")
-    products = ["output/tables/evidence.csv", "output/tables/coverage.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
+    products = ["output/tables/evidence.csv", "output/tables/cells.csv", "output/tables/findings.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
                 "output/report/state-of-play.md", "output/provenance.json", "output/report/state-of-play.html", "output/report/state-of-play.docx"]
     first = reviewkit.snakemake(root)
     assert first.returncode == 0, first.stderr

@@ -92,7 +92,7 @@ def check(data: dict, duplicates: list[dict], protocol: dict, sources: list[dict
           protocol_text: str = "") -> list[Problem]:
     """Every inconsistency between searches, records, screening rows and the sources, as ``path:line: message``.
 
-    ``sources``: the review's sources (``citekey``, ``path``, optional ``role``).
+    ``sources``: the review's sources (``citekey``, ``path``, ``role``); a ``protocol`` source is never a record.
     """
     problems = []
     settings = screening_settings(protocol)
@@ -108,9 +108,7 @@ def check(data: dict, duplicates: list[dict], protocol: dict, sources: list[dict
     seen: dict[tuple[str, str], dict] = {}
     decided: dict[tuple[str, str], dict] = {}
     by_source: dict[str, dict] = {}
-    # Until sources carry a role in their front matter, a source whose file review.yaml names
-    # (as the ALMP review names its abstract) is taken as the protocol document.
-    citekeys = {s["citekey"]: s | {"role": s.get("role") or ("protocol" if protocol_text and s["path"] in protocol_text else "")} for s in sources}
+    citekeys = {s["citekey"]: s for s in sources}
     for row in data["screening"]:
         at = (row["path"], row["line"])
         if row["record"] not in records:

@@ -69,11 +69,17 @@ def package_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-COMMENTARY = "commentary"
+FINDINGS = "findings"
+COMMENTARY = "commentary"  # before review findings; its files are reported with how to move them
+
+
+def findings_files(directory: str | Path = FINDINGS) -> list[str]:
+    """The team's review findings (``findings/<question id>.yaml``), sorted."""
+    return _listed(directory, (".yaml", ".yml"))
 
 
 def commentary_files(directory: str | Path = COMMENTARY) -> list[str]:
-    """The team's commentary files (``commentary/<question id>.md``), sorted."""
+    """Commentary files from before review findings (``commentary/*.md``), sorted."""
     return _listed(directory, (".md",))
 
 
