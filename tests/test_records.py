@@ -237,3 +237,29 @@ def test_review_check_reports_records_problems(recorded, capsys):
     assert main(["check"]) == 1
     out = capsys.readouterr()
     assert "records/screening.csv:11: unknown reason 'not_empiric' (review.yaml screening.reasons): did you mean 'not_empirical'? allowed: wrong_topic, not_empirical" in out.out + out.err
+
+
+def test_the_protocol_document_is_not_a_record(recorded):
+    source = recorded / "sources/smith2020.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("role: primary", "role: protocol"), encoding="utf-8")
+    assert _problems({}) == ["records/screening.csv:8: source 'smith2020' is the review's protocol document, not a record"]
+    rows = [r for r in FULL if not r.startswith("scopus:S1,full_text")]
+    open("records/screening.csv", "w", encoding="utf-8").write("".join(rows))
+    data = _evidence()
+    assert build_records(load_records(), data["protocol"], data["sources"])["flow"]["total_sources"] == 1
+
+
+def test_almp_citation_records_are_the_works_its_sources_cite():
+    """The ALMP review's citation-searching records: bibliography entries that are not sources, none invented."""
+    import reviewkit
+    from synthesis.inputs import layout
+    from synthesis.inputs.bibliography import load_bibliography
+
+    root = reviewkit.ROOT
+    loaded = load_records(root / layout.RECORDS)
+    entries = load_bibliography(str(root / layout.BIBLIOGRAPHY))[0]
+    sources = {p.stem for p in (root / layout.SOURCES).glob("*.md")}
+    cited = [r for r in loaded["records"] if r["search"] == "citations"]
+    assert cited and all(r["id"].split(":", 1)[1] in set(entries) - sources for r in cited)
+    assert all(not r["abstract"] for r in cited)  # no abstract is known, so none is recorded
+    assert {r["id"].split(":", 1)[1] for r in loaded["records"] if r["search"] == "team"} == sources - {"jones-abstract"}
