@@ -1,6 +1,7 @@
 # The review workflow: check protocol and bibliography (prepare), check sources and
 # sheets and locate every quote (locate, in shards), merge (evidence), then tables,
-# gap-map figure, report -> HTML and DOCX, and provenance.
+# gap-map figure, records (only with a records/ folder: de-duplication, screening
+# checks, PRISMA flow diagram), report -> HTML and DOCX, and provenance.
 # All logic lives in the `synthesis` package; rules only call its CLI.
 # Build any review folder with: snakemake --snakefile <this file> --directory <review> --cores 2
 import os

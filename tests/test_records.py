@@ -82,13 +82,13 @@ def test_flow_numbers_match_a_hand_count(recorded):
     # greensolar (BibTeX) has no abstract. Citation searching: 2 records, one a duplicate; lee2019 excluded in full text.
     assert flow["arms"]["databases"] == {
         "identified": {"database": 7}, "by_name": {"Scopus": 4, "Web of Science": 3}, "records": 7, "duplicates": 2,
-        "screened": 5, "awaiting_screening": 0, "screened_title_only": 1, "excluded": 2,
-        "excluded_reasons": [["not_empirical", 1], ["wrong_topic", 1]], "sought": 3, "not_retrieved": 1, "awaiting_retrieval": 0,
+        "screened": 5, "awaiting_screening": 0, "screened_title_only": 1, "screened_no_title": 0, "excluded": 2,
+        "excluded_reasons": [["not_empirical", 1], ["wrong_topic", 1]], "sought": 3, "not_retrieved": 1, "not_retrieved_reasons": [["no reason given", 1]], "awaiting_retrieval": 0,
         "assessed": 2, "assessed_excluded": 0, "assessed_reasons": [], "awaiting_classification": 0, "included": 2}
     assert flow["arms"]["other"] == {
         "identified": {"citation_searching": 2}, "by_name": {"Reference lists": 2}, "records": 2, "duplicates": 1,
-        "screened": 1, "awaiting_screening": 0, "screened_title_only": 1, "excluded": 0, "excluded_reasons": [], "sought": 1,
-        "not_retrieved": 0, "awaiting_retrieval": 0, "assessed": 1, "assessed_excluded": 1, "assessed_reasons": [["not_empirical", 1]],
+        "screened": 1, "awaiting_screening": 0, "screened_title_only": 1, "screened_no_title": 0, "excluded": 0, "excluded_reasons": [], "sought": 1,
+        "not_retrieved": 0, "not_retrieved_reasons": [], "awaiting_retrieval": 0, "assessed": 1, "assessed_excluded": 1, "assessed_reasons": [["not_empirical", 1]],
         "awaiting_classification": 0, "included": 0}
     assert (flow["included_reports"], flow["included_sources"], flow["total_sources"]) == (2, ["okafor2021", "smith2020"], 2)
 
@@ -116,7 +116,7 @@ def test_method_section_says_where_sources_are_missing(recorded):
     method = method_context(_summary())
     assert method["steps"][:2] == [
         "Databases and registers: 7 records identified (databases 7); 2 duplicates removed.",
-        "5 records screened on title and abstract (1 on the title or citation alone, as no abstract is known); 2 excluded (not empirical: 1; wrong topic: 1).",
+        "5 records screened on title and abstract (1 with no abstract on record, screened on the title alone); 2 excluded (not empirical: 1; wrong topic: 1).",
     ]
     assert method["needs"] == "1 report passed screening but is not in the repository: retrieving and coding them is where the evidence base can grow first (records.csv lists them)."
     assert method_context(None) is None
@@ -263,3 +263,15 @@ def test_almp_citation_records_are_the_works_its_sources_cite():
     assert cited and all(r["id"].split(":", 1)[1] in set(entries) - sources for r in cited)
     assert all(not r["abstract"] for r in cited)  # no abstract is known, so none is recorded
     assert {r["id"].split(":", 1)[1] for r in loaded["records"] if r["search"] == "team"} == sources - {"jones-abstract"}
+
+
+def test_provided_documents_are_not_counted_as_screened_on_title():
+    from synthesis.analysis.prisma import flow
+
+    searches = [{"id": "team", "source": "provided", "name": ""}, {"id": "cit", "source": "citation_searching", "name": ""}]
+    records = [dict(_record("team:a", "A report", "2020"), search="team", abstract=""),
+               dict(_record("cit:b", "Cited work", "2019"), search="cit", abstract=""),
+               dict(_record("cit:c", "", "2018", ["Hendra"]), search="cit", abstract="")]
+    screening = [{"record": r["id"], "stage": "title_abstract", "decision": "include", "reason": "", "source": ""} for r in records]
+    arm = flow({"searches": searches, "records": records, "screening": screening}, [], {})["arms"]["other"]
+    assert (arm["screened"], arm["screened_title_only"], arm["screened_no_title"], arm["sought"], arm["awaiting_retrieval"]) == (3, 2, 1, 3, 3)

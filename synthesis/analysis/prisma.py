@@ -183,6 +183,7 @@ def flow(data: dict, duplicates: list[dict], protocol: dict) -> dict[str, Any]:
         mine = [r for r in data["records"] if _arm(searches[r["search"]]) == arm]
         unique = [r for r in mine if r["id"] not in removed]
         ta = {r["id"]: decision.get((r["id"], "title_abstract")) for r in unique}
+        found = [r for r in unique if searches[r["search"]]["source"] != "provided"]
         screened = [k for k, row in ta.items() if row]
         sought = [k for k in screened if ta[k]["decision"] in FORWARD]
         ft = {k: decision.get((k, "full_text")) for k in sought}
@@ -193,11 +194,14 @@ def flow(data: dict, duplicates: list[dict], protocol: dict) -> dict[str, Any]:
             "duplicates": len(mine) - len(unique),
             "screened": len(screened),
             "awaiting_screening": len(unique) - len(screened),
-            "screened_title_only": sum(1 for r in unique if ta[r["id"]] and not r["abstract"]),
+            # A document the team provided is in hand: only found records are screened on what is known of them.
+            "screened_title_only": sum(1 for r in found if ta[r["id"]] and not r["abstract"]),
+            "screened_no_title": sum(1 for r in found if ta[r["id"]] and not r["abstract"] and not r["title"]),
             "excluded": sum(1 for k in screened if ta[k]["decision"] == "exclude"),
             "excluded_reasons": _reasons(ta[k] for k in screened if ta[k]["decision"] == "exclude"),
             "sought": len(sought),
             "not_retrieved": sum(1 for k in sought if ft[k] and ft[k]["decision"] == "not_retrieved"),
+            "not_retrieved_reasons": _reasons(ft[k] for k in sought if ft[k] and ft[k]["decision"] == "not_retrieved"),
             "awaiting_retrieval": sum(1 for k in sought if not ft[k]),
             "assessed": sum(1 for k in sought if ft[k] and ft[k]["decision"] != "not_retrieved"),
             "assessed_excluded": sum(1 for k in sought if ft[k] and ft[k]["decision"] == "exclude"),
@@ -220,7 +224,9 @@ def _reasons(rows) -> list[list]:
 __all__ = ["DUPLICATE_THRESHOLD", "build_records", "check", "deduplicate", "first_author", "flow", "normal_doi", "normal_text", "screening_settings"]
 
 
-def _basis(record: dict) -> str:
+def _basis(record: dict, search: dict) -> str:
+    if search["source"] == "provided":
+        return "provided by the team (full text in hand)"
     if record["abstract"]:
         return "title and abstract"
     return "title only (no abstract known)" if record["title"] else "authors and year only (no title known)"
@@ -238,12 +244,15 @@ def build_records(data: dict, protocol: dict, sources: list[dict], protocol_path
     duplicates = deduplicate(data["records"], settings["threshold"])
     raise_if_any(check(data, duplicates, protocol, sources, protocol_path, protocol_text))
     kept_as = {d["record"]: d for d in duplicates}
+    searches = {s["id"]: s for s in data["searches"]}
     decision = {(r["record"], r["stage"]): r for r in data["screening"]}
     rows = []
     for record in data["records"]:
         ta, ft = decision.get((record["id"], "title_abstract"), {}), decision.get((record["id"], "full_text"), {})
         rows.append({key: record[key] for key in ("id", "search", "title", "authors", "year", "doi", "path", "line")}
-                    | {"duplicate_of": kept_as.get(record["id"], {}).get("kept", ""), "screened_on": _basis(record),
+                    | {"duplicate_of": kept_as.get(record["id"], {}).get("kept", ""), "screened_on": _basis(record, searches[record["search"]]),
                        "title_abstract": ta.get("decision", ""), "title_abstract_reason": ta.get("reason", ""),
                        "full_text": ft.get("decision", ""), "full_text_reason": ft.get("reason", ""), "source": ft.get("source", "")})
-    return {"searches": data["searches"], "records": rows, "duplicates": duplicates, "flow": flow(data, duplicates, protocol)}
+    protocol_sources = sorted(s["citekey"] for s in sources if s.get("role") == "protocol")
+    return {"searches": data["searches"], "records": rows, "duplicates": duplicates,
+            "flow": flow(data, duplicates, protocol) | {"protocol_sources": protocol_sources}}

@@ -25,7 +25,8 @@ def arm_sentences(name: str, arm: dict) -> list[str]:
     out = [f"{name}: {_plural(arm['records'], 'record')} identified ({found}); {_plural(arm['duplicates'], 'duplicate')} removed."]
     screened = f"{_plural(arm['screened'], 'record')} screened on title and abstract"
     if arm["screened_title_only"]:
-        screened += f" ({arm['screened_title_only']} on the title or citation alone, as no abstract is known)"
+        screened += f" ({arm['screened_title_only']} with no abstract on record, screened on the title alone"
+        screened += f"; {arm['screened_no_title']} with no title either, on the authors, year and citing sentence)" if arm["screened_no_title"] else ")"
     screened += f"; {arm['excluded']} excluded" + (f" ({_reasons(arm['excluded_reasons'])})" if arm["excluded_reasons"] else "") + "."
     if arm["awaiting_screening"]:
         screened += f" {_plural(arm['awaiting_screening'], 'record')} still await screening."
@@ -57,6 +58,9 @@ def method_context(summary: dict[str, Any] | None) -> dict[str, Any] | None:
     included = f"The review includes {_plural(flow['total_sources'], 'source')}"
     if flow["added_otherwise"]:
         included += f", {len(flow['added_otherwise'])} of them added without a record ({', '.join(flow['added_otherwise'])})"
+    protocol = flow.get("protocol_sources", [])
+    if protocol:
+        included += f"; {', '.join(protocol)} {'is' if len(protocol) == 1 else 'are'} the review's protocol document{'s' if len(protocol) > 1 else ''}, framing the questions, and not a record"
     steps.append(included + ".")
     missing = sum(a["not_retrieved"] + a["awaiting_retrieval"] for a in flow["arms"].values())
     waiting = sum(a["awaiting_screening"] + a["awaiting_classification"] for a in flow["arms"].values())

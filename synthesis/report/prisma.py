@@ -25,7 +25,7 @@ def _n(n: int) -> str:
 
 
 def _reason_lines(reasons: list[list]) -> list[str]:
-    return [f"{reason.replace('_', ' ')} {_n(n)}" for reason, n in reasons]
+    return [f"{reason.replace('_', ' ')} {_n(n)}" for reason, n in reasons if reason != "no reason given"]
 
 
 def arm_boxes(arm: dict) -> list[tuple[list[str], list[str]]]:
@@ -33,7 +33,9 @@ def arm_boxes(arm: dict) -> list[tuple[list[str], list[str]]]:
     identified = ["Records identified from:"] + [f"{KIND_LABELS[k]} {_n(n)}" for k, n in arm["identified"].items()]
     screened = [f"Records screened {_n(arm['screened'])}"]
     if arm["screened_title_only"]:
-        screened.append(f"on title alone (no abstract): {arm['screened_title_only']}")
+        screened.append(f"on the title alone (no abstract): {arm['screened_title_only']}")
+    if arm["screened_no_title"]:
+        screened.append(f"no title either (authors, year, citing sentence): {arm['screened_no_title']}")
     if arm["awaiting_screening"]:
         screened.append(f"Awaiting screening {_n(arm['awaiting_screening'])}")
     sought = [f"Reports sought for retrieval {_n(arm['sought'])}"]
@@ -45,7 +47,7 @@ def arm_boxes(arm: dict) -> list[tuple[list[str], list[str]]]:
     return [
         (identified, ["Records removed before screening:", f"Duplicate records {_n(arm['duplicates'])}"]),
         (screened, [f"Records excluded {_n(arm['excluded'])}"] + _reason_lines(arm["excluded_reasons"])),
-        (sought, [f"Reports not retrieved {_n(arm['not_retrieved'])}"]),
+        (sought, [f"Reports not retrieved {_n(arm['not_retrieved'])}"] + _reason_lines(arm["not_retrieved_reasons"])),
         (assessed, ["Reports excluded:" if arm["assessed_reasons"] else f"Reports excluded {_n(0)}"] + _reason_lines(arm["assessed_reasons"])),
     ]
 
@@ -98,9 +100,16 @@ def flow_figure(flow: dict):
             box(x, y, _wrap(main))
             box(x + box_w + gap_x, y, _wrap(side), "#f2f2f2")
             arrow(x + box_w, y + box_h / 2, x + box_w + gap_x, y + box_h / 2)
-            next_y = y + box_h + gap_y
-            arrow(x + box_w / 2, y + box_h, x + box_w / 2, next_y if row < 3 else bottom_y)
-    box(0, bottom_y, _wrap(included_lines(flow)), "#dbe9f6")
+            if row < 3:
+                arrow(x + box_w / 2, y + box_h, x + box_w / 2, y + box_h + gap_y)
+    # Both arms lead into one "included" box, centred under the arms.
+    included_x = 0 if len(arms) == 1 else width / 2 - box_w / 2
+    last_y = 0.6 + 3 * (box_h + gap_y) + box_h
+    for n, _arm in enumerate(arms):
+        x = n * (col_w + 0.8) + box_w / 2
+        target = included_x + box_w / 2 if len(arms) == 1 else included_x + box_w * (0.25 + 0.5 * n)
+        arrow(x, last_y, target, bottom_y)
+    box(included_x, bottom_y, _wrap(included_lines(flow)), "#dbe9f6")
     return figure
 
 
