@@ -127,3 +127,14 @@ def test_snowball_candidates_become_records(review, capsys):
     assert [(s["id"], s["source"], s["date"], s["results"]) for s in loaded["searches"]] == [("citations", "citation_searching", "2024-08-01", 1)]
     assert main(["snowball-records"]) == 0  # again: nothing new, nothing doubled
     assert len(load_records()["records"]) == 1
+
+
+def test_an_exclusion_needs_declared_reasons(review):
+    from synthesis.coauthor.screen import screen
+
+    recordskit.add_records(review, recordskit.FILES | {"screening.csv": ONLY_S1})
+    said = []
+    keys = iter("e")
+    assert screen(load_records(), {"screening": {}}, "title_abstract", "AT", "2024-07-01", "records/screening.csv", lambda: next(keys), said.append) == 0
+    assert said[-1] == "review.yaml declares no screening.reasons, and an exclusion needs one: add them, then screen again."
+    assert len(_screening_rows()) == 1

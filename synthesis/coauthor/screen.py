@@ -115,6 +115,9 @@ def screen(loaded: dict, protocol: dict, stage: str, screener: str, date: str, o
         if pressed == "s":
             continue
         decision, reason = KEYS[pressed], ""
+        if decision == "exclude" and not reasons:
+            say("review.yaml declares no screening.reasons, and an exclusion needs one: add them, then screen again.")
+            return recorded
         if decision in ("exclude", "not_retrieved") and reasons:
             say("Reason: " + "  ".join(f"[{REASON_KEYS[i]}] {r}" for i, r in enumerate(reasons))
                 + ("" if decision == "exclude" else "  [enter] none"))
