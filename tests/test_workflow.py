@@ -132,6 +132,45 @@ def test_the_almp_review_builds(tmp_path):
     for question in layout.question_ids(root / layout.PROTOCOL):
         rows = list(csv.DictReader(io.StringIO((root / "output/tables" / f"{question}.csv").read_text(encoding="utf-8"))))
         assert len({r["citekey"] for r in rows}) >= 2, question
+    check_the_almp_answers(root)
+
+
+def table(root: Path, name: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO((root / "output/tables" / name).read_text(encoding="utf-8"))))
+
+
+def check_the_almp_answers(root: Path) -> None:
+    """The ALMP report answers its questions first, counts honestly, and stays readable."""
+    import subprocess
+
+    import yaml
+
+    from synthesis.report.render import pandoc_path
+
+    protocol = yaml.safe_load((root / layout.PROTOCOL).read_text(encoding="utf-8"))
+    questions = [q["id"] for q in protocol["questions"]]
+    markdown = (root / "output/report/state-of-play.md").read_text(encoding="utf-8")
+    # It opens with the answers: the summary comes first and every question has one.
+    headings = re.findall(r"^# (.*?) \{", markdown, re.M)
+    assert headings[0] == "Summary"
+    summary = markdown[markdown.index("# Summary"):markdown.index(f"\n# {questions[0]}:")]
+    assert "has not written an answer" not in summary
+    assert summary.count("Table: Summary of qualitative findings for") == len(questions)
+    # Q4 (other European countries): no cell above the lowest positive rating, no finding above low confidence.
+    lowest = protocol["strength"]["ratings"][-1]["rating"]
+    assert {r["rating"] for r in table(root, "cells.csv") if r["question"] == "Q4"} <= {lowest, "none"}
+    findings = table(root, "findings.csv")
+    assert {r["question"] for r in findings} == set(questions)
+    assert {r["confidence"] for r in findings if r["question"] == "Q4"} <= {"low", "very_low"}
+    # The abstract frames the questions; it counts nowhere.
+    framing = [s.stem for s in (root / layout.SOURCES).glob("*.md") if "role: protocol" in s.read_text(encoding="utf-8")]
+    assert framing == ["jones-abstract"]
+    for name, column in (("cells.csv", "evidence"), ("gap-map.csv", "evidence"), ("findings.csv", "evidence"), ("findings.csv", "documents")):
+        assert not any("jones-abstract" in r[column] for r in table(root, name)), name
+    # The body up to the appendix and references, as plain text, is under 9,000 words.
+    body = markdown[:markdown.index("# References {#references}")]
+    plain = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "plain"], input=body, capture_output=True, text=True, check=True).stdout
+    assert len(plain.split()) < 9000, len(plain.split())
 
 
 def _git(root: Path, *args: str) -> str:

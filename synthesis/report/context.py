@@ -27,7 +27,7 @@ from .method import method_context
 TEMPLATE = "state-of-play.md.j2"
 # Defaults for review.yaml's report settings; the CSV tables always hold everything.
 LIMITS = {"findings_per_theme": 6, "source_rows": 100, "snowball_rows": 25}
-VISIBLE = ("finding", "review-finding", "comparison")  # claims that link to their quotes
+VISIBLE = ("finding", "review-finding")  # claims that link to each of their quotes
 
 
 def limits(protocol: dict) -> dict[str, int]:
