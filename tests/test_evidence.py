@@ -36,8 +36,8 @@ def test_fixture_review_locates_every_quote(review):
 def test_quote_not_found_shows_the_closest_passage(review):
     reviewkit.write_smith_sheet(Path("."), {(4, 1): "depended on the feed-in tarif", (1, 1): "saw bills fall by 15 per cent"})
     assert messages() == [
-        'extraction/smith2020.csv:2: B2 (smith2020:1): quote not found in sources/smith2020.md; closest passage, line 9 (similarity 0.97), differs at: "saw bills fall by [source: 12 | quote: 15] per cent"',
-        'extraction/smith2020.csv:5: B5 (smith2020:4): quote not found in sources/smith2020.md; closest passage, line 18 (similarity 0.97), differs at: "depended on the feed-in [source: tariff, | quote: tarif]"',
+        'extraction/smith2020.csv:2: B2 (smith2020:1): quote not found in sources/smith2020.md; closest passage, line 10 (similarity 0.97), differs at: "saw bills fall by [source: 12 | quote: 15] per cent"',
+        'extraction/smith2020.csv:5: B5 (smith2020:4): quote not found in sources/smith2020.md; closest passage, line 19 (similarity 0.97), differs at: "depended on the feed-in [source: tariff, | quote: tarif]"',
     ]
 
 

@@ -55,10 +55,15 @@ def probable_duplicates(entry: BibEntry, bibliography: dict[str, BibEntry]) -> l
     return found
 
 
-def source_document(entry: BibEntry) -> str:
-    """The new source file: front matter from the entry, then a placeholder for the text."""
+ROLE_HINT = "  # primary (reports its own study), secondary (reports others' studies), commentary, or protocol"
+
+
+def source_document(entry: BibEntry, role: str = "") -> str:
+    """The new source file: front matter from the entry, then a placeholder for the text. Without a
+    ``role`` the key is left empty with a hint, and ``review check`` asks for it."""
     url = entry.fields.get("url") or (f"https://doi.org/{entry.fields['doi']}" if entry.fields.get("doi") else "")
     lines = ["---", f"citekey: {entry.key}", f"type: {SOURCE_TYPES.get(entry.entry_type, 'document')}",
+             f"role: {role}" if role else f"role:{ROLE_HINT}",
              "tags: []  # e.g. [training, employer-engagement, uk]", "countries: []  # ISO 3166-1 alpha-2, e.g. [GB]"]
     if url:
         lines.append(f"url: {json.dumps(url)}")
@@ -83,7 +88,7 @@ def _place_problems() -> list[Problem]:
             for folder in (layout.SOURCES, layout.EXTRACTION) if Path(folder).exists() and not Path(folder).is_dir()]
 
 
-def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: dict | None = None) -> tuple[list[str], list[str]]:
+def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: dict | None = None, role: str = "") -> tuple[list[str], list[str]]:
     """Create a source, its bibliography entry and its sheet; return (files written, warnings)."""
     entry = parse_entry(entry_text, entry_path)
     problems = _place_problems()
@@ -107,7 +112,7 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
     raw = entry_text.strip("\n\ufeff")
     created: list[Path] = []
     try:  # all three or none: a failed write (a full disk) undoes the others
-        write_atomic(source, source_document(entry))
+        write_atomic(source, source_document(entry, role))
         created.append(source)
         if xlsx:
             from .workbook import write_workbook

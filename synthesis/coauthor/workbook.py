@@ -25,7 +25,7 @@ def dropdowns(protocol: dict) -> dict[str, list[str]]:
     return {k: v for k, v in lists.items() if v}
 
 
-def _text_cell(sheet, row: int, column: int, value) -> None:
+def text_cell(sheet, row: int, column: int, value) -> None:
     """Write ``value`` as a text cell: a cell starting with '=' stays text, never a live formula."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -54,7 +54,7 @@ def write_workbook(path: str | Path, protocol: dict, rows: list[dict[str, str]])
     sheet.title = "extraction"
     for r, values in enumerate([header] + [[row.get(column, "") for column in header] for row in rows], start=1):
         for c, value in enumerate(values, start=1):
-            _text_cell(sheet, r, c, value)
+            text_cell(sheet, r, c, value)
     sheet.freeze_panes = "A2"
     for i, column in enumerate(header, start=1):
         sheet.cell(row=1, column=i).font = Font(bold=True)
@@ -66,9 +66,9 @@ def write_workbook(path: str | Path, protocol: dict, rows: list[dict[str, str]])
     hidden = book.create_sheet("lists")
     for j, (column, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(j)
-        _text_cell(hidden, 1, j, column)
+        text_cell(hidden, 1, j, column)
         for k, value in enumerate(values, start=2):
-            _text_cell(hidden, k, j, value)
+            text_cell(hidden, k, j, value)
         several = column in LIST_COLUMNS
         # Excel's list validation accepts one value per cell; list columns may hold
         # several ("a; b"), so the drop-down guides without rejecting. `review check` validates.
@@ -87,7 +87,7 @@ def write_workbook(path: str | Path, protocol: dict, rows: list[dict[str, str]])
     lines += [[question["id"], question["short"], question["text"]] for question in protocol.get("questions", [])]
     for r, values in enumerate(lines, start=1):
         for c, value in enumerate(values, start=1):
-            _text_cell(codebook, r, c, value)
+            text_cell(codebook, r, c, value)
     for letter, width in zip("ABCD", (24, 32, 80, 14)):
         codebook.column_dimensions[letter].width = width
 
@@ -104,4 +104,4 @@ def write_workbook(path: str | Path, protocol: dict, rows: list[dict[str, str]])
         Path(tmp).unlink(missing_ok=True)
 
 
-__all__ = ["dropdowns", "write_workbook"]
+__all__ = ["dropdowns", "text_cell", "write_workbook"]

@@ -46,6 +46,16 @@ def decode(data: bytes, path: str) -> str:
     return text
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google
+# Sheets (OWASP "CSV injection"): such text is written with a leading apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """A CSV table cell that a spreadsheet shows as text, never evaluates."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def visible(text: str) -> str:
     """``text`` safe for a terminal: control characters shown as ``\\xNN``, never sent."""
     return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

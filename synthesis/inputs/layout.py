@@ -70,11 +70,17 @@ def package_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-COMMENTARY = "commentary"
+FINDINGS = "findings"
+COMMENTARY = "commentary"  # before review findings; its files are reported with how to move them
+
+
+def findings_files(directory: str | Path = FINDINGS) -> list[str]:
+    """The team's review findings (``findings/<question id>.yaml``), sorted."""
+    return _listed(directory, (".yaml", ".yml"))
 
 
 def commentary_files(directory: str | Path = COMMENTARY) -> list[str]:
-    """The team's commentary files (``commentary/<question id>.md``), sorted."""
+    """Commentary files from before review findings (``commentary/*.md``), sorted."""
     return _listed(directory, (".md",))
 
 
@@ -105,3 +111,18 @@ class ShardInputs:
     def __call__(self, wildcards) -> list[str]:
         return self.by_shard[int(wildcards.shard)]
 
+
+
+RECORDS = "records"
+RECORD_SUFFIXES = (".ris", ".bib", ".csv", ".xlsx")
+
+
+def record_files(directory: str | Path = RECORDS) -> list[str]:
+    """The records stage's files (searches, records, screening), sorted; ``[]`` without ``records/``."""
+    return _listed(directory, RECORD_SUFFIXES)
+
+
+def with_records(*paths: str, directory: str | Path = RECORDS) -> list[str]:
+    """``paths`` when the review keeps a ``records/`` folder, else nothing: a review without records
+    builds exactly as before (no flow diagram, no method section)."""
+    return list(paths) if Path(directory).is_dir() else []

@@ -56,3 +56,8 @@ def narrative_citation(key: str) -> Markdown:
 def locator(item: dict) -> str:
     """The citation locator of an excerpt: the coder's, else its paragraph."""
     return item["locator"] or f"para. {item['paragraph']}"
+
+
+def citations(keys: list[str]) -> Markdown:
+    """Several works in one parenthetical citation, e.g. ``[@{a}; @{b}]``; empty for none."""
+    return Markdown("[" + "; ".join(f"@{{{k}}}" for k in keys) + "]") if keys else Markdown("")

@@ -22,11 +22,27 @@ FORMULA = "=HYPERLINK(\"http://evil.example\",\"click\")"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = reviewkit.make_review(tmp_path_factory.mktemp("hostile-build") / "review")
-    reviewkit.write_smith_sheet(root, {(1, 3): FORMULA, (1, 8): "@SUM(1)", (2, 3): "+1 <img src=x onerror=alert(1)>", (2, 9): "-2"})
-    (root / "commentary").mkdir()
-    (root / "commentary" / "RQa.md").write_text(
-        "Bills fell <script>alert('commentary')</script> [see](javascript:alert(1)) "
-        "<details open ontoggle=alert(2)>x</details> [ev:smith2020:1].\n", encoding="utf-8")
+    reviewkit.write_smith_sheet(root, {(1, 3): FORMULA, (1, 9): "@SUM(1)", (2, 3): "+1 <img src=x onerror=alert(1)>", (2, 9): "-2"})
+    protocol = root / "review.yaml"
+    protocol.write_text(protocol.read_text(encoding="utf-8") + "coders:\n  - {id: AT, name: Ada Tester}\n", encoding="utf-8")
+    # Review findings are plain text fields that reach pandoc: hostile Markdown and HTML in each.
+    (root / "findings").mkdir()
+    (root / "findings" / "RQa.yaml").write_text(f"""\
+question: RQa
+answer: "Bills fell <script>alert('answer')</script> [see](javascript:alert(1)) <details open ontoggle=alert(2)>x</details>"
+findings:
+  - id: RQa-1
+    statement: "Members saved {{onclick=alert(3)}} [x]{{onmouseover=alert(4)}} ![i](javascript:alert(5)) `<b>`{{=html}}"
+    evidence: [smith2020:1]
+    authors: [AT]
+    status: final
+    cerqual:
+      methodological_limitations: {{concern: moderate, explanation: "<script>alert('why')</script>"}}
+      coherence: {{concern: minor, explanation: One excerpt.}}
+      adequacy: {{concern: serious, explanation: One study.}}
+      relevance: {{concern: minor, explanation: One country.}}
+      overall: {{confidence: low, explanation: One primary study.}}
+""", encoding="utf-8")
     before = reviewkit.file_hashes(root)
     result = reviewkit.snakemake(root)
     assert result.returncode == 0, result.stderr
@@ -37,11 +53,11 @@ def built(tmp_path_factory):
 def test_hostile_text_reaches_no_output_alive(built):
     html = (built / "output/report/state-of-play.html").read_text(encoding="utf-8")
     assert live_content(html) == []
-    assert "alert(&#39;commentary&#39;)" in html or "alert('commentary')" in html  # shown, as text
+    assert "alert(&#39;answer&#39;)" in html or "alert('answer')" in html  # shown, as text
     with open(built / "output/tables/evidence.csv", encoding="utf-8", newline="") as handle:
         table = list(csv.DictReader(handle))
     row = next(r for r in table if r["evidence_id"] == "smith2020:1")
-    assert (row["finding"], row["coder"]) == ("'" + FORMULA, "'@SUM(1)")
+    assert (row["finding"], row["reviewer_note"]) == ("'" + FORMULA, "'@SUM(1)")
     row = next(r for r in table if r["evidence_id"] == "smith2020:2")
     assert (row["finding"][:3], row["reviewer_note"]) == ("'+1", "'-2")
     for table_file in (built / "output/tables").glob("*.csv"):
