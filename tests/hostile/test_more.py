@@ -77,3 +77,16 @@ def test_trace_shows_control_characters_from_a_record_as_escapes(review, capsys)
     err = capsys.readouterr().err
     assert "\x1b" not in err
     assert err.splitlines()[0] == "output/provenance.json:1: no claim or evidence id 'smith\\x1b[2J2020:1': nothing is allowed here yet"
+
+
+def test_temporary_files_of_a_killed_run_are_removed_by_the_next(tmp_path):
+    from synthesis.common.textio import write_atomic
+    from synthesis.report.render import render
+
+    (tmp_path / ".evidence.csv.k1ll3d.tmp").write_text("half", encoding="utf-8")
+    (tmp_path / ".r.html.k1ll3d.html").write_text("half", encoding="utf-8")
+    write_atomic(tmp_path / "evidence.csv", "a\n")
+    (tmp_path / "r.md").write_text("# R\n\nText.\n", encoding="utf-8")
+    (tmp_path / "refs.bib").write_text(reviewkit.BIBLIOGRAPHY, encoding="utf-8")
+    render("html", str(tmp_path / "r.md"), str(tmp_path / "r.html"), str(tmp_path / "refs.bib"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["evidence.csv", "r.html", "r.md", "refs.bib"]
