@@ -95,10 +95,11 @@ def _browse(html: Path) -> list[str]:
         page.on("framenavigated", lambda f: events.append(f"navigated: {f.url}") if f.url != html.as_uri() and not f.url.startswith(html.as_uri() + "#") else None)
         page.goto(html.as_uri())
         page.wait_for_timeout(300)
-        for element in page.query_selector_all("body *"):
+        # Everything a reader can point at or open (the first 300: a report's links repeat one pattern).
+        for element in page.query_selector_all("a, details, summary, img, span, button, input, p, li, td")[:300]:
             try:
-                element.hover(timeout=200)
-                element.click(timeout=200, no_wait_after=True)
+                element.hover(timeout=100)
+                element.click(timeout=100, no_wait_after=True)
             except Exception:  # hidden or detached elements cannot be hovered; that is fine
                 pass
             if page.url.split("#")[0] != html.as_uri():
