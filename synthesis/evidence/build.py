@@ -106,7 +106,7 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
             row_ids += [f"{stem}:{r['id']}" for r in rows if r["id"]]
             if stem in sources:
                 # Rows with other problems are located too, so one pass shows everything.
-                evidence += _locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
+                evidence += locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
     records = [_source_record(s, sheet_of.get(key, ""), bibliography) for key, s in sorted(sources.items())] if bibliography else []
     for item in evidence:
         item["pairs"] = [list(pair) for pair in theme_pairs(item, protocol)]
@@ -205,7 +205,7 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
     return merge(prepared, [shard], layout.findings_files(findings_dir) if only is None else None, sources_dir, legacy)
 
 
-def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem]) -> list[dict]:
+def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem]) -> list[dict]:
     norm = normalise(source.text)
     located = []
     for row in rows:
@@ -227,4 +227,4 @@ def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pr
     return located
 
 
-__all__ = ["build_evidence", "check_sources", "merge", "prepare"]
+__all__ = ["build_evidence", "check_sources", "locate_rows", "merge", "prepare"]

@@ -1,0 +1,188 @@
+"""Agreement between independent coders, on located spans.
+
+**Units.** Within one source, two excerpts of different coders are linked when their located character
+ranges overlap with a Jaccard index (intersection over union) of at least 0.5; an elided quote's range runs
+from its first to its last character. A unit is a connected group of linked excerpts; an excerpt linked to
+none is a unit of its own. So two coders who quoted slightly different words of one passage code the same
+unit.
+
+**Values.** For each unit and code, a coder's value is 1 when one of their excerpts in the unit carries the
+code, else 0, when the coder coded that source (has an independent sheet for it, even an empty one); a
+coder who did not code the source has no value there (missing). A unit only one coder marked stays in: the
+other coders' values there are 0.
+
+**Statistics.** Per code and overall (every unit-and-code pair pooled): the number of units rated by at
+least two coders, percent agreement (agreeing coder pairs over all coder pairs, per rated item), Cohen's
+kappa (two coders; with more, one row per pair and their mean, Light's kappa, on the all-coders row) and
+Krippendorff's alpha (nominal, any number of coders, missing values allowed; the ``krippendorff``
+package). A statistic that is undefined (no item rated by two coders, or only one value ever given) is None.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any, Iterable
+
+LINK = 0.5  # minimum Jaccard index of two excerpts' ranges for them to code the same unit
+OVERALL = "overall"
+Matrix = list[list[int | None]]  # one row per coder, one column per rated item; None = missing
+
+
+def jaccard(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Intersection over union of two half-open character ranges."""
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    if inter <= 0:
+        return 0.0
+    return inter / (max(a[1], b[1]) - min(a[0], b[0]))
+
+
+def _overlapping_pairs(excerpts: list[dict]) -> Iterable[tuple[int, int]]:
+    # A sweep over ranges sorted by start: only ranges that overlap are compared.
+    order = sorted(range(len(excerpts)), key=lambda i: (excerpts[i]["start"], excerpts[i]["end"]))
+    active: list[int] = []
+    for i in order:
+        active = [j for j in active if excerpts[j]["end"] > excerpts[i]["start"]]
+        for j in active:
+            yield j, i
+        active.append(i)
+
+
+def form_units(excerpts: list[dict]) -> list[dict[str, Any]]:
+    """The units of one source's independent excerpts (each has ``coder``, ``start``, ``end``,
+    ``independent_id``), ordered by where they start; each unit lists its excerpts' ids."""
+    parent = list(range(len(excerpts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in _overlapping_pairs(excerpts):
+        a, b = excerpts[i], excerpts[j]
+        if a["coder"] != b["coder"] and jaccard((a["start"], a["end"]), (b["start"], b["end"])) >= LINK:
+            parent[root(i)] = root(j)
+    groups: dict[int, list[dict]] = {}
+    for i, item in enumerate(excerpts):
+        groups.setdefault(root(i), []).append(item)
+    members = sorted((sorted(g, key=lambda e: (e["start"], e["end"], e["coder"], e["sheet_line"])) for g in groups.values()),
+                     key=lambda g: (min(e["start"] for e in g), max(e["end"] for e in g), g[0]["coder"]))
+    return [{"start": min(e["start"] for e in g), "end": max(e["end"] for e in g), "excerpts": g,
+             "coders": sorted({e["coder"] for e in g})} for g in members]
+
+
+def units_of(coded: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every source's units, ids ``<citekey>#<n>``, each with the coders who coded its source."""
+    by_source: dict[str, list[dict]] = {}
+    for item in coded["excerpts"]:
+        by_source.setdefault(item["citekey"], []).append(item)
+    raters: dict[str, list[str]] = {}
+    for sheet in coded["sheets"]:
+        raters.setdefault(sheet["citekey"], []).append(sheet["coder"])
+    units = []
+    for citekey in sorted(by_source):
+        for n, unit in enumerate(form_units(by_source[citekey]), start=1):
+            units.append(unit | {"id": f"{citekey}#{n}", "citekey": citekey, "raters": sorted(raters[citekey])})
+    return units
+
+
+def values(unit: dict, code: str, coders: list[str]) -> list[int | None]:
+    """Each coder's value for one unit and code: 1, 0, or None when they did not code the source."""
+    marked = {e["coder"] for e in unit["excerpts"] if code in e["codes"]}
+    return [(1 if c in marked else 0) if c in unit["raters"] else None for c in coders]
+
+
+def percent_agreement(matrix: Matrix) -> float | None:
+    """Agreeing coder pairs over all coder pairs, over the items two or more coders rated."""
+    agree = pairs = 0
+    for item in zip(*matrix):
+        given = [v for v in item if v is not None]
+        for a, b in combinations(given, 2):
+            pairs += 1
+            agree += a == b
+    return agree / pairs if pairs else None
+
+
+def cohen_kappa(first: list[int | None], second: list[int | None]) -> float | None:
+    """Cohen's kappa of two coders over the items both rated: (p_o - p_e) / (1 - p_e)."""
+    pairs = [(a, b) for a, b in zip(first, second) if a is not None and b is not None]
+    if not pairs:
+        return None
+    n = len(pairs)
+    observed = sum(a == b for a, b in pairs) / n
+    labels = {v for pair in pairs for v in pair}
+    expected = sum((sum(a == v for a, _ in pairs) / n) * (sum(b == v for _, b in pairs) / n) for v in labels)
+    return None if expected == 1 else (observed - expected) / (1 - expected)
+
+
+def krippendorff_alpha(matrix: Matrix) -> float | None:
+    """Krippendorff's alpha (nominal) of a reliability data matrix, missing values allowed."""
+    import krippendorff
+    import numpy as np
+
+    rated = [item for item in zip(*matrix) if sum(v is not None for v in item) >= 2]
+    given = {v for item in rated for v in item if v is not None}
+    if len(given) < 2:
+        return None  # no item two coders rated, or one value only: alpha is undefined
+    data = np.array([[np.nan if v is None else v for v in row] for row in matrix], dtype=float)
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
+
+def _rated(matrix: Matrix) -> list[int]:
+    return [i for i, item in enumerate(zip(*matrix)) if sum(v is not None for v in item) >= 2]
+
+
+def statistics(matrix: Matrix, coders: list[str]) -> dict[str, Any]:
+    """Percent agreement, kappa (pairwise mean with more than two coders) and alpha of one matrix."""
+    kappas = [cohen_kappa(matrix[i], matrix[j]) for i, j in combinations(range(len(coders)), 2)]
+    defined = [k for k in kappas if k is not None]
+    return {"items": len(_rated(matrix)), "percent_agreement": percent_agreement(matrix),
+            "kappa": (sum(defined) / len(defined) if defined else None) if len(coders) > 2 else kappas[0],
+            "alpha": krippendorff_alpha(matrix)}
+
+
+def agreement(coded: dict[str, Any], protocol: dict[str, Any]) -> dict[str, Any]:
+    """The agreement summary of a review's independent coding (``coders.json``): its units and one row
+    per code and overall, for all coders and, with more than two, for each pair."""
+    coders, units = coded["coders"], units_of(coded)
+    codes = [c["id"] for c in protocol["codes"]]
+    labels = {c["id"]: c["label"] for c in protocol["codes"]}
+    sets = [coders] + ([list(pair) for pair in combinations(coders, 2)] if len(coders) > 2 else [])
+    rows = []
+    for subset in sets if len(coders) >= 2 else []:
+        index = [coders.index(c) for c in subset]
+        rated = [u for u in units if sum(c in u["raters"] for c in subset) >= 2]
+        one = sum(1 for u in rated if len(set(u["coders"]) & set(subset)) == 1)
+        per_code = {code: [[values(u, code, coders)[i] for u in rated] for i in index] for code in codes}
+        pooled = [[v for code in codes for v in per_code[code][k]] for k in range(len(subset))]
+        for code, matrix in [(OVERALL, pooled)] + list(per_code.items()):
+            rows.append({"code": code, "label": labels.get(code, "all codes"), "coders": subset, "units": len(rated),
+                         "one_coder_units": one} | statistics(matrix, subset))
+    return {
+        "coders": coders,
+        "sources": sorted({s["citekey"] for s in coded["sheets"]}),
+        "double_coded": sorted({u["citekey"] for u in units if len(u["raters"]) >= 2}),
+        "units": [{"id": u["id"], "citekey": u["citekey"], "start": u["start"], "end": u["end"], "coders": u["coders"],
+                   "excerpts": [e["independent_id"] for e in u["excerpts"]]} for u in units],
+        "rows": rows,
+    }
+
+
+def consensus_matches(evidence: list[dict], coded: dict[str, Any]) -> dict[str, list[str]]:
+    """For each consensus excerpt of an independently coded source, the independent excerpts whose range
+    it overlaps with a Jaccard index of at least 0.5 (possibly none)."""
+    by_source: dict[str, list[dict]] = {}
+    for item in coded["excerpts"]:
+        by_source.setdefault(item["citekey"], []).append(item)
+    coded_sources = {s["citekey"] for s in coded["sheets"]}
+    matches = {}
+    for item in evidence:
+        if item["citekey"] in coded_sources:
+            span = (item["start"], item["end"])
+            matches[item["evidence_id"]] = [e["independent_id"] for e in by_source.get(item["citekey"], [])
+                                            if jaccard(span, (e["start"], e["end"])) >= LINK]
+    return matches
+
+
+__all__ = ["LINK", "OVERALL", "agreement", "cohen_kappa", "consensus_matches", "form_units", "jaccard", "krippendorff_alpha",
+           "percent_agreement", "statistics", "units_of", "values"]
