@@ -49,7 +49,7 @@ def _overlapping_pairs(excerpts: list[dict]) -> Iterable[tuple[int, int]]:
 
 def form_units(excerpts: list[dict]) -> list[dict[str, Any]]:
     """The units of one source's independent excerpts (each has ``coder``, ``start``, ``end``,
-    ``independent_id``), ordered by where they start; each unit lists its excerpts' ids."""
+    ``sheet_line``, ``independent_id``), ordered by where they start."""
     parent = list(range(len(excerpts)))
 
     def root(i: int) -> int:
@@ -65,7 +65,8 @@ def form_units(excerpts: list[dict]) -> list[dict[str, Any]]:
     groups: dict[int, list[dict]] = {}
     for i, item in enumerate(excerpts):
         groups.setdefault(root(i), []).append(item)
-    members = sorted((sorted(g, key=lambda e: (e["start"], e["end"], e["coder"], e["sheet_line"])) for g in groups.values()),
+    # Units in source order; a unit's excerpts by coder, then sheet line.
+    members = sorted((sorted(g, key=lambda e: (e["coder"], e["sheet_line"], e["start"])) for g in groups.values()),
                      key=lambda g: (min(e["start"] for e in g), max(e["end"] for e in g), g[0]["coder"]))
     return [{"start": min(e["start"] for e in g), "end": max(e["end"] for e in g), "excerpts": g,
              "coders": sorted({e["coder"] for e in g})} for g in members]

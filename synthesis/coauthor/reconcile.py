@@ -82,8 +82,8 @@ def write_reconciliation(rows: list[dict[str, Any]], output: str) -> None:
 def reconcile(coded: dict[str, Any], protocol: dict[str, Any], citekey: str, output: str, extraction: str = layout.EXTRACTION,
               force: bool = False) -> list[dict[str, Any]]:
     """Write the reconciliation sheet of ``citekey`` to ``output``; return its rows."""
-    coded_keys = sorted({s["citekey"] for s in coded["sheets"]})
-    if citekey not in coded_keys:
+    if citekey not in {s["citekey"] for s in coded["sheets"]}:
+        coded_keys = sorted({Path(p).stem for p in layout.coder_sheet_files(extraction)})
         raise InputError([Problem(str(Path(extraction) / layout.CODERS), 1, f"no independent sheet for '{citekey}' "
                                   f"(expected {extraction}/{layout.CODERS}/<coder>/{citekey}.csv or .xlsx): {suggest(citekey, coded_keys)}")])
     problem = output_problem(output, citekey, extraction, force)
