@@ -326,3 +326,40 @@ def test_locating_a_bad_quote_in_an_independent_sheet_fails(review):
         locate_coders(prepare())
     assert [str(p).split(";")[0] for p in err.value.problems] == [
         "extraction/coders/ann/okafor2021.csv:2: row 1 (okafor2021:1): quote not found in sources/okafor2021.txt"]
+
+
+# --- The workflow ------------------------------------------------------------------------------------
+
+def test_workflow_adds_the_agreement_steps_only_with_independent_sheets(tmp_path):
+    from importlib import resources
+
+    from jsonschema import Draft202012Validator
+
+    root = reviewkit.make_review(tmp_path / "review")
+    built = reviewkit.snakemake(root)
+    assert built.returncode == 0, built.stderr
+    assert not (root / "output/tables/agreement.csv").exists() and not (root / "output/build/coders.json").exists()
+    report = (root / "output/report/state-of-play.md").read_text(encoding="utf-8")
+    assert "Agreement between independent coders" not in report
+    provenance = json.loads((root / "output/provenance.json").read_text(encoding="utf-8"))
+    assert "coders" not in provenance["inputs"] and not any("independent" in e for e in provenance["evidence"])
+
+    write_coders(root, ["ann", "bee"])
+    built = reviewkit.snakemake(root)
+    assert built.returncode == 0, built.stderr
+    rows = table(root / "output/tables/agreement.csv")
+    assert rows["bill_savings", "ann; bee"]["kappa"] == "0.300"
+    report = (root / "output/report/state-of-play.md").read_text(encoding="utf-8")
+    assert "## Agreement between independent coders {#agreement}" in report
+    assert "2 sources of this review were coded independently by 2 coders (ann; bee)." in report
+    provenance = json.loads((root / "output/provenance.json").read_text(encoding="utf-8"))
+    schema = json.loads(resources.files("synthesis").joinpath("schema/provenance.schema.json").read_text("utf-8"))
+    assert list(Draft202012Validator(schema).iter_errors(provenance)) == []
+    assert [(c["coder"], c["citekey"]) for c in provenance["inputs"]["coders"]] == [
+        ("ann", "okafor2021"), ("bee", "okafor2021"), ("ann", "smith2020"), ("bee", "smith2020")]
+    independent = {e["id"]: e["independent"] for e in provenance["evidence"]}
+    # Consensus smith2020:1 quotes "saw bills fall by 12 per cent in the first year", as bee's 1 does exactly,
+    # and 47 of the 75 characters of ann's 1 (Jaccard 0.63); smith2020:4 quotes within ann's 3.
+    assert independent["smith2020:1"] == ["ann/smith2020:1", "bee/smith2020:1"]
+    assert independent["smith2020:4"] == ["ann/smith2020:3"]
+    assert independent["okafor2021:2"] == ["bee/okafor2021:2"]
