@@ -363,3 +363,15 @@ def test_workflow_adds_the_agreement_steps_only_with_independent_sheets(tmp_path
     assert independent["smith2020:1"] == ["ann/smith2020:1", "bee/smith2020:1"]
     assert independent["smith2020:4"] == ["ann/smith2020:3"]
     assert independent["okafor2021:2"] == ["bee/okafor2021:2"]
+
+
+def test_review_check_checks_independent_sheets(review, capsys):
+    write_coders(review, ["ann", "bee"])
+    sheet = review / "extraction/coders/ann/smith2020.csv"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("bill_savings,Savings", "bill_saving,Savings"), encoding="utf-8")
+    for paths in ([], ["extraction/coders/ann/smith2020.csv"]):
+        assert main(["check", *paths]) == 1
+        out = capsys.readouterr().out
+        assert out.startswith("extraction/coders/ann/smith2020.csv:4: row 3: unknown code 'bill_saving': did you mean 'bill_savings'?"), out
+    assert main(["check", "extraction/coders/bee/okafor2021.csv"]) == 0  # another source: not checked
+    assert capsys.readouterr().out == "ok: checked 1 of 2 sources (2 excerpts), every quote located\n"
