@@ -325,7 +325,7 @@ def test_locating_a_bad_quote_in_an_independent_sheet_fails(review):
     with pytest.raises(InputError) as err:
         locate_coders(prepare())
     assert [str(p).split(";")[0] for p in err.value.problems] == [
-        "extraction/coders/ann/okafor2021.csv:2: row 1 (okafor2021:1): quote not found in sources/okafor2021.txt"]
+        "extraction/coders/ann/okafor2021.csv:2: row 1 (ann/okafor2021:1): quote not found in sources/okafor2021.txt"]
 
 
 # --- The workflow ------------------------------------------------------------------------------------
@@ -375,3 +375,18 @@ def test_review_check_checks_independent_sheets(review, capsys):
         assert out.startswith("extraction/coders/ann/smith2020.csv:4: row 3: unknown code 'bill_saving': did you mean 'bill_savings'?"), out
     assert main(["check", "extraction/coders/bee/okafor2021.csv"]) == 0  # another source: not checked
     assert capsys.readouterr().out == "ok: checked 1 of 2 sources (2 excerpts), every quote located\n"
+
+
+def test_one_coder_alone_gives_no_statistics(review, capsys):
+    from synthesis.analysis.agreement import agreement
+    from synthesis.evidence.build import prepare
+    from synthesis.evidence.coders import locate_coders
+    from synthesis.report.agreement import agreement_context
+
+    write_coders(review, ["cat"])
+    prepared = prepare()
+    summary = agreement(locate_coders(prepared), prepared["protocol"])
+    assert summary["rows"] == [] and summary["double_coded"] == []
+    assert agreement_context(summary, prepared["protocol"])["lines"] == [
+        "1 source has independent sheets (cat), but none has been coded by two coders yet, so no agreement can be computed."]
+    assert agreement_context(None, prepared["protocol"]) is None

@@ -205,7 +205,8 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
     return merge(prepared, [shard], layout.findings_files(findings_dir) if only is None else None, sources_dir, legacy)
 
 
-def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem]) -> list[dict]:
+def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem], coder: str = "") -> list[dict]:
+    """Locate each row's quote in its source; a quote not found is a problem (``coder``: of an independent sheet)."""
     norm = normalise(source.text)
     located = []
     for row in rows:
@@ -213,7 +214,8 @@ def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pro
         if span is None:
             passage, score = closest_passage(norm, row["quote"], start=source.body_start)
             shown = passage if len(passage) <= 240 else passage[:237] + "..."
-            problems.append(Problem(sheet, row["line"], f"row {row['id']} ({source.citekey}:{row['id']}): quote not found in {source.path}; closest passage (similarity {score:.2f}): \"{shown}\""))
+            ident = f"{coder}/{source.citekey}:{row['id']}" if coder else f"{source.citekey}:{row['id']}"
+            problems.append(Problem(sheet, row["line"], f"row {row['id']} ({ident}): quote not found in {source.path}; closest passage (similarity {score:.2f}): \"{shown}\""))
             continue
         start, end = span
         paragraph, heading = source.place(start)

@@ -54,7 +54,7 @@ def locate_coders(prepared: dict[str, Any], sources_dir: str = layout.SOURCES, e
         listed.append(sheet | {"sha256": hashlib.sha256(Path(sheet["path"]).read_bytes()).hexdigest(), "rows": len(rows)})
         if sources[citekey] is None:
             continue
-        for item in locate_rows([r for r in rows if r["quote"]], sources[citekey], sheet["path"], problems):
+        for item in locate_rows([r for r in rows if r["quote"]], sources[citekey], sheet["path"], problems, sheet["coder"]):
             kept = {key: item[key] for key in KEPT}
             excerpts.append(kept | {"citekey": citekey, "independent_id": independent_id(sheet["coder"], citekey, item["id"])})
     if problems:

@@ -50,11 +50,11 @@ def agreement_context(summary: dict[str, Any] | None, protocol: dict[str, Any]) 
     main = [r for r in summary["rows"] if r["coders"] == coders]
     overall = next((r for r in main if r["code"] == OVERALL), None)
     who = "; ".join(names.get(c, c) for c in coders)
+    if overall is None:
+        return {"lines": [f"{words.plural(len(summary['sources']), 'source')} {'has' if len(summary['sources']) == 1 else 'have'} independent sheets ({who}), "
+                          "but none has been coded by two coders yet, so no agreement can be computed."], "rows": [], "kappa": ""}
     lines = [f"{words.plural(len(summary['double_coded']), 'source')} of this review "
              f"{'was' if len(summary['double_coded']) == 1 else 'were'} coded independently by {words.plural(len(coders), 'coder')} ({who})."]
-    if overall is None:
-        lines.append("No source has been coded by two coders yet, so no agreement can be computed.")
-        return {"lines": lines, "rows": []}
     kappa = "mean pairwise Cohen's kappa" if len(coders) > 2 else "Cohen's kappa"
     lines.append(f"Their excerpts form {words.plural(overall['units'], 'unit')}, {overall['one_coder_units']} of them marked by one coder only. "
                  f"Over every unit and code, percent agreement is {_shown(None if overall['percent_agreement'] is None else 100 * overall['percent_agreement'], 1)}%, "
