@@ -25,7 +25,7 @@ from typing import Any, Iterable
 
 LINK = 0.5  # minimum Jaccard index of two excerpts' ranges for them to code the same unit
 OVERALL = "overall"
-Matrix = list[list[int | None]]  # one row per coder, one column per rated item; None = missing
+Matrix = Any  # one row per coder, one column per item: lists with None, or a float array with NaN, for missing
 
 
 def jaccard(a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -93,26 +93,47 @@ def values(unit: dict, code: str, coders: list[str]) -> list[int | None]:
     return [(1 if c in marked else 0) if c in unit["raters"] else None for c in coders]
 
 
+def _array(matrix):
+    """A reliability data matrix as floats, missing values NaN (lists with None are accepted)."""
+    import numpy as np
+
+    if isinstance(matrix, np.ndarray):
+        return matrix.astype(float)
+    if all(isinstance(row, np.ndarray) for row in matrix):
+        return np.vstack(matrix).astype(float)
+    return np.array([[np.nan if v is None else v for v in row] for row in matrix], dtype=float).reshape(len(matrix), -1)
+
+
+def _rated(data):
+    """Which items (columns) two or more coders rated."""
+    import numpy as np
+
+    return (~np.isnan(data)).sum(axis=0) >= 2
+
+
 def percent_agreement(matrix: Matrix) -> float | None:
     """Agreeing coder pairs over all coder pairs, over the items two or more coders rated."""
-    agree = pairs = 0
-    for item in zip(*matrix):
-        given = [v for v in item if v is not None]
-        for a, b in combinations(given, 2):
-            pairs += 1
-            agree += a == b
-    return agree / pairs if pairs else None
+    import numpy as np
 
-
-def cohen_kappa(first: list[int | None], second: list[int | None]) -> float | None:
-    """Cohen's kappa of two coders over the items both rated: (p_o - p_e) / (1 - p_e)."""
-    pairs = [(a, b) for a, b in zip(first, second) if a is not None and b is not None]
+    data = _array(matrix)
+    given = (~np.isnan(data)).sum(axis=0)
+    pairs = (given * (given - 1) / 2).sum()
     if not pairs:
         return None
-    n = len(pairs)
-    observed = sum(a == b for a, b in pairs) / n
-    labels = {v for pair in pairs for v in pair}
-    expected = sum((sum(a == v for a, _ in pairs) / n) * (sum(b == v for _, b in pairs) / n) for v in labels)
+    same = sum((n * (n - 1) / 2).sum() for n in ((data == v).sum(axis=0) for v in np.unique(data[~np.isnan(data)])))
+    return float(same / pairs)
+
+
+def cohen_kappa(first, second) -> float | None:
+    """Cohen's kappa of two coders over the items both rated: (p_o - p_e) / (1 - p_e)."""
+    import numpy as np
+
+    data = _array([first, second])
+    both = data[:, ~np.isnan(data).any(axis=0)]
+    if not both.shape[1]:
+        return None
+    observed = float((both[0] == both[1]).mean())
+    expected = float(sum((both[0] == v).mean() * (both[1] == v).mean() for v in np.unique(both)))
     return None if expected == 1 else (observed - expected) / (1 - expected)
 
 
@@ -121,25 +142,38 @@ def krippendorff_alpha(matrix: Matrix) -> float | None:
     import krippendorff
     import numpy as np
 
-    rated = [item for item in zip(*matrix) if sum(v is not None for v in item) >= 2]
-    given = {v for item in rated for v in item if v is not None}
-    if len(given) < 2:
+    data = _array(matrix)
+    rated = data[:, _rated(data)]
+    if len(np.unique(rated[~np.isnan(rated)])) < 2:
         return None  # no item two coders rated, or one value only: alpha is undefined
-    data = np.array([[np.nan if v is None else v for v in row] for row in matrix], dtype=float)
     return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
-
-
-def _rated(matrix: Matrix) -> list[int]:
-    return [i for i, item in enumerate(zip(*matrix)) if sum(v is not None for v in item) >= 2]
 
 
 def statistics(matrix: Matrix, coders: list[str]) -> dict[str, Any]:
     """Percent agreement, kappa (pairwise mean with more than two coders) and alpha of one matrix."""
-    kappas = [cohen_kappa(matrix[i], matrix[j]) for i, j in combinations(range(len(coders)), 2)]
+    data = _array(matrix)
+    kappas = [cohen_kappa(data[i], data[j]) for i, j in combinations(range(len(coders)), 2)]
     defined = [k for k in kappas if k is not None]
-    return {"items": len(_rated(matrix)), "percent_agreement": percent_agreement(matrix),
+    return {"items": int(_rated(data).sum()), "percent_agreement": percent_agreement(data),
             "kappa": (sum(defined) / len(defined) if defined else None) if len(coders) > 2 else kappas[0],
-            "alpha": krippendorff_alpha(matrix)}
+            "alpha": krippendorff_alpha(data)}
+
+
+def _cube(units: list[dict], coders: list[str], codes: list[str]):
+    """Values as an array coders x units x codes (1, 0, NaN where the coder did not code the source)."""
+    import numpy as np
+
+    coder_at = {c: i for i, c in enumerate(coders)}
+    code_at = {c: i for i, c in enumerate(codes)}
+    cube = np.full((len(coders), len(units), len(codes)), np.nan)
+    for u, unit in enumerate(units):
+        for coder in unit["raters"]:
+            cube[coder_at[coder], u, :] = 0
+        for item in unit["excerpts"]:
+            for code in item["codes"]:
+                if code in code_at:
+                    cube[coder_at[item["coder"]], u, code_at[code]] = 1
+    return cube
 
 
 def agreement(coded: dict[str, Any], protocol: dict[str, Any]) -> dict[str, Any]:
@@ -149,14 +183,15 @@ def agreement(coded: dict[str, Any], protocol: dict[str, Any]) -> dict[str, Any]
     codes = [c["id"] for c in protocol["codes"]]
     labels = {c["id"]: c["label"] for c in protocol["codes"]}
     sets = [coders] + ([list(pair) for pair in combinations(coders, 2)] if len(coders) > 2 else [])
+    cube = _cube(units, coders, codes)
     rows = []
     for subset in sets if len(coders) >= 2 else []:
         index = [coders.index(c) for c in subset]
-        rated = [u for u in units if sum(c in u["raters"] for c in subset) >= 2]
-        one = sum(1 for u in rated if len(set(u["coders"]) & set(subset)) == 1)
-        per_code = {code: [[values(u, code, coders)[i] for u in rated] for i in index] for code in codes}
-        pooled = [[v for code in codes for v in per_code[code][k]] for k in range(len(subset))]
-        for code, matrix in [(OVERALL, pooled)] + list(per_code.items()):
+        rated = [n for n, u in enumerate(units) if sum(c in u["raters"] for c in subset) >= 2]
+        one = sum(1 for n in rated if len(set(units[n]["coders"]) & set(subset)) == 1)
+        sub = cube[index][:, rated, :]
+        matrices = [(OVERALL, sub.reshape(len(subset), -1))] + [(code, sub[:, :, k]) for k, code in enumerate(codes)]
+        for code, matrix in matrices:
             rows.append({"code": code, "label": labels.get(code, "all codes"), "coders": subset, "units": len(rated),
                          "one_coder_units": one} | statistics(matrix, subset))
     return {
