@@ -87,12 +87,6 @@ def units_of(coded: dict[str, Any]) -> list[dict[str, Any]]:
     return units
 
 
-def values(unit: dict, code: str, coders: list[str]) -> list[int | None]:
-    """Each coder's value for one unit and code: 1, 0, or None when they did not code the source."""
-    marked = {e["coder"] for e in unit["excerpts"] if code in e["codes"]}
-    return [(1 if c in marked else 0) if c in unit["raters"] else None for c in coders]
-
-
 def _array(matrix):
     """A reliability data matrix as floats, missing values NaN (lists with None are accepted)."""
     import numpy as np
@@ -221,4 +215,4 @@ def consensus_matches(evidence: list[dict], coded: dict[str, Any]) -> dict[str, 
 
 
 __all__ = ["LINK", "OVERALL", "agreement", "cohen_kappa", "consensus_matches", "form_units", "jaccard", "krippendorff_alpha",
-           "percent_agreement", "statistics", "units_of", "values"]
+           "percent_agreement", "statistics", "units_of"]
