@@ -72,9 +72,9 @@ def python_startup(review: Path) -> float:
 def location_throughput(review: Path) -> float:
     """MB/s of source text for normalising sources and locating every quote (the in-job work)."""
     sys.path.insert(0, str(ROOT))
-    from synthesis import layout
-    from synthesis.locate import find_quote, normalise
-    from synthesis.sheets import read_table
+    from synthesis.inputs import layout
+    from synthesis.evidence.locate import find_quote, normalise
+    from synthesis.inputs.sheets import read_table
 
     sources = {Path(p).stem: Path(p).read_text(encoding="utf-8") for p in layout.source_files(review / "sources")}
     quotes = {}
@@ -143,7 +143,7 @@ def machine() -> str:
     from importlib.metadata import version
 
     sys.path.insert(0, str(ROOT))
-    from synthesis.render import pandoc_version
+    from synthesis.report.render import pandoc_version
 
     return (f"{cpu}; {os.cpu_count()} cores; {int(memory) / 1024 / 1024:.1f} GiB RAM; {platform.system()} {platform.release()}; "
             f"Python {platform.python_version()}; Snakemake {version('snakemake')}; pandoc {pandoc_version()}")

@@ -1,9 +1,18 @@
 """Reproducible literature-review and evidence-synthesis pipeline.
 
-Stages (one module each): ``protocol`` (review.yaml), ``bibliography``
-(references.bib), ``sources`` (tagged documents), ``sheets`` (coded extraction
-sheets), ``locate`` (quote location), ``evidence`` (all of the above joined
-into one validated evidence set), ``tables``, ``report`` and ``render``.
+Sub-packages in the order data flows through them (a module never imports from a later one;
+``tests/test_architecture.py`` checks this from the import graph):
+
+``common``    problems (``path:line: message``) and safe text reading/writing
+``inputs``    the review folder: protocol, bibliography, sources, sheets, commentary
+``evidence``  every quote located in its source; the sharded build and merge
+``analysis``  cells, strength ratings, gaps, country comparison
+``report``    report context, claims, Markdown, tables, figures, pandoc rendering
+``audit``     provenance, trace, audit, git revision
+``coauthor``  scaffolding, Excel workbooks, ``review check``
+``cli``       the ``review`` command and the steps the Snakefile calls
+
+See docs/architecture.md.
 """
 
 __version__ = "0.1.0"

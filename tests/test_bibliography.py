@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import reviewkit
-from synthesis.bibliography import parse_bibliography, plain
-from synthesis.problems import InputError
+from synthesis.inputs.bibliography import parse_bibliography, plain
+from synthesis.common.problems import InputError
 
 
 def messages(text: str) -> list[str]:

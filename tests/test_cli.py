@@ -21,7 +21,7 @@ def test_check_prints_every_problem_then_a_summary(review, capsys):
     assert main(["check"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "review.yaml:10: questions[1]: missing required key 'short'",
-        "review.yaml:11: unknown key 'shrt' in questions[1]: did you mean 'short'? allowed: id, short, text",
+        "review.yaml:11: unknown key 'shrt' in questions[1]: did you mean 'short'? allowed: id, scope, short, text",
         "sources/okafor2021.txt:1: missing front matter: the file must start with a '---' line, then YAML (citekey, type, tags), then '---'",
         "3 problems in 2 files",
     ]
@@ -69,5 +69,24 @@ def test_check_json_for_editors(review, capsys):
         "ok": False,
         "summary": "1 problem in 1 file",
         "problems": [{"path": "extraction/smith2020.csv", "line": 3,
-                      "message": "row 2: unknown code 'uptak': did you mean 'uptake'? allowed: bill_savings, uptake, local_trust, grid_access"}],
+                      "message": "row 2: unknown code 'uptak': did you mean 'uptake'? allowed: bill_savings, uptake, local_trust, grid_access",
+                      "severity": "error", "code": ""}],
     }
+
+
+def test_warnings_have_one_format_and_only_fail_when_strict(review, capsys, monkeypatch):
+    import json
+
+    from synthesis.coauthor import check
+    from synthesis.common.problems import Problem, warning
+
+    found = [warning("findings/Q1.yaml", 7, "ADEQUACY_ONE_STUDY", "high confidence rests on one study")]
+    monkeypatch.setattr(check, "run_check", lambda *a, **k: (found, "ok: 2 sources; 1 warning"))
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out == "findings/Q1.yaml:7: warning [ADEQUACY_ONE_STUDY]: high confidence rests on one study\nok: 2 sources; 1 warning\n"
+    assert main(["check", "--strict"]) == 1
+    capsys.readouterr()
+    assert main(["check", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["problems"][0] == {
+        "path": "findings/Q1.yaml", "line": 7, "message": "high confidence rests on one study", "severity": "warning", "code": "ADEQUACY_ONE_STUDY"}
+    assert str(Problem("a.csv", 2, "bad")) == "a.csv:2: bad"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import reviewkit
-from synthesis.evidence import build_evidence
-from synthesis.problems import InputError
+from synthesis.evidence.build import build_evidence
+from synthesis.common.problems import InputError
 
 
 def messages() -> list[str]:
@@ -78,8 +78,8 @@ def test_sheet_problems_are_reported_even_when_the_source_is_broken(review):
 
 
 def test_sharded_evidence_equals_the_single_process_result(review):
-    from synthesis import layout
-    from synthesis.evidence import check_sources, merge, prepare
+    from synthesis.inputs import layout
+    from synthesis.evidence.build import check_sources, merge, prepare
 
     whole = build_evidence()
     prepared = prepare()
@@ -89,8 +89,8 @@ def test_sharded_evidence_equals_the_single_process_result(review):
 
 
 def test_problems_of_every_shard_are_reported_together(review):
-    from synthesis import layout
-    from synthesis.evidence import check_sources, merge, prepare
+    from synthesis.inputs import layout
+    from synthesis.evidence.build import check_sources, merge, prepare
 
     Path("sources/okafor2021.txt").write_text("no front matter\n", encoding="utf-8")
     Path("extraction/smith2020.csv").write_text("id,quote\n", encoding="utf-8")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from synthesis.locate import closest_passage, find_quote, normalise, quote_segments
+from synthesis.evidence.locate import closest_passage, find_quote, normalise, quote_segments
 
 SOURCE = "Intro.\r\n\r\nThe \u201cwork\u2011first\u201d model\u2014still  dominant\u2014puts jobs\r\nfirst; train\u00ading comes later.\n\nHe said [...] nothing."
 

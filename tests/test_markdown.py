@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from synthesis.markdown import Markdown, citation, escape, finalize, yaml_string
-from synthesis.render import pandoc_path
+from synthesis.report.markdown import Markdown, citation, escape, finalize, yaml_string
+from synthesis.report.render import pandoc_path
 
 NASTY = "*bold* _it_ [@smith2020] <script>alert(1)</script> | $x$ `code` # 1. \\ & ~sub~ ^sup^ @lee2019"
 

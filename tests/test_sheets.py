@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 import reviewkit
-from synthesis.problems import InputError
-from synthesis.protocol import load_protocol
-from synthesis.sheets import load_sheet, split_list
+from synthesis.common.problems import InputError
+from synthesis.inputs.protocol import load_protocol
+from synthesis.inputs.sheets import load_sheet, split_list
 
 BIB = {"smith2020", "okafor2021", "lee2019"}
 HEADER = ["id", "quote", "codes", "finding", "evidence_type", "countries"]

@@ -1,0 +1,1 @@
+"""Stage 3, analysis: question x code cells, strength ratings, gaps and avenues, country comparison."""

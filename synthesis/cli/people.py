@@ -1,0 +1,115 @@
+"""The commands people use: check, trace, audit, add-source, sheet."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..common.problems import InputError
+from ..inputs import layout
+from .shared import add_command, add_inputs, read_json
+
+
+def cmd_check(args) -> int:
+    from ..coauthor.check import as_json, run_check
+
+    problems, summary = run_check(args.paths, args.protocol, args.bibliography, args.sources, args.extraction)
+    if args.format == "json":
+        sys.stdout.write(as_json(problems, summary))
+    else:
+        for problem in problems:
+            print(problem)
+        print(summary)
+    failing = [p for p in problems if args.strict or not p.is_warning]
+    return 1 if failing else 0
+
+
+def _read_provenance(path: str) -> dict:
+    if not Path(path).is_file():
+        from ..common.problems import Problem
+
+        raise InputError([Problem(path, 1, "no provenance record: build the review first (snakemake --cores 2)")])
+    return read_json(path)
+
+
+def cmd_trace(args) -> int:
+    from ..inputs.bibliography import load_bibliography
+    from ..audit.trace import trace
+
+    provenance = _read_provenance(args.provenance)
+    bibliography, _sha = load_bibliography(provenance["inputs"]["bibliography"]["path"])
+    sys.stdout.write(trace(provenance, args.id, bibliography))
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from ..audit.audit import audit
+
+    report = audit(_read_provenance(args.provenance))
+    for problem in sorted(report.problems):
+        print(problem)
+    for note in report.notes:
+        print(f"note: {note}")
+    print(report.summary())
+    return 1 if report.problems else 0
+
+
+def _protocol_or_none(path: str) -> dict | None:
+    from ..inputs.protocol import load_protocol
+
+    return load_protocol(path) if Path(path).is_file() else None
+
+
+def cmd_add_source(args) -> int:
+    from ..coauthor.scaffold import add_source
+    from ..common.textio import decode
+
+    if args.entry in (None, "-"):
+        text, name = sys.stdin.buffer.read().decode("utf-8-sig"), "<stdin>"
+    else:
+        text, name = decode(Path(args.entry).read_bytes(), args.entry), args.entry
+    written, warnings = add_source(text, name, xlsx=args.xlsx, protocol=_protocol_or_none(args.protocol) if args.xlsx else None, role=args.role or "")
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for path in written:
+        print(f"wrote {path}")
+    source, _bib, sheet = written
+    print(f"next: paste the document's text into {source}, fill in its tags, code excerpts in {sheet}, then run `review check {source} {sheet}`")
+    return 0
+
+
+def cmd_sheet(args) -> int:
+    from ..coauthor.scaffold import create_sheet
+
+    print(create_sheet(args.citekey, args.xlsx, args.output, _protocol_or_none(args.protocol) if args.xlsx or (args.output or "").endswith(".xlsx") else None))
+    return 0
+
+
+def register(sub) -> None:
+    """Add the commands people use, in the order a co-author meets them."""
+    p = add_command(sub, "check", "Validate protocol, bibliography, sources and sheets (every quote located) without building.", "review check\n  review check extraction/green2023.csv sources/green2023.md\n  review check --format json")
+    p.add_argument("paths", nargs="*", help="only these sources/sheets (default: the whole review; a changed review.yaml or references.bib checks everything)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: %(default)s)")
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    add_inputs(p)
+    p.set_defaults(func=cmd_check)
+    p = add_command(sub, "trace", "Print the chain behind a claim or evidence id: report sentence, findings, quotes in context, file hash, bibliography.", "review trace Q1.work_first.green2023:12      # a claim\n  review trace green2023:12                    # an evidence item")
+    p.add_argument("id", help="a claim id (e.g. Q1.work_first.green2023:12) or an evidence id (e.g. green2023:12)")
+    p.add_argument("--provenance", default="output/provenance.json", help="provenance record of the build (default: %(default)s)")
+    p.set_defaults(func=cmd_trace)
+    p = add_command(sub, "audit", "Re-check a built review against its inputs without rebuilding; exit 1 on any drift.", "review audit")
+    p.add_argument("--provenance", default="output/provenance.json", help="provenance record of the build (default: %(default)s)")
+    p.set_defaults(func=cmd_audit)
+    p = add_command(sub, "add-source", "Add a source from a BibTeX entry: sources/<key>.md, its references.bib entry and an empty sheet.", "review add-source entry.bib\n  review add-source --xlsx < entry.bib")
+    p.add_argument("entry", nargs="?", help="file holding one BibTeX entry (default or '-': standard input)")
+    p.add_argument("--xlsx", action="store_true", help="create an Excel sheet with drop-down lists instead of a CSV")
+    p.add_argument("--role", choices=("primary", "secondary", "commentary", "protocol"),
+                   help="what the document is to the review (default: left for you to fill in the source's front matter)")
+    p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for the drop-down lists (default: %(default)s)")
+    p.set_defaults(func=cmd_add_source)
+    p = add_command(sub, "sheet", "Create an extraction sheet for a source; with --xlsx an Excel workbook with drop-downs and the codebook.", "review sheet green2023 --xlsx\n  review sheet green2023 --xlsx --output green2023.xlsx   # an Excel copy of an existing CSV sheet")
+    p.add_argument("citekey", help="the source's citekey")
+    p.add_argument("--xlsx", action="store_true", help="Excel workbook instead of CSV")
+    p.add_argument("--output", help="where to write (default: extraction/<citekey>.csv or .xlsx)")
+    p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for the drop-down lists (default: %(default)s)")
+    p.set_defaults(func=cmd_sheet)

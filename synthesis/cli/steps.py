@@ -1,0 +1,188 @@
+"""The pipeline's steps, which the Snakefile calls as ``python -m synthesis STEP``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..inputs import layout
+from .shared import add_command, add_inputs, print_warnings, read_json, write_json
+
+
+def _load_evidence(args) -> dict:
+    from ..evidence.build import build_evidence
+
+    return build_evidence(args.protocol, args.bibliography, args.sources, args.extraction)
+
+
+def cmd_evidence(args) -> int:
+    write_json(args.output, _load_evidence(args))
+    return 0
+
+
+def cmd_prepare(args) -> int:
+    from ..evidence.build import prepare
+
+    write_json(args.output, prepare(args.protocol, args.bibliography))
+    return 0
+
+
+def cmd_locate(args) -> int:
+    from ..evidence.build import check_sources
+
+    sources, sheets = layout.shard_files(args.shard, args.shards, args.sources, args.extraction)
+    write_json(args.output, check_sources(read_json(args.inputs), sources, sheets, args.sources))
+    return 0
+
+
+def cmd_merge(args) -> int:
+    from ..evidence.build import merge
+
+    data = merge(read_json(args.inputs), [read_json(p) for p in args.shards], layout.findings_files(args.findings), args.sources,
+                 layout.commentary_files(Path(args.findings).parent / layout.COMMENTARY))
+    write_json(args.output, data)
+    print_warnings(data["warnings"])
+    return 0
+
+
+def cmd_tables(args) -> int:
+    from ..report.tables import write_tables
+
+    write_tables(read_json(args.evidence), args.output_dir)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from ..report.context import render_markdown, report_context
+    from ..common.textio import write_atomic
+
+    from ..analysis.cells import analyse
+
+    data = read_json(args.evidence)
+    records = [p for p in args.records if p]  # Snakemake passes an empty input as ""
+    data["records"] = read_json(records[0]) if records else None
+    analysis = analyse(data)
+    print_warnings(analysis["warnings"])  # the review findings' unaddressed contradiction warnings
+    context = report_context(data, analysis=analysis)
+    write_atomic(args.output, render_markdown(data, args.templates, context=context))
+    if args.claims:
+        from ..audit.provenance import report_claims
+
+        write_json(args.claims, report_claims(context))
+    return 0
+
+
+def cmd_render(args) -> int:
+    from ..inputs import yamlio
+    from ..report.render import render
+    from ..inputs.styles import resolve_csl
+    from ..common.textio import read_text
+
+    protocol, _node = yamlio.load(read_text(args.protocol)[0], args.protocol)
+    name = (protocol.get("report") or {}).get("csl")
+    csl = resolve_csl(name, Path(args.protocol).parent) if name else None
+    render(args.to, args.input, args.output, args.bibliography, str(csl) if csl else None, args.css)
+    return 0
+
+
+def cmd_figures(args) -> int:
+    from ..analysis.gapmap import gap_columns, gap_map
+    from ..report.figures import write_gap_map
+
+    # Only the gap map's cells: the rest of the analysis is not needed for the figure.
+    data = read_json(args.evidence)
+    sources = {s["citekey"]: s for s in data["sources"]}
+    columns = gap_columns(data["protocol"], data["evidence"], sources)
+    write_gap_map(data["protocol"], gap_map(data["protocol"], data["evidence"], sources, columns), columns, args.svg, args.png)
+    return 0
+
+
+def cmd_records(args) -> int:
+    from ..analysis.prisma import build_records
+    from ..common.textio import read_text
+    from ..inputs.records import load_records
+    from ..report.prisma import write_outputs
+
+    data = read_json(args.evidence)
+    loaded = load_records(args.records)
+    if loaded is None:
+        from ..common.problems import InputError, Problem
+
+        raise InputError([Problem(args.records, 1, "no records folder")])
+    text = read_text(args.protocol)[0] if Path(args.protocol).is_file() else ""
+    summary = build_records(loaded, data["protocol"], data["sources"], args.protocol, text)
+    write_json(args.output, summary)
+    write_outputs(summary, args.output_dir, args.svg, args.png)
+    return 0
+
+
+def cmd_provenance(args) -> int:
+    from ..audit.provenance import build_metadata, build_provenance, json_chunks
+    from ..common.textio import write_atomic
+
+    claims = read_json(args.claims) if args.claims else None
+    record = build_provenance(read_json(args.evidence), build_metadata("."), claims)
+    write_atomic(args.output, json_chunks(record))
+    return 0
+
+
+def register(sub) -> None:
+    """Add the pipeline steps, in the order data flows."""
+    p = add_command(sub, "evidence", "Validate all inputs, locate every quote, write the evidence set (JSON) in one process (the workflow uses prepare, locate and merge).", "python -m synthesis evidence --output output/build/evidence.json")
+    add_inputs(p)
+    p.add_argument("--output", required=True, help="JSON file to write")
+    p.set_defaults(func=cmd_evidence)
+    p = add_command(sub, "prepare", "Check the protocol and bibliography once, for the shards of a large build.", "python -m synthesis prepare --output output/build/inputs.json")
+    add_inputs(p, "protocol", "bibliography")
+    p.add_argument("--output", required=True, help="JSON file to write")
+    p.set_defaults(func=cmd_prepare)
+    p = add_command(sub, "locate", "Check one shard of the sources and sheets and locate its quotes (problems are recorded, not raised).", "python -m synthesis locate --inputs output/build/inputs.json --shard 3 --shards 8 --output output/build/shards/3.json")
+    p.add_argument("--inputs", required=True, help="JSON written by the prepare step")
+    p.add_argument("--shard", type=int, required=True, help="which shard, 0-based")
+    p.add_argument("--shards", type=int, required=True, help="how many shards the review is cut into")
+    add_inputs(p, "sources", "extraction")
+    p.add_argument("--output", required=True, help="JSON file to write")
+    p.set_defaults(func=cmd_locate)
+    p = add_command(sub, "merge", "Join the shards into the evidence set; report every problem of every shard and fail on any.", "python -m synthesis merge --inputs output/build/inputs.json --output output/build/evidence.json output/build/shards/*.json")
+    p.add_argument("shards", nargs="+", help="shard JSON files written by the locate step")
+    p.add_argument("--inputs", required=True, help="JSON written by the prepare step")
+    add_inputs(p, "findings", "sources")
+    p.add_argument("--output", required=True, help="JSON file to write")
+    p.set_defaults(func=cmd_merge)
+    p = add_command(sub, "tables", "Write evidence.csv, one CSV per question, and the coverage, gap-map, countries, avenues and snowball tables.", "python -m synthesis tables --evidence output/build/evidence.json --output-dir output/tables")
+    p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
+    p.add_argument("--output-dir", required=True, help="folder for the CSV tables")
+    p.set_defaults(func=cmd_tables)
+    p = add_command(sub, "report", "Write the state-of-play report as pandoc Markdown.", "python -m synthesis report --evidence output/build/evidence.json --templates templates --output output/report/state-of-play.md")
+    p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
+    p.add_argument("--templates", required=True, help="folder holding state-of-play.md.j2")
+    p.add_argument("--output", required=True, help="Markdown file to write")
+    p.add_argument("--records", nargs="*", default=[], help="records.json written by the records step (none: no method section)")
+    p.add_argument("--claims", help="also write the report's claims and research avenues (JSON) for the provenance step")
+    p.set_defaults(func=cmd_report)
+    p = add_command(sub, "render", "Render the Markdown report to HTML or DOCX with pandoc and citeproc.", "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html")
+    p.add_argument("--to", required=True, choices=("html", "docx"), help="output format")
+    p.add_argument("--input", required=True, help="the Markdown report")
+    p.add_argument("--output", required=True, help="file to write")
+    p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for its report.csl (default: %(default)s)")
+    p.add_argument("--bibliography", default=layout.BIBLIOGRAPHY, help="BibTeX file (default: %(default)s)")
+    p.add_argument("--css", help="stylesheet embedded in the HTML")
+    p.set_defaults(func=cmd_render)
+    p = add_command(sub, "figures", "Draw the evidence gap map (question x theme, sources per cell, shaded by strength) as SVG and PNG.", "python -m synthesis figures --evidence output/build/evidence.json --svg output/report/gap-map.svg --png output/report/gap-map.png")
+    p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
+    p.add_argument("--svg", required=True, help="SVG file to write")
+    p.add_argument("--png", required=True, help="PNG file to write (embedded in the HTML and DOCX reports)")
+    p.set_defaults(func=cmd_figures)
+    p = add_command(sub, "records", "De-duplicate and check the records, count the PRISMA 2020 flow; write records.json, the records tables and the flow diagram.", "python -m synthesis records --evidence output/build/evidence.json --output output/build/records.json --output-dir output/tables --svg output/report/prisma.svg --png output/report/prisma.png")
+    p.add_argument("--evidence", required=True, help="evidence set written by the evidence step (for the sources)")
+    p.add_argument("--records", default=layout.RECORDS, help="the records folder (default: %(default)s)")
+    add_inputs(p, "protocol")
+    p.add_argument("--output", required=True, help="JSON file to write")
+    p.add_argument("--output-dir", required=True, help="folder for records.csv, duplicates.csv and prisma.csv (PRISMA2020 template)")
+    p.add_argument("--svg", required=True, help="flow diagram SVG to write")
+    p.add_argument("--png", required=True, help="flow diagram PNG to write (embedded in the HTML and DOCX reports)")
+    p.set_defaults(func=cmd_records)
+    p = add_command(sub, "provenance", "Write provenance.json: claims, their evidence, W3C selectors, file hashes, build metadata.", "python -m synthesis provenance --evidence output/build/evidence.json --output output/provenance.json")
+    p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
+    p.add_argument("--claims", help="claims written by the report step (default: computed again)")
+    p.add_argument("--output", required=True, help="JSON file to write")
+    p.set_defaults(func=cmd_provenance)

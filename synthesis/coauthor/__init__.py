@@ -1,0 +1,1 @@
+"""Co-author tools: scaffolding a new source, Excel workbooks, and ``review check``."""

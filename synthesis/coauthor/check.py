@@ -1,0 +1,88 @@
+"""``review check``: validate a review, or only the files a co-author changed, without building."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable
+
+from ..inputs import layout
+from ..common.problems import InputError, Problem
+
+
+def scope(paths: Iterable[str], protocol: str = layout.PROTOCOL, bibliography: str = layout.BIBLIOGRAPHY) -> set[str] | None:
+    """The citekeys to check for the given files; None means the whole review.
+
+    A changed protocol or bibliography can break any sheet, and a review finding can rest on any
+    source's evidence, so any of them means a full check.
+    """
+    keys: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.resolve() in (Path(protocol).resolve(), Path(bibliography).resolve()):
+            return None
+        if path.parent.name == layout.FINDINGS and path.suffix.lower() in (".yaml", ".yml"):
+            return None  # a review finding may rest on any source's evidence
+        if path.suffix.lower() in layout.SOURCE_SUFFIXES + layout.SHEET_SUFFIXES:
+            keys.add(path.stem)
+    return keys
+
+
+def _counted(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def run_check(paths: list[str], protocol: str = layout.PROTOCOL, bibliography: str = layout.BIBLIOGRAPHY,
+              sources: str = layout.SOURCES, extraction: str = layout.EXTRACTION) -> tuple[list[Problem], str]:
+    """Every problem (errors, then warnings), and a one-line summary."""
+    from ..evidence.build import build_evidence
+
+    only = scope(paths, protocol, bibliography) if paths else None
+    try:
+        data = build_evidence(protocol, bibliography, sources, extraction, only=only)
+    except InputError as err:
+        files = len({p.path for p in err.problems})
+        warned = f" and {_counted(len(err.warnings), 'warning')}" if err.warnings else ""
+        return err.problems + err.warnings, f"{_counted(len(err.problems), 'problem')} in {_counted(files, 'file')}{warned}"
+    warnings = [Problem(**w) for w in data["warnings"]]
+    if only is None:  # the review findings' facts need every source
+        from ..analysis.cells import analyse
+
+        try:
+            warnings += [Problem(**w) for w in analyse(data)["warnings"]]
+        except InputError as err:
+            return err.problems + err.warnings, f"{_counted(len(err.problems), 'problem')} in {_counted(len({p.path for p in err.problems}), 'file')}"
+    warned = f"; {_counted(len(warnings), 'warning')}" if warnings else ""
+    n, excerpts = len(data["sources"]), len(data["evidence"])
+    if only is None:
+        recorded = _check_records(data, protocol)
+        if recorded:
+            return recorded + warnings, f"{_counted(len(recorded), 'problem')} in {_counted(len({p.path for p in recorded}), 'file')}"
+        return warnings, f"ok: {_counted(n, 'source')}, {_counted(excerpts, 'excerpt')}, every quote located{warned}"
+    total = len(layout.source_files(sources))
+    return warnings, f"ok: checked {n} of {total} sources ({_counted(excerpts, 'excerpt')}), every quote located{warned}"
+
+
+def _check_records(data: dict, protocol: str, folder: str = layout.RECORDS) -> list[Problem]:
+    """The records stage's problems (none without a ``records/`` folder)."""
+    from ..analysis.prisma import build_records
+    from ..common.textio import read_text
+    from ..inputs.records import load_records
+
+    try:
+        loaded = load_records(folder)
+        if loaded is not None:
+            build_records(loaded, data["protocol"], data["sources"], protocol, read_text(protocol)[0])
+    except InputError as err:
+        return err.problems
+    return []
+
+
+def as_json(problems: list[Problem], summary: str) -> str:
+    """Machine-readable result for editors and CI."""
+    return json.dumps({"ok": not any(not p.is_warning for p in problems), "summary": summary,
+                       "problems": [p.as_dict() for p in problems]},
+                      ensure_ascii=False, indent=2) + "\n"
+
+
+__all__ = ["as_json", "run_check", "scope"]

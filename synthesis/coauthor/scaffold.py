@@ -1,0 +1,138 @@
+"""``review add-source``: a new source from a BibTeX entry, without touching existing files.
+
+Creates ``sources/<citekey>.md`` (front matter filled from the entry, a
+placeholder where the text goes), appends the entry to references.bib and
+creates an empty extraction sheet. Refuses a key that exists; warns on a
+probable duplicate work (same DOI, or same normalised title and year).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from ..inputs import layout
+from ..inputs.bibliography import BibEntry, parse_bibliography, plain
+from ..common.problems import InputError, Problem
+from ..inputs.sheets import OPTIONAL, REQUIRED
+from ..inputs.sources import CITEKEY_PATTERN, PLACEHOLDER
+from ..common.textio import read_text, write_atomic
+
+SHEET_COLUMNS = REQUIRED + OPTIONAL
+# BibTeX/BibLaTeX entry types to the source types this project uses.
+SOURCE_TYPES = {
+    "article": "journal_article", "incollection": "book_chapter", "inbook": "book_chapter", "book": "book",
+    "report": "report", "techreport": "report", "online": "web_page", "inproceedings": "conference_paper",
+    "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis", "unpublished": "unpublished",
+}
+
+
+def parse_entry(text: str, path: str) -> BibEntry:
+    """The single BibTeX entry in ``text``."""
+    entries = parse_bibliography(text, path)
+    if len(entries) != 1:
+        raise InputError([Problem(path, 1, f"expected exactly one BibTeX entry, found {len(entries)}")])
+    return next(iter(entries.values()))
+
+
+def _normal_title(title: str) -> str:
+    folded = unicodedata.normalize("NFKD", plain(title)).casefold()
+    return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
+
+
+def probable_duplicates(entry: BibEntry, bibliography: dict[str, BibEntry]) -> list[str]:
+    """Keys of existing entries that are probably the same work."""
+    doi = entry.fields.get("doi", "").strip().lower()
+    title = (_normal_title(entry.fields.get("title", "")), entry.year)
+    found = []
+    for key, other in bibliography.items():
+        same_doi = doi and other.fields.get("doi", "").strip().lower() == doi
+        same_title = title[0] and (_normal_title(other.fields.get("title", "")), other.year) == title
+        if same_doi or same_title:
+            found.append(f"{key} ({'same DOI' if same_doi else 'same title and year'})")
+    return found
+
+
+ROLE_HINT = "  # primary (reports its own study), secondary (reports others' studies), commentary, or protocol"
+
+
+def source_document(entry: BibEntry, role: str = "") -> str:
+    """The new source file: front matter from the entry, then a placeholder for the text. Without a
+    ``role`` the key is left empty with a hint, and ``review check`` asks for it."""
+    url = entry.fields.get("url") or (f"https://doi.org/{entry.fields['doi']}" if entry.fields.get("doi") else "")
+    lines = ["---", f"citekey: {entry.key}", f"type: {SOURCE_TYPES.get(entry.entry_type, 'document')}",
+             f"role: {role}" if role else f"role:{ROLE_HINT}",
+             "tags: []  # e.g. [training, employer-engagement, uk]", "countries: []  # ISO 3166-1 alpha-2, e.g. [GB]"]
+    if url:
+        lines.append(f"url: {json.dumps(url)}")
+    lines.append('notes: "Record here anything you removed from the original, e.g. web-page menus."')
+    lines += ["---", f"# {plain(entry.fields.get('title', entry.key))}", "", PLACEHOLDER, ""]
+    return "\n".join(lines)
+
+
+def sheet_csv() -> str:
+    """An empty extraction sheet: just the header row."""
+    return ",".join(SHEET_COLUMNS) + "\n"
+
+
+def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: dict | None = None, role: str = "") -> tuple[list[str], list[str]]:
+    """Create a source, its bibliography entry and its sheet; return (files written, warnings)."""
+    entry = parse_entry(entry_text, entry_path)
+    problems = []
+    if not re.match(CITEKEY_PATTERN, entry.key):
+        problems.append(Problem(entry_path, entry.line, f"citekey '{entry.key}' cannot name a file: use letters, digits, '_', '.' and '-' ({CITEKEY_PATTERN})"))
+    bib_path = layout.BIBLIOGRAPHY
+    bib_text = read_text(bib_path)[0] if Path(bib_path).is_file() else ""
+    bibliography = parse_bibliography(bib_text, bib_path) if bib_text else {}
+    if entry.key in bibliography:
+        problems.append(Problem(entry_path, entry.line, f"key '{entry.key}' already exists in {bib_path} (line {bibliography[entry.key].line}): choose another key"))
+    source = Path(layout.SOURCES) / f"{entry.key}.md"
+    sheet = Path(layout.EXTRACTION) / f"{entry.key}.{'xlsx' if xlsx else 'csv'}"
+    existing = [p for p in layout.source_files() + layout.sheet_files() if Path(p).stem == entry.key]
+    for path in existing:
+        problems.append(Problem(path, 1, f"already exists; add-source never overwrites a file (key '{entry.key}')"))
+    if problems:
+        raise InputError(problems)
+    warnings = [f"{entry_path}:{entry.line}: '{entry.key}' is probably the same work as {d}; check before coding it twice"
+                for d in probable_duplicates(entry, bibliography)]
+    # Append the entry as written; keep whatever the file had before it.
+    raw = entry_text.strip("\n\ufeff")
+    write_atomic(bib_path, (bib_text.rstrip("\n") + "\n\n" if bib_text.strip() else "") + raw + "\n")
+    write_atomic(source, source_document(entry, role))
+    if xlsx:
+        from .workbook import write_workbook
+
+        write_workbook(sheet, protocol or {"questions": [], "codes": []}, [])
+    else:
+        write_atomic(sheet, sheet_csv())
+    return [str(source), bib_path, str(sheet)], warnings
+
+
+def create_sheet(citekey: str, xlsx: bool, output: str | None, protocol: dict | None) -> str:
+    """Write an extraction sheet for a source (copying an existing sheet's rows when
+    ``output`` is elsewhere); return what was written. Never overwrites a file."""
+    from ..common.problems import suggest
+    from ..inputs.sheets import rows_by_id
+
+    stems = {Path(p).stem for p in layout.source_files()}
+    if citekey not in stems:
+        raise InputError([Problem(layout.SOURCES, 1, f"no source '{citekey}': {suggest(citekey, sorted(stems))}")])
+    existing = [p for p in layout.sheet_files() if Path(p).stem == citekey]
+    target = Path(output) if output else Path(layout.EXTRACTION) / f"{citekey}.{'xlsx' if xlsx else 'csv'}"
+    if target.exists():
+        raise InputError([Problem(str(target), 1, "already exists; `review sheet` never overwrites a file")])
+    if existing and not output:
+        raise InputError([Problem(existing[0], 1, f"'{citekey}' already has a sheet; for a copy in another format pass --output elsewhere, e.g. --output {citekey}.xlsx")])
+    rows = list(rows_by_id(existing[0]).values()) if existing else []
+    if xlsx or target.suffix.lower() == ".xlsx":
+        from .workbook import write_workbook
+
+        write_workbook(target, protocol or {}, rows)
+    else:
+        write_atomic(target, sheet_csv())
+    return f"wrote {target}" + (f" with the {len(rows)} rows of {existing[0]}" if existing else "")
+
+
+__all__ = ["add_source", "create_sheet", "parse_entry", "probable_duplicates", "sheet_csv", "source_document"]

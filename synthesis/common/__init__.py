@@ -1,0 +1,1 @@
+"""Shared helpers used by every stage: problems reported as ``path:line: message`` and safe text I/O."""

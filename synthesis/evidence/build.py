@@ -1,0 +1,230 @@
+"""The evidence stage: validate every input, locate every quote, join them.
+
+Three pure-ish steps, so a large review can be split into shards:
+
+1. :func:`prepare` checks the protocol and the bibliography once;
+2. :func:`check_sources` checks a set of sources and their sheets and
+   locates every quote (one shard of the review, or all of it);
+3. :func:`merge` joins shards, checks the review findings, and raises
+   :class:`InputError` listing every problem in every file.
+
+Steps 1 and 2 *record* problems instead of raising, so every shard runs and
+the merge reports all problems at once. :func:`build_evidence` runs all three
+in one process (``review check``, tests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from ..inputs import layout
+from ..inputs.bibliography import load_bibliography
+from ..inputs.findings import legacy_commentary_problems, load_findings, reference_problems
+from .locate import closest_passage, find_quote, normalise
+from ..common.problems import InputError, Problem, split
+from ..inputs.protocol import load_protocol, theme_pairs
+from ..inputs.sheets import check_sheet
+from ..inputs.sources import Source, load_source
+
+CONTEXT = 32  # characters of prefix/suffix kept for each quote (W3C TextQuoteSelector)
+T = TypeVar("T")
+
+
+def _collect(problems: list[Problem], step: Callable[[], T]) -> T | None:
+    """Run ``step``; on :class:`InputError` keep its problems and return None."""
+    try:
+        return step()
+    except InputError as err:
+        problems.extend(err.problems)
+        return None
+
+
+def _file_sha256(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _problem_dicts(problems: list[Problem]) -> list[dict[str, Any]]:
+    return [p.as_dict() for p in problems]
+
+
+def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY) -> dict[str, Any]:
+    """Check the protocol and bibliography; return them (None when broken) with their problems."""
+    problems: list[Problem] = []
+    protocol = _collect(problems, lambda: load_protocol(protocol_path))
+    bibliography = None
+    if not Path(bibliography_path).is_file():
+        problems.append(Problem(bibliography_path, 1, "bibliography not found: every source needs an entry in this BibTeX file"))
+    else:
+        entries = _collect(problems, lambda: load_bibliography(bibliography_path)[0])
+        if entries is not None:
+            bibliography = {key: {"citation": e.citation(), "title": e.title, "year": e.year, "type": e.entry_type, "line": e.line}
+                            for key, e in sorted(entries.items())}
+    inputs = {"protocol": {"path": protocol_path, "sha256": _file_sha256(protocol_path) if Path(protocol_path).is_file() else ""},
+              "bibliography": {"path": bibliography_path, "sha256": _file_sha256(bibliography_path) if Path(bibliography_path).is_file() else ""}}
+    return {"protocol": protocol, "bibliography": bibliography, "inputs": inputs, "problems": _problem_dicts(problems)}
+
+
+def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths: list[str], sources_dir: str = layout.SOURCES) -> dict[str, Any]:
+    """Check these sources and sheets and locate their quotes (one shard).
+
+    A sheet must have its source among ``source_paths``: shards are cut by
+    citekey, so a source and its sheet always share a shard.
+    """
+    protocol, bibliography = prepared["protocol"], prepared["bibliography"]
+    bib_keys = set(bibliography) if bibliography is not None else None
+    countries = protocol.get("vocabularies", {}).get("countries") if protocol else None
+    problems: list[Problem] = []
+    sources: dict[str, Source] = {}
+    stems = {Path(p).stem for p in source_paths}
+    for path in sorted(source_paths):
+        stem = Path(path).stem
+        if stem in sources:
+            problems.append(Problem(path, 1, f"two source files for '{stem}': keep one of {sources[stem].path} and {path}"))
+            continue
+        source = _collect(problems, lambda: load_source(path, bib_keys, countries))
+        if source is not None:
+            sources[stem] = source
+    evidence, sheet_of, row_ids = [], {}, []
+    for path in sorted(sheet_paths):
+        stem = Path(path).stem
+        if stem in sheet_of:
+            problems.append(Problem(path, 1, f"two sheets for '{stem}': keep one of {sheet_of[stem]} and {path}"))
+            continue
+        sheet_of[stem] = path
+        if stem not in stems:
+            problems.append(Problem(path, 1, f"no source for this sheet: expected {sources_dir}/{stem}.md or {sources_dir}/{stem}.txt"))
+            continue
+        if protocol is None:
+            continue  # rows cannot be checked against a broken protocol
+        checked = _collect(problems, lambda: check_sheet(path, protocol, bib_keys))
+        if checked is not None:
+            rows, row_problems = checked
+            problems += row_problems
+            row_ids += [f"{stem}:{r['id']}" for r in rows if r["id"]]
+            if stem in sources:
+                # Rows with other problems are located too, so one pass shows everything.
+                evidence += _locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
+    records = [_source_record(s, sheet_of.get(key, ""), bibliography) for key, s in sorted(sources.items())] if bibliography else []
+    for item in evidence:
+        item["pairs"] = [list(pair) for pair in theme_pairs(item, protocol)]
+        item["evidence_id"] = f"{item['citekey']}:{item['id']}"
+        item["citation"] = bibliography[item["citekey"]]["citation"] if bibliography and item["citekey"] in bibliography else item["citekey"]
+        del item["line"]
+    return {"sources": records, "evidence": evidence, "row_ids": row_ids, "problems": _problem_dicts(problems),
+            "source_count": len(source_paths)}
+
+
+def _source_record(source: Source, sheet: str, bibliography: dict[str, dict]) -> dict[str, Any]:
+    entry = bibliography.get(source.citekey, {"title": "", "year": "", "citation": source.citekey})
+    return {
+        "citekey": source.citekey, "path": source.path, "sha256": source.sha256, "body_start": source.body_start, "sheet": sheet,
+        "sheet_sha256": _file_sha256(sheet) if sheet else "",
+        "type": source.meta["type"], "role": source.meta["role"], "tags": source.meta["tags"], "countries": source.meta.get("countries", []),
+        "url": source.meta.get("url", ""), "accessed": source.meta.get("accessed", ""), "notes": source.meta.get("notes", ""),
+        "title": entry["title"], "year": entry["year"], "citation": entry["citation"],
+    }
+
+
+def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths: list[str] | None,
+          sources_dir: str = layout.SOURCES, legacy_paths: list[str] = ()) -> dict[str, Any]:
+    """Join checked shards into the evidence set; raise :class:`InputError` with every problem.
+
+    ``findings_paths`` None skips the review findings (a partial check). ``legacy_paths`` are
+    commentary files from before review findings, each reported with how to move it.
+    """
+    problems = [Problem(**p) for p in prepared["problems"]] + [Problem(**p) for s in shards for p in s["problems"]]
+    problems += legacy_commentary_problems(list(legacy_paths))
+    if not any(s["source_count"] for s in shards):
+        problems.append(Problem(sources_dir, 1, "no source documents (*.md or *.txt) found"))
+    protocol = prepared["protocol"]
+    sources = sorted((r for s in shards for r in s["sources"]), key=lambda r: r["citekey"])
+    evidence = sorted((e for s in shards for e in s["evidence"]), key=lambda e: (e["citekey"], e["sheet_line"]))
+    problems += study_problems(evidence)
+    findings = {}
+    if protocol is not None and findings_paths is not None:  # findings may rest on any source's evidence
+        coders = [c["id"] for c in protocol.get("coders") or []] or None
+        findings, finding_problems = load_findings(findings_paths, [q["id"] for q in protocol["questions"]], coders)
+        protocol_keys = {r["citekey"] for r in sources if r["role"] == "protocol"}
+        row_ids = {i for s in shards for i in s["row_ids"]}
+        problems += finding_problems + reference_problems(findings, row_ids, protocol_keys)
+    errors, warnings = split(problems)
+    if errors:
+        raise InputError(errors, warnings)
+    counts = Counter(item["citekey"] for item in evidence)
+    order = {q["id"]: n for n, q in enumerate(protocol["questions"])}
+    inputs = prepared["inputs"] | {"findings": [{"path": f["path"], "sha256": f["sha256"]} for f in sorted(findings.values(), key=lambda f: f["path"])]}
+    return {
+        "protocol": protocol,
+        "sources": [r | {"excerpts": counts[r["citekey"]]} for r in sources],
+        "bibliography": prepared["bibliography"],
+        "evidence": evidence,
+        "inputs": inputs,
+        "findings": [{k: v for k, v in f.items() if k != "sha256"} for f in sorted(findings.values(), key=lambda f: order[f["question"]])],
+        "warnings": [w.as_dict() for w in warnings],
+    }
+
+
+def study_problems(evidence: list[dict]) -> list[Problem]:
+    """One study, one design: excerpts that name the same study must not give it different designs."""
+    first: dict[str, dict] = {}
+    problems = []
+    for item in evidence:
+        if not item.get("study") or not item.get("study_design"):
+            continue
+        design = item["study_design"]
+        seen = first.setdefault(item["study"], item)
+        if seen["study_design"] != design:
+            shown = lambda d: "; ".join(d) if isinstance(d, list) else d  # noqa: E731
+            problems.append(Problem(item["sheet"], item["sheet_line"], f"row {item['id']}: study '{item['study']}' has study_design '{shown(design)}' here "
+                                    f"but '{shown(seen['study_design'])}' at {seen['sheet']}:{seen['sheet_line']}: one study has one design"))
+    return problems
+
+
+def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY,
+                   sources_dir: str = layout.SOURCES, extraction_dir: str = layout.EXTRACTION,
+                   only: set[str] | None = None, findings_dir: str = layout.FINDINGS) -> dict[str, Any]:
+    """Validate a whole review in one process and return its evidence set.
+
+    ``only`` limits the sources and sheets checked to those citekeys (for a
+    fast check of the files a co-author changed). Raises :class:`InputError`
+    listing every problem found in any file.
+    """
+    prepared = prepare(protocol_path, bibliography_path)
+    source_paths = layout.source_files(sources_dir)
+    sheet_paths = layout.sheet_files(extraction_dir)
+    if only is not None:
+        source_paths = [p for p in source_paths if Path(p).stem in only]
+        sheet_paths = [p for p in sheet_paths if Path(p).stem in only]
+    shard = check_sources(prepared, source_paths, sheet_paths, sources_dir)
+    if only is not None:
+        shard["source_count"] = shard["source_count"] or len(layout.source_files(sources_dir))
+    legacy = layout.commentary_files(Path(findings_dir).parent / layout.COMMENTARY)
+    return merge(prepared, [shard], layout.findings_files(findings_dir) if only is None else None, sources_dir, legacy)
+
+
+def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem]) -> list[dict]:
+    norm = normalise(source.text)
+    located = []
+    for row in rows:
+        span = find_quote(norm, row["quote"], start=source.body_start)
+        if span is None:
+            passage, score = closest_passage(norm, row["quote"], start=source.body_start)
+            shown = passage if len(passage) <= 240 else passage[:237] + "..."
+            problems.append(Problem(sheet, row["line"], f"row {row['id']} ({source.citekey}:{row['id']}): quote not found in {source.path}; closest passage (similarity {score:.2f}): \"{shown}\""))
+            continue
+        start, end = span
+        paragraph, heading = source.place(start)
+        text = source.text
+        located.append({
+            **row, "citekey": source.citekey, "start": start, "end": end, "paragraph": paragraph, "heading": heading,
+            "source_line": text.count("\n", 0, start) + 1, "exact": text[start:end],
+            "prefix": text[max(source.body_start, start - CONTEXT):start], "suffix": text[end:end + CONTEXT],
+            "sheet": sheet, "sheet_line": row["line"],
+        })
+    return located
+
+
+__all__ = ["build_evidence", "check_sources", "merge", "prepare"]

@@ -1,0 +1,1 @@
+"""Stage 1, inputs: reading and validating the review folder (protocol, bibliography, sources, sheets, commentary)."""

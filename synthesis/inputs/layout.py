@@ -1,0 +1,127 @@
+"""Where a review's inputs live. Shared by the Snakefile and the CLI so both see the same files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROTOCOL = "review.yaml"
+SOURCES = "sources"
+EXTRACTION = "extraction"
+BIBLIOGRAPHY = "sources/references.bib"
+SOURCE_SUFFIXES = (".md", ".txt")
+SHEET_SUFFIXES = (".csv", ".xlsx")
+
+
+def _listed(directory: str | Path, suffixes: tuple[str, ...]) -> list[str]:
+    folder = Path(directory)
+    if not folder.is_dir():
+        return []
+    # Skip hidden files and Excel's "~$name.xlsx" lock files.
+    return sorted(
+        str(p) for p in folder.iterdir()
+        if p.suffix.lower() in suffixes and p.is_file() and not p.name.startswith((".", "~$"))
+    )
+
+
+def source_files(directory: str | Path = SOURCES) -> list[str]:
+    """Source documents (``*.md``, ``*.txt``), sorted by path."""
+    return _listed(directory, SOURCE_SUFFIXES)
+
+
+def sheet_files(directory: str | Path = EXTRACTION) -> list[str]:
+    """Extraction sheets (``*.csv``, ``*.xlsx``), sorted by path."""
+    return _listed(directory, SHEET_SUFFIXES)
+
+
+def question_ids(protocol: str | Path = PROTOCOL) -> list[str]:
+    """Question ids from ``review.yaml``, leniently, to name per-question tables.
+
+    The Snakefile calls this before anything is validated, so a broken protocol
+    gives no ids here and the evidence step reports its problems properly.
+    """
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(protocol).read_text(encoding="utf-8-sig"))
+        return [str(q["id"]) for q in data["questions"]]
+    except Exception:  # any problem is reported by the evidence step
+        return []
+
+
+def package_files() -> list[Path]:
+    """The package's code and schemas, every stage folder included, relative to the package."""
+    root = Path(__file__).parents[1]  # synthesis/, not this stage folder
+    return sorted(p.relative_to(root) for p in root.rglob("*") if p.suffix in (".py", ".json", ".lua") and "__pycache__" not in p.parts)
+
+
+def package_fingerprint() -> str:
+    """A hash of this package's code and schemas.
+
+    The Snakefile passes it to every rule as a param, so upgrading or editing
+    the pipeline re-runs the steps it may change (Snakemake re-runs on params).
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    root = Path(__file__).parents[1]
+    for path in package_files():
+        digest.update(str(path).encode() + b"\0" + (root / path).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+FINDINGS = "findings"
+COMMENTARY = "commentary"  # before review findings; its files are reported with how to move them
+
+
+def findings_files(directory: str | Path = FINDINGS) -> list[str]:
+    """The team's review findings (``findings/<question id>.yaml``), sorted."""
+    return _listed(directory, (".yaml", ".yml"))
+
+
+def commentary_files(directory: str | Path = COMMENTARY) -> list[str]:
+    """Commentary files from before review findings (``commentary/*.md``), sorted."""
+    return _listed(directory, (".md",))
+
+
+def shard_of(citekey: str, shards: int) -> int:
+    """The shard a source (and its sheet) belongs to: stable as sources come and go."""
+    import zlib
+
+    return zlib.crc32(citekey.encode("utf-8")) % shards
+
+
+def shard_files(shard: int, shards: int, sources: str | Path = SOURCES, extraction: str | Path = EXTRACTION) -> tuple[list[str], list[str]]:
+    """The source files and sheets of one shard."""
+    return ([p for p in source_files(sources) if shard_of(Path(p).stem, shards) == shard],
+            [p for p in sheet_files(extraction) if shard_of(Path(p).stem, shards) == shard])
+
+
+class ShardInputs:
+    """A Snakemake input function: the files of the shard named by the ``shard`` wildcard.
+
+    Directory listings are made once per workflow run, not once per job.
+    """
+
+    def __init__(self, shards: int, sources: str | Path = SOURCES, extraction: str | Path = EXTRACTION):
+        self.by_shard: dict[int, list[str]] = {k: [] for k in range(shards)}
+        for path in source_files(sources) + sheet_files(extraction):
+            self.by_shard[shard_of(Path(path).stem, shards)].append(path)
+
+    def __call__(self, wildcards) -> list[str]:
+        return self.by_shard[int(wildcards.shard)]
+
+
+
+RECORDS = "records"
+RECORD_SUFFIXES = (".ris", ".bib", ".csv", ".xlsx")
+
+
+def record_files(directory: str | Path = RECORDS) -> list[str]:
+    """The records stage's files (searches, records, screening), sorted; ``[]`` without ``records/``."""
+    return _listed(directory, RECORD_SUFFIXES)
+
+
+def with_records(*paths: str, directory: str | Path = RECORDS) -> list[str]:
+    """``paths`` when the review keeps a ``records/`` folder, else nothing: a review without records
+    builds exactly as before (no flow diagram, no method section)."""
+    return list(paths) if Path(directory).is_dir() else []

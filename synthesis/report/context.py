@@ -1,0 +1,169 @@
+"""The state-of-play report: evidence set -> analysis (once) -> report context -> Markdown (Jinja2).
+
+:func:`report_context` is pure and holds every number and sentence the report shows, so templates only
+lay things out. The report leads with its answers: a summary (each question's answer and its Summary of
+Qualitative Findings table), then per question the answer, the review findings with their GRADE-CERQual
+assessment, the evidence by theme and what is missing; method sections, avenues and the appendix follow.
+Templates run with ``StrictUndefined`` and escape every printed value (see :mod:`synthesis.report.markdown`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from ..analysis.cells import analyse
+from ..analysis.shapes import Analysis, Facts
+from ..common.problems import InputError, Problem
+from ..inputs.protocol import draft_coders
+from . import markdown, words
+from .answers import answers
+from .appendix import appendix, read_source_text
+from .claims import Claims
+from .overview import comparison_context, gap_map_context, snowball_context, sources_context
+from .themes import theme_sections
+from .method import method_context
+
+TEMPLATE = "state-of-play.md.j2"
+# Defaults for review.yaml's report settings; the CSV tables always hold everything.
+LIMITS = {"findings_per_theme": 6, "source_rows": 100, "snowball_rows": 25}
+VISIBLE = ("finding", "review-finding")  # claims that link to each of their quotes
+
+
+def limits(protocol: dict) -> dict[str, int]:
+    """How much the report lists before pointing to the full tables (review.yaml ``report``)."""
+    report = protocol.get("report", {})
+    return {name: int(report.get(name, default)) for name, default in LIMITS.items()}
+
+
+def evidence_base(facts: Facts) -> str:
+    """One sentence: excerpts, documents by role, independent studies, countries."""
+    if not facts["excerpts"]:
+        return "No excerpt in the coded sources addresses this question."
+    where = f"; countries: {words.countries(facts['countries'])}" if facts["countries"] else "; no country recorded"
+    return (f"{words.plural(facts['excerpts'], 'excerpt')} from {words.plural(len(facts['documents']), 'document')} "
+            f"({words.by_role(facts['roles'])}); {words.plural(len(facts['studies']), 'independent study', 'independent studies')}{where}.")
+
+
+def question_section(question: dict, data: dict, analysis: Analysis, answered: dict, limit: dict, claims: Claims) -> dict[str, Any]:
+    """Everything the report says about one question."""
+    qid = question["id"]
+    facts = analysis["questions"][qid]
+    answer = answered.get(qid)
+    sentence = evidence_base(facts)
+    scope = question["scope"]["description"] if question.get("scope") else ""
+    codes = {c["id"]: c for c in data["protocol"]["codes"]}
+    mapped = [c for c in data["protocol"]["codes"] if qid in c["questions"]]
+    covered = {c["code"] for c in analysis["cells"] if c["question"] == qid and c["facts"]["excerpts"]}
+    return {
+        "id": qid, "anchor": markdown.Markdown(f"q-{qid}"), "short": question["short"], "text": question["text"], "scope": scope,
+        "answer": answer,
+        "evidence_base": sentence,
+        "evidence_claim": claims.add(f"{qid}.evidence-base", "evidence-base", sentence, facts["evidence"], qid) if facts["excerpts"] else None,
+        "out_of_scope": (f"None of the {words.plural(facts['excerpts'], 'excerpt')} on this question lies within its scope ({scope}): "
+                         "all of it is indirect evidence." if scope and facts["excerpts"] and not facts["in_scope"] else ""),
+        "themes": theme_sections(question, analysis["cells"], data["evidence"], codes, limit["findings_per_theme"], claims),
+        "missing": [{"label": c["label"], "definition": c["definition"]} for c in mapped if c["id"] not in covered],
+        "table": markdown.Markdown(f"../tables/{qid}.csv"),
+    }
+
+
+def banner(data: dict, analysis: Analysis) -> str:
+    """What is unverified, while any finding or any evidence is draft-coded; empty otherwise."""
+    drafts = draft_coders(data["protocol"])
+    sources = {s["citekey"]: s for s in data["sources"]}
+    evidence = [i for i in data["evidence"] if sources[i["citekey"]]["role"] != "protocol"]
+    draft_items = [i for i in evidence if i["coder"] in drafts]
+    draft_findings = [f for f in analysis["findings"] if f["draft"]]
+    if not draft_items and not draft_findings:
+        return ""
+    names = [c["name"] for c in data["protocol"].get("coders", []) if c["id"] in drafts]
+    parts = []
+    if draft_findings:
+        parts.append(f"{len(draft_findings)} of the {words.plural(len(analysis['findings']), 'review finding')} below are drafts or rest on draft-coded evidence")
+    if draft_items:
+        parts.append(f"{len(draft_items)} of the {words.plural(len(evidence), 'excerpt')} were coded by a draft coder ({'; '.join(names)})")
+    return "Draft, not yet verified: " + ", and ".join(parts) + ". Read every answer, finding and confidence rating as unverified until the team has checked them against the quotes."
+
+
+def coders_line(protocol: dict) -> str:
+    coders = protocol.get("coders") or []
+    return "; ".join(f"{c['name']}" + (" (draft)" if c.get("draft") else "") for c in coders)
+
+
+def report_context(data: dict[str, Any], source_text: Callable[[str], str] = read_source_text, analysis: Analysis | None = None) -> dict[str, Any]:
+    """The report's content. ``source_text`` reads a source file for the appendix's quotes in context
+    (only for the evidence the report cites); ``analysis`` is computed when not given."""
+    protocol = data["protocol"]
+    analysis = analysis if analysis is not None else analyse(data)
+    limit = limits(protocol)
+    claims = Claims()
+    answered = answers(data, analysis, claims)
+    sections = [question_section(q, data, analysis, answered, limit, claims) for q in protocol["questions"]]
+    comparison = comparison_context(protocol, analysis, claims)
+    labels = {c["id"]: c["label"] for c in protocol["codes"]}
+    sources = {s["citekey"]: s for s in data["sources"]}
+    context = {
+        "title": protocol["title"], "subtitle": protocol.get("subtitle", ""),
+        "authors": [{"name": a["name"], "affiliation": a.get("affiliation", "")} for a in protocol.get("authors", [])],
+        "coders": coders_line(protocol),
+        "banner": banner(data, analysis),
+        "questions": protocol["questions"],
+        "sections": sections,
+        "method": method_context(data.get("records")),  # None without records/: no method section
+        "sources": sources_context(data, limit["source_rows"]),
+        "scope": f"This review codes {words.plural(len(data['evidence']), 'excerpt')} from {words.plural(len(data['sources']), 'source')} against {words.plural(len(protocol['codes']), 'code')}.",
+        "gap_map": gap_map_context(analysis),
+        "comparison": comparison,
+        "avenues": analysis["avenues"],
+        "snowball": snowball_context(analysis["snowball"], limit["snowball_rows"]),
+        "claims": claims,
+    }
+    # The appendix holds what a reader can follow a link from: excerpt lines, review findings, comparisons.
+    citing = {e: [c for c in cs if c["kind"] in VISIBLE] for e, cs in claims.citing().items()}
+    context["appendix"] = appendix(data["evidence"], sources, {e: cs for e, cs in citing.items() if cs}, labels, source_text)
+    context["appendix_more"] = len(data["evidence"]) - len(context["appendix"])
+    return context
+
+
+def environment(templates: str | Path):
+    """A Jinja2 environment that fails on undefined names and escapes all output."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)), undefined=jinja2.StrictUndefined,
+        finalize=markdown.finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        autoescape=False,  # escaping is Markdown's, done by finalize
+        # pandoc attributes such as {#q-Q1} would otherwise open a Jinja comment.
+        comment_start_string="{##", comment_end_string="##}",
+    )
+    env.filters["yaml"] = markdown.yaml_string
+    return env
+
+
+def render_markdown(data: dict[str, Any], templates: str | Path, template: str = TEMPLATE, context: dict[str, Any] | None = None) -> str:
+    """The report as pandoc Markdown; a template error is an :class:`InputError` at its line."""
+    import jinja2
+
+    path = str(Path(templates) / template)
+    context = context if context is not None else report_context(data)
+    context["claims"].checked()  # fails on a claim without evidence
+    try:
+        return environment(templates).get_template(template).render(**context)
+    except jinja2.TemplateNotFound:
+        raise InputError([Problem(path, 1, "template not found")]) from None
+    except jinja2.TemplateSyntaxError as err:
+        raise InputError([Problem(path, err.lineno or 1, f"template syntax error: {err.message}")]) from None
+    except jinja2.UndefinedError as err:
+        raise InputError([Problem(path, _template_line(err, path), f"template uses an undefined value: {err.message}")]) from None
+
+
+def _template_line(err: BaseException, path: str) -> int:
+    # Jinja2 rewrites tracebacks so the template's own line appears in them.
+    import traceback
+
+    lines = [f.lineno for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith(Path(path).name)]
+    return lines[-1] if lines and lines[-1] else 1
+
+
+__all__ = ["LIMITS", "banner", "evidence_base", "limits", "question_section", "render_markdown", "report_context"]

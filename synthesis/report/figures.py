@@ -1,0 +1,80 @@
+"""The evidence gap map as a figure (SVG and PNG, matplotlib): themes by country.
+
+Rows are themes (codes, labelled with their names), columns countries (named), with an empty column for
+each comparator group that has no evidence, so the gap is drawn. A circle's area grows with the number of
+documents; the number in it counts them, independent studies in brackets; its shade says how direct the
+best of that evidence is. Output is deterministic: no dates in the files and a fixed SVG id salt.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+from ..analysis.gapmap import DIRECTNESS
+from ..common.textio import write_atomic
+from . import words
+
+SHADES = {"primary": "#08519c", "secondary": "#6baed6", "commentary": "#c6dbef"}
+LEGEND = {"primary": "a primary study", "secondary": "secondary reports only", "commentary": "commentary only"}
+
+
+def gap_map_figure(protocol: dict, cells: list[dict[str, Any]], columns: list[str]):
+    """A matplotlib figure of the gap map."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams["svg.hashsalt"] = "synthesis-gap-map"
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Circle, Rectangle
+
+    codes = protocol["codes"]
+    by_pair = {(c["code"], c["country"]): c for c in cells}
+    most = max([c["documents"] for c in cells] + [1])
+    names = [words.country(c) for c in columns]
+    width = 3.6 + 1.1 * max(len(columns), 1)
+    height = 1.9 + 0.42 * len(codes)
+    figure = Figure(figsize=(width, height), dpi=150)
+    axes = figure.add_axes((0.36, 0.2, 0.62, 0.66))
+    for row, code in enumerate(codes):
+        for col, column in enumerate(columns):
+            empty_group = column.startswith("group:")
+            axes.add_patch(Rectangle((col, row), 1, 1, facecolor="#fbeaea" if empty_group else "#f7f7f7", edgecolor="white"))
+            cell = by_pair.get((code["id"], column))
+            if not cell or not cell["documents"]:
+                continue
+            radius = 0.16 + 0.28 * math.sqrt(cell["documents"] / most)
+            colour = SHADES[cell["directness"]]
+            axes.add_patch(Circle((col + 0.5, row + 0.5), radius, facecolor=colour, edgecolor="#555555", linewidth=0.4))
+            label = f"{cell['documents']}" + (f" ({cell['studies']})" if cell["studies"] else "")
+            axes.text(col + 0.5, row + 0.5, label, ha="center", va="center", fontsize=6.5,
+                      color="white" if cell["directness"] == "primary" else "black")
+    axes.set_xlim(0, max(len(columns), 1))
+    axes.set_ylim(len(codes), 0)
+    axes.set_xticks([i + 0.5 for i in range(len(columns))], [n.replace(" comparators", "\ncomparators\n(none coded)") if c.startswith("group:") else n
+                                                             for c, n in zip(columns, names)], fontsize=7)
+    axes.xaxis.tick_top()
+    axes.set_yticks([i + 0.5 for i in range(len(codes))], [c["label"] for c in codes], fontsize=7)
+    axes.tick_params(length=0)
+    for side in axes.spines.values():
+        side.set_visible(False)
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=SHADES[d], markeredgecolor="#555555", label=LEGEND[d])
+               for d in DIRECTNESS]
+    figure.legend(handles=handles, loc="lower center", ncol=3, fontsize=7, frameon=False,
+                  title="Number: documents (independent studies); size: documents; shade: the most direct evidence", title_fontsize=7)
+    return figure
+
+
+def write_gap_map(protocol: dict, cells: list[dict[str, Any]], columns: list[str], svg: str | Path, png: str | Path) -> None:
+    """Write the gap map as SVG and PNG, atomically and without timestamps."""
+    figure = gap_map_figure(protocol, cells, columns)
+    for path, fmt, metadata in ((svg, "svg", {"Date": None, "Creator": None}), (png, "png", {"Software": None})):
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=fmt, metadata=metadata)
+        write_atomic(path, buffer.getvalue())
+
+
+__all__ = ["gap_map_figure", "write_gap_map"]
