@@ -116,7 +116,7 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
             row_ids += [f"{stem}:{r['id']}" for r in rows if r["id"]]
             if stem in sources:
                 # Rows with other problems are located too, so one pass shows everything.
-                evidence += _locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
+                evidence += locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
     records = [_source_record(s, sheet_of.get(key, ""), bibliography) for key, s in sorted(sources.items())] if bibliography else []
     for item in evidence:
         item["pairs"] = [list(pair) for pair in theme_pairs(item, protocol)]
@@ -219,12 +219,14 @@ _PARAGRAPH_LOCATOR = re.compile(r"(?i)^\s*(?:para(?:graph)?\.?|¶)\s*(\d+)\s*$")
 SHOWN = 240  # characters of a closest passage shown in a message
 
 
-def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem]) -> list[dict]:
+def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem], coder: str = "") -> list[dict]:
+    """Locate each row's quote in its source; a quote not found is a problem (``coder``: of an independent sheet)."""
     norm = normalise(source.text)
     text = source.text
     located = []
     for row in rows:
-        where = f"{row['cell']} ({source.citekey}:{row['id']})"
+        ident = f"{coder}/{source.citekey}:{row['id']}" if coder else f"{source.citekey}:{row['id']}"
+        where = f"{row.get('cell') or 'row ' + str(row['id'])} ({ident})"
         matches = find_matches(norm, row["quote"], start=source.body_start, text=text, limit=2)
         if not matches:
             problems.append(Problem(sheet, row["line"], f"{where}: quote not found in {source.path}; {_closest(norm, row['quote'], source)}"))
@@ -269,4 +271,4 @@ def _closest(norm, quote: str, source: Source) -> str:
     return f"closest passage, line {line} (similarity {score:.2f}){hint}, differs at: " + "; ".join(f"\"{d}\"" if d[:4] != "and " else d for d in differences)
 
 
-__all__ = ["build_evidence", "check_sources", "merge", "prepare"]
+__all__ = ["build_evidence", "check_sources", "locate_rows", "merge", "prepare"]
