@@ -253,7 +253,7 @@ def test_undeclared_coder_folder_and_a_mismatched_coder_cell_are_reported(review
     assert main(["agree"]) == 1
     err = capsys.readouterr().err.splitlines()
     assert "extraction/coders/bea:1: unknown coder 'bea' (the folder names the coder; declare coders in review.yaml): did you mean 'bee'? allowed: ann, bee, cat" in err
-    assert ("extraction/coders/ann/smith2020.csv:2: row 1: coder 'bee' in a sheet of coder 'ann' "
+    assert ("extraction/coders/ann/smith2020.csv:2: row 2 (id 1): coder 'bee' in a sheet of coder 'ann' "
             "(the folder extraction/coders/ann names the coder; leave the cell empty or write 'ann')") in err
 
 
@@ -265,7 +265,7 @@ def test_independent_sheets_are_checked_like_sheets(review, capsys):
     assert main(["agree"]) == 1
     err = capsys.readouterr().err.splitlines()
     assert "extraction/coders/bee/nobody2020.csv:1: no source for this sheet: expected sources/nobody2020.md or sources/nobody2020.txt" in err
-    assert any(line.startswith("extraction/coders/bee/smith2020.csv:2: row 1: unknown code 'bill_saving': did you mean 'bill_savings'?") for line in err)
+    assert any(line.startswith("extraction/coders/bee/smith2020.csv:2: C2 (id 1): unknown code 'bill_saving': did you mean 'bill_savings'?") for line in err)
 
 
 def test_agree_without_independent_sheets_says_how_to_start(review, capsys):
@@ -325,7 +325,7 @@ def test_locating_a_bad_quote_in_an_independent_sheet_fails(review):
     with pytest.raises(InputError) as err:
         locate_coders(prepare())
     assert [str(p).split(";")[0] for p in err.value.problems] == [
-        "extraction/coders/ann/okafor2021.csv:2: row 1 (ann/okafor2021:1): quote not found in sources/okafor2021.txt"]
+        "extraction/coders/ann/okafor2021.csv:2: B2 (ann/okafor2021:1): quote not found in sources/okafor2021.txt"]
 
 
 # --- The workflow ------------------------------------------------------------------------------------
@@ -372,7 +372,7 @@ def test_review_check_checks_independent_sheets(review, capsys):
     for paths in ([], ["extraction/coders/ann/smith2020.csv"]):
         assert main(["check", *paths]) == 1
         out = capsys.readouterr().out
-        assert out.startswith("extraction/coders/ann/smith2020.csv:4: row 3: unknown code 'bill_saving': did you mean 'bill_savings'?"), out
+        assert out.startswith("extraction/coders/ann/smith2020.csv:4: C4 (id 3): unknown code 'bill_saving': did you mean 'bill_savings'?"), out
     assert main(["check", "extraction/coders/bee/okafor2021.csv"]) == 0  # another source: not checked
     assert capsys.readouterr().out == "ok: checked 1 of 2 sources (2 excerpts), every quote located\n"
 

@@ -39,8 +39,10 @@ def _not_checked(raw: str, sources: str, extraction: str) -> str:
     for suffixes, folder in folders.items():
         if path.suffix.lower() in suffixes and path.resolve().parent == folder.resolve():
             return ""
+    if path.suffix.lower() in layout.SHEET_SUFFIXES and path.resolve().parent.parent == (Path(extraction) / layout.CODERS).resolve():
+        return ""  # an independent coder's sheet
     return (f"not a file review check checks: give review.yaml, {layout.BIBLIOGRAPHY}, "
-            f"{sources}/*.md or *.txt, or {extraction}/*.csv or *.xlsx")
+            f"{sources}/*.md or *.txt, {extraction}/*.csv or *.xlsx, or {extraction}/{layout.CODERS}/<coder>/*.csv or *.xlsx")
 
 
 def _counted(n: int, word: str) -> str:

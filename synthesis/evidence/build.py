@@ -249,7 +249,7 @@ def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pro
         start, end = match.start, match.end
         paragraph, heading = source.place(start)
         located.append({
-            **{k: v for k, v in row.items() if k != "cell"}, "citekey": source.citekey, "start": start, "end": end, "paragraph": paragraph, "heading": heading,
+            **{k: v for k, v in row.items() if k not in ("cell", "where")}, "citekey": source.citekey, "start": start, "end": end, "paragraph": paragraph, "heading": heading,
             "source_line": text.count("\n", 0, start) + 1, "exact": text[start:end],
             "prefix": text[max(source.body_start, start - CONTEXT):start], "suffix": text[end:end + CONTEXT],
             "cuts": [[a, b] for a, b in match.cuts],  # what each [...] left out (shown in the appendix)

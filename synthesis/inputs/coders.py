@@ -52,8 +52,7 @@ def check_coder_sheet(sheet: dict[str, str], protocol: dict, bib_keys: set[str] 
     rows, problems = check_sheet(sheet["path"], protocol, bib_keys)
     for row in rows:
         if row["coder"] and row["coder"] != sheet["coder"]:
-            where = f"row {row['id']}" if row["id"] else "row"
-            problems.append(Problem(sheet["path"], row["line"], f"{where}: coder '{row['coder']}' in a sheet of coder '{sheet['coder']}' "
+            problems.append(Problem(sheet["path"], row["line"], f"{row['where']}: coder '{row['coder']}' in a sheet of coder '{sheet['coder']}' "
                                     f"(the folder {Path(sheet['path']).parent} names the coder; leave the cell empty or write '{sheet['coder']}')"))
         row["coder"] = sheet["coder"]
     return rows, problems

@@ -198,7 +198,7 @@ def check_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bi
             first_line_of_id.setdefault(ident, line)
         if values["quote"] and not values["quote"].replace(ELISION, "").strip():
             problems.append(Problem(path, line, f"{at('quote')}: the quote is only an elision mark"))
-        row: dict[str, Any] = {"line": line, "extra": {}, "cell": f"{letter['quote']}{excel_row}"}
+        row: dict[str, Any] = {"line": line, "extra": {}, "cell": f"{letter['quote']}{excel_row}", "where": where}
         for name, value in values.items():
             if name in LIST_COLUMNS or name in vocabularies:
                 value = split_list(value)
