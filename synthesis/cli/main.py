@@ -10,13 +10,13 @@ import argparse
 import sys
 
 from ..common.problems import InputError
-from . import people, steps
+from . import crate, exchange, people, steps
 
 # Modules that add subcommands (each has ``register(sub)``), grouped in the main help, people's commands first.
 # A new command goes in its own module under cli/ and is listed here.
 GROUPS = [
-    ("commands", [people]),
-    ("pipeline steps (the Snakefile runs these; see docs/architecture.md)", [steps]),
+    ("commands", [people, exchange]),
+    ("pipeline steps (the Snakefile runs these; see docs/architecture.md)", [steps, crate]),
 ]
 
 
