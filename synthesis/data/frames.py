@@ -8,7 +8,7 @@ cells (codes, countries) are Python lists, and ``evidence_long`` is the tidy for
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -36,22 +36,56 @@ FINDING_COLUMNS = (["finding", "question", "statement", "status", "authors", "ev
                    + ["excerpts", "documents", "studies", "draft", "warnings", "path", "line"])
 
 
-@dataclass(frozen=True)
 class Review:
     """One built review. ``evidence`` has a row per excerpt; ``evidence_long`` a row per excerpt, question
     and code it was coded for; ``cells`` a row per question x code theme; ``gap_map`` a row per theme
-    and country column; ``findings`` a row per review finding (empty when the review has none)."""
+    and country column; ``findings`` a row per review finding (empty when the review has none).
 
-    path: Path
-    title: str
-    evidence: Any
-    evidence_long: Any
-    sources: Any
-    codes: Any
-    questions: Any
-    cells: Any
-    gap_map: Any
-    findings: Any
+    Each DataFrame is made when first used; those from the analysis (``questions``, ``cells``,
+    ``gap_map``, ``findings``) share one run of it, the same the tables and report are made from."""
+
+    def __init__(self, data: dict, path: Path = Path(".")):
+        self.path = Path(path)
+        self.data = data
+        self.title = data["protocol"]["title"]
+
+    @cached_property
+    def analysis(self) -> dict:
+        return analyse(self.data)
+
+    @cached_property
+    def evidence(self):
+        return _frame(evidence_rows(self.data), EVIDENCE_COLUMNS)
+
+    @cached_property
+    def evidence_long(self):
+        rows = [e | {"pairs": item["pairs"]} for e, item in zip(evidence_rows(self.data), self.data["evidence"])]
+        return _frame(long_rows(rows), LONG_COLUMNS)
+
+    @cached_property
+    def sources(self):
+        return _frame([{k: s.get(k, "") for k in SOURCE_COLUMNS} for s in self.data["sources"]], SOURCE_COLUMNS)
+
+    @cached_property
+    def codes(self):
+        return _frame([{"code": c["id"], "label": c["label"], "definition": c.get("definition", ""), "questions": list(c["questions"])}
+                       for c in self.data["protocol"]["codes"]], CODE_COLUMNS)
+
+    @cached_property
+    def questions(self):
+        return _frame(question_rows(self.data, self.analysis), QUESTION_COLUMNS)
+
+    @cached_property
+    def cells(self):
+        return _frame(cell_rows(self.analysis), CELL_COLUMNS)
+
+    @cached_property
+    def gap_map(self):
+        return _frame([dict(g) for g in self.analysis["gap_map"]], GAP_COLUMNS)
+
+    @cached_property
+    def findings(self):
+        return _frame(finding_rows(self.data, self.analysis), FINDING_COLUMNS)
 
     def provenance(self) -> dict:
         """``output/provenance.json`` (every claim, excerpt and selector), read when asked for: it is large."""
@@ -60,8 +94,9 @@ class Review:
         return orjson.loads((self.path / PROVENANCE_FILE).read_bytes())
 
     def __repr__(self) -> str:
-        return (f"Review({self.title!r}: {len(self.sources)} sources, {len(self.evidence)} excerpts, "
-                f"{len(self.codes)} codes, {len(self.questions)} questions, {len(self.findings)} findings)")
+        findings = sum(len(r["findings"]) for r in self.data.get("findings", []))
+        return (f"Review({self.title!r}: {len(self.data['sources'])} sources, {len(self.data['evidence'])} excerpts, "
+                f"{len(self.data['protocol']['codes'])} codes, {len(self.data['protocol']['questions'])} questions, {findings} findings)")
 
 
 def _frame(rows: list[dict], columns: list[str]):
@@ -110,36 +145,28 @@ def finding_rows(data: dict, analysis: dict) -> list[dict]:
     return rows
 
 
+def question_rows(data: dict, analysis: dict) -> list[dict]:
+    answers = {r["question"]: r["answer"] for r in data.get("findings", [])}
+    rows = []
+    for q in data["protocol"]["questions"]:
+        counted, scope = analysis["questions"][q["id"]], q.get("scope") or {}
+        rows.append({"question": q["id"], "short": q.get("short", ""), "text": q["text"], "scope": scope.get("description", ""),
+                     "scope_countries": list(scope.get("countries", [])), "answer": answers.get(q["id"], ""), "excerpts": counted["excerpts"],
+                     "documents": len(counted["documents"]), "studies": len(counted["studies"]), "in_scope": counted["in_scope"],
+                     "out_of_scope": counted["out_of_scope"]})
+    return rows
+
+
+def cell_rows(analysis: dict) -> list[dict]:
+    return [{"question": c["question"], "code": c["code"], "label": c["label"], "excerpts": c["facts"]["excerpts"],
+             "documents": len(c["facts"]["documents"]), "studies": len(c["facts"]["studies"]), "primary": c["facts"]["primary"],
+             "in_scope": c["facts"]["in_scope"], "out_of_scope": c["facts"]["out_of_scope"], "rating": c["strength"]["rating"],
+             "capped": c["strength"]["capped"], "evidence": c["facts"]["evidence"]} for c in analysis["cells"]]
+
+
 def frames(data: dict, path: Path = Path(".")) -> Review:
     """The DataFrames of an evidence set (``evidence.json`` as loaded)."""
-    analysis = analyse(data)
-    protocol = data["protocol"]
-    evidence = evidence_rows(data)
-    pairs = [e | {"pairs": item["pairs"]} for e, item in zip(evidence, data["evidence"])]
-    answers = {r["question"]: r["answer"] for r in data.get("findings", [])}
-    questions = []
-    for q in protocol["questions"]:
-        counted = analysis["questions"][q["id"]]
-        questions.append({"question": q["id"], "short": q.get("short", ""), "text": q["text"],
-                          "scope": (q.get("scope") or {}).get("description", ""), "scope_countries": list((q.get("scope") or {}).get("countries", [])),
-                          "answer": answers.get(q["id"], ""), "excerpts": counted["excerpts"], "documents": len(counted["documents"]),
-                          "studies": len(counted["studies"]), "in_scope": counted["in_scope"], "out_of_scope": counted["out_of_scope"]})
-    cells = [{"question": c["question"], "code": c["code"], "label": c["label"], "excerpts": c["facts"]["excerpts"],
-              "documents": len(c["facts"]["documents"]), "studies": len(c["facts"]["studies"]), "primary": c["facts"]["primary"],
-              "in_scope": c["facts"]["in_scope"], "out_of_scope": c["facts"]["out_of_scope"], "rating": c["strength"]["rating"],
-              "capped": c["strength"]["capped"], "evidence": c["facts"]["evidence"]} for c in analysis["cells"]]
-    return Review(
-        path=path, title=protocol["title"],
-        evidence=_frame(evidence, EVIDENCE_COLUMNS),
-        evidence_long=_frame(long_rows(pairs), LONG_COLUMNS),
-        sources=_frame([{k: s.get(k, "") for k in SOURCE_COLUMNS} for s in data["sources"]], SOURCE_COLUMNS),
-        codes=_frame([{"code": c["id"], "label": c["label"], "definition": c.get("definition", ""), "questions": list(c["questions"])}
-                      for c in protocol["codes"]], CODE_COLUMNS),
-        questions=_frame(questions, QUESTION_COLUMNS),
-        cells=_frame(cells, CELL_COLUMNS),
-        gap_map=_frame([dict(g) for g in analysis["gap_map"]], GAP_COLUMNS),
-        findings=_frame(finding_rows(data, analysis), FINDING_COLUMNS),
-    )
+    return Review(data, path)
 
 
 def open_review(path: str | Path = ".") -> Review:
