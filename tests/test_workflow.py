@@ -115,9 +115,9 @@ def test_the_almp_review_builds(almp_built):
     assert "???" not in html
     # The synthesis sections, generated from the data, with the comparator gaps stated.
     text = " ".join(re.sub(r"<[^>]+>", "", html).split())
-    for heading in ("Summary", "Evidence by theme", "strength of evidence", "Evidence gap map", "Country comparison", "Avenues for further research", "What to read next"):
+    for heading in ("How sources were found and chosen", "Where the review needs more sources", "Summary", "Evidence by theme", "strength of evidence", "Evidence gap map", "Country comparison", "Avenues for further research", "What to read next"):
         assert heading in text, heading
-    assert re.search(r'<img [^>]*src="data:image/png;base64,', html)
+    assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) == 2  # gap map and PRISMA flow diagram
     import yaml
 
     for group in yaml.safe_load((root / layout.PROTOCOL).read_text(encoding="utf-8")).get("comparison", {}).get("groups", {}):

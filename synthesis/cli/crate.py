@@ -15,7 +15,8 @@ def cmd_crate(args) -> int:
     from ..report.render import source_date_epoch
 
     crate_dir = Path(args.output).parent
-    metadata = crate_metadata(read_json(args.evidence), args.outputs, args.provenance, crate_dir, Path("."), build_metadata("."), source_date_epoch())
+    metadata = crate_metadata(read_json(args.evidence), args.outputs, args.provenance, crate_dir, Path("."), build_metadata("."), source_date_epoch(),
+                              args.inputs)
     write_atomic(args.output, crate_json(metadata))
     return 0
 
@@ -26,7 +27,8 @@ def register(sub) -> None:
     p.add_argument("--evidence", default=EVIDENCE, help="the build's evidence set (default: %(default)s)")
     p.add_argument("--provenance", required=True, help="the build's provenance file")
     p.add_argument("--output", required=True, help="where to write ro-crate-metadata.json (its folder is the crate's root)")
-    p.add_argument("outputs", nargs="*", help="the build's output files to describe")
+    p.add_argument("--inputs", nargs="*", default=[], help="inputs the evidence set does not record (the records/ folder's files), hashed now")
+    p.add_argument("outputs", nargs="*", help="the build's output files to describe (after --, when --inputs is given)")
     p.set_defaults(func=cmd_crate)
 
 

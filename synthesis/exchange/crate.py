@@ -57,8 +57,9 @@ def _date(epoch: str) -> str:
 
 
 def crate_metadata(data: dict, outputs: list[str], provenance: str, crate_dir: Path, review_dir: Path,
-                   build: dict[str, Any], epoch: str) -> dict:
-    """The crate as a JSON-LD dict. ``outputs`` and ``provenance`` are paths of files the build wrote."""
+                   build: dict[str, Any], epoch: str, extra_inputs: list[str] = ()) -> dict:
+    """The crate as a JSON-LD dict. ``outputs`` and ``provenance`` are paths of files the build wrote;
+    ``extra_inputs`` inputs the evidence set does not record (the records/ folder), hashed now."""
     from rocrate.model.contextentity import ContextEntity
     from rocrate.rocrate import ROCrate
 
@@ -92,7 +93,8 @@ def crate_metadata(data: dict, outputs: list[str], provenance: str, crate_dir: P
     tools.append(crate.add(ContextEntity(crate, "#software-pandoc", properties={"@type": "SoftwareApplication", "name": "pandoc",
                                                                                "version": build["pandoc"], "url": "https://pandoc.org/"})))
     inputs = []
-    for item in input_files(data):
+    extra = [{"path": p, "sha256": _sha256(review_dir / p), "role": "search, screening or citation records"} for p in sorted(extra_inputs)]
+    for item in input_files(data) + extra:
         properties = {"name": item["path"], "description": item["role"], "sha256": item["sha256"], "encodingFormat": _format(item["path"])}
         if (review_dir / item["path"]).is_file():
             properties["contentSize"] = str((review_dir / item["path"]).stat().st_size)
