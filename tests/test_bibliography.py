@@ -80,6 +80,11 @@ LATEX_NAMES = r"""@report{odegard2020,
   title = {Improving lives},
   year = {2016}
 }
+@misc{hughes2022,
+  author = {Hughes, Ann and others},
+  title = {Two authors or more},
+  year = {2022}
+}
 @misc{garcon2021,
   author = {Gar{\c{c}}on, Fran{\c c}ois and {\v{S}}koda, Ale{\v s}},
   title = {{\AE}sop and {\o}ther tales},
@@ -98,6 +103,7 @@ def test_latex_names_and_titles_decode():
     assert bib["lwi2017"].citation() == "Learning and Work Institute (2017)"
     assert bib["dwp2016"].citation() == "Department for Work and Pensions and Department for Education (2016)"
     assert bib["garcon2021"].citation() == "Garçon and Škoda (2021)"
+    assert bib["hughes2022"].citation() == "Hughes et al. (2022)"
     assert bib["garcon2021"].title == "Æsop and øther tales"
 
 

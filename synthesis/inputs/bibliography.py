@@ -59,7 +59,9 @@ class BibEntry:
         if not names:
             who = self.fields.get("organization") or self.fields.get("institution") or self.fields.get("publisher") or self.title
             names = [plain(who)] if who else [self.key]
-        if len(names) == 1:
+        if names[-1] == "others":  # BibTeX's "and others": citeproc writes "et al."
+            who = f"{names[0]} et al."
+        elif len(names) == 1:
             who = names[0]
         elif len(names) == 2:
             who = f"{names[0]} and {names[1]}"
