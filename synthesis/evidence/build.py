@@ -107,7 +107,7 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
             row_ids += [f"{stem}:{r['id']}" for r in rows if r["id"]]
             if stem in sources:
                 # Rows with other problems are located too, so one pass shows everything.
-                evidence += _locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
+                evidence += locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
     records = [_source_record(s, sheet_of.get(key, ""), bibliography) for key, s in sorted(sources.items())] if bibliography else []
     for item in evidence:
         item["pairs"] = [list(pair) for pair in theme_pairs(item, protocol)]
@@ -206,7 +206,8 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
     return merge(prepared, [shard], layout.findings_files(findings_dir) if only is None else None, sources_dir, legacy)
 
 
-def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem]) -> list[dict]:
+def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem], coder: str = "") -> list[dict]:
+    """Locate each row's quote in its source; a quote not found is a problem (``coder``: of an independent sheet)."""
     norm = normalise(source.text)
     located = []
     for row in rows:
@@ -214,7 +215,8 @@ def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pr
         if span is None:
             passage, score = closest_passage(norm, row["quote"], start=source.body_start)
             shown = passage if len(passage) <= 240 else passage[:237] + "..."
-            problems.append(Problem(sheet, row["line"], f"row {row['id']} ({source.citekey}:{row['id']}): quote not found in {source.path}; closest passage (similarity {score:.2f}): \"{shown}\""))
+            ident = f"{coder}/{source.citekey}:{row['id']}" if coder else f"{source.citekey}:{row['id']}"
+            problems.append(Problem(sheet, row["line"], f"row {row['id']} ({ident}): quote not found in {source.path}; closest passage (similarity {score:.2f}): \"{shown}\""))
             continue
         start, end = span
         paragraph, heading = source.place(start)
@@ -228,4 +230,4 @@ def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pr
     return located
 
 
-__all__ = ["build_evidence", "check_sources", "merge", "prepare"]
+__all__ = ["build_evidence", "check_sources", "locate_rows", "merge", "prepare"]
