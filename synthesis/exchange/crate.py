@@ -93,7 +93,9 @@ def crate_metadata(data: dict, outputs: list[str], provenance: str, crate_dir: P
     tools.append(crate.add(ContextEntity(crate, "#software-pandoc", properties={"@type": "SoftwareApplication", "name": "pandoc",
                                                                                "version": build["pandoc"], "url": "https://pandoc.org/"})))
     inputs = []
-    extra = [{"path": p, "sha256": _sha256(review_dir / p), "role": "search, screening or citation records, or an independent coder's sheet"} for p in sorted(extra_inputs)]
+    extra = [{"path": p, "sha256": _sha256(review_dir / p),
+              "role": "independent coder's extraction sheet" if "/coders/" in Path(p).as_posix() else "search, screening or citation records"}
+             for p in sorted(extra_inputs)]
     for item in input_files(data) + extra:
         properties = {"name": item["path"], "description": item["role"], "sha256": item["sha256"], "encodingFormat": _format(item["path"])}
         if (review_dir / item["path"]).is_file():
