@@ -186,3 +186,17 @@ def test_the_fixture_build_writes_a_valid_ro_crate_dated_by_source_date_epoch(na
     assert entities["./"]["datePublished"] == "2023-11-14T22:13:20Z"
     assert entities["#build"]["description"] == "Review folder outside git"
     assert entities["../findings/RQa.yaml"]["description"] == "review findings"
+
+
+def test_the_crate_lists_independent_coders_sheets_and_the_agreement_table(tmp_path):
+    from test_agreement import write_coders
+
+    root = reviewkit.make_review(tmp_path / "review")
+    write_coders(root, ["ann", "bee"])
+    result = reviewkit.snakemake(root)
+    assert result.returncode == 0, result.stderr
+    entities = graph(root)
+    sheet = entities["../extraction/coders/ann/smith2020.csv"]
+    assert sheet["description"] == "independent coder's extraction sheet"
+    assert sheet["sha256"] == hashlib.sha256((root / "extraction/coders/ann/smith2020.csv").read_bytes()).hexdigest()
+    assert "tables/agreement.csv" in {r["@id"] for r in entities["#build"]["result"]}
