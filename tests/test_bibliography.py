@@ -150,6 +150,10 @@ def test_unbraced_corporate_names_are_warned_about():
   organization = {Learning and Work Institute},
   year = {2017}
 }
+@misc{two2019,
+  author = {{Department for Work and Pensions} and {Department for Education}},
+  year = {2019}
+}
 """
     bib = parse_bibliography(text, "sources/references.bib")
     found = [str(w) for e in bib.values() for w in split_name_warnings(e, "sources/references.bib")]
@@ -160,7 +164,7 @@ def test_unbraced_corporate_names_are_warned_about():
         '("Department for Work"; "Pensions"); if it is one organisation, brace it: institution = {{Department for Work and Pensions}}',
         'sources/references.bib:14: warning [UNBRACED_CORPORATE_NAME]: lwi2017: organization = {Learning and Work Institute} will be read as 2 parts '
         '("Learning"; "Work Institute"); if it is one organisation, brace it: organization = {{Learning and Work Institute}}',
-    ]
+    ]  # two2019 names two organisations, each braced: no warning
 
 
 def test_review_check_shows_the_corporate_name_warning_and_passes(review):

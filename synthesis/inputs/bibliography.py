@@ -115,6 +115,19 @@ def _looks_corporate(name: str) -> bool:
     return bool(lowered) or any(w.lower().strip(".,") in _ORGANISATION_WORDS for w in words)
 
 
+def _braced(name: str) -> bool:
+    """The whole name is one brace group, e.g. ``{Department for Education}``."""
+    name = name.strip()
+    if not (name.startswith("{") and name.endswith("}")):
+        return False
+    depth = 0
+    for n, char in enumerate(name):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and n < len(name) - 1:
+            return False
+    return True
+
+
 def split_name_warnings(entry: BibEntry, path: str) -> list[Problem]:
     """Warnings for a corporate name citeproc will cut at an unbraced "and"
     (``institution = {Department for Work and Pensions}``): brace it to keep it whole."""
@@ -122,7 +135,8 @@ def split_name_warnings(entry: BibEntry, path: str) -> list[Problem]:
     for name in NAME_FIELDS + LIST_FIELDS:
         value = entry.fields.get(name, "")
         parts = _split_names(value) if re.search(r"\sand\s", value) else []
-        if len(parts) < 2 or (name in NAME_FIELDS and not any(_looks_corporate(p) for p in parts)):
+        # Braced parts ({A} and {B}) are organisations named apart on purpose: two authors, not one cut in two.
+        if len(parts) < 2 or all(_braced(p) for p in parts) or (name in NAME_FIELDS and not any(_looks_corporate(p) and not _braced(p) for p in parts)):
             continue
         shown = "; ".join(f'"{plain(p)}"' for p in parts)
         found.append(warning(path, entry.field_lines.get(name, entry.line), "UNBRACED_CORPORATE_NAME",
