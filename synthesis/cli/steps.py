@@ -11,7 +11,7 @@ from .shared import add_command, add_inputs, print_warnings, read_json, write_js
 def _load_evidence(args) -> dict:
     from ..evidence.build import build_evidence
 
-    return build_evidence(args.protocol, args.bibliography, args.sources, args.extraction)
+    return build_evidence(args.protocol, args.bibliography, args.sources, args.extraction, write_cache=True)
 
 
 def cmd_evidence(args) -> int:

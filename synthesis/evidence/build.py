@@ -134,6 +134,7 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
 def _source_record(source: Source, sheet: str, bibliography: dict[str, dict]) -> dict[str, Any]:
     entry = bibliography.get(source.citekey, {"title": "", "year": "", "citation": source.citekey})
     pdf = {"text_path": source.text_path, "extractor": source.extractor, "page_count": len(source.pages),
+           "text_sha256": hashlib.sha256(source.text.encode("utf-8")).hexdigest(),
            "sidecar": {"path": source.sidecar, "sha256": _file_sha256(source.sidecar)}} if source.pages is not None else {}
     return pdf | {
         "citekey": source.citekey, "path": source.path, "sha256": source.sha256, "body_start": source.body_start, "sheet": sheet,
@@ -179,7 +180,7 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], commentary_pat
 def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY,
                    sources_dir: str = layout.SOURCES, extraction_dir: str = layout.EXTRACTION,
                    only: set[str] | None = None, commentary_dir: str = layout.COMMENTARY,
-                   text_cache: str | None = layout.TEXT_CACHE) -> dict[str, Any]:
+                   text_cache: str | None = layout.TEXT_CACHE, write_cache: bool = False) -> dict[str, Any]:
     """Validate a whole review in one process and return its evidence set.
 
     ``only`` limits the sources and sheets checked to those citekeys (for a
@@ -192,8 +193,8 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
     if only is not None:
         source_paths = [p for p in source_paths if Path(p).stem in only]
         sheet_paths = [p for p in sheet_paths if Path(p).stem in only]
-    # A check reads extractions the build cached but never writes them.
-    shard = check_sources(prepared, source_paths, sheet_paths, sources_dir, text_cache)
+    # `review check` reads extractions the build cached but never writes them.
+    shard = check_sources(prepared, source_paths, sheet_paths, sources_dir, text_cache, write_cache)
     if only is not None:
         shard["source_count"] = shard["source_count"] or len(layout.source_files(sources_dir))
     return merge(prepared, [shard], layout.commentary_files(commentary_dir) if only is None else None, sources_dir)

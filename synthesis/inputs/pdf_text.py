@@ -174,6 +174,30 @@ def page_locator(first: str, last: str) -> str:
     return f"p. {first}" if first == last else f"pp. {first}-{last}"
 
 
+def page_place(pages: dict) -> str:
+    """An excerpt's page(s), with their place in the file when the labels differ from it:
+    ``p. 4 (page 6 of the file)``, ``pp. 1-2`` (a PDF without page labels)."""
+    first, last = pages["first_index"], pages["last_index"]
+    in_file = f"page {first}" if first == last else f"pages {first}-{last}"
+    locator = page_locator(pages["first"], pages["last"])
+    same = (pages["first"], pages["last"]) == (str(first), str(last))
+    return locator if same else f"{locator} ({in_file} of the file)"
+
+
+def read_extracted_text(cache_file: str | Path) -> str:
+    """The text of a cached extraction."""
+    return json.loads(Path(cache_file).read_text(encoding="utf-8"))["text"]
+
+
+def text_of_pdf(data: bytes, path: str, cache_file: str = "") -> str:
+    """The extracted text of these PDF bytes: from ``cache_file`` when it is this PDF's, else extracted now."""
+    if cache_file and Path(cache_file).is_file():
+        cached = json.loads(Path(cache_file).read_text(encoding="utf-8"))
+        if cached.get("sha256") == hashlib.sha256(data).hexdigest():
+            return cached["text"]
+    return extract(data, path)["text"]
+
+
 _PAGE_REF = re.compile(r"^\s*(?:pp?\.?|pages?)\s*([0-9A-Za-z]+)(?:\s*[-\u2013\u2014]\s*([0-9A-Za-z]+))?\s*$", re.I)
 
 
@@ -187,4 +211,4 @@ def parse_page_locator(locator: str) -> tuple[str, str] | None:
 
 
 __all__ = ["ALGORITHM", "assemble", "cache_path", "cached_extraction", "extract", "extractor_version", "page_locator",
-           "pages_of", "parse_page_locator", "running_furniture"]
+           "page_place", "pages_of", "parse_page_locator", "read_extracted_text", "running_furniture", "text_of_pdf"]

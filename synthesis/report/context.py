@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import markdown
-from .markdown import locator
+from .markdown import locator, where
 from .claims import anchor, claim, collect_claims
 from ..common.problems import InputError, Problem
 from ..analysis.cells import analyse
@@ -159,17 +159,20 @@ def appendix_entry(item: dict, source: dict, text: str) -> dict[str, Any]:
         "evidence_id": item["evidence_id"], "anchor": anchor("ev-", item["evidence_id"]), "finding": item["finding"],
         "in_context": in_context(before, item["exact"], after),
         "cite": markdown.narrative_citation(item["citekey"]), "title": source["title"],
-        "where": f"{source['path']}, line {item['source_line']}, paragraph {item['paragraph']}" + (f", under \"{item['heading']}\"" if item["heading"] else ""),
+        "where": where(item, source),
         "sha256": source["sha256"], "sheet": f"{item['sheet']}, line {item['sheet_line']}", "coder": item["coder"] or "not recorded",
         "codes": item["codes"], "questions": item["questions"],
     }
 
 
 def read_source_text(path: str) -> str:
-    """A source file's decoded text (the text offsets refer to)."""
+    """A source file's decoded text (the text offsets refer to); a PDF's cached extracted text."""
     from ..common.textio import read_text
+    from ..inputs.pdf_text import read_extracted_text, text_of_pdf
 
-    return read_text(path)[0]
+    if path.endswith(".json"):
+        return read_extracted_text(path)
+    return text_of_pdf(Path(path).read_bytes(), path) if path.lower().endswith(".pdf") else read_text(path)[0]
 
 
 def _shown_evidence(context: dict[str, Any]) -> set[str]:
@@ -205,7 +208,7 @@ def report_context(data: dict[str, Any], source_text: Callable[[str], str] = rea
     appendix = []
     for item in evidence:
         if item["evidence_id"] in shown:
-            path = sources[item["citekey"]]["path"]
+            path = sources[item["citekey"]].get("text_path") or sources[item["citekey"]]["path"]
             if path not in texts:
                 texts[path] = source_text(path)
             appendix.append(appendix_entry(item, sources[item["citekey"]], texts[path]))

@@ -54,5 +54,16 @@ def narrative_citation(key: str) -> Markdown:
 
 
 def locator(item: dict) -> str:
-    """The citation locator of an excerpt: the coder's, else its paragraph."""
-    return item["locator"] or f"para. {item['paragraph']}"
+    """The citation locator of an excerpt: the coder's, else its located page(s) in a PDF, else its paragraph."""
+    return item["locator"] or (item["pages"]["locator"] if "pages" in item else f"para. {item['paragraph']}")
+
+
+def where(item: dict, source: dict) -> str:
+    """Where an excerpt is in its source file, for the appendix (a PDF's page(s) by label and in the file)."""
+    from ..inputs.pdf_text import page_place
+
+    if "pages" in item:
+        place = f"{page_place(item['pages'])}, paragraph {item['paragraph']} of the extracted text"
+    else:
+        place = f"line {item['source_line']}, paragraph {item['paragraph']}"
+    return f"{source['path']}, {place}" + (f", under \"{item['heading']}\"" if item["heading"] else "")
