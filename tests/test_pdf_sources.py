@@ -225,3 +225,8 @@ def test_audit_finds_a_replaced_pdf(built, tmp_path, monkeypatch, capsys):
     assert out[0].startswith("sources/trust2024.pdf:1: the source changed since the build (sha256 ")
     assert "sources/trust2024.pdf:1: this PDF has no text layer (1 page, no extractable text): it is probably scanned; run OCR on it first (e.g. ocrmypdf) and add the OCR'd PDF" in out
     assert out[-1].endswith("evidence affected: trust2024:1, trust2024:2, trust2024:3, trust2024:4, trust2024:5")
+
+
+def test_checking_a_sidecar_checks_its_pdf_source(pdf_review, capsys):
+    assert main(["check", "sources/trust2024.yaml"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "ok: checked 1 of 3 sources (5 excerpts), every quote located; 1 warning"

@@ -20,7 +20,7 @@ def scope(paths: Iterable[str], protocol: str = layout.PROTOCOL, bibliography: s
         path = Path(raw)
         if path.resolve() in (Path(protocol).resolve(), Path(bibliography).resolve()):
             return None
-        if path.suffix.lower() in layout.SOURCE_SUFFIXES + layout.SHEET_SUFFIXES:
+        if path.suffix.lower() in layout.SOURCE_SUFFIXES + layout.SHEET_SUFFIXES + (layout.SIDECAR_SUFFIX,):
             keys.add(path.stem)
     return keys
 
