@@ -230,3 +230,12 @@ def test_audit_finds_a_replaced_pdf(built, tmp_path, monkeypatch, capsys):
 def test_checking_a_sidecar_checks_its_pdf_source(pdf_review, capsys):
     assert main(["check", "sources/trust2024.yaml"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "ok: checked 1 of 3 sources (5 excerpts), every quote located; 1 warning"
+
+
+def test_without_page_labels_pages_are_positions_in_the_file(pdf_review):
+    pdfkit.report_pdf(Path("sources/trust2024.pdf"), labels=False)
+    data = build_evidence()
+    assert {k: v["pages"]["locator"] for k, v in _trust(data).items()} == {"1": "p. 3", "2": "p. 3", "3": "p. 3", "4": "pp. 3-4", "5": "p. 2"}
+    assert [w["message"] for w in data["warnings"] if w["code"] == "PAGE_MISMATCH"] == [
+        "row 5 (trust2024:5): locator 'p. 7' disagrees with where the quote is in sources/trust2024.pdf: p. 2; "
+        "correct the locator, or leave it empty to use the located page"]

@@ -28,7 +28,7 @@ from ..common.problems import InputError, Problem, split, warning
 from ..inputs.protocol import load_protocol, theme_pairs
 from ..inputs.sheets import check_sheet
 from ..inputs.pdf_source import load_pdf_source
-from ..inputs.pdf_text import page_locator, pages_of, parse_page_locator
+from ..inputs.pdf_text import page_locator, page_place, pages_of, parse_page_locator
 from ..inputs.sources import Source, load_source
 
 CONTEXT = 32  # characters of prefix/suffix kept for each quote (W3C TextQuoteSelector)
@@ -232,10 +232,9 @@ def _pages(source: Source, row: dict, start: int, end: int, sheet: str, problems
     if given is not None:
         coder = tuple(p.casefold() for p in given)
         if coder[0] != first["label"].casefold() or (given[1] != given[0] and coder[1] != last["label"].casefold()):
-            in_file = f"page {first['index']}" if first is last else f"pages {first['index']}-{last['index']}"
             problems.append(warning(sheet, row["line"], "PAGE_MISMATCH",
                                     f"row {row['id']} ({source.citekey}:{row['id']}): locator '{row['locator']}' disagrees with where the quote is in {source.path}: "
-                                    f"{pages['locator']} ({in_file} of the file); correct the locator, or leave it empty to use the located page"))
+                                    f"{page_place(pages)}; correct the locator, or leave it empty to use the located page"))
     return pages
 
 
