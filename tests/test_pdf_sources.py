@@ -239,3 +239,27 @@ def test_without_page_labels_pages_are_positions_in_the_file(pdf_review):
     assert [w["message"] for w in data["warnings"] if w["code"] == "PAGE_MISMATCH"] == [
         "row 5 (trust2024:5): locator 'p. 7' disagrees with where the quote is in sources/trust2024.pdf: p. 2; "
         "correct the locator, or leave it empty to use the located page"]
+
+
+def test_rebuilds_are_byte_identical_and_reuse_the_cached_extraction(built, tmp_path):
+    import shutil
+
+    root = tmp_path / "review"
+    shutil.copytree(built, root)
+    assert "Nothing to be done" in (lambda r: r.stdout + r.stderr)(reviewkit.snakemake(root, "--dry-run"))
+    [cached] = list((root / "output/build/text").iterdir())
+    products = ["output/tables/evidence.csv", "output/report/state-of-play.md", "output/provenance.json", cached.relative_to(root).as_posix()]
+    before = {p: (root / p).read_bytes() for p in products}
+    # Editing the PDF's sheet re-runs its shard, which reads the cache instead of extracting again.
+    cached.write_bytes(cached.read_bytes().replace(b"Trust in the operator rose", b"Trust in the cached copy rose"))
+    rows = [row[:] for row in pdfkit.SHEET_ROWS] + [["6", "Trust in the cached copy rose", "local_trust", "From the cache.", ""]]
+    (root / "extraction/trust2024.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
+    result = reviewkit.snakemake(root)
+    assert result.returncode == 0, result.stderr
+    assert "trust2024:6" in (root / "output/tables/evidence.csv").read_text(encoding="utf-8")
+    # Without the cache, a forced rebuild extracts again and gives the same bytes as the first build.
+    shutil.rmtree(root / "output/build/text")
+    (root / "extraction/trust2024.csv").write_text(reviewkit.csv_text(pdfkit.SHEET_ROWS), encoding="utf-8")
+    result = reviewkit.snakemake(root, "--forceall")
+    assert result.returncode == 0, result.stderr
+    assert [p for p in products if (root / p).read_bytes() != before[p]] == []

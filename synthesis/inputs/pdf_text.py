@@ -44,6 +44,9 @@ def _lines(data: bytes) -> list[dict[str, Any]]:
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
 
+    import logging
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings about odd but readable files are noise here
     document = PDFDocument(PDFParser(io.BytesIO(data)))
     manager = PDFResourceManager()
     device = PDFPageAggregator(manager, laparams=LAParams())
