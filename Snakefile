@@ -67,7 +67,8 @@ rule evidence:
     input:
         prepared="output/build/inputs.json",
         shards=expand("output/build/shards/{shard}.json", shard=range(SHARDS)),
-        commentary=layout.commentary_files(),
+        findings=layout.findings_files(),
+        legacy=layout.commentary_files(),
     output:
         "output/build/evidence.json",
     benchmark:
@@ -76,7 +77,7 @@ rule evidence:
         code=CODE,
     priority: 40
     shell:
-        "{PYTHON:q} -m synthesis merge --inputs {input.prepared:q} --commentary {layout.COMMENTARY:q}"
+        "{PYTHON:q} -m synthesis merge --inputs {input.prepared:q} --findings {layout.FINDINGS:q}"
         " --sources {layout.SOURCES:q} --output {output:q} {input.shards:q}"
 
 
@@ -85,8 +86,9 @@ rule tables:
         "output/build/evidence.json",
     output:
         "output/tables/evidence.csv",
-        "output/tables/coverage.csv",
+        "output/tables/cells.csv",
         "output/tables/gap-map.csv",
+        "output/tables/findings.csv",
         "output/tables/sources-questions.csv",
         "output/tables/countries.csv",
         "output/tables/avenues.csv",

@@ -159,7 +159,7 @@ def generate(n: int, root: Path, seed: int = 1, pdf_share: float = 0.0) -> Path:
         surname = "".join(rng.choice(string.ascii_lowercase) for _ in range(7)).capitalize()
         bib.append(f"@report{{{key},\n  author = {{{surname}, A.}},\n  title = {{Synthetic study {i}}},\n  year = {{{2000 + i % 25}}},\n  institution = {{Bench Institute}}\n}}\n")
         text, paragraphs = document(rng, vocabulary)
-        front = f"citekey: {key}\ntype: report\ntags: [synthetic]\ncountries: [{rng.choice(COUNTRIES[:6])}]\n"
+        front = f"citekey: {key}\ntype: report\nrole: primary\ntags: [synthetic]\ncountries: [{rng.choice(COUNTRIES[:6])}]\n"
         is_pdf = pdf_share > 0 and i % round(1 / pdf_share) == round(1 / pdf_share) // 2
         if is_pdf:
             (root / "sources" / f"{key}.yaml").write_text(front, encoding="utf-8")

@@ -23,6 +23,7 @@ PAGES = [
 SIDECAR = """\
 citekey: trust2024
 type: report
+role: primary
 tags: [energy, renters]
 countries: [GB]
 """

@@ -73,6 +73,7 @@ SMITH = """\
 ---
 citekey: smith2020
 type: report
+role: primary
 tags: [energy, cooperatives]
 countries: [GB]
 ---
@@ -94,6 +95,7 @@ OKAFOR = """\
 ---
 citekey: okafor2021
 type: case_study
+role: secondary
 tags: [trust, germany]
 countries: [DE]
 ---

@@ -21,7 +21,7 @@ def test_check_prints_every_problem_then_a_summary(review, capsys):
     assert main(["check"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "review.yaml:10: questions[1]: missing required key 'short'",
-        "review.yaml:11: unknown key 'shrt' in questions[1]: did you mean 'short'? allowed: id, short, text",
+        "review.yaml:11: unknown key 'shrt' in questions[1]: did you mean 'short'? allowed: id, scope, short, text",
         "sources/okafor2021.txt:1: missing front matter: the file must start with a '---' line, then YAML (citekey, type, tags), then '---'",
         "3 problems in 2 files",
     ]

@@ -33,12 +33,14 @@ def test_add_source_creates_three_files_and_appends_the_entry(review, capsys):
     assert "wrote sources/nguyen2022.md\nwrote sources/references.bib\nwrote extraction/nguyen2022.csv\n" in out
     assert Path("sources/references.bib").read_text(encoding="utf-8") == bib_before + "\n" + ENTRY
     source = Path("sources/nguyen2022.md").read_text(encoding="utf-8")
-    assert source.startswith("---\ncitekey: nguyen2022\ntype: journal_article\n")
+    assert source.startswith("---\ncitekey: nguyen2022\ntype: journal_article\nrole:  # primary (reports its own study), secondary (reports others' studies), commentary, or protocol\n")
     assert 'url: "https://doi.org/10.1000/XYZ123"' in source
-    assert Path("extraction/nguyen2022.csv").read_text(encoding="utf-8") == "id,quote,codes,finding,questions,locator,evidence_type,countries,cites,coder,notes\n"
+    assert Path("extraction/nguyen2022.csv").read_text(encoding="utf-8") == "id,quote,codes,finding,questions,locator,evidence_type,study,study_design,countries,cites,coder,notes\n"
     # Until the text is pasted, the check says so.
     assert main(["check", "sources/nguyen2022.md"]) == 1
-    assert capsys.readouterr().out.splitlines()[0] == "sources/nguyen2022.md:11: the document's text is missing: replace the placeholder line with the document's text"
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("sources/nguyen2022.md:4: role is empty: say what this document is to the review (allowed: primary")
+    assert lines[1] == "sources/nguyen2022.md:12: the document's text is missing: replace the placeholder line with the document's text"
 
 
 def test_add_source_refuses_an_existing_key_and_never_overwrites(review, capsys):

@@ -35,7 +35,7 @@ def test_a_new_source_following_the_guide_builds_into_the_report(tmp_path):
     key = re.match(r"@\w+\{([^,]+),", entry).group(1)
     (review / "new.bib").write_text(entry, encoding="utf-8")
 
-    added = run(guide_command(".venv/bin/review add-source --xlsx"), review)
+    added = run(guide_command(".venv/bin/review add-source --role primary --xlsx"), review)
     assert added.returncode == 0, added.stderr
     assert (review / "extraction" / f"{key}.xlsx").is_file()
 

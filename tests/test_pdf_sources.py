@@ -86,7 +86,7 @@ def test_sidecar_problems(pdf_review):
         build_evidence()
     assert [str(p) for p in err.value.problems] == [
         "sources/orphan.yaml:1: front matter for a PDF source, but there is no sources/orphan.pdf: add the PDF, or remove this file",
-        "sources/trust2024.yaml:5: front matter: unknown key 'colour': allowed: citekey, type, tags, countries, url, accessed, notes"]
+        "sources/trust2024.yaml:6: front matter: unknown key 'colour': allowed: citekey, type, role, tags, countries, url, accessed, notes"]
 
 
 def test_a_pdf_without_its_sidecar(pdf_review):
@@ -136,13 +136,13 @@ ENTRY = """@techreport{ward2022,
 def test_add_source_with_a_pdf(review, capsys, tmp_path):
     pdf = pdfkit.report_pdf(tmp_path / "download.pdf")
     Path("new.bib").write_text(ENTRY, encoding="utf-8")
-    assert main(["add-source", "--pdf", str(pdf), "new.bib"]) == 0
+    assert main(["add-source", "--pdf", str(pdf), "--role", "primary", "new.bib"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[:4] == ["wrote sources/ward2022.pdf", "wrote sources/ward2022.yaml", "wrote sources/references.bib", "wrote extraction/ward2022.csv"]
     assert "`review text ward2022`" in out
     assert Path("sources/ward2022.pdf").read_bytes() == pdf.read_bytes()
     assert Path("sources/ward2022.yaml").read_text(encoding="utf-8") == (
-        "citekey: ward2022\ntype: report\ntags: []  # e.g. [training, employer-engagement, uk]\n"
+        "citekey: ward2022\ntype: report\nrole: primary\ntags: []  # e.g. [training, employer-engagement, uk]\n"
         "countries: []  # ISO 3166-1 alpha-2, e.g. [GB]\n"
         "notes: \"Record here anything about the PDF a reader should know, e.g. pages left out.\"\n")
     # The new source checks clean at once (an empty sheet).
@@ -178,7 +178,7 @@ def test_the_build_caches_the_extraction_and_cites_pages(built):
     assert "[@{trust2024}, pp. 1-2]" in markdown and "[@{trust2024}, p. ii]" not in markdown  # the coder's p. 7 stands
     html = " ".join(re.sub(r"<[^>]+>", "", (built / "output/report/state-of-play.html").read_text(encoding="utf-8")).split())
     assert "(Energy Trust 2024, 1–2)" in html  # Chicago author-date prints a page locator as bare numbers
-    assert "Location: sources/trust2024.pdf, pp. 1-2 (pages 3-4 of the file), paragraph 6 of the extracted text" in html
+    assert "; sources/trust2024.pdf, pp. 1-2 (pages 3-4 of the file), paragraph 6 of the extracted text; SHA-256" in html
     rows = {r["evidence_id"]: r for r in csv.DictReader(io.StringIO((built / "output/tables/evidence.csv").read_text(encoding="utf-8")))}
     assert (rows["trust2024:4"]["pages"], rows["trust2024:5"]["pages"], rows["smith2020:1"]["pages"]) == ("pp. 1-2", "p. ii", "")
 

@@ -28,7 +28,7 @@ def test_fixture_protocol_loads_with_norway_as_a_string(tmp_path):
 def test_unknown_key_suggests_the_close_one(tmp_path):
     text = reviewkit.PROTOCOL.replace("subtitle:", "subtitel:")
     assert problems_of(tmp_path, text) == [
-        "review.yaml:2: unknown key 'subtitel' in top level: did you mean 'subtitle'? allowed: authors, codes, comparison, questions, report, strength, subtitle, title, vocabularies"
+        "review.yaml:2: unknown key 'subtitel' in top level: did you mean 'subtitle'? allowed: authors, coders, codes, comparison, questions, report, strength, subtitle, title, vocabularies"
     ]
 
 
@@ -60,8 +60,8 @@ def test_duplicate_and_reserved_ids(tmp_path):
         "review.yaml:10: questions[1].id: duplicate id 'rqa' (first used in questions[0]; ids must differ in more than case)",
         "review.yaml:22: codes[2].id: duplicate id 'uptake' (first used in codes[1]; ids must differ in more than case)",
     ]
-    reserved = reviewkit.PROTOCOL.replace("id: RQb", "id: coverage").replace("[RQa, RQb]", "[RQa]").replace("[RQb]", "[RQa]")
-    assert problems_of(tmp_path, reserved) == ["review.yaml:10: questions[1].id: 'coverage' is reserved for an output table; choose another id"]
+    reserved = reviewkit.PROTOCOL.replace("id: RQb", "id: cells").replace("[RQa, RQb]", "[RQa]").replace("[RQb]", "[RQa]")
+    assert problems_of(tmp_path, reserved) == ["review.yaml:10: questions[1].id: 'cells' is reserved for an output table; choose another id"]
 
 
 def test_unknown_csl_style(tmp_path):
@@ -105,5 +105,5 @@ comparison:
     ]
     missing = reviewkit.PROTOCOL + "strength:\n  ratings:\n    - rating: strong\n      requires_evaluation: true\n"
     assert problems_of(tmp_path, missing) == [
-        "review.yaml:34: strength.ratings: a rule requires_evaluation, but strength.evaluation_types lists no evaluation types"
+        "review.yaml:34: strength.ratings: a rule requires_evaluation, but neither strength.evaluation_designs nor strength.evaluation_types lists what counts as an evaluation"
     ]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from synthesis.report.claims import anchor, collect_claims
+from synthesis.report.claims import Claims, anchor
 from synthesis.evidence.build import build_evidence
 from synthesis.common.problems import InputError
 from synthesis.audit.provenance import build_provenance, to_json
@@ -45,7 +45,7 @@ def test_selectors_point_at_the_quote_in_the_hashed_file(record):
 def test_every_claim_has_evidence_in_the_record(record):
     ids = {e["id"] for e in record["evidence"]}
     kinds = {c["kind"] for c in record["claims"]}
-    assert kinds == {"finding", "theme-summary", "evidence-base", "comparison"}
+    assert kinds == {"finding", "theme-summary", "evidence-base"}
     assert all(c["evidence"] and set(c["evidence"]) <= ids for c in record["claims"])
     by_id = {c["id"]: c for c in record["claims"]}
     assert by_id["RQb.uptake"]["evidence"] == ["okafor2021:2", "smith2020:2"]
@@ -64,8 +64,9 @@ def test_a_claim_without_evidence_fails(review):
     context = report_context(build_evidence())
     context["sections"][0]["themes"][0]["claim"]["evidence"] = []
     with pytest.raises(InputError) as err:
-        collect_claims(context)
-    assert [str(p) for p in err.value.problems] == ["output/report/state-of-play.md:1: claim RQa.bill_savings has no evidence: Bill savings: 4 excerpts from 1 source; strength of evidence weak."]
+        context["claims"].checked()
+    assert [str(p) for p in err.value.problems] == [
+        "output/report/state-of-play.md:1: claim RQa.bill_savings has no evidence: Bill savings: 1 document, 1 independent study, 4 primary excerpts; strength of evidence weak."]
 
 
 def test_anchor_escapes_unsafe_characters():
@@ -104,10 +105,42 @@ def test_revision_names_the_commit_and_a_dirty_tree(tmp_path):
     assert revision(tmp_path) == commit + "+dirty"
 
 
-def test_a_claim_id_used_twice_fails(review):
-    context = report_context(build_evidence())
-    theme = context["sections"][0]["themes"][0]
-    theme["findings"].append(theme["findings"][0])
+def test_a_claim_id_used_twice_fails():
+    claims = Claims()
+    claims.add("RQa.bill_savings.smith2020:1", "finding", "x", ["smith2020:1"], "RQa")
+    claims.add("RQa.bill_savings.smith2020:1", "finding", "x", ["smith2020:1"], "RQa")
     with pytest.raises(InputError) as err:
-        collect_claims(context)
+        claims.checked()
     assert [p.message for p in err.value.problems] == ["claim id RQa.bill_savings.smith2020:1 is used twice; make the sheet row ids distinct"]
+
+
+def test_review_findings_are_claims_with_their_assessment(review):
+    Path("findings").mkdir()
+    Path("findings/RQa.yaml").write_text("""\
+question: RQa
+answer: Savings appear real.
+findings:
+  - id: RQa-1
+    statement: Bills fell.
+    evidence: [smith2020:1]
+    authors: [AT]
+    status: draft
+    cerqual:
+      methodological_limitations: {concern: minor, explanation: a.}
+      coherence: {concern: minor, explanation: b.}
+      adequacy: {concern: serious, explanation: c.}
+      relevance: {concern: minor, explanation: d.}
+      overall: {confidence: low, explanation: e.}
+""", encoding="utf-8")
+    record = json.loads(to_json(build_provenance(build_evidence(), BUILD)))
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(resources.files("synthesis").joinpath("schema/provenance.schema.json").read_text("utf-8"))
+    assert list(Draft202012Validator(schema).iter_errors(record)) == []
+    by_id = {c["id"]: c for c in record["claims"]}
+    finding = by_id["RQa-1"]
+    assert (finding["kind"], finding["status"], finding["draft"], finding["evidence"]) == ("review-finding", "draft", True, ["smith2020:1"])
+    assert finding["cerqual"]["adequacy"] == {"concern": "serious", "explanation": "c."}
+    assert finding["facts"] == {"documents": ["smith2020"], "studies": ["smith2020"], "excerpts": 1, "primary": 1, "in_scope": 1, "countries": ["GB"]}
+    assert by_id["RQa.answer"]["evidence"] == ["smith2020:1"]
+    assert record["format"] == "synthesis-provenance/2" and record["inputs"]["findings"][0]["path"] == "findings/RQa.yaml"

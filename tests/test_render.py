@@ -24,7 +24,8 @@ def markdown(review):
     data = build_evidence()
     path = review / "report.md"
     path.write_text(render_markdown(data, TEMPLATES), encoding="utf-8")
-    write_gap_map(data["protocol"], analyse(data)["cells"], review / "gap-map.svg", review / "gap-map.png")
+    analysis = analyse(data)
+    write_gap_map(data["protocol"], analysis["gap_map"], analysis["gap_columns"], review / "gap-map.svg", review / "gap-map.png")
     return str(path)
 
 
@@ -62,3 +63,31 @@ def test_source_date_epoch_falls_back_outside_git(tmp_path, monkeypatch):
     assert source_date_epoch(tmp_path) == "315532800"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "42")
     assert source_date_epoch(tmp_path) == "42"
+
+
+def test_docx_has_bordered_tables_a_visible_contents_list_and_no_paths(markdown, review, tmp_path, monkeypatch):
+    import shutil
+    import zipfile
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    csl = str(resolve_csl("harvard-cite-them-right"))
+    render("docx", markdown, "one.docx", "sources/references.bib", csl)
+    with zipfile.ZipFile("one.docx") as docx:
+        styles = docx.read("word/styles.xml").decode("utf-8")
+        document = docx.read("word/document.xml").decode("utf-8")
+        custom = docx.read("docProps/custom.xml").decode("utf-8")
+    table_style = styles[styles.index('w:styleId="Table"'):]
+    properties = table_style[:table_style.index("</w:tblPr>")]
+    assert re.search(r'<w:insideH [^>]*w:val="single"', properties)
+    assert properties.index("<w:tblInd") < properties.index("<w:tblBorders>") < properties.index("<w:tblCellMar>")
+    runs = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document))
+    # The contents list is ordinary text with links, not a field Word must update first.
+    assert runs.index("Contents") < runs.index("SummaryRQa: SavingsRQb: Trust") < runs.index("Appendix: the evidence")
+    assert "TOC \\o" not in document
+    assert csl not in custom and str(review) not in custom and "references.bib" not in custom
+    # The same review in another folder gives the same bytes.
+    other = tmp_path / "elsewhere" / "review"
+    shutil.copytree(review, other, ignore=shutil.ignore_patterns("*.docx"))
+    monkeypatch.chdir(other)
+    render("docx", "report.md", "two.docx", "sources/references.bib", csl)
+    assert (other / "two.docx").read_bytes() == (review / "one.docx").read_bytes()

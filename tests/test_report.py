@@ -15,14 +15,18 @@ TEMPLATES = reviewkit.ROOT / "templates"
 def test_context_per_question(review):
     context = report_context(build_evidence())
     rqa, rqb = context["sections"]
-    assert rqa["evidence_base"] == "4 excerpts from 1 source (source types: report (1); countries: GB (4))."
-    assert rqb["evidence_base"] == "3 excerpts from 2 sources (source types: case_study (1), report (1); countries: DE (2), GB (1))."
-    assert [t["id"] for t in rqb["themes"]] == ["uptake", "local_trust"]
-    assert [m["id"] for m in rqb["missing"]] == ["grid_access"]
+    assert rqa["evidence_base"] == "4 excerpts from 1 document (4 from primary studies); 1 independent study; countries: United Kingdom."
+    assert rqb["evidence_base"] == ("3 excerpts from 2 documents (1 from primary studies, 2 from secondary reports); 1 independent study; "
+                                    "countries: Germany, United Kingdom.")
+    assert [t["code"] for t in rqb["themes"]] == ["uptake", "local_trust"]
+    assert [m["label"] for m in rqb["missing"]] == ["Grid access"]
     assert rqa["missing"] == []
-    finding = rqa["themes"][0]["findings"][0]
-    assert (finding["evidence_id"], finding["citation"]) == ("smith2020:1", "[@{smith2020}, p. 3]")
-    assert rqa["themes"][0]["findings"][1]["citation"] == "[@{smith2020}, para. 2]"  # no locator: the paragraph
+    first = rqa["themes"][0]["lines"][0]
+    assert (first["evidence_id"], first["citation"]) == ("smith2020:1", "[@{smith2020}, p. 3]")
+    assert rqa["themes"][0]["lines"][1]["citation"] == "[@{smith2020}, para. 2]"  # no locator: the paragraph
+    # smith2020:2 is coded for both RQa themes: listed under the first, counted under the second.
+    assert [line["evidence_id"] for line in rqa["themes"][1]["lines"]] == []
+    assert (rqa["themes"][1]["elsewhere_count"], rqa["themes"][1]["elsewhere"]) == (1, ["Bill savings"])
     assert context["scope"] == "This review codes 6 excerpts from 2 sources against 4 codes."
 
 
@@ -30,10 +34,12 @@ def test_markdown_report(review):
     text = render_markdown(build_evidence(), TEMPLATES)
     assert text.startswith('---\ntitle: "Community energy schemes"\nsubtitle: "A fixture review"\n')
     assert "# RQb: Trust {#q-RQb}" in text
-    assert "- [Members' bills fell by 12% in year one.]{#claim-RQa.bill_savings.smith2020:1} [@{smith2020}, p. 3] ([smith2020:1](#ev-smith2020:1))" in text
-    assert "**Evidence base.** [4 excerpts from 1 source (source types: report (1); countries: GB (4)).]{#claim-RQa.evidence-base}" in text
-    assert "## smith2020:1 {#ev-smith2020:1}\n\n> ...\\# Findings Members of the cooperative **saw bills fall by 12 per cent in the first year**. Uptake was highest" in text
-    assert "- **Grid access** (grid\\_access): Connection to the grid." in text
+    assert ("- [Members' bills fell by 12% in year one.]{#claim-RQa.bill_savings.smith2020:1} [@{smith2020}, p. 3] ([quote](#ev-smith2020:1)) "
+            "[RQa.bill\\_savings.smith2020:1](#claim-RQa.bill_savings.smith2020:1){.claim-id}") in text
+    assert "[4 excerpts from 1 document (4 from primary studies); 1 independent study; countries: United Kingdom.]{#claim-RQa.evidence-base}" in text
+    assert ("::: {#ev-smith2020:1 .evidence}\n**smith2020:1**: Members' bills fell by 12% in year one.\n\n"
+            "> ...\\# Findings Members of the cooperative **saw bills fall by 12 per cent in the first year**. Uptake was highest") in text
+    assert "- No coded excerpt addresses **Grid access**: Connection to the grid." in text
     assert "Literal text: \\*bold\\* \\[\\@x\\] \\<script\\>alert(1)\\</script\\> \\| \\$5 \\& more" in text
 
 
@@ -42,7 +48,7 @@ def test_empty_question_says_so(review):
     data["evidence"] = [e for e in data["evidence"] if "RQb" not in e["questions"]]
     rqb = report_context(data)["sections"][1]
     assert rqb["evidence_base"] == "No excerpt in the coded sources addresses this question."
-    assert [m["id"] for m in rqb["missing"]] == ["uptake", "local_trust", "grid_access"]
+    assert [m["label"] for m in rqb["missing"]] == ["Uptake", "Local trust", "Grid access"]
 
 
 def test_undefined_template_value_is_an_error_at_its_line(review, tmp_path):

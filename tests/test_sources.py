@@ -68,14 +68,24 @@ def test_every_front_matter_problem_at_once():
     text = reviewkit.SMITH.replace("type: report\n", "").replace("countries: [GB]", "countris: [GB]\ncountries: [UK]\nurl: 3")
     assert messages(text) == [
         "sources/smith2020.md:2: front matter: missing required key 'type'",
-        "sources/smith2020.md:4: front matter: unknown key 'countris': did you mean 'countries'? allowed: citekey, type, tags, countries, url, accessed, notes",
-        "sources/smith2020.md:5: countries: unknown value 'UK': did you mean 'GB'? allowed: DE, GB",
-        "sources/smith2020.md:6: url must be a string (quote it)",
+        "sources/smith2020.md:5: front matter: unknown key 'countris': did you mean 'countries'? allowed: citekey, type, role, tags, countries, url, accessed, notes",
+        "sources/smith2020.md:6: countries: unknown value 'UK': did you mean 'GB'? allowed: DE, GB",
+        "sources/smith2020.md:7: url must be a string (quote it)",
     ]
 
 
 def test_tags_must_be_a_list():
     text = reviewkit.SMITH.replace("tags: [energy, cooperatives]", "tags: energy")
     assert messages(text) == [
-        "sources/smith2020.md:4: tags must be a list of strings, e.g. tags: [a, b] (quote values YAML could read otherwise)"
+        "sources/smith2020.md:5: tags must be a list of strings, e.g. tags: [a, b] (quote values YAML could read otherwise)"
     ]
+
+
+def test_role_is_required_and_checked():
+    allowed = ("allowed: primary (reports its own study or data); secondary (reviews or reports others' studies); "
+               "commentary (argues or comments without reporting studies); protocol (the review's own framing document: "
+               "quoted to frame the questions, never evidence)")
+    assert messages(reviewkit.SMITH.replace("role: primary\n", "")) == [f"sources/smith2020.md:2: front matter: missing required key 'role' ({allowed})"]
+    assert messages(reviewkit.SMITH.replace("role: primary", "role: primry")) == [
+        "sources/smith2020.md:4: role: unknown role 'primry': did you mean 'primary'? allowed: primary, secondary, commentary, protocol"]
+    assert messages(reviewkit.SMITH.replace("role: primary", "role:")) == [f"sources/smith2020.md:4: role is empty: say what this document is to the review ({allowed})"]

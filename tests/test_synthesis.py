@@ -1,4 +1,4 @@
-"""Synthesis rules on the fixture review: strength, comparison, avenues, snowball, commentary, gap map."""
+"""Synthesis rules: honest counting, strength and its cap, comparison, avenues, snowball, gap map."""
 
 from __future__ import annotations
 
@@ -14,9 +14,15 @@ from synthesis.evidence.build import build_evidence
 from synthesis.report.figures import write_gap_map
 from synthesis.common.problems import InputError
 from synthesis.report.context import render_markdown, report_context
+from synthesis.analysis.counting import facts
 from synthesis.analysis.strength import rate
 
-SOURCES = {"a": {"type": "report"}, "b": {"type": "blog_post"}, "c": {"type": "report"}}
+SOURCES = {
+    "a": {"type": "report", "role": "primary", "countries": ["GB"], "year": "2020"},
+    "b": {"type": "blog_post", "role": "secondary", "countries": ["GB"], "year": "2021"},
+    "c": {"type": "report", "role": "secondary", "countries": ["US"], "year": "2019"},
+    "p": {"type": "conference_abstract", "role": "protocol", "countries": ["GB"], "year": ""},
+}
 RULES = {"strength": {"evaluation_types": ["rct"], "agreement_column": "stance", "ratings": [
     {"rating": "strong", "min_sources": 3, "requires_evaluation": True, "agreement": True},
     {"rating": "moderate", "min_sources": 2, "min_evidence_types": 2},
@@ -24,26 +30,61 @@ RULES = {"strength": {"evaluation_types": ["rct"], "agreement_column": "stance",
 ]}}
 
 
-def item(key: str, evidence_type: str = "", stance: str = "") -> dict:
-    return {"citekey": key, "evidence_type": [evidence_type] if evidence_type else [], "extra": {"stance": stance} if stance else {}}
+def item(key: str, evidence_type: str = "", stance: str = "", study: str = "", countries: tuple = (), n: int = 1) -> dict:
+    return {"citekey": key, "evidence_id": f"{key}:{n}", "evidence_type": [evidence_type] if evidence_type else [], "countries": list(countries),
+            "study": study, "study_design": [], "extra": {"stance": stance} if stance else {}}
+
+
+def rated(items: list[dict], protocol: dict, scope: list[str] | None = None, description: str = "") -> dict:
+    return rate(facts(items, SOURCES, scope), protocol, description)
 
 
 def test_strength_rules_in_order_with_reasons():
-    strong = rate([item("a", "rct", "supports"), item("b"), item("c")], SOURCES, RULES)
-    assert (strong["rating"], strong["reasons"]) == ("strong", ["3 independent sources (needs 3)", "evaluation evidence: rct", "no disagreement coded in 'stance'"])
-    moderate = rate([item("a", "rct", "supports"), item("b", "", "contradicts"), item("c")], SOURCES, RULES)
+    strong = rated([item("a", "rct", "supports"), item("b"), item("c")], RULES)
+    assert (strong["rating"], strong["reasons"], strong["capped"]) == ("strong", ["3 documents (needs 3)", "evaluation evidence: rct", "no disagreement coded in 'stance'"], False)
+    moderate = rated([item("a", "rct", "supports"), item("b", "", "contradicts"), item("c")], RULES)
     assert moderate["rating"] == "moderate"
     assert moderate["not_higher"] == ["not strong: findings disagree (stance: contradicts, supports)"]
-    assert moderate["reasons"] == ["3 independent sources (needs 2)", "3 evidence types (needs 2)"]  # rct, blog_post, report (source types stand in)
-    weak = rate([item("a"), item("a", "rct")], SOURCES, RULES)
+    assert moderate["reasons"] == ["3 documents (needs 2)", "3 evidence types (needs 2)"]  # rct, blog_post, report (source types stand in)
+    weak = rated([item("a"), item("a", "rct", n=2)], RULES)
     assert weak["rating"] == "weak"
-    assert weak["not_higher"] == ["not strong: 1 independent source (needs 3)", "not moderate: 1 independent source (needs 2)"]
+    assert weak["not_higher"] == ["not strong: 1 document (needs 3)", "not moderate: 1 document (needs 2)"]
 
 
-def test_default_rules_apply_without_a_strength_section():
-    assert rate([item("a"), item("b")], SOURCES, {})["rating"] == "moderate"
-    assert rate([item("a"), item("b"), item("c", "survey")], SOURCES, {})["rating"] == "strong"
-    assert rate([], SOURCES, {"strength": {"ratings": [{"rating": "any", "min_sources": 1}]}})["rating"] == "unrated"
+def test_default_rules_count_studies_not_documents():
+    assert rated([], {})["rating"] == "none"
+    # a is primary (its own study); b and c report the same study, which counts once.
+    same_study = rated([item("a"), item("b", study="trial"), item("c", study="trial", n=2)], {})
+    assert same_study["rating"] == "moderate"
+    assert same_study["not_higher"] == ["not strong: 2 independent studies (needs 3)"]
+    assert rated([item("a"), item("b", study="t1"), item("c", "survey", study="t2")], {})["rating"] == "strong"
+    assert rated([item("a")], {"strength": {"ratings": [{"rating": "any", "min_sources": 2}]}})["rating"] == "unrated"
+
+
+def test_no_rating_above_the_lowest_without_direct_primary_evidence():
+    capped = rated([item("b", "rct"), item("c", "survey"), item("b", "blog", n=2)], {"strength": {"ratings": [
+        {"rating": "high", "min_sources": 2}, {"rating": "low", "min_sources": 1}]}})
+    assert (capped["rating"], capped["capped"]) == ("low", True)
+    assert capped["reasons"] == ["capped at low: no excerpt comes from a primary source (one reporting its own study)",
+                                 "the rules alone would give high: 2 documents (needs 2)"]
+
+
+def test_evidence_outside_the_scope_is_indirect_and_never_strong():
+    european = ["DE", "FR"]
+    outside = rated([item("a", "rct"), item("b"), item("c")], RULES, european, "European countries other than the UK")
+    assert (outside["rating"], outside["capped"]) == ("weak", True)
+    assert outside["reasons"] == ["all 3 excerpts lie outside the question's scope (European countries other than the UK): indirect evidence only"]
+    # In scope but secondary: still capped, and the reason names the scope.
+    inside = rated([item("b", countries=("DE",)), item("c", countries=("FR",))], RULES, european, "Europe")
+    assert inside["reasons"][0] == "capped at weak: no excerpt comes from a primary source (one reporting its own study) within the question's scope (Europe)"
+    # An excerpt is in scope only when all its countries are.
+    assert facts([item("a", countries=("DE", "GB"))], SOURCES, european)["in_scope"] == 0
+
+
+def test_the_protocol_document_counts_nowhere():
+    counted = facts([item("p"), item("p", n=2), item("a")], SOURCES, None)
+    assert (counted["excerpts"], counted["documents"], counted["evidence"]) == (1, ["a"], ["a:1"])
+    assert rated([item("p"), item("p", n=2)], RULES)["rating"] == "none"
 
 
 @pytest.fixture
@@ -60,21 +101,21 @@ def test_country_comparison_states_what_is_missing(compared):
     analysis = analyse(build_evidence())
     assert [(r["country"], r["home"], r["excerpts"]) for r in analysis["countries"]] == [("GB", True, 4), ("DE", False, 2)]
     assert [g["text"] for g in analysis["groups"]] == [
-        "No excerpt concerns a Nordic comparator country (NO). The only comparator evidence is from DE, outside this group.",
-        "German-speaking comparators covered: DE (2 excerpts).",
+        "No excerpt concerns a Nordic comparator country (Norway). The only comparator evidence is from Germany, outside this group.",
+        "German-speaking comparators covered: Germany (2 excerpts).",
     ]
 
 
 def test_avenues_come_from_the_gaps_with_their_basis(compared):
     avenues = analyse(build_evidence())["avenues"]
     assert [(a["id"], a["kind"], a["question"], a["code"], a["basis"]) for a in avenues] == [
-        ("A1", "weak-evidence", "RQa", "bill_savings", "gap-map.csv: RQa x bill_savings rated thin"),
-        ("A2", "weak-evidence", "RQa", "uptake", "gap-map.csv: RQa x uptake rated thin"),
-        ("A3", "weak-evidence", "RQb", "local_trust", "gap-map.csv: RQb x local_trust rated thin"),
-        ("A4", "no-evidence", "RQb", "grid_access", "coverage.csv: RQb x grid_access has 0 excerpts"),
+        ("A1", "weak-evidence", "RQa", "bill_savings", "cells.csv: RQa x bill_savings rated thin"),
+        ("A2", "weak-evidence", "RQa", "uptake", "cells.csv: RQa x uptake rated thin"),
+        ("A3", "weak-evidence", "RQb", "local_trust", "cells.csv: RQb x local_trust rated thin"),
+        ("A4", "no-evidence", "RQb", "grid_access", "cells.csv: RQb x grid_access has 0 excerpts"),
         ("A5", "missing-comparator", "", "", "countries.csv: no row for any of the group's countries"),
     ]
-    assert avenues[0]["text"] == "Evidence on 'Bill savings' for RQa is thin (1 independent source (needs 2)): further, independent studies would test it."
+    assert avenues[0]["text"] == "Evidence on 'Bill savings' for RQa is thin (1 document (needs 2)): further, independent studies would test it."
     assert avenues[0]["evidence"] == ["smith2020:1", "smith2020:2", "smith2020:3", "smith2020:4"]
 
 
@@ -86,7 +127,7 @@ def test_a_question_without_evaluation_evidence_is_an_avenue(compared):
     avenues = analyse(build_evidence())["avenues"]
     no_eval = [a for a in avenues if a["kind"] == "no-evaluation"]
     assert [a["question"] for a in no_eval] == ["RQa", "RQb"]
-    assert no_eval[0]["basis"] == "RQa.csv: evidence types case_study, report"
+    assert no_eval[0]["basis"] == "cells.csv: no RQa cell has evaluation evidence"
 
 
 def test_changing_a_sheet_changes_the_synthesis(compared):
@@ -94,7 +135,7 @@ def test_changing_a_sheet_changes_the_synthesis(compared):
     reviewkit.write_smith_sheet(Path("."), {(2, 2): "uptake; grid_access"})
     after = analyse(build_evidence())
     cell = lambda a, q, c: next(x for x in a["cells"] if (x["question"], x["code"]) == (q, c))  # noqa: E731
-    assert (cell(before, "RQb", "grid_access")["sources"], cell(after, "RQb", "grid_access")["sources"]) == (0, 1)
+    assert (cell(before, "RQb", "grid_access")["facts"]["documents"], cell(after, "RQb", "grid_access")["facts"]["documents"]) == ([], ["smith2020"])
     assert "no-evidence" in [a["kind"] for a in before["avenues"]] and "no-evidence" not in [a["kind"] for a in after["avenues"]]
 
 
@@ -113,44 +154,29 @@ def test_snowball_ranks_cited_works_by_citing_sources(review):
     ]
 
 
-def test_commentary_is_rendered_and_checked_as_claims(review):
-    Path("commentary").mkdir()
-    Path("commentary/RQa.md").write_text("## Our reading\n\nSavings are real but fragile [ev:smith2020:1; ev:smith2020:4].\n", encoding="utf-8")
-    data = build_evidence()
-    text = render_markdown(data, reviewkit.ROOT / "templates")
-    assert "::: {#claim-RQa.commentary.2 .commentary}\nSavings are real but fragile [@{smith2020}, p. 3; @{smith2020}, para. 4] ([smith2020:1](#ev-smith2020:1), [smith2020:4](#ev-smith2020:4)).\n:::" in text
-    claims = {c["id"]: c for s in report_context(data)["sections"] for c in [x["claim"] for x in s["commentary"] if x["claim"]]}
-    assert claims["RQa.commentary.2"]["evidence"] == ["smith2020:1", "smith2020:4"]
-
-
-def test_commentary_problems(review):
-    Path("commentary").mkdir()
-    Path("commentary/RQa.md").write_text("A claim with no evidence.\n\nAnother [ev:smith2020:9].\n", encoding="utf-8")
-    Path("commentary/RQc.md").write_text("Fine [ev:smith2020:1].\n", encoding="utf-8")
-    with pytest.raises(InputError) as err:
-        build_evidence()
-    assert [str(p) for p in err.value.problems] == [
-        "commentary/RQa.md:1: this paragraph cites no evidence: add the evidence ids it rests on, e.g. [ev:citekey:1]",
-        "commentary/RQa.md:3: unknown evidence id 'smith2020:9': did you mean 'smith2020:4'? allowed: okafor2021:1, okafor2021:2, smith2020:1, smith2020:2, smith2020:3, smith2020:4",
-        "commentary/RQc.md:1: no question 'RQc': name the file after a question id (did you mean 'RQb'? allowed: RQa, RQb)",
-    ]
-
-
 def test_gap_map_table_and_figure(compared, tmp_path):
+    from synthesis.analysis.gapmap import gap_columns, gap_map
     from synthesis.report.tables import write_tables
 
     data = build_evidence()
     write_tables(data, "tables")
-    rows = list(csv.DictReader(io.StringIO(Path("tables/gap-map.csv").read_text(encoding="utf-8"))))
-    assert [(r["question"], r["code"], r["sources"], r["rating"]) for r in rows] == [
+    cells = list(csv.DictReader(io.StringIO(Path("tables/cells.csv").read_text(encoding="utf-8"))))
+    assert [(r["question"], r["code"], r["documents"], r["rating"]) for r in cells] == [
         ("RQa", "bill_savings", "1", "thin"), ("RQa", "uptake", "1", "thin"),
         ("RQb", "uptake", "2", "good"), ("RQb", "local_trust", "1", "thin"), ("RQb", "grid_access", "0", "none"),
     ]
-    cells = analyse(data)["cells"]
-    write_gap_map(data["protocol"], cells, tmp_path / "a.svg", tmp_path / "a.png")
-    write_gap_map(data["protocol"], cells, tmp_path / "b.svg", tmp_path / "b.png")
+    rows = list(csv.DictReader(io.StringIO(Path("tables/gap-map.csv").read_text(encoding="utf-8"))))
+    assert [(r["code"], r["country"], r["documents"], r["directness"]) for r in rows] == [
+        ("bill_savings", "GB", "1", "primary"), ("uptake", "GB", "1", "primary"), ("uptake", "DE", "1", "secondary"), ("local_trust", "DE", "1", "secondary"),
+    ]
+    sources = {s["citekey"]: s for s in data["sources"]}
+    columns = gap_columns(data["protocol"], data["evidence"], sources)
+    assert columns == ["GB", "DE", "group:Nordic"]  # home first; a group with no evidence gets its own empty column
+    grid = gap_map(data["protocol"], data["evidence"], sources, columns)
+    write_gap_map(data["protocol"], grid, columns, tmp_path / "a.svg", tmp_path / "a.png")
+    write_gap_map(data["protocol"], grid, columns, tmp_path / "b.svg", tmp_path / "b.png")
     svg = (tmp_path / "a.svg").read_text(encoding="utf-8")
-    assert "Grid access" in svg and "no evidence (gap)" in svg and "<dc:date>" not in svg
+    assert "Grid access" in svg and "United Kingdom" in svg and "Nordic" in svg and "<dc:date>" not in svg
     assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
     assert (tmp_path / "a.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

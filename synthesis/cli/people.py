@@ -68,7 +68,8 @@ def cmd_add_source(args) -> int:
         text, name = sys.stdin.buffer.read().decode("utf-8-sig"), "<stdin>"
     else:
         text, name = decode(Path(args.entry).read_bytes(), args.entry), args.entry
-    written, warnings = add_source(text, name, xlsx=args.xlsx, protocol=_protocol_or_none(args.protocol) if args.xlsx else None, pdf=args.pdf)
+    written, warnings = add_source(text, name, xlsx=args.xlsx, protocol=_protocol_or_none(args.protocol) if args.xlsx else None,
+                                   role=args.role or "", pdf=args.pdf)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for path in written:
@@ -109,6 +110,8 @@ def register(sub) -> None:
     p.add_argument("entry", nargs="?", help="file holding one BibTeX entry (default or '-': standard input)")
     p.add_argument("--xlsx", action="store_true", help="create an Excel sheet with drop-down lists instead of a CSV")
     p.add_argument("--pdf", metavar="FILE", help="the source is this PDF: copied to sources/<key>.pdf, its front matter in sources/<key>.yaml")
+    p.add_argument("--role", choices=("primary", "secondary", "commentary", "protocol"),
+                   help="what the document is to the review (default: left for you to fill in the source's front matter)")
     p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for the drop-down lists (default: %(default)s)")
     p.set_defaults(func=cmd_add_source)
     p = add_command(sub, "sheet", "Create an extraction sheet for a source; with --xlsx an Excel workbook with drop-downs and the codebook.", "review sheet green2023 --xlsx\n  review sheet green2023 --xlsx --output green2023.xlsx   # an Excel copy of an existing CSV sheet")

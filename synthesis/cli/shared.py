@@ -12,7 +12,7 @@ INPUT_OPTIONS = {
     "bibliography": (layout.BIBLIOGRAPHY, "BibTeX file"),
     "sources": (layout.SOURCES, "folder of tagged sources"),
     "extraction": (layout.EXTRACTION, "folder of extraction sheets"),
-    "commentary": (layout.COMMENTARY, "folder of team commentary"),
+    "findings": (layout.FINDINGS, "folder of review findings"),
 }
 
 

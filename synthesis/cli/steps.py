@@ -38,7 +38,8 @@ def cmd_locate(args) -> int:
 def cmd_merge(args) -> int:
     from ..evidence.build import merge
 
-    data = merge(read_json(args.inputs), [read_json(p) for p in args.shards], layout.commentary_files(args.commentary), args.sources)
+    data = merge(read_json(args.inputs), [read_json(p) for p in args.shards], layout.findings_files(args.findings), args.sources,
+                 layout.commentary_files(Path(args.findings).parent / layout.COMMENTARY))
     write_json(args.output, data)
     print_warnings(data["warnings"])
     return 0
@@ -55,8 +56,12 @@ def cmd_report(args) -> int:
     from ..report.context import render_markdown, report_context
     from ..common.textio import write_atomic
 
+    from ..analysis.cells import analyse
+
     data = read_json(args.evidence)
-    context = report_context(data)
+    analysis = analyse(data)
+    print_warnings(analysis["warnings"])  # the review findings' unaddressed contradiction warnings
+    context = report_context(data, analysis=analysis)
     write_atomic(args.output, render_markdown(data, args.templates, context=context))
     if args.claims:
         from ..audit.provenance import report_claims
@@ -79,12 +84,14 @@ def cmd_render(args) -> int:
 
 
 def cmd_figures(args) -> int:
-    from ..analysis.cells import cells
+    from ..analysis.gapmap import gap_columns, gap_map
     from ..report.figures import write_gap_map
 
+    # Only the gap map's cells: the rest of the analysis is not needed for the figure.
     data = read_json(args.evidence)
     sources = {s["citekey"]: s for s in data["sources"]}
-    write_gap_map(data["protocol"], cells(data["protocol"], data["evidence"], sources), args.svg, args.png)
+    columns = gap_columns(data["protocol"], data["evidence"], sources)
+    write_gap_map(data["protocol"], gap_map(data["protocol"], data["evidence"], sources, columns), columns, args.svg, args.png)
     return 0
 
 
@@ -119,7 +126,7 @@ def register(sub) -> None:
     p = add_command(sub, "merge", "Join the shards into the evidence set; report every problem of every shard and fail on any.", "python -m synthesis merge --inputs output/build/inputs.json --output output/build/evidence.json output/build/shards/*.json")
     p.add_argument("shards", nargs="+", help="shard JSON files written by the locate step")
     p.add_argument("--inputs", required=True, help="JSON written by the prepare step")
-    add_inputs(p, "commentary", "sources")
+    add_inputs(p, "findings", "sources")
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_merge)
     p = add_command(sub, "tables", "Write evidence.csv, one CSV per question, and the coverage, gap-map, countries, avenues and snowball tables.", "python -m synthesis tables --evidence output/build/evidence.json --output-dir output/tables")

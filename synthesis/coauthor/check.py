@@ -13,13 +13,16 @@ from ..common.problems import InputError, Problem
 def scope(paths: Iterable[str], protocol: str = layout.PROTOCOL, bibliography: str = layout.BIBLIOGRAPHY) -> set[str] | None:
     """The citekeys to check for the given files; None means the whole review.
 
-    A changed protocol or bibliography can break any sheet, so either means a full check.
+    A changed protocol or bibliography can break any sheet, and a review finding can rest on any
+    source's evidence, so any of them means a full check.
     """
     keys: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if path.resolve() in (Path(protocol).resolve(), Path(bibliography).resolve()):
             return None
+        if path.parent.name == layout.FINDINGS and path.suffix.lower() in (".yaml", ".yml"):
+            return None  # a review finding may rest on any source's evidence
         if path.suffix.lower() in layout.SOURCE_SUFFIXES + layout.SHEET_SUFFIXES + (layout.SIDECAR_SUFFIX,):
             keys.add(path.stem)
     return keys
@@ -42,6 +45,13 @@ def run_check(paths: list[str], protocol: str = layout.PROTOCOL, bibliography: s
         warned = f" and {_counted(len(err.warnings), 'warning')}" if err.warnings else ""
         return err.problems + err.warnings, f"{_counted(len(err.problems), 'problem')} in {_counted(files, 'file')}{warned}"
     warnings = [Problem(**w) for w in data["warnings"]]
+    if only is None:  # the review findings' facts need every source
+        from ..analysis.cells import analyse
+
+        try:
+            warnings += [Problem(**w) for w in analyse(data)["warnings"]]
+        except InputError as err:
+            return err.problems + err.warnings, f"{_counted(len(err.problems), 'problem')} in {_counted(len({p.path for p in err.problems}), 'file')}"
     warned = f"; {_counted(len(warnings), 'warning')}" if warnings else ""
     n, excerpts = len(data["sources"]), len(data["evidence"])
     if only is None:

@@ -55,10 +55,15 @@ def probable_duplicates(entry: BibEntry, bibliography: dict[str, BibEntry]) -> l
     return found
 
 
-def front_matter(entry: BibEntry, notes: str = "Record here anything you removed from the original, e.g. web-page menus.") -> list[str]:
-    """A new source's front-matter lines (YAML), filled from the entry."""
+ROLE_HINT = "  # primary (reports its own study), secondary (reports others' studies), commentary, or protocol"
+
+
+def front_matter(entry: BibEntry, role: str = "", notes: str = "Record here anything you removed from the original, e.g. web-page menus.") -> list[str]:
+    """A new source's front-matter lines (YAML), filled from the entry. Without a ``role`` the
+    key is left empty with a hint, and ``review check`` asks for it."""
     url = entry.fields.get("url") or (f"https://doi.org/{entry.fields['doi']}" if entry.fields.get("doi") else "")
     lines = [f"citekey: {entry.key}", f"type: {SOURCE_TYPES.get(entry.entry_type, 'document')}",
+             f"role: {role}" if role else f"role:{ROLE_HINT}",
              "tags: []  # e.g. [training, employer-engagement, uk]", "countries: []  # ISO 3166-1 alpha-2, e.g. [GB]"]
     if url:
         lines.append(f"url: {json.dumps(url)}")
@@ -66,15 +71,15 @@ def front_matter(entry: BibEntry, notes: str = "Record here anything you removed
     return lines
 
 
-def source_document(entry: BibEntry) -> str:
+def source_document(entry: BibEntry, role: str = "") -> str:
     """The new source file: front matter from the entry, then a placeholder for the text."""
-    lines = ["---", *front_matter(entry), "---", f"# {plain(entry.fields.get('title', entry.key))}", "", PLACEHOLDER, ""]
+    lines = ["---", *front_matter(entry, role), "---", f"# {plain(entry.fields.get('title', entry.key))}", "", PLACEHOLDER, ""]
     return "\n".join(lines)
 
 
-def pdf_sidecar(entry: BibEntry) -> str:
+def pdf_sidecar(entry: BibEntry, role: str = "") -> str:
     """A PDF source's front matter (``sources/<citekey>.yaml``), filled from the entry."""
-    return "\n".join(front_matter(entry, "Record here anything about the PDF a reader should know, e.g. pages left out.")) + "\n"
+    return "\n".join(front_matter(entry, role, "Record here anything about the PDF a reader should know, e.g. pages left out.")) + "\n"
 
 
 def sheet_csv() -> str:
@@ -82,7 +87,7 @@ def sheet_csv() -> str:
     return ",".join(SHEET_COLUMNS) + "\n"
 
 
-def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: dict | None = None,
+def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: dict | None = None, role: str = "",
                pdf: str | None = None) -> tuple[list[str], list[str]]:
     """Create a source, its bibliography entry and its sheet; return (files written, warnings).
 
@@ -115,10 +120,10 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
     if pdf:
         sidecar = source.with_suffix(layout.SIDECAR_SUFFIX)
         write_atomic(source, pdf_bytes)
-        write_atomic(sidecar, pdf_sidecar(entry))
+        write_atomic(sidecar, pdf_sidecar(entry, role))
         written.append(str(sidecar))
     else:
-        write_atomic(source, source_document(entry))
+        write_atomic(source, source_document(entry, role))
     if xlsx:
         from .workbook import write_workbook
 

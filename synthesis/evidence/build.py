@@ -5,7 +5,7 @@ Three pure-ish steps, so a large review can be split into shards:
 1. :func:`prepare` checks the protocol and the bibliography once;
 2. :func:`check_sources` checks a set of sources and their sheets and
    locates every quote (one shard of the review, or all of it);
-3. :func:`merge` joins shards, checks commentary, and raises
+3. :func:`merge` joins shards, checks the review findings, and raises
    :class:`InputError` listing every problem in every file.
 
 Steps 1 and 2 *record* problems instead of raising, so every shard runs and
@@ -22,7 +22,7 @@ from typing import Any, Callable, TypeVar
 
 from ..inputs import layout
 from ..inputs.bibliography import load_bibliography
-from ..inputs.commentary import load_commentary
+from ..inputs.findings import legacy_commentary_problems, load_findings, reference_problems
 from .locate import closest_passage, find_quote, normalise
 from ..common.problems import InputError, Problem, split, warning
 from ..inputs.protocol import load_protocol, theme_pairs
@@ -139,47 +139,70 @@ def _source_record(source: Source, sheet: str, bibliography: dict[str, dict]) ->
     return pdf | {
         "citekey": source.citekey, "path": source.path, "sha256": source.sha256, "body_start": source.body_start, "sheet": sheet,
         "sheet_sha256": _file_sha256(sheet) if sheet else "",
-        "type": source.meta["type"], "tags": source.meta["tags"], "countries": source.meta.get("countries", []),
+        "type": source.meta["type"], "role": source.meta["role"], "tags": source.meta["tags"], "countries": source.meta.get("countries", []),
         "url": source.meta.get("url", ""), "accessed": source.meta.get("accessed", ""), "notes": source.meta.get("notes", ""),
         "title": entry["title"], "year": entry["year"], "citation": entry["citation"],
     }
 
 
-def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], commentary_paths: list[str] | None, sources_dir: str = layout.SOURCES) -> dict[str, Any]:
+def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths: list[str] | None,
+          sources_dir: str = layout.SOURCES, legacy_paths: list[str] = ()) -> dict[str, Any]:
     """Join checked shards into the evidence set; raise :class:`InputError` with every problem.
 
-    ``commentary_paths`` None skips the commentary (a partial check).
+    ``findings_paths`` None skips the review findings (a partial check). ``legacy_paths`` are
+    commentary files from before review findings, each reported with how to move it.
     """
     problems = [Problem(**p) for p in prepared["problems"]] + [Problem(**p) for s in shards for p in s["problems"]]
+    problems += legacy_commentary_problems(list(legacy_paths))
     if not any(s["source_count"] for s in shards):
         problems.append(Problem(sources_dir, 1, "no source documents (*.md, *.txt or *.pdf) found"))
     protocol = prepared["protocol"]
-    commentary = {}
-    if protocol is not None and commentary_paths is not None:  # commentary may cite any source's evidence
+    sources = sorted((r for s in shards for r in s["sources"]), key=lambda r: r["citekey"])
+    evidence = sorted((e for s in shards for e in s["evidence"]), key=lambda e: (e["citekey"], e["sheet_line"]))
+    problems += study_problems(evidence)
+    findings = {}
+    if protocol is not None and findings_paths is not None:  # findings may rest on any source's evidence
+        coders = [c["id"] for c in protocol.get("coders") or []] or None
+        findings, finding_problems = load_findings(findings_paths, [q["id"] for q in protocol["questions"]], coders)
+        protocol_keys = {r["citekey"] for r in sources if r["role"] == "protocol"}
         row_ids = {i for s in shards for i in s["row_ids"]}
-        commentary, commentary_problems = load_commentary(commentary_paths, [q["id"] for q in protocol["questions"]], row_ids)
-        problems += commentary_problems
+        problems += finding_problems + reference_problems(findings, row_ids, protocol_keys)
     errors, warnings = split(problems)
     if errors:
         raise InputError(errors, warnings)
-    sources = sorted((r for s in shards for r in s["sources"]), key=lambda r: r["citekey"])
-    evidence = sorted((e for s in shards for e in s["evidence"]), key=lambda e: (e["citekey"], e["sheet_line"]))
     counts = Counter(item["citekey"] for item in evidence)
-    inputs = prepared["inputs"] | {"commentary": [{"path": p, "sha256": _file_sha256(p)} for p in commentary_paths or []]}
+    order = {q["id"]: n for n, q in enumerate(protocol["questions"])}
+    inputs = prepared["inputs"] | {"findings": [{"path": f["path"], "sha256": f["sha256"]} for f in sorted(findings.values(), key=lambda f: f["path"])]}
     return {
         "protocol": protocol,
         "sources": [r | {"excerpts": counts[r["citekey"]]} for r in sources],
         "bibliography": prepared["bibliography"],
         "evidence": evidence,
         "inputs": inputs,
-        "commentary": commentary,
+        "findings": [{k: v for k, v in f.items() if k != "sha256"} for f in sorted(findings.values(), key=lambda f: order[f["question"]])],
         "warnings": [w.as_dict() for w in warnings],
     }
 
 
+def study_problems(evidence: list[dict]) -> list[Problem]:
+    """One study, one design: excerpts that name the same study must not give it different designs."""
+    first: dict[str, dict] = {}
+    problems = []
+    for item in evidence:
+        if not item.get("study") or not item.get("study_design"):
+            continue
+        design = item["study_design"]
+        seen = first.setdefault(item["study"], item)
+        if seen["study_design"] != design:
+            shown = lambda d: "; ".join(d) if isinstance(d, list) else d  # noqa: E731
+            problems.append(Problem(item["sheet"], item["sheet_line"], f"row {item['id']}: study '{item['study']}' has study_design '{shown(design)}' here "
+                                    f"but '{shown(seen['study_design'])}' at {seen['sheet']}:{seen['sheet_line']}: one study has one design"))
+    return problems
+
+
 def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY,
                    sources_dir: str = layout.SOURCES, extraction_dir: str = layout.EXTRACTION,
-                   only: set[str] | None = None, commentary_dir: str = layout.COMMENTARY,
+                   only: set[str] | None = None, findings_dir: str = layout.FINDINGS,
                    text_cache: str | None = layout.TEXT_CACHE, write_cache: bool = False) -> dict[str, Any]:
     """Validate a whole review in one process and return its evidence set.
 
@@ -197,7 +220,8 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
     shard = check_sources(prepared, source_paths, sheet_paths, sources_dir, text_cache, write_cache)
     if only is not None:
         shard["source_count"] = shard["source_count"] or len(layout.source_files(sources_dir))
-    return merge(prepared, [shard], layout.commentary_files(commentary_dir) if only is None else None, sources_dir)
+    legacy = layout.commentary_files(Path(findings_dir).parent / layout.COMMENTARY)
+    return merge(prepared, [shard], layout.findings_files(findings_dir) if only is None else None, sources_dir, legacy)
 
 
 def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem]) -> list[dict]:

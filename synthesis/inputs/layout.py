@@ -58,7 +58,7 @@ def question_ids(protocol: str | Path = PROTOCOL) -> list[str]:
 def package_files() -> list[Path]:
     """The package's code and schemas, every stage folder included, relative to the package."""
     root = Path(__file__).parents[1]  # synthesis/, not this stage folder
-    return sorted(p.relative_to(root) for p in root.rglob("*") if p.suffix in (".py", ".json") and "__pycache__" not in p.parts)
+    return sorted(p.relative_to(root) for p in root.rglob("*") if p.suffix in (".py", ".json", ".lua") and "__pycache__" not in p.parts)
 
 
 def package_fingerprint() -> str:
@@ -76,11 +76,17 @@ def package_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-COMMENTARY = "commentary"
+FINDINGS = "findings"
+COMMENTARY = "commentary"  # before review findings; its files are reported with how to move them
+
+
+def findings_files(directory: str | Path = FINDINGS) -> list[str]:
+    """The team's review findings (``findings/<question id>.yaml``), sorted."""
+    return _listed(directory, (".yaml", ".yml"))
 
 
 def commentary_files(directory: str | Path = COMMENTARY) -> list[str]:
-    """The team's commentary files (``commentary/<question id>.md``), sorted."""
+    """Commentary files from before review findings (``commentary/*.md``), sorted."""
     return _listed(directory, (".md",))
 
 

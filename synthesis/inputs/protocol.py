@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from . import yamlio
 from ..common.problems import COUNTRY_ALIASES, InputError, Problem, raise_if_any, suggest
+from .schemacheck import where_of, schema_problems, shipped_schema
 from .styles import csl_problems
 from ..common.textio import read_text
 
 # Question ids name output tables (output/tables/<id>.csv); these names are taken.
-RESERVED_QUESTION_IDS = ("evidence", "coverage", "gap-map", "sources-questions", "countries", "avenues", "snowball")
-_TYPE_NAMES = {"string": "a string", "array": "a list", "object": "a mapping", "integer": "a whole number"}
+RESERVED_QUESTION_IDS = ("evidence", "cells", "gap-map", "findings", "sources-questions", "countries", "avenues", "snowball")
 
 
-@lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
     """The JSON Schema that ``review.yaml`` must satisfy (shipped in the package)."""
-    return json.loads(resources.files("synthesis").joinpath("schema/review.schema.json").read_text("utf-8"))
+    return shipped_schema("review.schema.json")
 
 
 def load_protocol(path: str) -> dict[str, Any]:
@@ -33,50 +29,11 @@ def load_protocol(path: str) -> dict[str, Any]:
 
 def validate_protocol(data: Any, node, path: str) -> dict[str, Any]:
     """Validate parsed protocol data (``node`` gives line numbers)."""
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(schema())
-    problems = [p for err in validator.iter_errors(data) for p in _schema_problems(err, node, path)]
+    problems = schema_problems(schema(), data, node, path)
     if isinstance(data, dict):
         problems += _cross_reference_problems(data, node, path)
     raise_if_any(problems)
     return data
-
-
-def _where(keys) -> str:
-    out = ""
-    for key in keys:
-        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
-    return out or "top level"
-
-
-def _schema_problems(err, node, path: str) -> list[Problem]:
-    keys = list(err.absolute_path)
-    if err.validator == "additionalProperties":
-        allowed = sorted(err.schema.get("properties", {}))
-        return [Problem(path, yamlio.key_line(node, keys, extra), f"unknown key '{extra}' in {_where(keys)}: {suggest(str(extra), allowed)}")
-                for extra in sorted(set(err.instance) - set(allowed), key=str)]
-    return [_schema_problem(err, node, path)]
-
-
-def _schema_problem(err, node, path: str) -> Problem:
-    keys = list(err.absolute_path)
-    where = _where(keys)
-    kind = err.validator
-    line = yamlio.line_of(node, keys)
-    if kind == "required":
-        missing = err.message.split("'")[1]
-        return Problem(path, line, f"{where}: missing required key '{missing}'")
-    if kind == "type":
-        hint = " (quote it: YAML reads some bare words as other types)" if err.validator_value == "string" else ""
-        return Problem(path, line, f"{where}: expected {_TYPE_NAMES.get(err.validator_value, err.validator_value)}, got {json.dumps(err.instance)}{hint}")
-    if kind == "pattern":
-        return Problem(path, line, f"{where}: {err.instance!r} does not match the pattern {err.validator_value}")
-    if kind == "minItems":
-        return Problem(path, line, f"{where}: needs at least {err.validator_value} {'item' if err.validator_value == 1 else 'items'}")
-    if kind == "minLength":
-        return Problem(path, line, f"{where}: must not be empty")
-    return Problem(path, line, f"{where}: {err.message}")
 
 
 def _items(data: dict, key: str) -> list[dict]:
@@ -123,7 +80,11 @@ def _synthesis_problems(data: dict, node, path: str) -> list[Problem]:
     problems = []
     vocabularies = data.get("vocabularies") if isinstance(data.get("vocabularies"), dict) else {}
     strength = data.get("strength") if isinstance(data.get("strength"), dict) else {}
-    checks = [(["strength", "evaluation_types"], strength.get("evaluation_types"), "evidence_type")]
+    checks = [(["strength", "evaluation_types"], strength.get("evaluation_types"), "evidence_type"),
+              (["strength", "evaluation_designs"], strength.get("evaluation_designs"), "study_design")]
+    for i, question in enumerate(_items(data, "questions")):
+        scope = question.get("scope") if isinstance(question.get("scope"), dict) else {}
+        checks.append((["questions", i, "scope", "countries"], scope.get("countries"), "countries"))
     comparison = data.get("comparison") if isinstance(data.get("comparison"), dict) else {}
     checks.append((["comparison", "home"], [comparison.get("home")] if isinstance(comparison.get("home"), str) else [], "countries"))
     for name, members in (comparison.get("groups") or {}).items() if isinstance(comparison.get("groups"), dict) else []:
@@ -134,11 +95,19 @@ def _synthesis_problems(data: dict, node, path: str) -> list[Problem]:
             continue
         for i, value in enumerate(values):
             if isinstance(value, str) and value not in allowed:
-                where = ".".join(keys)
+                where = where_of(keys)
                 problems.append(Problem(path, yamlio.line_of(node, keys), f"{where}: '{value}' is not in vocabularies.{vocabulary}: {suggest(value, [str(a) for a in allowed], aliases=COUNTRY_ALIASES)}"))
     ratings = strength.get("ratings")
-    if isinstance(ratings, list) and any(isinstance(r, dict) and r.get("requires_evaluation") for r in ratings) and not strength.get("evaluation_types"):
-        problems.append(Problem(path, yamlio.line_of(node, ["strength", "ratings"]), "strength.ratings: a rule requires_evaluation, but strength.evaluation_types lists no evaluation types"))
+    if isinstance(ratings, list) and any(isinstance(r, dict) and r.get("requires_evaluation") for r in ratings) \
+            and not strength.get("evaluation_types") and not strength.get("evaluation_designs"):
+        problems.append(Problem(path, yamlio.line_of(node, ["strength", "ratings"]), "strength.ratings: a rule requires_evaluation, but neither strength.evaluation_designs nor strength.evaluation_types lists what counts as an evaluation"))
+    seen: dict[str, int] = {}
+    for i, coder in enumerate(_items(data, "coders")):
+        ident = coder.get("id")
+        if isinstance(ident, str):
+            if ident in seen:
+                problems.append(Problem(path, yamlio.line_of(node, ["coders", i, "id"]), f"coders[{i}].id: duplicate id '{ident}' (first used in coders[{seen[ident]}])"))
+            seen.setdefault(ident, i)
     return problems
 
 
@@ -159,6 +128,17 @@ def theme_pairs(item: dict, protocol: dict) -> list[tuple[str, str]]:
     return pairs
 
 
+def coder_ids(protocol: dict) -> list[str] | None:
+    """Declared coder ids, or None when the protocol declares no coders (then any name is accepted)."""
+    coders = protocol.get("coders")
+    return [c["id"] for c in coders] if coders else None
+
+
+def draft_coders(protocol: dict) -> set[str]:
+    """Ids of coders declared as draft (e.g. automated first-pass coding)."""
+    return {c["id"] for c in protocol.get("coders") or [] if c.get("draft")}
+
+
 def question_ids(protocol: dict) -> list[str]:
     """Question ids in protocol order."""
     return [q["id"] for q in protocol["questions"]]
@@ -169,4 +149,4 @@ def code_ids(protocol: dict) -> list[str]:
     return [c["id"] for c in protocol["codes"]]
 
 
-__all__ = ["InputError", "code_ids", "theme_pairs", "load_protocol", "question_ids", "schema", "validate_protocol"]
+__all__ = ["InputError", "code_ids", "coder_ids", "draft_coders", "theme_pairs", "load_protocol", "question_ids", "schema", "validate_protocol"]

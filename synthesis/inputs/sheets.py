@@ -13,7 +13,7 @@ from ..common.problems import COUNTRY_ALIASES, InputError, Problem, suggest
 from ..common.textio import read_text
 
 REQUIRED = ("id", "quote", "codes", "finding")
-OPTIONAL = ("questions", "locator", "evidence_type", "countries", "cites", "coder", "notes")
+OPTIONAL = ("questions", "locator", "evidence_type", "study", "study_design", "countries", "cites", "coder", "notes")
 LIST_COLUMNS = ("codes", "questions", "countries", "cites")
 ELISION = "[...]"
 
@@ -94,6 +94,7 @@ def check_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bi
     if problems:
         raise InputError(problems)
     code_map = {c["id"]: c["questions"] for c in protocol["codes"]}
+    coders = [c["id"] for c in protocol.get("coders") or []]
     question_ids = [q["id"] for q in protocol["questions"]]
     vocabularies = protocol.get("vocabularies", {})
     allowed = {"codes": list(code_map), "questions": question_ids, **vocabularies}
@@ -127,10 +128,23 @@ def check_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bi
                 row["extra"][name] = "; ".join(value) if isinstance(value, list) else value
         for name in OPTIONAL:
             row.setdefault(name, [] if name in LIST_COLUMNS or name in vocabularies else "")
+        problems += _study_and_coder_problems(row, where, path, bib_keys, coders)
         if not row["questions"]:
             row["questions"] = [q for q in question_ids if any(q in code_map.get(c, []) for c in row["codes"])]
         rows.append(row)
     return rows, problems
+
+
+def _study_and_coder_problems(row: dict, where: str, path: str, bib_keys: set[str] | None, coders: list[str]) -> list[Problem]:
+    problems = []
+    line = row["line"]
+    if row["study"] and bib_keys is not None and row["study"] not in bib_keys:
+        problems.append(Problem(path, line, f"{where}: study '{row['study']}' has no entry in references.bib: {suggest(row['study'], sorted(bib_keys))}"))
+    if row["study_design"] and not row["study"]:
+        problems.append(Problem(path, line, f"{where}: study_design without study: name the study (its bibliography key) whose design this is"))
+    if coders and row["coder"] and row["coder"] not in coders:
+        problems.append(Problem(path, line, f"{where}: unknown coder '{row['coder']}' (declare coders in review.yaml): {suggest(row['coder'], coders)}"))
+    return problems
 
 
 def rows_by_id(path: str) -> dict[str, dict[str, str]]:

@@ -13,7 +13,14 @@ from ..common.problems import COUNTRY_ALIASES, InputError, Problem, suggest
 from ..common.textio import read_text
 
 CITEKEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-REQUIRED = ("citekey", "type", "tags")
+REQUIRED = ("citekey", "type", "role", "tags")
+# What a document is to the review; counting rules depend on it (docs/formats.md, "Honest counting").
+ROLES = {
+    "primary": "reports its own study or data",
+    "secondary": "reviews or reports others' studies",
+    "commentary": "argues or comments without reporting studies",
+    "protocol": "the review's own framing document: quoted to frame the questions, never evidence",
+}
 OPTIONAL = ("countries", "url", "accessed", "notes")
 _FENCE = re.compile(r"^---[ \t]*\r?$", re.M)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -94,7 +101,8 @@ def check_front_matter(meta: Any, node, path: str, first_line: int, bib_keys: se
     stem = Path(path).stem
     if not isinstance(meta, dict):
         return [Problem(path, first_line, "front matter must be a mapping with citekey, type and tags")]
-    problems = [Problem(path, first_line, f"front matter: missing required key '{key}'") for key in REQUIRED if key not in meta]
+    problems = [Problem(path, first_line, f"front matter: missing required key '{key}'" + (f" ({_allowed_roles()})" if key == "role" else ""))
+                for key in REQUIRED if key not in meta]
     for key in meta:
         if key not in REQUIRED + OPTIONAL:
             problems.append(Problem(path, yamlio.key_line(node, [], key, first_line), f"front matter: unknown key '{key}': {suggest(str(key), REQUIRED + OPTIONAL)}"))
@@ -107,6 +115,10 @@ def check_front_matter(meta: Any, node, path: str, first_line: int, bib_keys: se
             problems.append(Problem(path, line("citekey"), f"citekey '{citekey}' differs from the file name: rename the file to {citekey}{Path(path).suffix} or set citekey: {stem}"))
         elif bib_keys is not None and citekey not in bib_keys:
             problems.append(Problem(path, line("citekey"), f"citekey '{citekey}' has no entry in references.bib: {suggest(citekey, sorted(bib_keys))}"))
+    if "role" in meta and meta["role"] in (None, ""):
+        problems.append(Problem(path, line("role"), f"role is empty: say what this document is to the review ({_allowed_roles()})"))
+    elif "role" in meta and meta["role"] not in ROLES:
+        problems.append(Problem(path, line("role"), f"role: unknown role {_shown(meta['role'])}: {suggest(str(meta['role']), list(ROLES))}"))
     if "type" in meta and (not isinstance(meta["type"], str) or not meta["type"].strip()):
         problems.append(Problem(path, line("type"), "type must be a non-empty string, e.g. report"))
     for key in ("tags", "countries"):
@@ -138,10 +150,18 @@ def parse_source(text: str, path: str, sha256: str, bib_keys: set[str] | None = 
     return Source(meta["citekey"], path, sha256, text, body_start, meta, structure(text, body_start))
 
 
+def _allowed_roles() -> str:
+    return "allowed: " + "; ".join(f"{name} ({what})" for name, what in ROLES.items())
+
+
+def _shown(value: Any) -> str:
+    return f"'{value}'" if isinstance(value, str) else repr(value)
+
+
 def load_source(path: str, bib_keys: set[str] | None = None, countries: list[str] | None = None) -> Source:
     """Read and parse one source file."""
     text, sha = read_text(path)
     return parse_source(text, path, sha, bib_keys, countries)
 
 
-__all__ = ["CITEKEY_PATTERN", "PLACEHOLDER", "Source", "check_front_matter", "load_source", "parse_source", "split_front_matter", "structure"]
+__all__ = ["CITEKEY_PATTERN", "PLACEHOLDER", "ROLES", "Source", "check_front_matter", "load_source", "parse_source", "split_front_matter", "structure"]

@@ -1,10 +1,11 @@
 """Claims: every report statement that rests on evidence, with a stable id.
 
-A claim id is built from what the claim is about, never from its position,
-so it survives adding sources: ``Q1.work_first.green2023:12`` (a finding),
-``Q1.work_first`` (a theme's summary), ``Q1.evidence-base`` (a question's
-evidence-base sentence). Anchors in the report are the id prefixed with
-``claim-``; evidence entries in the appendix are ``ev-`` plus the evidence id.
+A claim id is built from what the claim is about, never from its position, so it survives adding
+sources: ``Q1-F2`` (a review finding, the team's own id), ``Q1.answer`` (a question's answer),
+``Q1.work_first.green2023:12`` (an excerpt's one-line finding under a theme), ``Q1.work_first`` (a
+theme's summary), ``Q1.evidence-base`` (a question's evidence-base sentence), ``compare.European`` (a
+comparison statement). Anchors in the report are the id prefixed with ``claim-``; evidence entries in
+the appendix are ``ev-`` plus the evidence id.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .markdown import Markdown
 from ..common.problems import InputError, Problem
+from .markdown import Markdown
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
+REPORT = "output/report/state-of-play.md"
 
 
 def anchor(prefix: str, ident: str) -> Markdown:
@@ -23,41 +25,39 @@ def anchor(prefix: str, ident: str) -> Markdown:
     return Markdown(prefix + _UNSAFE.sub(lambda m: f"_{ord(m.group()):x}_", ident))
 
 
-def claim(claim_id: str, kind: str, text: str, evidence: list[str], question: str, code: str = "") -> dict:
-    """One claim record (also what provenance.json stores)."""
-    return {"id": claim_id, "kind": kind, "text": text, "question": question, "code": code,
-            "evidence": evidence, "anchor": anchor("claim-", claim_id)}
+class Claims:
+    """The claims of one report, in report order, as the context is built."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+
+    def add(self, claim_id: str, kind: str, text: str, evidence: list[str], question: str, code: str = "", **extra: Any) -> dict[str, Any]:
+        """Record a claim and return it (templates print its anchor and id)."""
+        made = {"id": claim_id, "kind": kind, "text": text, "question": question, "code": code,
+                "evidence": list(evidence), "anchor": anchor("claim-", claim_id), **extra}
+        self.items.append(made)
+        return made
+
+    def citing(self) -> dict[str, list[dict[str, Any]]]:
+        """Evidence id -> the claims that cite it, in report order (for the appendix's back-links)."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for item in self.items:
+            for evidence_id in item["evidence"]:
+                found.setdefault(evidence_id, []).append(item)
+        return found
+
+    def checked(self) -> list[dict[str, Any]]:
+        """Every claim; fail on one without evidence or an id used twice."""
+        problems, seen = [], set()
+        for item in self.items:
+            if not item["evidence"]:
+                problems.append(Problem(REPORT, 1, f"claim {item['id']} has no evidence: {item['text']}"))
+            if item["id"] in seen:
+                problems.append(Problem(REPORT, 1, f"claim id {item['id']} is used twice; make the sheet row ids distinct"))
+            seen.add(item["id"])
+        if problems:
+            raise InputError(problems)
+        return self.items
 
 
-def collect_claims(context: dict) -> list[dict]:
-    """Every claim in a report context, in report order; fail on an unsupported or duplicate claim."""
-    found = []
-    for section in context["sections"]:
-        if section["evidence_claim"] is not None:
-            found.append(section["evidence_claim"])
-        for theme in section["themes"]:
-            found.append(theme["claim"])
-            found += [f["claim"] for f in theme["findings"]]
-        found += [c["claim"] for c in section.get("commentary", []) if c["claim"]]
-    if "comparison" in context:
-        found += overview_claims(context)
-    problems, seen = [], set()
-    for item in found:
-        if not item["evidence"]:
-            problems.append(Problem("output/report/state-of-play.md", 1, f"claim {item['id']} has no evidence: {item['text']}"))
-        if item["id"] in seen:
-            problems.append(Problem("output/report/state-of-play.md", 1, f"claim id {item['id']} is used twice; make the sheet row ids distinct"))
-        seen.add(item["id"])
-    if problems:
-        raise InputError(problems)
-    return found
-
-
-def overview_claims(context: dict[str, Any]) -> list[dict]:
-    """The claims made in the cross-question sections."""
-    comparison = context["comparison"]
-    found = [s["claim"] for s in comparison["statements"] if s["claim"]]
-    return found + [f["claim"] for c in comparison["countries"] for f in c["findings"]]
-
-
-__all__ = ["anchor", "claim", "collect_claims", "overview_claims"]
+__all__ = ["Claims", "anchor"]

@@ -1,84 +1,80 @@
-"""The evidence gap map as a figure (SVG and PNG, matplotlib).
+"""The evidence gap map as a figure (SVG and PNG, matplotlib): themes by country.
 
-Rows are codes, columns questions; each cell shows the number of distinct
-sources and is shaded by the theme's strength rating. Cells the codebook does
-not pair and coders did not use are left blank. Output is deterministic:
-no dates in the files and a fixed SVG id salt.
+Rows are themes (codes, labelled with their names), columns countries (named), with an empty column for
+each comparator group that has no evidence, so the gap is drawn. A circle's area grows with the number of
+documents; the number in it counts them, independent studies in brackets; its shade says how direct the
+best of that evidence is. Output is deterministic: no dates in the files and a fixed SVG id salt.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 from typing import Any
 
-from ..analysis.strength import scale
+from ..analysis.gapmap import DIRECTNESS
 from ..common.textio import write_atomic
+from . import words
 
-# Light to dark blues for ratings, weakest first; white for "no evidence".
-SHADES = ["#dbe9f6", "#9ecae1", "#4292c6", "#2171b5", "#08519c", "#08306b"]
-GAP, BLANK = "#ffffff", "#f2f2f2"
-
-
-def shade_of(protocol: dict) -> dict[str, str]:
-    """Rating -> colour, strongest darkest; 'none' (a gap) white."""
-    ratings = [r for r in scale(protocol) if r != "unrated"]
-    colours = {rating: SHADES[min(len(ratings) - 1 - i, len(SHADES) - 1)] for i, rating in enumerate(ratings)}
-    return colours | {"unrated": SHADES[0], "none": GAP}
+SHADES = {"primary": "#08519c", "secondary": "#6baed6", "commentary": "#c6dbef"}
+LEGEND = {"primary": "a primary study", "secondary": "secondary reports only", "commentary": "commentary only"}
 
 
-def gap_map_figure(protocol: dict, cells: list[dict[str, Any]]):
+def gap_map_figure(protocol: dict, cells: list[dict[str, Any]], columns: list[str]):
     """A matplotlib figure of the gap map."""
     import matplotlib
 
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.hashsalt"] = "synthesis-gap-map"
     from matplotlib.figure import Figure
-    from matplotlib.patches import Patch, Rectangle
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Circle, Rectangle
 
-    questions = [q["id"] for q in protocol["questions"]]
-    used = {c["code"] for c in cells}
-    codes = [c for c in protocol["codes"] if c["id"] in used]
-    by_pair = {(c["question"], c["code"]): c for c in cells}
-    colours = shade_of(protocol)
-    width = 3.2 + 0.9 * len(questions)
-    height = 1.4 + 0.42 * len(codes)
+    codes = protocol["codes"]
+    by_pair = {(c["code"], c["country"]): c for c in cells}
+    most = max([c["documents"] for c in cells] + [1])
+    names = [words.country(c) for c in columns]
+    width = 3.6 + 1.1 * max(len(columns), 1)
+    height = 1.9 + 0.42 * len(codes)
     figure = Figure(figsize=(width, height), dpi=150)
-    axes = figure.add_axes((0.38, 0.18, 0.6, 0.72))
+    axes = figure.add_axes((0.36, 0.2, 0.62, 0.66))
     for row, code in enumerate(codes):
-        for col, question in enumerate(questions):
-            cell = by_pair.get((question, code["id"]))
-            if cell is None:
-                axes.add_patch(Rectangle((col, row), 1, 1, facecolor=BLANK, edgecolor="white"))
+        for col, column in enumerate(columns):
+            empty_group = column.startswith("group:")
+            axes.add_patch(Rectangle((col, row), 1, 1, facecolor="#fbeaea" if empty_group else "#f7f7f7", edgecolor="white"))
+            cell = by_pair.get((code["id"], column))
+            if not cell or not cell["documents"]:
                 continue
-            rating = cell["strength"]["rating"]
-            fill = colours.get(rating, SHADES[0])
-            axes.add_patch(Rectangle((col, row), 1, 1, facecolor=fill, edgecolor="#999999", linewidth=0.5, clip_on=False))
-            dark = fill in SHADES[2:]
-            axes.text(col + 0.5, row + 0.5, str(cell["sources"]), ha="center", va="center", fontsize=8,
-                      color="white" if dark else "black", fontweight="bold" if cell["sources"] else "normal")
-    axes.set_xlim(0, len(questions))
+            radius = 0.16 + 0.28 * math.sqrt(cell["documents"] / most)
+            colour = SHADES[cell["directness"]]
+            axes.add_patch(Circle((col + 0.5, row + 0.5), radius, facecolor=colour, edgecolor="#555555", linewidth=0.4))
+            label = f"{cell['documents']}" + (f" ({cell['studies']})" if cell["studies"] else "")
+            axes.text(col + 0.5, row + 0.5, label, ha="center", va="center", fontsize=6.5,
+                      color="white" if cell["directness"] == "primary" else "black")
+    axes.set_xlim(0, max(len(columns), 1))
     axes.set_ylim(len(codes), 0)
-    axes.set_xticks([i + 0.5 for i in range(len(questions))], questions, fontsize=8)
+    axes.set_xticks([i + 0.5 for i in range(len(columns))], [n.replace(" comparators", "\ncomparators\n(none coded)") if c.startswith("group:") else n
+                                                             for c, n in zip(columns, names)], fontsize=7)
     axes.xaxis.tick_top()
     axes.set_yticks([i + 0.5 for i in range(len(codes))], [c["label"] for c in codes], fontsize=7)
     axes.tick_params(length=0)
     for side in axes.spines.values():
         side.set_visible(False)
-    legend = [Patch(facecolor=colours[r], edgecolor="#999999", label=r) for r in scale(protocol) if r != "unrated"]
-    legend.append(Patch(facecolor=GAP, edgecolor="#999999", label="no evidence (gap)"))
-    figure.legend(handles=legend, loc="lower center", ncol=min(len(legend), 4), fontsize=7, frameon=False,
-                  title="Cell: number of sources; shade: strength of evidence", title_fontsize=7)
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=SHADES[d], markeredgecolor="#555555", label=LEGEND[d])
+               for d in DIRECTNESS]
+    figure.legend(handles=handles, loc="lower center", ncol=3, fontsize=7, frameon=False,
+                  title="Number: documents (independent studies); size: documents; shade: the most direct evidence", title_fontsize=7)
     return figure
 
 
-def write_gap_map(protocol: dict, cells: list[dict[str, Any]], svg: str | Path, png: str | Path) -> None:
+def write_gap_map(protocol: dict, cells: list[dict[str, Any]], columns: list[str], svg: str | Path, png: str | Path) -> None:
     """Write the gap map as SVG and PNG, atomically and without timestamps."""
-    figure = gap_map_figure(protocol, cells)
+    figure = gap_map_figure(protocol, cells, columns)
     for path, fmt, metadata in ((svg, "svg", {"Date": None, "Creator": None}), (png, "png", {"Software": None})):
         buffer = io.BytesIO()
         figure.savefig(buffer, format=fmt, metadata=metadata)
         write_atomic(path, buffer.getvalue())
 
 
-__all__ = ["gap_map_figure", "shade_of", "write_gap_map"]
+__all__ = ["gap_map_figure", "write_gap_map"]

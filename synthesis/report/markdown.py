@@ -58,12 +58,6 @@ def locator(item: dict) -> str:
     return item["locator"] or (item["pages"]["locator"] if "pages" in item else f"para. {item['paragraph']}")
 
 
-def where(item: dict, source: dict) -> str:
-    """Where an excerpt is in its source file, for the appendix (a PDF's page(s) by label and in the file)."""
-    from ..inputs.pdf_text import page_place
-
-    if "pages" in item:
-        place = f"{page_place(item['pages'])}, paragraph {item['paragraph']} of the extracted text"
-    else:
-        place = f"line {item['source_line']}, paragraph {item['paragraph']}"
-    return f"{source['path']}, {place}" + (f", under \"{item['heading']}\"" if item["heading"] else "")
+def citations(keys: list[str]) -> Markdown:
+    """Several works in one parenthetical citation, e.g. ``[@{a}; @{b}]``; empty for none."""
+    return Markdown("[" + "; ".join(f"@{{{k}}}" for k in keys) + "]") if keys else Markdown("")

@@ -1,55 +1,44 @@
-"""The report's cross-question sections, built from :func:`analysis.analyse`.
-
-Gap map, sources x questions, country comparison, avenues for further
-research and snowball candidates. Statements resting on evidence are claims.
-"""
+"""The report's cross-question sections, laid out from the analysis: sources reviewed, the gap map, the
+country comparison, avenues for further research and snowball candidates."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import markdown
-from .claims import anchor, claim
-from .markdown import locator
 from ..analysis.comparison import settings
+from . import words
+from .claims import Claims
+from .markdown import Markdown
 
-COUNTRY_FINDINGS_SHOWN = 12  # per comparator country; countries.csv lists every evidence id
+def sources_context(data: dict[str, Any], limit: int) -> dict[str, Any]:
+    rows = [{"cite": Markdown(f"@{{{s['citekey']}}}"), "title": s["title"], "type": words.kind(s["type"]), "role": words.role(s["role"]),
+             "countries": words.countries(s["countries"]), "excerpts": s["excerpts"]} for s in data["sources"][:limit]]
+    return {"rows": rows, "more": max(0, len(data["sources"]) - limit)}
 
 
-def _finding_line(item: dict, claim_id: str, kind: str, question: str) -> dict[str, Any]:
-    return {"finding": item["finding"], "citation": markdown.citation(item["citekey"], locator(item)),
-            "evidence_id": item["evidence_id"], "evidence_anchor": anchor("ev-", item["evidence_id"]),
-            "claim": claim(claim_id, kind, item["finding"], [item["evidence_id"]], question)}
-
-
-def comparison_context(protocol: dict, analysis: dict[str, Any]) -> dict[str, Any]:
+def comparison_context(protocol: dict, analysis: dict[str, Any], claims: Claims) -> dict[str, Any]:
     """Country coverage by question, comparator findings and group statements."""
     home = settings(protocol)["home"]
     statements = []
     for group in analysis["groups"]:
-        claim_id = f"compare.{group['group']}"
-        statements.append({"text": group["text"], "claim": claim(claim_id, "comparison", group["text"], group["evidence"], "") if group["evidence"] else None})
-    countries = []
-    for entry in analysis["comparators"]:
-        items = entry["items"]
-        shown = [_finding_line(i, f"compare.{entry['country']}.{i['evidence_id']}", "comparison", "; ".join(i["questions"])) for i in items[:COUNTRY_FINDINGS_SHOWN]]
-        countries.append({"country": entry["country"], "findings": shown, "more": len(items) - len(shown)})
-    return {"home": home, "rows": analysis["countries"], "statements": statements, "countries": countries,
+        made = claims.add(f"compare.{group['group']}", "comparison", group["text"], group["evidence"], "") if group["evidence"] else None
+        statements.append({"text": group["text"], "claim": made})
+    rows = [r | {"name": words.country(r["country"])} for r in analysis["countries"]]
+    return {"home": words.country(home) if home else "", "rows": rows, "statements": statements,
             "questions": [q["id"] for q in protocol["questions"]]}
 
 
-def overview_context(protocol: dict, analysis: dict[str, Any], limit: dict[str, int]) -> dict[str, Any]:
-    """Context for the gap map, matrix, comparison, avenues and snowball sections."""
-    snowball = analysis["snowball"]
-    return {
-        "gap_map": {"png": markdown.Markdown("gap-map.png"), "cells": analysis["cells"]},
-        "source_matrix": analysis["source_matrix"][:limit["source_rows"]],
-        "source_matrix_more": max(0, len(analysis["source_matrix"]) - limit["source_rows"]),
-        "comparison": comparison_context(protocol, analysis),
-        "avenues": analysis["avenues"],
-        "snowball": {"rows": [r | {"cite": markdown.narrative_citation(r["key"])} for r in snowball[:limit["snowball_rows"]] if r["cited_by"]],
-                     "cited": sum(1 for r in snowball if r["cited_by"]), "uncited": sum(1 for r in snowball if not r["cited_by"])},
-    }
+def gap_map_context(analysis: dict[str, Any]) -> dict[str, Any]:
+    columns = [words.country(c) for c in analysis["gap_columns"]]
+    empty = [words.country(c) for c in analysis["gap_columns"] if c.startswith("group:")]
+    return {"png": Markdown("gap-map.png"), "columns": columns, "empty_groups": empty}
 
 
-__all__ = ["comparison_context", "overview_context"]
+def snowball_context(snowball: list[dict], limit: int) -> dict[str, Any]:
+    # Plain text, not citations: a work to read next is not a work this review cites.
+    rows = [{"citation": r["citation"], "title": r["title"], "cited_by": r["cited_by"], "excerpts": len(r["excerpts"])}
+            for r in snowball[:limit] if r["cited_by"]]
+    return {"rows": rows, "cited": sum(1 for r in snowball if r["cited_by"]), "uncited": sum(1 for r in snowball if not r["cited_by"])}
+
+
+__all__ = ["comparison_context", "gap_map_context", "snowball_context", "sources_context"]

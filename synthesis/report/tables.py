@@ -1,4 +1,6 @@
-"""Evidence tables: one row per excerpt, per question, and question x code coverage."""
+"""The CSV tables: one row per excerpt (all, and per question), then the analysis: theme cells with their
+counts and ratings, the gap map, review findings with their facts, sources x questions, countries,
+avenues and snowball candidates."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from ..inputs.sheets import OPTIONAL
 from ..common.textio import write_atomic
 
 LEADING = ("evidence_id", "citekey", "citation", "questions", "codes", "finding", "quote", "locator", "start", "end", "paragraph", "heading", "pages")
-TRAILING = tuple(c for c in OPTIONAL if c not in ("questions", "locator")) + ("source", "source_line", "sheet", "sheet_line")
+TRAILING = tuple(c for c in OPTIONAL if c not in ("questions", "locator")) + ("role", "source", "source_line", "sheet", "sheet_line")
 
 
 def evidence_columns(evidence: list[dict]) -> list[str]:
@@ -23,17 +25,19 @@ def evidence_columns(evidence: list[dict]) -> list[str]:
     return list(LEADING + TRAILING) + [c for c in extras if c not in LEADING + TRAILING]
 
 
-def evidence_rows(evidence: list[dict], sources: dict[str, str], columns: list[str]) -> list[list[Any]]:
+def evidence_rows(evidence: list[dict], sources: dict[str, dict], columns: list[str]) -> list[list[Any]]:
     """Flatten evidence items to table rows in ``columns`` order (lists joined with ``; ``)."""
     rows = []
     for item in evidence:
         extra = item["extra"]
+        source = sources[item["citekey"]]
         row = []
         for column in columns:
             if column == "pages":  # a PDF source's located page(s), e.g. "pp. 4-5"
                 value = item["pages"]["locator"] if "pages" in item else ""
             else:
-                value = sources[item["citekey"]] if column == "source" else item[column] if column in item else extra.get(column, "")
+                value = (source["path"] if column == "source" else source["role"] if column == "role"
+                         else item[column] if column in item else extra.get(column, ""))
             row.append("; ".join(value) if isinstance(value, list) else value)
         rows.append(row)
     return rows
@@ -60,39 +64,69 @@ def _joined(values) -> str:
     return "; ".join(values)
 
 
-def synthesis_tables(protocol: dict, analysis: dict[str, Any]) -> dict[str, str]:
-    """coverage, gap-map, sources-questions, countries, avenues and snowball tables as CSV text."""
+def _cell_row(c: dict) -> dict[str, Any]:
+    f, s = c["facts"], c["strength"]
+    return {"question": c["question"], "code": c["code"], "label": c["label"], "excerpts": f["excerpts"],
+            "documents": len(f["documents"]), "studies": len(f["studies"]), "primary": f["primary"], "in_scope": f["in_scope"],
+            "out_of_scope": f["out_of_scope"], "rating": s["rating"], "capped": "yes" if s["capped"] else "",
+            "reasons": _joined(s["reasons"]), "not_higher": _joined(s["not_higher"]), "evidence_types": _joined(f["evidence_types"]),
+            "study_designs": _joined(f["study_designs"]), "evidence": _joined(f["evidence"])}
+
+
+def _finding_rows(findings: list[dict], analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    assessed = {a["id"]: a for a in analysis["findings"]}
+    rows = []
+    for record in findings:
+        for finding in record["findings"]:
+            a = assessed[finding["id"]]
+            f = a["facts"]
+            rows.append({"question": record["question"], "id": finding["id"], "statement": finding["statement"], "status": finding["status"],
+                         "draft": "yes" if a["draft"] else "", "confidence": finding["overall"]["confidence"],
+                         **{c: v["concern"] for c, v in finding["components"].items()},
+                         "documents": _joined(f["documents"]), "studies": _joined(f["studies"]), "excerpts": f["excerpts"],
+                         "primary": f["primary"], "in_scope": f["in_scope"], "countries": _joined(f["countries"]),
+                         "warnings": _joined(c["code"] for c in a["checks"] if not c["addressed"]),
+                         "addressed": _joined(c["code"] for c in a["checks"] if c["addressed"]), "evidence": _joined(finding["evidence"])})
+    return rows
+
+
+FINDING_COLUMNS = ["question", "id", "statement", "status", "draft", "confidence", "methodological_limitations", "coherence", "adequacy",
+                   "relevance", "documents", "studies", "excerpts", "primary", "in_scope", "countries", "warnings", "addressed", "evidence"]
+CELL_COLUMNS = ["question", "code", "label", "excerpts", "documents", "studies", "primary", "in_scope", "out_of_scope", "rating", "capped",
+                "reasons", "not_higher", "evidence_types", "study_designs", "evidence"]
+
+
+def synthesis_tables(protocol: dict, analysis: dict[str, Any], findings: list[dict]) -> dict[str, str]:
+    """cells, gap-map, findings, sources-questions, countries, avenues and snowball tables as CSV text."""
     questions = [q["id"] for q in protocol["questions"]]
-    grid = analysis["cells"]
-    gap_map = [{**c, "rating": c["strength"]["rating"], "reasons": _joined(c["strength"]["reasons"]),
-                "not_higher": _joined(c["strength"]["not_higher"]), "evidence_types": _joined(c["strength"]["types"]),
-                "evidence": _joined(c["evidence"])} for c in grid]
-    matrix = [{"citekey": r["citekey"], "citation": r["citation"], **r["by_question"]} for r in analysis["source_matrix"]]
+    gap = [{**g, "evidence": _joined(g["evidence"])} for g in analysis["gap_map"] if g["documents"]]
+    matrix = [{"citekey": r["citekey"], "citation": r["citation"], "role": r["role"], **r["by_question"]} for r in analysis["source_matrix"]]
     countries = [{"country": r["country"], "home": "yes" if r["home"] else "", "excerpts": r["excerpts"], "sources": r["sources"],
                   **r["by_question"], "evidence": _joined(r["evidence"])} for r in analysis["countries"]]
     avenues = [{**a, "evidence": _joined(a["evidence"])} for a in analysis["avenues"]]
     snowball = [{**r, "cited_by_sources": len(r["cited_by"]), "cited_by": _joined(r["cited_by"]), "excerpts": _joined(r["excerpts"])} for r in analysis["snowball"]]
     return {
-        "coverage.csv": to_csv(grid, ["question", "code", "label", "excerpts", "sources"]),
-        "gap-map.csv": to_csv(gap_map, ["question", "code", "label", "excerpts", "sources", "rating", "reasons", "not_higher", "evidence_types", "evidence"]),
-        "sources-questions.csv": to_csv(matrix, ["citekey", "citation", *questions]),
+        "cells.csv": to_csv([_cell_row(c) for c in analysis["cells"]], CELL_COLUMNS),
+        "gap-map.csv": to_csv(gap, ["code", "label", "country", "documents", "studies", "directness", "evidence"]),
+        "findings.csv": to_csv(_finding_rows(findings, analysis), FINDING_COLUMNS),
+        "sources-questions.csv": to_csv(matrix, ["citekey", "citation", "role", *questions]),
         "countries.csv": to_csv(countries, ["country", "home", "excerpts", "sources", *questions, "evidence"]),
         "avenues.csv": to_csv(avenues, ["id", "kind", "question", "code", "text", "basis", "evidence"]),
         "snowball.csv": to_csv(snowball, ["key", "citation", "title", "year", "cited_by_sources", "cited_by", "excerpts"]),
     }
 
 
-def write_tables(data: dict[str, Any], directory: str | Path) -> list[Path]:
+def write_tables(data: dict[str, Any], directory: str | Path, analysis: dict[str, Any] | None = None) -> list[Path]:
     """Write evidence.csv, one CSV per question and the synthesis tables; return the paths."""
     directory = Path(directory)
     evidence = data["evidence"]
     columns = evidence_columns(evidence)
-    rows = evidence_rows(evidence, {s["citekey"]: s["path"] for s in data["sources"]}, columns)
+    rows = evidence_rows(evidence, {s["citekey"]: s for s in data["sources"]}, columns)
     outputs = {"evidence.csv": _csv_lists(rows, columns)}
     for question in data["protocol"]["questions"]:
         qid = question["id"]
         outputs[f"{qid}.csv"] = _csv_lists([r for r, e in zip(rows, evidence) if qid in e["questions"]], columns)
-    outputs.update(synthesis_tables(data["protocol"], analyse(data)))
+    outputs.update(synthesis_tables(data["protocol"], analysis if analysis is not None else analyse(data), data.get("findings", [])))
     for name, text in outputs.items():
         write_atomic(directory / name, text)
     return [directory / name for name in outputs]

@@ -1,0 +1,92 @@
+"""The appendix: each quote the report cites, in full and in its context (the only place a quote appears
+in full), where it is, and a link back to every place in the report that cites it."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from . import markdown
+from .claims import anchor
+
+READING_CONTEXT = 160  # characters either side of a quote
+
+
+def in_context(before: str, exact: str, after: str) -> markdown.Markdown:
+    """The quote in bold inside its context, as one line of escaped Markdown."""
+    left = markdown.escape(before) + (" " if before[-1:].isspace() else "")
+    right = (" " if after[:1].isspace() else "") + markdown.escape(after)
+    return markdown.Markdown(f"...{left}**{markdown.escape(exact)}**{right}...")
+
+
+def reading_context(text: str, start: int, end: int, body_start: int = 0) -> tuple[str, str]:
+    before = text[max(body_start, start - READING_CONTEXT):start]
+    after = text[end:end + READING_CONTEXT]
+    # Begin and end on whole words.
+    if len(before) == READING_CONTEXT and " " in before:
+        before = before[before.index(" ") + 1:]
+    if len(after) == READING_CONTEXT and " " in after:
+        after = after[:after.rindex(" ")]
+    return before, after
+
+
+def _back_link(claim: dict, labels: dict[str, str]) -> dict[str, Any]:
+    kind = {"review-finding": f"finding {claim['id']}", "answer": f"answer to {claim['question']}", "comparison": "country comparison"}
+    label = kind.get(claim["kind"]) or (f"{claim['question']}, {labels.get(claim['code'], claim['code'])}" if claim["code"] else claim["question"])
+    return {"label": label, "anchor": claim["anchor"]}
+
+
+def appendix_entry(item: dict, source: dict, text: str, citing: list[dict], labels: dict[str, str]) -> dict[str, Any]:
+    """An evidence item as the appendix shows it: the quote in its context (from the source's ``text``),
+    where it is, and the claims that cite it."""
+    before, after = reading_context(text, item["start"], item["end"], source.get("body_start", 0))
+    return {
+        "evidence_id": item["evidence_id"], "anchor": anchor("ev-", item["evidence_id"]), "finding": item["finding"],
+        "in_context": in_context(before, item["exact"], after),
+        "cite": markdown.narrative_citation(item["citekey"]), "title": source["title"],
+        "where": where(item, source),
+        "sha256": source["sha256"], "sheet": f"{item['sheet']}, line {item['sheet_line']}", "coder": item["coder"] or "not recorded",
+        "codes": [labels.get(c, c) for c in item["codes"]],
+        "cited_in": [_back_link(c, labels) for c in citing],
+    }
+
+
+def where(item: dict, source: dict) -> str:
+    """Where an excerpt is in its source file (a PDF's page(s) by label and in the file)."""
+    from ..inputs.pdf_text import page_place
+
+    if "pages" in item:
+        place = f"{page_place(item['pages'])}, paragraph {item['paragraph']} of the extracted text"
+    else:
+        place = f"line {item['source_line']}, paragraph {item['paragraph']}"
+    return f"{source['path']}, {place}" + (f", under \"{item['heading']}\"" if item["heading"] else "")
+
+
+def read_source_text(path: str) -> str:
+    """A source file's decoded text (the text offsets refer to); a PDF's extracted text, from the
+    build's cache (a ``.json`` file) or extracted again."""
+    from pathlib import Path
+
+    from ..common.textio import read_text
+    from ..inputs.pdf_text import read_extracted_text, text_of_pdf
+
+    if path.endswith(".json"):
+        return read_extracted_text(path)
+    return text_of_pdf(Path(path).read_bytes(), path) if path.lower().endswith(".pdf") else read_text(path)[0]
+
+
+def appendix(evidence: list[dict], sources: dict[str, dict], citing: dict[str, list[dict]], labels: dict[str, str],
+             source_text: Callable[[str], str] = read_source_text) -> list[dict[str, Any]]:
+    """Entries for the evidence the report cites, in evidence order; each source file read once."""
+    texts: dict[str, str] = {}
+    entries = []
+    for item in evidence:
+        if item["evidence_id"] not in citing:
+            continue
+        path = sources[item["citekey"]].get("text_path") or sources[item["citekey"]]["path"]
+        if path not in texts:
+            texts[path] = source_text(path)
+        entries.append(appendix_entry(item, sources[item["citekey"]], texts[path], citing[item["evidence_id"]], labels))
+    return entries
+
+
+__all__ = ["READING_CONTEXT", "appendix", "appendix_entry", "in_context", "read_source_text", "reading_context", "where"]

@@ -1,0 +1,72 @@
+"""A question's evidence by theme: each theme's rating and its excerpts' one-line findings, each excerpt
+shown once per question (under its first theme), linked to its quote in the appendix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..analysis.shapes import Cell
+from . import words
+from .claims import Claims, anchor
+from .markdown import Markdown, citation, locator
+
+
+def spread(items: list[dict], limit: int) -> list[dict]:
+    """At most ``limit`` items, taken round-robin across sources so the sample covers many
+    sources, returned in their original order (deterministic)."""
+    if len(items) <= limit:
+        return items
+    queues: dict[str, list[int]] = {}
+    for n, item in enumerate(items):
+        queues.setdefault(item["citekey"], []).append(n)
+    chosen: list[int] = []
+    depth = 0
+    while len(chosen) < limit:
+        for positions in queues.values():
+            if depth < len(positions) and len(chosen) < limit:
+                chosen.append(positions[depth])
+        depth += 1
+    return [items[n] for n in sorted(chosen)]
+
+
+def rating_words(cell: Cell) -> str:
+    facts = cell["facts"]
+    counted = (f"{words.plural(len(facts['documents']), 'document')}, "
+               f"{words.plural(len(facts['studies']), 'independent study', 'independent studies')}, "
+               f"{words.plural(facts['primary'], 'primary excerpt')}")
+    return f"{counted}; strength of evidence {cell['strength']['rating']}"
+
+
+def theme_sections(question: dict, cells: list[Cell], evidence: list[dict], codes: dict[str, dict], limit: int, claims: Claims) -> list[dict[str, Any]]:
+    """The themes of one question with evidence, in codebook order."""
+    qid = question["id"]
+    by_id = {i["evidence_id"]: i for i in evidence}
+    shown_in: dict[str, str] = {}  # evidence id -> the theme that lists it
+    themes = []
+    for cell in cells:
+        if cell["question"] != qid or not cell["facts"]["excerpts"]:
+            continue
+        members = [by_id[e] for e in cell["facts"]["evidence"]]
+        fresh = [i for i in members if i["evidence_id"] not in shown_in]
+        for item in fresh:
+            shown_in[item["evidence_id"]] = cell["label"]
+        listed = spread(fresh, limit)
+        summary = rating_words(cell)
+        made = claims.add(f"{qid}.{cell['code']}", "theme-summary", f"{cell['label']}: {summary}.", cell["facts"]["evidence"], qid, cell["code"])
+        lines = []
+        for item in listed:
+            line_claim = claims.add(f"{qid}.{cell['code']}.{item['evidence_id']}", "finding", item["finding"], [item["evidence_id"]], qid, cell["code"])
+            lines.append({"finding": item["finding"], "citation": citation(item["citekey"], locator(item)), "claim": line_claim,
+                          "evidence_id": item["evidence_id"], "evidence_anchor": anchor("ev-", item["evidence_id"])})
+        fresh_ids = {i["evidence_id"] for i in fresh}
+        earlier = [i for i in members if i["evidence_id"] not in fresh_ids]
+        themes.append({
+            "code": cell["code"], "label": cell["label"], "definition": codes[cell["code"]]["definition"],
+            "anchor": Markdown(f"q-{qid}-{cell['code']}"), "summary": summary, "claim": made, "strength": cell["strength"],
+            "lines": lines, "more": len(fresh) - len(listed),
+            "elsewhere": sorted({shown_in[i["evidence_id"]] for i in earlier}), "elsewhere_count": len(earlier),
+        })
+    return themes
+
+
+__all__ = ["rating_words", "spread", "theme_sections"]
