@@ -1,6 +1,7 @@
 # The review workflow: check protocol and bibliography (prepare), check sources and
 # sheets and locate every quote (locate, in shards), merge (evidence), then tables,
-# gap-map figure, report -> HTML and DOCX, and provenance.
+# gap-map figure, records (only with a records/ folder: de-duplication, screening
+# checks, PRISMA flow diagram), report -> HTML and DOCX, and provenance.
 # All logic lives in the `synthesis` package; rules only call its CLI.
 # Build any review folder with: snakemake --snakefile <this file> --directory <review> --cores 2
 import os
@@ -118,6 +119,32 @@ rule figures:
         "{PYTHON:q} -m synthesis figures --evidence {input:q} --svg {output.svg:q} --png {output.png:q}"
 
 
+# Only for a review with a records/ folder (layout.with_records gives nothing otherwise):
+# de-duplication, screening checks and the PRISMA 2020 flow diagram.
+rule records:
+    input:
+        evidence="output/build/evidence.json",
+        protocol=layout.PROTOCOL,
+        files=layout.record_files(),
+    output:
+        summary="output/build/records.json",
+        records="output/tables/records.csv",
+        duplicates="output/tables/duplicates.csv",
+        prisma="output/tables/prisma.csv",
+        svg="output/report/prisma.svg",
+        png="output/report/prisma.png",
+    benchmark:
+        "output/benchmarks/records.tsv"
+    params:
+        code=CODE,
+        folder="output/tables",
+        records=layout.RECORDS,
+    priority: 30
+    shell:
+        "{PYTHON:q} -m synthesis records --evidence {input.evidence:q} --records {params.records:q} --protocol {input.protocol:q}"
+        " --output {output.summary:q} --output-dir {params.folder:q} --svg {output.svg:q} --png {output.png:q}"
+
+
 rule provenance:
     input:
         evidence="output/build/evidence.json",
@@ -137,6 +164,8 @@ rule report:
     input:
         evidence="output/build/evidence.json",
         template=os.path.join(TEMPLATES, "state-of-play.md.j2"),
+        method=os.path.join(TEMPLATES, "prisma.md.j2"),
+        records=layout.with_records("output/build/records.json"),
     output:
         markdown="output/report/state-of-play.md",
         claims="output/build/claims.json",
@@ -148,13 +177,14 @@ rule report:
     priority: 30
     shell:
         "{PYTHON:q} -m synthesis report --evidence {input.evidence:q} --templates {params.templates:q}"
-        " --output {output.markdown:q} --claims {output.claims:q}"
+        " --output {output.markdown:q} --claims {output.claims:q} --records {input.records:q}"
 
 
 rule html:
     input:
         markdown="output/report/state-of-play.md",
         figure="output/report/gap-map.png",
+        flow=layout.with_records("output/report/prisma.png"),
         protocol=layout.PROTOCOL,
         bibliography=layout.BIBLIOGRAPHY,
         css=os.path.join(TEMPLATES, "report.css"),
@@ -175,6 +205,7 @@ rule docx:
     input:
         markdown="output/report/state-of-play.md",
         figure="output/report/gap-map.png",
+        flow=layout.with_records("output/report/prisma.png"),
         protocol=layout.PROTOCOL,
         bibliography=layout.BIBLIOGRAPHY,
     output:

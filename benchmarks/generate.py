@@ -159,7 +159,8 @@ def generate(n: int, root: Path, seed: int = 1, pdf_share: float = 0.0) -> Path:
         surname = "".join(rng.choice(string.ascii_lowercase) for _ in range(7)).capitalize()
         bib.append(f"@report{{{key},\n  author = {{{surname}, A.}},\n  title = {{Synthetic study {i}}},\n  year = {{{2000 + i % 25}}},\n  institution = {{Bench Institute}}\n}}\n")
         text, paragraphs = document(rng, vocabulary)
-        front = f"citekey: {key}\ntype: report\nrole: primary\ntags: [synthetic]\ncountries: [{rng.choice(COUNTRIES[:6])}]\n"
+        role = "primary" if i % 3 == 0 else "secondary"
+        front = f"citekey: {key}\ntype: report\nrole: {role}\ntags: [synthetic]\ncountries: [{rng.choice(COUNTRIES[:6])}]\n"
         is_pdf = pdf_share > 0 and i % round(1 / pdf_share) == round(1 / pdf_share) // 2
         if is_pdf:
             (root / "sources" / f"{key}.yaml").write_text(front, encoding="utf-8")
@@ -184,7 +185,23 @@ def generate(n: int, root: Path, seed: int = 1, pdf_share: float = 0.0) -> Path:
     for key in cited:
         bib.append(f"@article{{{key},\n  author = {{Cited, B.}},\n  title = {{Cited work {key}}},\n  journal = {{Journal}},\n  year = {{1999}}\n}}\n")
     (root / "sources" / "references.bib").write_text("\n".join(bib), encoding="utf-8")
+    findings(root, n)
     return root
+
+
+def findings(root: Path, n: int) -> None:
+    """Two review findings per question, each resting on excerpts from up to 8 sources."""
+    (root / "findings").mkdir(exist_ok=True)
+    levels = "{concern: moderate, explanation: Synthetic.}"
+    for q in range(1, QUESTIONS + 1):
+        lines = [f"question: Q{q}", "answer: A synthetic answer.", "findings:"]
+        for f in (1, 2):
+            evidence = ", ".join(f"src{i:05d}:1" for i in range(f - 1, min(n, 16), 2))
+            lines += [f"  - id: Q{q}-F{f}", "    statement: A synthetic finding.", f"    evidence: [{evidence}]", "    authors: [bench]",
+                      "    status: draft", "    cerqual:"]
+            lines += [f"      {c}: {levels}" for c in ("methodological_limitations", "coherence", "adequacy", "relevance")]
+            lines += ["      overall: {confidence: low, explanation: Synthetic.}"]
+        (root / "findings" / f"Q{q}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> None:

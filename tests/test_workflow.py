@@ -107,7 +107,7 @@ def test_templates_can_be_overridden(tmp_path):
 def test_the_almp_review_builds(tmp_path):
     """This repository's own review, copied so the test never writes into the checkout."""
     root = tmp_path / "almp"
-    for name in (layout.SOURCES, layout.EXTRACTION, layout.FINDINGS):
+    for name in (layout.SOURCES, layout.EXTRACTION, layout.FINDINGS, layout.RECORDS):
         if (reviewkit.ROOT / name).is_dir():
             shutil.copytree(reviewkit.ROOT / name, root / name)
     shutil.copy(reviewkit.ROOT / layout.PROTOCOL, root / layout.PROTOCOL)
@@ -121,9 +121,9 @@ def test_the_almp_review_builds(tmp_path):
     assert "???" not in html
     # The synthesis sections, generated from the data, with the comparator gaps stated.
     text = " ".join(re.sub(r"<[^>]+>", "", html).split())
-    for heading in ("Summary", "Evidence by theme", "strength of evidence", "Evidence gap map", "Country comparison", "Avenues for further research", "What to read next"):
+    for heading in ("How sources were found and chosen", "Where the review needs more sources", "Summary", "Evidence by theme", "strength of evidence", "Evidence gap map", "Country comparison", "Avenues for further research", "What to read next"):
         assert heading in text, heading
-    assert re.search(r'<img [^>]*src="data:image/png;base64,', html)
+    assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) == 2  # gap map and PRISMA flow diagram
     import yaml
 
     for group in yaml.safe_load((root / layout.PROTOCOL).read_text(encoding="utf-8")).get("comparison", {}).get("groups", {}):

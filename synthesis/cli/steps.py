@@ -59,6 +59,8 @@ def cmd_report(args) -> int:
     from ..analysis.cells import analyse
 
     data = read_json(args.evidence)
+    records = [p for p in args.records if p]  # Snakemake passes an empty input as ""
+    data["records"] = read_json(records[0]) if records else None
     analysis = analyse(data)
     print_warnings(analysis["warnings"])  # the review findings' unaddressed contradiction warnings
     context = report_context(data, analysis=analysis)
@@ -92,6 +94,25 @@ def cmd_figures(args) -> int:
     sources = {s["citekey"]: s for s in data["sources"]}
     columns = gap_columns(data["protocol"], data["evidence"], sources)
     write_gap_map(data["protocol"], gap_map(data["protocol"], data["evidence"], sources, columns), columns, args.svg, args.png)
+    return 0
+
+
+def cmd_records(args) -> int:
+    from ..analysis.prisma import build_records
+    from ..common.textio import read_text
+    from ..inputs.records import load_records
+    from ..report.prisma import write_outputs
+
+    data = read_json(args.evidence)
+    loaded = load_records(args.records)
+    if loaded is None:
+        from ..common.problems import InputError, Problem
+
+        raise InputError([Problem(args.records, 1, "no records folder")])
+    text = read_text(args.protocol)[0] if Path(args.protocol).is_file() else ""
+    summary = build_records(loaded, data["protocol"], data["sources"], args.protocol, text)
+    write_json(args.output, summary)
+    write_outputs(summary, args.output_dir, args.svg, args.png)
     return 0
 
 
@@ -137,6 +158,7 @@ def register(sub) -> None:
     p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
     p.add_argument("--templates", required=True, help="folder holding state-of-play.md.j2")
     p.add_argument("--output", required=True, help="Markdown file to write")
+    p.add_argument("--records", nargs="*", default=[], help="records.json written by the records step (none: no method section)")
     p.add_argument("--claims", help="also write the report's claims and research avenues (JSON) for the provenance step")
     p.set_defaults(func=cmd_report)
     p = add_command(sub, "render", "Render the Markdown report to HTML or DOCX with pandoc and citeproc.", "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html")
@@ -152,6 +174,15 @@ def register(sub) -> None:
     p.add_argument("--svg", required=True, help="SVG file to write")
     p.add_argument("--png", required=True, help="PNG file to write (embedded in the HTML and DOCX reports)")
     p.set_defaults(func=cmd_figures)
+    p = add_command(sub, "records", "De-duplicate and check the records, count the PRISMA 2020 flow; write records.json, the records tables and the flow diagram.", "python -m synthesis records --evidence output/build/evidence.json --output output/build/records.json --output-dir output/tables --svg output/report/prisma.svg --png output/report/prisma.png")
+    p.add_argument("--evidence", required=True, help="evidence set written by the evidence step (for the sources)")
+    p.add_argument("--records", default=layout.RECORDS, help="the records folder (default: %(default)s)")
+    add_inputs(p, "protocol")
+    p.add_argument("--output", required=True, help="JSON file to write")
+    p.add_argument("--output-dir", required=True, help="folder for records.csv, duplicates.csv and prisma.csv (PRISMA2020 template)")
+    p.add_argument("--svg", required=True, help="flow diagram SVG to write")
+    p.add_argument("--png", required=True, help="flow diagram PNG to write (embedded in the HTML and DOCX reports)")
+    p.set_defaults(func=cmd_records)
     p = add_command(sub, "provenance", "Write provenance.json: claims, their evidence, W3C selectors, file hashes, build metadata.", "python -m synthesis provenance --evidence output/build/evidence.json --output output/provenance.json")
     p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
     p.add_argument("--claims", help="claims written by the report step (default: computed again)")

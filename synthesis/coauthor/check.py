@@ -55,9 +55,27 @@ def run_check(paths: list[str], protocol: str = layout.PROTOCOL, bibliography: s
     warned = f"; {_counted(len(warnings), 'warning')}" if warnings else ""
     n, excerpts = len(data["sources"]), len(data["evidence"])
     if only is None:
+        recorded = _check_records(data, protocol)
+        if recorded:
+            return recorded + warnings, f"{_counted(len(recorded), 'problem')} in {_counted(len({p.path for p in recorded}), 'file')}"
         return warnings, f"ok: {_counted(n, 'source')}, {_counted(excerpts, 'excerpt')}, every quote located{warned}"
     total = len(layout.source_files(sources))
     return warnings, f"ok: checked {n} of {total} sources ({_counted(excerpts, 'excerpt')}), every quote located{warned}"
+
+
+def _check_records(data: dict, protocol: str, folder: str = layout.RECORDS) -> list[Problem]:
+    """The records stage's problems (none without a ``records/`` folder)."""
+    from ..analysis.prisma import build_records
+    from ..common.textio import read_text
+    from ..inputs.records import load_records
+
+    try:
+        loaded = load_records(folder)
+        if loaded is not None:
+            build_records(loaded, data["protocol"], data["sources"], protocol, read_text(protocol)[0])
+    except InputError as err:
+        return err.problems
+    return []
 
 
 def as_json(problems: list[Problem], summary: str) -> str:

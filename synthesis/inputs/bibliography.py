@@ -35,6 +35,11 @@ class BibEntry:
         """The title as plain text."""
         return plain(self.fields.get("title", ""))
 
+    def names(self) -> list[str]:
+        """Authors (else editors) as written, plain text; a corporate name whole."""
+        names = self.fields.get("author") or self.fields.get("editor") or ""
+        return [plain(n) for n in _split_names(names)] if names.strip() else []
+
     def surnames(self) -> list[str]:
         """Family names of the authors (else editors); corporate names whole."""
         names = self.fields.get("author") or self.fields.get("editor") or ""

@@ -117,3 +117,18 @@ class ShardInputs:
     def __call__(self, wildcards) -> list[str]:
         return self.by_shard[int(wildcards.shard)]
 
+
+
+RECORDS = "records"
+RECORD_SUFFIXES = (".ris", ".bib", ".csv", ".xlsx")
+
+
+def record_files(directory: str | Path = RECORDS) -> list[str]:
+    """The records stage's files (searches, records, screening), sorted; ``[]`` without ``records/``."""
+    return _listed(directory, RECORD_SUFFIXES)
+
+
+def with_records(*paths: str, directory: str | Path = RECORDS) -> list[str]:
+    """``paths`` when the review keeps a ``records/`` folder, else nothing: a review without records
+    builds exactly as before (no flow diagram, no method section)."""
+    return list(paths) if Path(directory).is_dir() else []

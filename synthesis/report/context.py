@@ -22,11 +22,12 @@ from .appendix import appendix, read_source_text
 from .claims import Claims
 from .overview import comparison_context, gap_map_context, snowball_context, sources_context
 from .themes import theme_sections
+from .method import method_context
 
 TEMPLATE = "state-of-play.md.j2"
 # Defaults for review.yaml's report settings; the CSV tables always hold everything.
 LIMITS = {"findings_per_theme": 6, "source_rows": 100, "snowball_rows": 25}
-VISIBLE = ("finding", "review-finding", "comparison")  # claims that link to their quotes
+VISIBLE = ("finding", "review-finding")  # claims that link to each of their quotes
 
 
 def limits(protocol: dict) -> dict[str, int]:
@@ -109,6 +110,7 @@ def report_context(data: dict[str, Any], source_text: Callable[[str], str] = rea
         "banner": banner(data, analysis),
         "questions": protocol["questions"],
         "sections": sections,
+        "method": method_context(data.get("records")),  # None without records/: no method section
         "sources": sources_context(data, limit["source_rows"]),
         "scope": f"This review codes {words.plural(len(data['evidence']), 'excerpt')} from {words.plural(len(data['sources']), 'source')} against {words.plural(len(protocol['codes']), 'code')}.",
         "gap_map": gap_map_context(analysis),

@@ -62,6 +62,9 @@ def reference_docx(directory: str | Path) -> Path:
                 start = text.index('w:styleId="Table"')
                 at = text.index("<w:tblCellMar>", start)
                 data = (text[:at] + TABLE_BORDERS + text[at:]).encode("utf-8")
+            # pandoc stamps the default file's entries with the current time and copies some of them into
+            # the DOCX as they are: a fixed time keeps the DOCX byte-identical across builds.
+            info.date_time = (1980, 1, 1, 0, 0, 0)
             target.writestr(info, data)
     return path
 

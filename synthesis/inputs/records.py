@@ -1,0 +1,212 @@
+"""The records stage (``records/``): searches, the records each search found, screening decisions.
+
+Files (see docs/formats.md, "Records"):
+
+- ``records/searches.csv``: one row per search (id, source, name, date, query, results, notes);
+- ``records/<search id>.ris|.bib|.csv``: the records that search found (RIS read with rispy, BibTeX with
+  bibtexparser, CSV with a header);
+- ``records/screening.csv`` (or ``.xlsx``): one row per record and stage with the decision.
+
+Reading collects every problem as ``path:line: message``; numbers are checked in ``analysis.prisma``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..common.problems import InputError, Problem, suggest
+from ..common.textio import read_text
+from .layout import RECORDS, record_files
+from .sheets import read_table
+
+SEARCHES = "searches"
+SCREENING = "screening"
+# Where records come from; the first two are PRISMA 2020's "databases and registers", the rest "other methods".
+SEARCH_SOURCES = ("database", "register", "website", "organisation", "citation_searching", "provided")
+DATABASE_SOURCES = ("database", "register")
+SEARCH_COLUMNS = ("id", "source", "name", "date", "query", "results", "notes")
+STAGES = ("title_abstract", "full_text")
+DECISIONS = {"title_abstract": ("include", "exclude", "maybe"), "full_text": ("include", "exclude", "maybe", "not_retrieved")}
+SCREENING_COLUMNS = ("record", "stage", "decision", "reason", "screener", "date", "source", "notes")
+RECORD_COLUMNS = ("id", "title", "authors", "year", "doi", "abstract", "journal", "notes")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def _header(table: list[tuple[int, list[str]]], path: str, required: tuple[str, ...], allowed: tuple[str, ...],
+            problems: list[Problem]) -> dict[str, int]:
+    if not table:
+        problems.append(Problem(path, 1, f"empty file: the first line names the columns ({', '.join(required)})"))
+        return {}
+    header = [h.strip().lower() for h in table[0][1]]
+    for name in required:
+        if name not in header:
+            problems.append(Problem(path, 1, f"missing column '{name}'; columns needed: {', '.join(required)}"))
+    for name in header:
+        if name and name not in allowed:
+            problems.append(Problem(path, 1, f"unknown column '{name}': {suggest(name, allowed)}"))
+    return {name: n for n, name in enumerate(header) if name}
+
+
+def _rows(table, columns: dict[str, int]):
+    for line, cells in table[1:]:
+        row = {name: (cells[n].strip() if n < len(cells) else "") for name, n in columns.items()}
+        if any(row.values()):
+            yield line, row
+
+
+def read_searches(path: str, problems: list[Problem]) -> list[dict[str, Any]]:
+    """The searches, in file order; problems are added to ``problems``."""
+    table = read_table(path)
+    columns = _header(table, path, ("id", "source", "query", "results"), SEARCH_COLUMNS, problems)
+    searches, seen = [], {}
+    for line, row in _rows(table, columns):
+        search = {name: row.get(name, "") for name in SEARCH_COLUMNS} | {"path": path, "line": line}
+        if not _ID.match(search["id"]):
+            problems.append(Problem(path, line, f"search id '{search['id']}' must start with a letter or digit and hold only letters, digits, '_', '.' or '-'"))
+        elif search["id"] in seen:
+            problems.append(Problem(path, line, f"duplicate search id '{search['id']}' (first on line {seen[search['id']]})"))
+        seen.setdefault(search["id"], line)
+        if search["source"] not in SEARCH_SOURCES:
+            problems.append(Problem(path, line, f"unknown source '{search['source']}': {suggest(search['source'], SEARCH_SOURCES)}"))
+        if search["date"] and not _DATE.match(search["date"]):
+            problems.append(Problem(path, line, f"date '{search['date']}' must be YYYY-MM-DD"))
+        if not search["results"].isdigit():
+            problems.append(Problem(path, line, f"results '{search['results']}' must be a whole number (the records the search returned)"))
+            search["results"] = -1
+        else:
+            search["results"] = int(search["results"])
+        searches.append(search)
+    return searches
+
+
+def _record(search: str, key: str, path: str, line: int, title: str, authors: list[str], year: str, doi: str = "",
+            abstract: str = "", journal: str = "", notes: str = "") -> dict[str, Any]:
+    return {"id": f"{search}:{key}", "search": search, "title": " ".join(title.split()), "authors": authors,
+            "year": year, "doi": doi.strip(), "abstract": " ".join(abstract.split()), "journal": journal, "notes": notes,
+            "path": path, "line": line}
+
+
+def _first(entry: dict, *names: str) -> Any:
+    for name in names:
+        if entry.get(name):
+            return entry[name]
+    return ""
+
+
+def read_ris(path: str, search: str) -> list[dict[str, Any]]:
+    """Records from a RIS file (rispy); each keeps the line its ``TY`` tag is on."""
+    import rispy
+
+    text, _sha = read_text(path)
+    try:
+        entries = rispy.loads(text)
+    except Exception as err:  # rispy raises IOError/ValueError for broken files
+        raise InputError([Problem(path, 1, f"cannot read as RIS: {err}")]) from None
+    starts = [n for n, line in enumerate(text.splitlines(), start=1) if line.startswith("TY  -")]
+    records = []
+    for n, entry in enumerate(entries):
+        year = str(_first(entry, "year", "publication_year"))[:4]
+        records.append(_record(search, str(entry.get("id") or n + 1), path, starts[n] if n < len(starts) else 1,
+                               str(_first(entry, "title", "primary_title")), list(_first(entry, "authors", "first_authors") or []),
+                               year, str(entry.get("doi", "")), str(entry.get("abstract", "")),
+                               str(_first(entry, "secondary_title", "journal_name", "alternate_title3"))))
+    return records
+
+
+def read_bib(path: str, search: str) -> list[dict[str, Any]]:
+    """Records from a BibTeX file; the record key is the entry key."""
+    from .bibliography import parse_bibliography, plain
+
+    text, _sha = read_text(path)
+    records = []
+    for entry in parse_bibliography(text, path).values():
+        records.append(_record(search, entry.key, path, entry.line, entry.title, entry.names(), entry.year,
+                               plain(entry.fields.get("doi", "")), plain(entry.fields.get("abstract", "")),
+                               plain(entry.fields.get("journal", "") or entry.fields.get("booktitle", "")),
+                               plain(entry.fields.get("note", ""))))
+    return records
+
+
+def read_csv(path: str, search: str, problems: list[Problem]) -> list[dict[str, Any]]:
+    """Records from a CSV file with a ``title`` column (``authors`` separated by ``;``)."""
+    table = read_table(path)
+    columns = _header(table, path, ("title",), RECORD_COLUMNS, problems)
+    records = []
+    for n, (line, row) in enumerate(_rows(table, columns), start=1):
+        authors = [a.strip() for a in row.get("authors", "").split(";") if a.strip()]
+        records.append(_record(search, row.get("id") or str(n), path, line, row.get("title", ""), authors, row.get("year", ""),
+                               row.get("doi", ""), row.get("abstract", ""), row.get("journal", ""), row.get("notes", "")))
+    return records
+
+
+def read_screening(path: str, problems: list[Problem]) -> list[dict[str, Any]]:
+    """Screening rows with a decision, in file order (rows without a decision are still to do)."""
+    table = read_table(path)
+    allowed = SCREENING_COLUMNS + ("title", "authors", "year", "search", "abstract")  # shown in an exported sheet
+    columns = _header(table, path, ("record", "stage", "decision", "screener"), allowed, problems)
+    rows = []
+    for line, row in _rows(table, columns):
+        if row.get("decision"):
+            rows.append({name: row.get(name, "") for name in SCREENING_COLUMNS} | {"path": path, "line": line})
+    return rows
+
+
+def load_records(folder: str | Path = RECORDS) -> dict[str, Any] | None:
+    """Searches, records and screening rows of a review, or None when it has no ``records/`` folder.
+
+    Raises :class:`InputError` with every problem in reading; cross-checks are ``analysis.prisma``'s.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None
+    problems: list[Problem] = []
+    searches_path = next((p for p in (folder / f"{SEARCHES}.csv", folder / f"{SEARCHES}.xlsx") if p.is_file()), None)
+    if searches_path is None:
+        raise InputError([Problem(str(folder / f"{SEARCHES}.csv"), 1, "missing: a records/ folder needs searches.csv, one row per search")])
+    searches = read_searches(str(searches_path), problems)
+    by_id = {s["id"]: s for s in searches}
+    records: list[dict[str, Any]] = []
+    screening: list[dict[str, Any]] = []
+    files: dict[str, str] = {}
+    for path in record_files(folder):
+        stem = Path(path).stem
+        if stem == SEARCHES:
+            continue
+        if Path(path).suffix.lower() == ".xlsx" and stem not in (SEARCHES, SCREENING):
+            problems.append(Problem(path, 1, "records of a search are .ris, .bib or .csv; only searches and screening may be .xlsx"))
+            continue
+        if stem == SCREENING:
+            screening += read_screening(path, problems)
+            continue
+        if stem not in by_id:
+            problems.append(Problem(path, 1, f"no search '{stem}' in {searches_path}: a records file is named after its search; {suggest(stem, list(by_id))}"))
+            continue
+        if stem in files:
+            problems.append(Problem(path, 1, f"search '{stem}' already has records in {files[stem]}: one file per search"))
+            continue
+        files[stem] = path
+        suffix = Path(path).suffix.lower()
+        try:
+            found = read_ris(path, stem) if suffix == ".ris" else read_bib(path, stem) if suffix == ".bib" else read_csv(path, stem, problems)
+        except InputError as err:
+            problems += err.problems
+            continue
+        records += found
+    seen: dict[str, dict] = {}
+    for record in records:
+        if record["id"] in seen:
+            first = seen[record["id"]]
+            problems.append(Problem(record["path"], record["line"], f"duplicate record id '{record['id']}' (first on line {first['line']})"))
+        seen.setdefault(record["id"], record)
+    if problems:
+        raise InputError(problems)
+    order = {s["id"]: n for n, s in enumerate(searches)}
+    records.sort(key=lambda r: (order[r["search"]], r["line"]))  # search order, then file order: who is kept on de-duplication
+    return {"searches": searches, "records": records, "screening": screening, "files": files,
+            "searches_path": str(searches_path)}
+
+
+__all__ = ["DATABASE_SOURCES", "DECISIONS", "RECORDS", "SCREENING_COLUMNS", "SEARCH_SOURCES", "STAGES", "load_records", "record_files"]

@@ -1,0 +1,223 @@
+"""The PRISMA 2020 flow diagram (SVG and PNG), its CSV for the PRISMA2020 R package, the records
+tables and the report's method section, all from ``output/build/records.json``.
+
+An arm with no records (e.g. no database searches) is left out of the diagram. Output is
+deterministic: no dates in the files and a fixed SVG id salt.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from ..common.textio import write_atomic
+
+KIND_LABELS = {"database": "Databases", "register": "Registers", "website": "Websites", "organisation": "Organisations",
+               "citation_searching": "Citation searching", "provided": "Provided by the review team"}
+ARM_TITLES = {"databases": "Identification via databases and registers", "other": "Identification via other methods"}
+
+
+def _n(n: int) -> str:
+    return f"(n = {n})"
+
+
+def _reason_lines(reasons: list[list]) -> list[str]:
+    return [f"{reason.replace('_', ' ')} {_n(n)}" for reason, n in reasons if reason != "no reason given"]
+
+
+def arm_boxes(arm: dict) -> list[tuple[list[str], list[str]]]:
+    """One arm as rows of (main box lines, side box lines); an empty side means no side box."""
+    identified = ["Records identified from:"] + [f"{KIND_LABELS[k]} {_n(n)}" for k, n in arm["identified"].items()]
+    screened = [f"Records screened {_n(arm['screened'])}"]
+    if arm["screened_title_only"]:
+        screened.append(f"on the title alone (no abstract): {arm['screened_title_only']}")
+    if arm["screened_no_title"]:
+        screened.append(f"no title either (authors, year, citing sentence): {arm['screened_no_title']}")
+    if arm["awaiting_screening"]:
+        screened.append(f"Awaiting screening {_n(arm['awaiting_screening'])}")
+    sought = [f"Reports sought for retrieval {_n(arm['sought'])}"]
+    if arm["awaiting_retrieval"]:
+        sought.append(f"not yet sought {_n(arm['awaiting_retrieval'])}")
+    assessed = [f"Reports assessed for eligibility {_n(arm['assessed'])}"]
+    if arm["awaiting_classification"]:
+        assessed.append(f"awaiting classification {_n(arm['awaiting_classification'])}")
+    return [
+        (identified, ["Records removed before screening:", f"Duplicate records {_n(arm['duplicates'])}"]),
+        (screened, [f"Records excluded {_n(arm['excluded'])}"] + _reason_lines(arm["excluded_reasons"])),
+        (sought, [f"Reports not retrieved {_n(arm['not_retrieved'])}"] + _reason_lines(arm["not_retrieved_reasons"])),
+        (assessed, ["Reports excluded:" if arm["assessed_reasons"] else f"Reports excluded {_n(0)}"] + _reason_lines(arm["assessed_reasons"])),
+    ]
+
+
+def included_lines(flow: dict) -> list[str]:
+    lines = [f"Sources included in review {_n(flow['total_sources'])}", f"Reports of included records {_n(flow['included_reports'])}"]
+    if flow["added_otherwise"]:
+        lines.append(f"Sources added another way {_n(len(flow['added_otherwise']))}")
+    return lines
+
+
+def _wrap(lines: list[str], width: int = 44) -> str:
+    return "\n".join(part for line in lines for part in textwrap.wrap(line, width) or [""])
+
+
+def flow_figure(flow: dict):
+    """A matplotlib figure of the PRISMA 2020 flow diagram."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams["svg.hashsalt"] = "synthesis-prisma"
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    arms = [a for a in ("databases", "other") if flow[f"uses_{a}"]]
+    box_w, box_h, gap_x, gap_y = 3.0, 1.0, 0.5, 0.45
+    col_w = 2 * box_w + gap_x
+    width = len(arms) * col_w + (len(arms) - 1) * 0.8
+    rows = 5
+    height = 0.6 + rows * (box_h + gap_y)
+    figure = Figure(figsize=(width * 0.95 + 0.4, height * 0.95), dpi=150)
+    axes = figure.add_axes((0, 0, 1, 1))
+    axes.set_xlim(-0.2, width + 0.2)
+    axes.set_ylim(height, 0)
+    axes.axis("off")
+
+    def box(x: float, y: float, text: str, fill: str = "white") -> None:
+        axes.add_patch(Rectangle((x, y), box_w, box_h, facecolor=fill, edgecolor="#333333", linewidth=0.8))
+        axes.text(x + box_w / 2, y + box_h / 2, text, ha="center", va="center", fontsize=6.5, wrap=False)
+
+    def arrow(x0: float, y0: float, x1: float, y1: float) -> None:
+        axes.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops={"arrowstyle": "->", "color": "#333333", "linewidth": 0.8})
+
+    bottom_y = 0.6 + 4 * (box_h + gap_y)
+    for n, arm in enumerate(arms):
+        x = n * (col_w + 0.8)
+        axes.text(x + col_w / 2, 0.3, ARM_TITLES[arm], ha="center", va="center", fontsize=8, fontweight="bold")
+        for row, (main, side) in enumerate(arm_boxes(flow["arms"][arm])):
+            y = 0.6 + row * (box_h + gap_y)
+            box(x, y, _wrap(main))
+            box(x + box_w + gap_x, y, _wrap(side), "#f2f2f2")
+            arrow(x + box_w, y + box_h / 2, x + box_w + gap_x, y + box_h / 2)
+            if row < 3:
+                arrow(x + box_w / 2, y + box_h, x + box_w / 2, y + box_h + gap_y)
+    # Both arms lead into one "included" box, centred under the arms.
+    included_x = 0 if len(arms) == 1 else width / 2 - box_w / 2
+    last_y = 0.6 + 3 * (box_h + gap_y) + box_h
+    for n, _arm in enumerate(arms):
+        x = n * (col_w + 0.8) + box_w / 2
+        target = included_x + box_w / 2 if len(arms) == 1 else included_x + box_w * (0.25 + 0.5 * n)
+        arrow(x, last_y, target, bottom_y)
+    box(included_x, bottom_y, _wrap(included_lines(flow)), "#dbe9f6")
+    return figure
+
+
+def write_flow(flow: dict, svg: str | Path, png: str | Path) -> None:
+    """Write the flow diagram as SVG and PNG, atomically and without timestamps."""
+    figure = flow_figure(flow)
+    for path, fmt, metadata in ((svg, "svg", {"Date": None, "Creator": None}), (png, "png", {"Software": None})):
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=fmt, metadata=metadata)
+        write_atomic(path, buffer.getvalue())
+
+
+# The PRISMA2020 R package's CSV template (inst/extdata/PRISMA.csv): its columns and the data rows it reads.
+TEMPLATE_COLUMNS = ("data", "node", "box", "description", "boxtext", "tooltips", "url", "n")
+TEMPLATE_ROWS = (
+    ("previous_studies", "node5", "box1", "Studies included in previous version of review"),
+    ("previous_reports", "NA", "box1", "Reports of studies included in previous version of review"),
+    ("database_results", "node7", "box2", "Records identified from: Databases"),
+    ("register_results", "NA", "box2", "Records identified from: Registers"),
+    ("website_results", "node17", "box11", "Records identified from: Websites"),
+    ("organisation_results", "NA", "box11", "Records identified from: Organisations"),
+    ("citations_results", "NA", "box11", "Records identified from: Citation searching"),
+    ("duplicates", "node8", "box3", "Duplicate records"),
+    ("excluded_automatic", "NA", "box3", "Records marked as ineligible by automation tools"),
+    ("excluded_other", "NA", "box3", "Records removed for other reasons"),
+    ("records_screened", "node9", "box4", "Records screened (databases and registers)"),
+    ("records_excluded", "node10", "box5", "Records excluded (databases and registers)"),
+    ("dbr_sought_reports", "node11", "box6", "Reports sought for retrieval (databases and registers)"),
+    ("dbr_notretrieved_reports", "node12", "box7", "Reports not retrieved (databases and registers)"),
+    ("other_sought_reports", "node18", "box12", "Reports sought for retrieval (other)"),
+    ("other_notretrieved_reports", "node19", "box13", "Reports not retrieved (other)"),
+    ("dbr_assessed", "node13", "box8", "Reports assessed for eligibility (databases and registers)"),
+    ("dbr_excluded", "node14", "box9", "Reports excluded (databases and registers)"),
+    ("other_assessed", "node20", "box14", "Reports assessed for eligibility (other)"),
+    ("other_excluded", "node21", "box15", "Reports excluded (other)"),
+    ("new_studies", "node15", "box10", "New studies included in review"),
+    ("new_reports", "NA", "box10", "Reports of new included studies"),
+    ("total_studies", "node22", "box16", "Total studies included in review"),
+    ("total_reports", "NA", "box16", "Reports of total included studies"),
+)
+
+
+def _reasons_cell(reasons: list[list]) -> str:
+    # The template's form for excluded reports: "Reason1, xxx; Reason2, xxx".
+    return "; ".join(f"{reason}, {n}" for reason, n in reasons) if reasons else "0"
+
+
+def template_values(flow: dict) -> dict[str, str]:
+    """The template's ``n`` for each data row, from the flow.
+
+    The template has no box for the other methods' duplicates or title screening, nor for records the
+    team provided: team-provided records are counted with organisations (the row's label says so).
+    """
+    db, other = flow["arms"]["databases"], flow["arms"]["other"]
+    ident = db["identified"] | other["identified"]
+    values = {
+        "previous_studies": 0, "previous_reports": 0,
+        "database_results": ident.get("database", 0), "register_results": ident.get("register", 0),
+        "website_results": ident.get("website", 0),
+        "organisation_results": ident.get("organisation", 0) + ident.get("provided", 0),
+        "citations_results": ident.get("citation_searching", 0),
+        "duplicates": db["duplicates"], "excluded_automatic": 0, "excluded_other": 0,
+        "records_screened": db["screened"], "records_excluded": db["excluded"],
+        "dbr_sought_reports": db["sought"], "dbr_notretrieved_reports": db["not_retrieved"],
+        "other_sought_reports": other["sought"], "other_notretrieved_reports": other["not_retrieved"],
+        "dbr_assessed": db["assessed"], "dbr_excluded": _reasons_cell(db["assessed_reasons"]),
+        "other_assessed": other["assessed"], "other_excluded": _reasons_cell(other["assessed_reasons"]),
+        "new_studies": flow["total_sources"], "new_reports": flow["included_reports"],
+        "total_studies": flow["total_sources"], "total_reports": flow["included_reports"],
+    }
+    return {key: str(value) for key, value in values.items()}
+
+
+def template_csv(flow: dict) -> str:
+    """The flow in the PRISMA2020 package's CSV template format."""
+    values = template_values(flow)
+    provided = (flow["arms"]["other"]["identified"]).get("provided", 0)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(TEMPLATE_COLUMNS)
+    for data, node, box, description in TEMPLATE_ROWS:
+        text = description.split(": ", 1)[-1].split(" (")[0]
+        if data == "organisation_results" and provided:
+            text = "Organisations and the review team"
+        writer.writerow((data, node, box, description, text, description, f"{data}.html" if node != "NA" else "NA", values[data]))
+    return out.getvalue()
+
+
+def _table(rows: list[dict], columns: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["; ".join(row[c]) if isinstance(row[c], list) else row[c] for c in columns])
+    return out.getvalue()
+
+
+RECORD_TABLE = ["id", "search", "title", "authors", "year", "doi", "duplicate_of", "screened_on", "title_abstract",
+                "title_abstract_reason", "full_text", "full_text_reason", "source"]
+
+
+def write_outputs(summary: dict, folder: str | Path, svg: str | Path, png: str | Path) -> None:
+    """The records tables (records, duplicates, PRISMA2020 CSV) and the diagram."""
+    folder = Path(folder)
+    write_atomic(folder / "records.csv", _table(summary["records"], RECORD_TABLE))
+    write_atomic(folder / "duplicates.csv", _table(summary["duplicates"], ["record", "kept", "reason"]))
+    write_atomic(folder / "prisma.csv", template_csv(summary["flow"]))
+    write_flow(summary["flow"], svg, png)
+
+
+__all__ = ["arm_boxes", "flow_figure", "template_csv", "template_values", "write_flow", "write_outputs"]
