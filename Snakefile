@@ -1,7 +1,8 @@
 # The review workflow: check protocol and bibliography (prepare), check sources and
 # sheets and locate every quote (locate, in shards), merge (evidence), then tables,
 # gap-map figure, records (only with a records/ folder: de-duplication, screening
-# checks, PRISMA flow diagram), report -> HTML and DOCX, and provenance.
+# checks, PRISMA flow diagram), coders and agreement (only with independent sheets in
+# extraction/coders/: double coding), report -> HTML and DOCX, and provenance.
 # All logic lives in the `synthesis` package; rules only call its CLI.
 # Build any review folder with: snakemake --snakefile <this file> --directory <review> --cores 2
 import os
@@ -25,6 +26,8 @@ rule all:
         "output/report/state-of-play.html",
         "output/report/state-of-play.docx",
         "output/report/gap-map.svg",
+        layout.with_coders("output/tables/agreement.csv"),
+        "output/ro-crate-metadata.json",
 
 
 # The report path (evidence -> report, figures -> html/docx) has priority, so
@@ -145,10 +148,43 @@ rule records:
         " --output {output.summary:q} --output-dir {params.folder:q} --svg {output.svg:q} --png {output.png:q}"
 
 
+# Only for a review with independent coders' sheets (layout.with_coders gives nothing otherwise):
+# their quotes are located beside the main path, then units and agreement are computed.
+rule coders:
+    input:
+        prepared="output/build/inputs.json",
+        files=layout.coder_inputs(),
+    output:
+        "output/build/coders.json",
+    benchmark:
+        "output/benchmarks/coders.tsv"
+    params:
+        code=CODE,
+    shell:
+        "{PYTHON:q} -m synthesis coders --inputs {input.prepared:q} --sources {layout.SOURCES:q} --extraction {layout.EXTRACTION:q} --output {output:q}"
+
+
+rule agreement:
+    input:
+        prepared="output/build/inputs.json",
+        coders="output/build/coders.json",
+    output:
+        summary="output/build/agreement.json",
+        table="output/tables/agreement.csv",
+    benchmark:
+        "output/benchmarks/agreement.tsv"
+    params:
+        code=CODE,
+    priority: 30
+    shell:
+        "{PYTHON:q} -m synthesis agreement --inputs {input.prepared:q} --coders {input.coders:q} --output {output.summary:q} --table {output.table:q}"
+
+
 rule provenance:
     input:
         evidence="output/build/evidence.json",
         claims="output/build/claims.json",
+        coders=layout.with_coders("output/build/coders.json"),
     output:
         "output/provenance.json",
     benchmark:
@@ -158,6 +194,7 @@ rule provenance:
         revision=REVISION,
     shell:
         "{PYTHON:q} -m synthesis provenance --evidence {input.evidence:q} --claims {input.claims:q} --output {output:q}"
+        " --coders {input.coders:q}"
 
 
 rule report:
@@ -166,6 +203,8 @@ rule report:
         template=os.path.join(TEMPLATES, "state-of-play.md.j2"),
         method=os.path.join(TEMPLATES, "prisma.md.j2"),
         records=layout.with_records("output/build/records.json"),
+        agreement=layout.with_coders("output/build/agreement.json"),
+        agreement_template=layout.with_coders(os.path.join(TEMPLATES, "agreement.md.j2")),
     output:
         markdown="output/report/state-of-play.md",
         claims="output/build/claims.json",
@@ -178,6 +217,7 @@ rule report:
     shell:
         "{PYTHON:q} -m synthesis report --evidence {input.evidence:q} --templates {params.templates:q}"
         " --output {output.markdown:q} --claims {output.claims:q} --records {input.records:q}"
+        " --agreement {input.agreement:q}"
 
 
 rule html:
@@ -219,3 +259,26 @@ rule docx:
     shell:
         "{PYTHON:q} -m synthesis render --to docx --input {input.markdown:q} --protocol {input.protocol:q}"
         " --bibliography {input.bibliography:q} --output {output:q}"
+
+
+# The build described as an RO-Crate: each input with the SHA-256 the build read, each output,
+# the software and versions, the commit (its date dates the crate) and the provenance file.
+rule crate:
+    input:
+        evidence="output/build/evidence.json",
+        provenance="output/provenance.json",
+        outputs=[rules.tables.output, rules.figures.output, rules.report.output.markdown, rules.html.output, rules.docx.output],
+        records=layout.record_files(),
+        records_outputs=layout.with_records(*rules.records.output),
+        coder_sheets=layout.coder_sheet_files(),
+        agreement=layout.with_coders("output/tables/agreement.csv"),
+    output:
+        "output/ro-crate-metadata.json",
+    benchmark:
+        "output/benchmarks/crate.tsv"
+    params:
+        code=CODE,
+        revision=REVISION,
+    shell:
+        "{PYTHON:q} -m synthesis crate --evidence {input.evidence:q} --provenance {input.provenance:q} --output {output:q}"
+        " --inputs {input.records:q} {input.coder_sheets:q} -- {input.outputs:q} {input.records_outputs:q} {input.agreement:q}"

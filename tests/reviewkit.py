@@ -175,3 +175,35 @@ def write_smith_sheet(root: Path, changes: dict[tuple[int, int], str]) -> None:
     for (row, column), value in changes.items():
         rows[row][column] = value
     (root / "extraction" / "smith2020.csv").write_text(csv_text(rows), encoding="utf-8")
+
+
+# Names as BibTeX writes them: LaTeX escapes and a braced corporate author.
+NAMED_BIBLIOGRAPHY = BIBLIOGRAPHY.replace("author = {Smith, Jane}", r"author = {{\O}deg{\aa}rd, Ingrid and Stra{\ss}er, Hans}").replace(
+    "title = {Community energy in practice}", r"title = {Gemeinschaftsenergie f{\"u}r alle: {\'E}tudes de cas}").replace(
+    "author = {Okafor, Chidi and Weber, Lena}", "author = {{Department for Work and Pensions}}")
+NAMED_FINDINGS = """\
+question: RQa
+answer: Members' bills fell in one scheme; whether renters gain is unknown.
+findings:
+  - id: RQa-1
+    statement: Bills fell for members in the first year.
+    evidence: [smith2020:1, smith2020:2]
+    authors: [AT]
+    status: final
+    cerqual:
+      methodological_limitations: {concern: moderate, explanation: One survey by the scheme itself.}
+      coherence: {concern: minor, explanation: The excerpts agree.}
+      adequacy: {concern: moderate, explanation: One study.}
+      relevance: {concern: minor, explanation: One country.}
+      overall: {confidence: low, explanation: One primary study in one country.}
+"""
+
+
+def make_named_review(root: Path) -> Path:
+    """The fixture review with LaTeX and corporate author names, declared coders and one findings file."""
+    make_review(root)
+    (root / "sources" / "references.bib").write_text(NAMED_BIBLIOGRAPHY, encoding="utf-8")
+    (root / "review.yaml").write_text(PROTOCOL + "coders:\n  - {id: AT, name: Ada Tester}\n", encoding="utf-8")
+    (root / "findings").mkdir()
+    (root / "findings" / "RQa.yaml").write_text(NAMED_FINDINGS, encoding="utf-8")
+    return root

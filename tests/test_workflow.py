@@ -18,7 +18,7 @@ import reviewkit
 from synthesis.inputs import layout
 
 OUTPUTS = ["output/provenance.json", "output/tables/evidence.csv", "output/tables/cells.csv", "output/tables/findings.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
-           "output/report/state-of-play.md", "output/report/state-of-play.html", "output/report/state-of-play.docx"]
+           "output/report/state-of-play.md", "output/report/state-of-play.html", "output/report/state-of-play.docx", "output/ro-crate-metadata.json"]
 
 
 @pytest.fixture(scope="module")
@@ -104,15 +104,9 @@ def test_templates_can_be_overridden(tmp_path):
     assert "# Our answers {#summary}" in (root / "output/report/state-of-play.md").read_text(encoding="utf-8")
 
 
-def test_the_almp_review_builds(tmp_path):
-    """This repository's own review, copied so the test never writes into the checkout."""
-    root = tmp_path / "almp"
-    for name in (layout.SOURCES, layout.EXTRACTION, layout.FINDINGS, layout.RECORDS):
-        if (reviewkit.ROOT / name).is_dir():
-            shutil.copytree(reviewkit.ROOT / name, root / name)
-    shutil.copy(reviewkit.ROOT / layout.PROTOCOL, root / layout.PROTOCOL)
-    result = reviewkit.snakemake(root)
-    assert result.returncode == 0, result.stderr
+def test_the_almp_review_builds(almp_built):
+    """This repository's own review, copied so the test never writes into the checkout (conftest.py)."""
+    root = almp_built
     evidence = list(csv.DictReader(io.StringIO((root / "output/tables/evidence.csv").read_text(encoding="utf-8"))))
     coded = sum(len([r for r in csv.DictReader(io.StringIO(Path(p).read_text(encoding="utf-8"))) if any(v.strip() for v in r.values())])
                 for p in layout.sheet_files(root / layout.EXTRACTION))
@@ -187,7 +181,8 @@ def test_two_builds_of_one_commit_are_byte_identical(tmp_path, monkeypatch):
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "fixture review")
     products = ["output/tables/evidence.csv", "output/tables/cells.csv", "output/tables/findings.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
-                "output/report/state-of-play.md", "output/provenance.json", "output/report/state-of-play.html", "output/report/state-of-play.docx"]
+                "output/report/state-of-play.md", "output/provenance.json", "output/report/state-of-play.html", "output/report/state-of-play.docx",
+                "output/ro-crate-metadata.json"]
     first = reviewkit.snakemake(root)
     assert first.returncode == 0, first.stderr
     copies = {p: (root / p).read_bytes() for p in products}
@@ -201,7 +196,7 @@ def test_two_builds_of_one_commit_are_byte_identical(tmp_path, monkeypatch):
     _git(root, "add", "NOTES.md")
     _git(root, "commit", "-qm", "notes")
     plan = reviewkit.snakemake(root, "--dry-run", "--quiet", "rules")
-    assert sorted(dict(re.findall(r"^(\w+)\s+(\d+)$", plan.stdout, re.M))) == ["all", "docx", "html", "provenance", "total"]
+    assert sorted(dict(re.findall(r"^(\w+)\s+(\d+)$", plan.stdout, re.M))) == ["all", "crate", "docx", "html", "provenance", "total"]
 
 
 def test_editing_a_coded_passage_fails_the_build_and_the_audit_with_the_same_ids(built, tmp_path):

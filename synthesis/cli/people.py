@@ -87,7 +87,8 @@ def cmd_add_source(args) -> int:
 def cmd_sheet(args) -> int:
     from ..coauthor.scaffold import create_sheet
 
-    print(create_sheet(args.citekey, args.xlsx, args.output, _protocol_or_none(args.protocol) if args.xlsx or (args.output or "").endswith(".xlsx") else None))
+    wants_protocol = args.xlsx or (args.output or "").endswith(".xlsx") or args.coder
+    print(create_sheet(args.citekey, args.xlsx, args.output, _protocol_or_none(args.protocol) if wants_protocol else None, args.coder))
     return 0
 
 
@@ -118,5 +119,6 @@ def register(sub) -> None:
     p.add_argument("citekey", help="the source's citekey")
     p.add_argument("--xlsx", action="store_true", help="Excel workbook instead of CSV")
     p.add_argument("--output", help="where to write (default: extraction/<citekey>.csv or .xlsx)")
+    p.add_argument("--coder", help="an empty independent sheet for this coder: extraction/coders/CODER/<citekey>.csv or .xlsx (double coding)")
     p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for the drop-down lists (default: %(default)s)")
     p.set_defaults(func=cmd_sheet)

@@ -61,6 +61,8 @@ def cmd_report(args) -> int:
     data = read_json(args.evidence)
     records = [p for p in args.records if p]  # Snakemake passes an empty input as ""
     data["records"] = read_json(records[0]) if records else None
+    agreement = [p for p in args.agreement if p]
+    data["agreement"] = read_json(agreement[0]) if agreement else None
     analysis = analyse(data)
     print_warnings(analysis["warnings"])  # the review findings' unaddressed contradiction warnings
     context = report_context(data, analysis=analysis)
@@ -121,7 +123,8 @@ def cmd_provenance(args) -> int:
     from ..common.textio import write_atomic
 
     claims = read_json(args.claims) if args.claims else None
-    record = build_provenance(read_json(args.evidence), build_metadata("."), claims)
+    coders = [p for p in args.coders if p]  # Snakemake passes an empty input as ""
+    record = build_provenance(read_json(args.evidence), build_metadata("."), claims, read_json(coders[0]) if coders else None)
     write_atomic(args.output, json_chunks(record))
     return 0
 
@@ -159,6 +162,7 @@ def register(sub) -> None:
     p.add_argument("--templates", required=True, help="folder holding state-of-play.md.j2")
     p.add_argument("--output", required=True, help="Markdown file to write")
     p.add_argument("--records", nargs="*", default=[], help="records.json written by the records step (none: no method section)")
+    p.add_argument("--agreement", nargs="*", default=[], help="agreement.json written by the agreement step (none: no double-coding section)")
     p.add_argument("--claims", help="also write the report's claims and research avenues (JSON) for the provenance step")
     p.set_defaults(func=cmd_report)
     p = add_command(sub, "render", "Render the Markdown report to HTML or DOCX with pandoc and citeproc.", "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html")
@@ -186,5 +190,6 @@ def register(sub) -> None:
     p = add_command(sub, "provenance", "Write provenance.json: claims, their evidence, W3C selectors, file hashes, build metadata.", "python -m synthesis provenance --evidence output/build/evidence.json --output output/provenance.json")
     p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
     p.add_argument("--claims", help="claims written by the report step (default: computed again)")
+    p.add_argument("--coders", nargs="*", default=[], help="coders.json written by the coders step (double coding: each consensus excerpt records the independent excerpts it matches)")
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_provenance)

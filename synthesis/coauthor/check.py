@@ -44,6 +44,9 @@ def run_check(paths: list[str], protocol: str = layout.PROTOCOL, bibliography: s
         files = len({p.path for p in err.problems})
         warned = f" and {_counted(len(err.warnings), 'warning')}" if err.warnings else ""
         return err.problems + err.warnings, f"{_counted(len(err.problems), 'problem')} in {_counted(files, 'file')}{warned}"
+    coded = _check_coders(data, sources, extraction, only)
+    if coded:
+        return coded, f"{_counted(len(coded), 'problem')} in {_counted(len({p.path for p in coded}), 'file')}"
     warnings = [Problem(**w) for w in data["warnings"]]
     if only is None:  # the review findings' facts need every source
         from ..analysis.cells import analyse
@@ -61,6 +64,20 @@ def run_check(paths: list[str], protocol: str = layout.PROTOCOL, bibliography: s
         return warnings, f"ok: {_counted(n, 'source')}, {_counted(excerpts, 'excerpt')}, every quote located{warned}"
     total = len(layout.source_files(sources))
     return warnings, f"ok: checked {n} of {total} sources ({_counted(excerpts, 'excerpt')}), every quote located{warned}"
+
+
+def _check_coders(data: dict, sources: str, extraction: str, only: set[str] | None) -> list[Problem]:
+    """The independent coders' sheets' problems (none without ``extraction/coders/``)."""
+    from ..evidence.coders import locate_coders
+
+    if not layout.coder_sheet_files(extraction):
+        return []
+    prepared = {"protocol": data["protocol"], "bibliography": data["bibliography"], "problems": []}
+    try:
+        locate_coders(prepared, sources, extraction, only)
+    except InputError as err:
+        return err.problems
+    return []
 
 
 def _check_records(data: dict, protocol: str, folder: str = layout.RECORDS) -> list[Problem]:

@@ -151,17 +151,23 @@ def _readable_pdf(path: str, problems: list[Problem]) -> bytes:
     return data
 
 
-def create_sheet(citekey: str, xlsx: bool, output: str | None, protocol: dict | None) -> str:
+def create_sheet(citekey: str, xlsx: bool, output: str | None, protocol: dict | None, coder: str | None = None) -> str:
     """Write an extraction sheet for a source (copying an existing sheet's rows when
-    ``output`` is elsewhere); return what was written. Never overwrites a file."""
+    ``output`` is elsewhere); return what was written. Never overwrites a file. With ``coder``,
+    an empty independent sheet ``extraction/coders/<coder>/<citekey>.csv|xlsx`` (double coding)."""
     from ..common.problems import suggest
     from ..inputs.sheets import rows_by_id
 
     stems = {Path(p).stem for p in layout.source_files()}
     if citekey not in stems:
         raise InputError([Problem(layout.SOURCES, 1, f"no source '{citekey}': {suggest(citekey, sorted(stems))}")])
-    existing = [p for p in layout.sheet_files() if Path(p).stem == citekey]
-    target = Path(output) if output else Path(layout.EXTRACTION) / f"{citekey}.{'xlsx' if xlsx else 'csv'}"
+    declared = [c["id"] for c in (protocol or {}).get("coders") or []]
+    if coder is not None and declared and coder not in declared:
+        raise InputError([Problem(layout.PROTOCOL, 1, f"unknown coder '{coder}' (declare coders in review.yaml): {suggest(coder, declared)}")])
+    # An independent coder starts from an empty sheet: never from the consensus sheet's rows.
+    existing = [p for p in layout.sheet_files() if Path(p).stem == citekey] if coder is None else []
+    folder = Path(layout.EXTRACTION) / layout.CODERS / coder if coder is not None else Path(layout.EXTRACTION)
+    target = Path(output) if output else folder / f"{citekey}.{'xlsx' if xlsx else 'csv'}"
     if target.exists():
         raise InputError([Problem(str(target), 1, "already exists; `review sheet` never overwrites a file")])
     if existing and not output:

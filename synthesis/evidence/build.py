@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from ..inputs import layout
-from ..inputs.bibliography import load_bibliography
+from ..inputs.bibliography import load_bibliography, split_name_warnings
 from ..inputs.findings import legacy_commentary_problems, load_findings, reference_problems
 from .locate import closest_passage, find_quote, normalise
 from ..common.problems import InputError, Problem, split, warning
@@ -62,6 +62,7 @@ def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layou
     else:
         entries = _collect(problems, lambda: load_bibliography(bibliography_path)[0])
         if entries is not None:
+            problems += [w for e in entries.values() for w in split_name_warnings(e, bibliography_path)]
             bibliography = {key: {"citation": e.citation(), "title": e.title, "year": e.year, "type": e.entry_type, "line": e.line}
                             for key, e in sorted(entries.items())}
     inputs = {"protocol": {"path": protocol_path, "sha256": _file_sha256(protocol_path) if Path(protocol_path).is_file() else ""},
@@ -120,7 +121,7 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
             row_ids += [f"{stem}:{r['id']}" for r in rows if r["id"]]
             if stem in sources:
                 # Rows with other problems are located too, so one pass shows everything.
-                evidence += _locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
+                evidence += locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
     records = [_source_record(s, sheet_of.get(key, ""), bibliography) for key, s in sorted(sources.items())] if bibliography else []
     for item in evidence:
         item["pairs"] = [list(pair) for pair in theme_pairs(item, protocol)]
@@ -224,7 +225,8 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
     return merge(prepared, [shard], layout.findings_files(findings_dir) if only is None else None, sources_dir, legacy)
 
 
-def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem]) -> list[dict]:
+def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem], coder: str = "") -> list[dict]:
+    """Locate each row's quote in its source; a quote not found is a problem (``coder``: of an independent sheet)."""
     norm = normalise(source.text)
     located = []
     for row in rows:
@@ -232,7 +234,8 @@ def _locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pr
         if span is None:
             passage, score = closest_passage(norm, row["quote"], start=source.body_start)
             shown = passage if len(passage) <= 240 else passage[:237] + "..."
-            problems.append(Problem(sheet, row["line"], f"row {row['id']} ({source.citekey}:{row['id']}): quote not found in {source.path}; closest passage (similarity {score:.2f}): \"{shown}\""))
+            ident = f"{coder}/{source.citekey}:{row['id']}" if coder else f"{source.citekey}:{row['id']}"
+            problems.append(Problem(sheet, row["line"], f"row {row['id']} ({ident}): quote not found in {source.path}; closest passage (similarity {score:.2f}): \"{shown}\""))
             continue
         start, end = span
         paragraph, heading = source.place(start)
@@ -262,4 +265,4 @@ def _pages(source: Source, row: dict, start: int, end: int, sheet: str, problems
     return pages
 
 
-__all__ = ["build_evidence", "check_sources", "merge", "prepare"]
+__all__ = ["build_evidence", "check_sources", "locate_rows", "merge", "prepare"]

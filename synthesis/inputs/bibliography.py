@@ -5,14 +5,21 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from ..common.problems import InputError, Problem, raise_if_any
+from ..common.problems import InputError, Problem, raise_if_any, warning
 from ..common.textio import read_text
 
-# Common LaTeX in BibTeX fields; enough for short citations and tables.
-# The reference list itself is rendered by pandoc, which decodes LaTeX fully.
-_ACCENTS = {"`": "\u0300", "'": "\u0301", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328"}
-_ACCENT_RX = re.compile(r"\\([`'^\"~=.uvHck])\s*\{?\\?([A-Za-z])\}?")
+# Fields that citeproc (pandoc's BibTeX reader) splits at an unbraced "and": name lists, and the
+# literal lists of BibLaTeX (institution = {Learning and Work Institute} -> "Learning; Work Institute").
+NAME_FIELDS = ("author", "editor")
+LIST_FIELDS = ("institution", "organization", "publisher")
+# Lower-case words that start a family name ("van der Berg"); other lower-case words in a split-off
+# name ("Department for Work") mean a corporate name was split.
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "la", "le", "ten", "ter", "zu", "y", "d'", "al", "el", "bin", "ibn"}
+_ORGANISATION_WORDS = {"department", "ministry", "institute", "office", "council", "agency", "foundation", "commission", "university",
+                       "centre", "center", "trust", "association", "society", "organisation", "organization", "government", "committee",
+                       "board", "service", "services", "group", "authority", "fund", "bank", "network", "partnership", "unit", "union"}
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,7 @@ class BibEntry:
     entry_type: str
     line: int
     fields: dict[str, str] = field(default_factory=dict)
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def year(self) -> str:
@@ -51,7 +59,9 @@ class BibEntry:
         if not names:
             who = self.fields.get("organization") or self.fields.get("institution") or self.fields.get("publisher") or self.title
             names = [plain(who)] if who else [self.key]
-        if len(names) == 1:
+        if names[-1] == "others":  # BibTeX's "and others": citeproc writes "et al."
+            who = f"{names[0]} et al."
+        elif len(names) == 1:
             who = names[0]
         elif len(names) == 2:
             who = f"{names[0]} and {names[1]}"
@@ -61,43 +71,78 @@ class BibEntry:
 
 
 def plain(value: str) -> str:
-    """LaTeX-ish BibTeX field text to plain Unicode (braces dropped)."""
-    import unicodedata
+    """BibTeX field text (LaTeX) to plain Unicode: ``{\\O}deg{\\aa}rd`` -> "Ødegård", braces dropped."""
+    if not any(ch in value for ch in "\\{}~$-%"):
+        return " ".join(value.split())  # most fields: no LaTeX at all
+    return " ".join(_latex_to_text(value).split())
 
-    value = _ACCENT_RX.sub(lambda m: unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)]), value)
-    value = value.replace("\\&", "&").replace("~", "\u00a0").replace("--", "\u2013")
-    value = re.sub(r"\\[A-Za-z]+\s*", "", value)
-    return re.sub(r"\s+", " ", value.replace("{", "").replace("}", "")).strip()
+
+@lru_cache(maxsize=1)
+def _converter():
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    # Math is kept as written; a lone "%" is a percent sign in a title, not a comment.
+    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+
+
+def _latex_to_text(value: str) -> str:
+    return _converter().latex_to_text(re.sub(r"(?<!\\)%", r"\\%", value))
 
 
 def _split_names(names: str) -> list[str]:
-    """Split an author list on ``and`` outside braces."""
-    parts, depth, current = [], 0, []
-    for token in re.split(r"(\{|\}|\s+and\s+)", names):
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-        if depth == 0 and re.fullmatch(r"\s+and\s+", token or ""):
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(token)
-    parts.append("".join(current))
-    return [p.strip() for p in parts if p.strip()]
+    """A name list split on ``and`` outside braces (bibtexparser's splitter, as BibTeX does it)."""
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    return [n.strip() for n in split_multiple_persons_names(names) if n.strip()]
 
 
 def _surname(name: str) -> str:
-    if name.startswith("{") and name.endswith("}"):
-        return plain(name)  # corporate author, e.g. {Learning and Work Institute}
-    if "," in name:
-        return plain(name.split(",")[0])
-    words = name.split()
-    # "First von Last": the family name starts at the first lower-case particle.
-    for i, word in enumerate(words[:-1]):
-        if word[:1].islower():
-            return plain(" ".join(words[i:]))
-    return plain(words[-1])
+    """The family name as pandoc's citeproc shows it in a citation: the last name, without the
+    particle (BibLaTeX reads ``van der Berg, Anna`` with a dropping particle: "Berg"); a braced
+    corporate name (``{Learning and Work Institute}``) whole."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    parts = parse_single_name_into_parts(name, strict=False)
+    return plain(" ".join(parts.last)) or plain(name)
+
+
+def _looks_corporate(name: str) -> bool:
+    # "Jones and Carson" and "Hughes and others" are people; "Department for Work" is not.
+    words = re.findall(r"[^\s{}]+", name)
+    if "," in name or not words or name.strip() == "others":
+        return False
+    lowered = [w for w in words[:-1] if w[:1].islower() and w.lower() not in _PARTICLES]
+    return bool(lowered) or any(w.lower().strip(".,") in _ORGANISATION_WORDS for w in words)
+
+
+def _braced(name: str) -> bool:
+    """The whole name is one brace group, e.g. ``{Department for Education}``."""
+    name = name.strip()
+    if not (name.startswith("{") and name.endswith("}")):
+        return False
+    depth = 0
+    for n, char in enumerate(name):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and n < len(name) - 1:
+            return False
+    return True
+
+
+def split_name_warnings(entry: BibEntry, path: str) -> list[Problem]:
+    """Warnings for a corporate name citeproc will cut at an unbraced "and"
+    (``institution = {Department for Work and Pensions}``): brace it to keep it whole."""
+    found = []
+    for name in NAME_FIELDS + LIST_FIELDS:
+        value = entry.fields.get(name, "")
+        parts = _split_names(value) if re.search(r"\sand\s", value) else []
+        # Braced parts ({A} and {B}) are organisations named apart on purpose: two authors, not one cut in two.
+        if len(parts) < 2 or all(_braced(p) for p in parts) or (name in NAME_FIELDS and not any(_looks_corporate(p) and not _braced(p) for p in parts)):
+            continue
+        shown = "; ".join(f'"{plain(p)}"' for p in parts)
+        found.append(warning(path, entry.field_lines.get(name, entry.line), "UNBRACED_CORPORATE_NAME",
+                             f"{entry.key}: {name} = {{{plain(value)}}} will be read as {len(parts)} {'names' if name in NAME_FIELDS else 'parts'} ({shown}); "
+                             f"if it is one organisation, brace it: {name} = {{{{{value.strip()}}}}}"))
+    return found
 
 
 class _Capture(logging.Handler):
@@ -132,7 +177,8 @@ def parse_bibliography(text: str, path: str) -> dict[str, BibEntry]:
             problems.append(Problem(path, line, f"malformed BibTeX entry: {_logged_reason(capture.messages, block.start_line)}"))
     raise_if_any(problems)
     return {
-        e.key: BibEntry(e.key, e.entry_type.lower(), e.start_line + 1, {f.key.lower(): str(f.value) for f in e.fields})
+        e.key: BibEntry(e.key, e.entry_type.lower(), e.start_line + 1, {f.key.lower(): str(f.value) for f in e.fields},
+                        {f.key.lower(): f.start_line + 1 for f in e.fields})
         for e in library.entries
     }
 
@@ -152,4 +198,4 @@ def load_bibliography(path: str) -> tuple[dict[str, BibEntry], str]:
     return parse_bibliography(text, path), sha
 
 
-__all__ = ["BibEntry", "InputError", "load_bibliography", "parse_bibliography", "plain"]
+__all__ = ["BibEntry", "InputError", "load_bibliography", "parse_bibliography", "plain", "split_name_warnings"]

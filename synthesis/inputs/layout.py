@@ -132,3 +132,28 @@ def with_records(*paths: str, directory: str | Path = RECORDS) -> list[str]:
     """``paths`` when the review keeps a ``records/`` folder, else nothing: a review without records
     builds exactly as before (no flow diagram, no method section)."""
     return list(paths) if Path(directory).is_dir() else []
+
+
+CODERS = "coders"  # under the extraction folder: extraction/coders/<coder>/<citekey>.csv|xlsx
+
+
+def coder_sheet_files(extraction: str | Path = EXTRACTION) -> list[str]:
+    """Independent coders' sheets (``<extraction>/coders/<coder>/<citekey>.csv|xlsx``), sorted by path."""
+    folder = Path(extraction) / CODERS
+    if not folder.is_dir():
+        return []
+    return [path for coder in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+            for path in _listed(coder, SHEET_SUFFIXES)]
+
+
+def with_coders(*paths: str, extraction: str | Path = EXTRACTION) -> list[str]:
+    """``paths`` when the review keeps independent coders' sheets, else nothing: a review without double
+    coding builds exactly as before (no agreement step, table or method section)."""
+    return list(paths) if coder_sheet_files(extraction) else []
+
+
+def coder_inputs(sources: str | Path = SOURCES, extraction: str | Path = EXTRACTION) -> list[str]:
+    """The files the coders step reads: the independent sheets and the sources they code."""
+    sheets = coder_sheet_files(extraction)
+    keys = {Path(p).stem for p in sheets}
+    return sheets + [p for p in source_files(sources) if Path(p).stem in keys]

@@ -23,6 +23,7 @@ from .claims import Claims
 from .overview import comparison_context, gap_map_context, snowball_context, sources_context
 from .themes import theme_sections
 from .method import method_context
+from .agreement import agreement_context
 
 TEMPLATE = "state-of-play.md.j2"
 # Defaults for review.yaml's report settings; the CSV tables always hold everything.
@@ -111,6 +112,7 @@ def report_context(data: dict[str, Any], source_text: Callable[[str], str] = rea
         "questions": protocol["questions"],
         "sections": sections,
         "method": method_context(data.get("records")),  # None without records/: no method section
+        "agreement": agreement_context(data.get("agreement"), protocol),  # None without independent sheets
         "sources": sources_context(data, limit["source_rows"]),
         "scope": f"This review codes {words.plural(len(data['evidence']), 'excerpt')} from {words.plural(len(data['sources']), 'source')} against {words.plural(len(protocol['codes']), 'code')}.",
         "gap_map": gap_map_context(analysis),

@@ -9,7 +9,6 @@ best of that evidence is. Output is deterministic: no dates in the files and a f
 from __future__ import annotations
 
 import io
-import math
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +28,17 @@ def gap_map_figure(protocol: dict, cells: list[dict[str, Any]], columns: list[st
     matplotlib.rcParams["svg.hashsalt"] = "synthesis-gap-map"
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Circle, Rectangle
+    from matplotlib.patches import Rectangle
 
     codes = protocol["codes"]
     by_pair = {(c["code"], c["country"]): c for c in cells}
     most = max([c["documents"] for c in cells] + [1])
     names = [words.country(c) for c in columns]
     width = 3.6 + 1.1 * max(len(columns), 1)
-    height = 1.9 + 0.42 * len(codes)
+    height = 1.6 + 0.42 * len(codes)
     figure = Figure(figsize=(width, height), dpi=150)
-    axes = figure.add_axes((0.36, 0.2, 0.62, 0.66))
+    # Fixed margins in inches: labels on the left, column names on top, the legend below.
+    axes = figure.add_axes((2.6 / width, 0.75 / height, 1 - 2.7 / width, 1 - 1.55 / height))
     for row, code in enumerate(codes):
         for col, column in enumerate(columns):
             empty_group = column.startswith("group:")
@@ -46,11 +46,12 @@ def gap_map_figure(protocol: dict, cells: list[dict[str, Any]], columns: list[st
             cell = by_pair.get((code["id"], column))
             if not cell or not cell["documents"]:
                 continue
-            radius = 0.16 + 0.28 * math.sqrt(cell["documents"] / most)
+            # A marker's area (points squared) grows with the documents; markers stay round at any aspect.
+            area = 200 + 400 * cell["documents"] / most
             colour = SHADES[cell["directness"]]
-            axes.add_patch(Circle((col + 0.5, row + 0.5), radius, facecolor=colour, edgecolor="#555555", linewidth=0.4))
+            axes.scatter([col + 0.5], [row + 0.5], s=area, color=colour, edgecolors="#555555", linewidths=0.4, zorder=2)
             label = f"{cell['documents']}" + (f" ({cell['studies']})" if cell["studies"] else "")
-            axes.text(col + 0.5, row + 0.5, label, ha="center", va="center", fontsize=6.5,
+            axes.text(col + 0.5, row + 0.5, label, ha="center", va="center", fontsize=6, zorder=3,
                       color="white" if cell["directness"] == "primary" else "black")
     axes.set_xlim(0, max(len(columns), 1))
     axes.set_ylim(len(codes), 0)

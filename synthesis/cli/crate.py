@@ -1,0 +1,35 @@
+"""The ``crate`` step: the build's RO-Crate (``output/ro-crate-metadata.json``), which the Snakefile writes last."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .exchange import EVIDENCE
+from .shared import add_command, read_json
+
+
+def cmd_crate(args) -> int:
+    from ..audit.provenance import build_metadata
+    from ..common.textio import write_atomic
+    from ..exchange.crate import crate_json, crate_metadata
+    from ..report.render import source_date_epoch
+
+    crate_dir = Path(args.output).parent
+    metadata = crate_metadata(read_json(args.evidence), args.outputs, args.provenance, crate_dir, Path("."), build_metadata("."), source_date_epoch(),
+                              args.inputs)
+    write_atomic(args.output, crate_json(metadata))
+    return 0
+
+
+def register(sub) -> None:
+    p = add_command(sub, "crate", "Write the build's RO-Crate: inputs and outputs with SHA-256, software versions, commit, provenance.",
+                    "python -m synthesis crate --evidence output/build/evidence.json --provenance output/provenance.json --output output/ro-crate-metadata.json output/tables/evidence.csv")
+    p.add_argument("--evidence", default=EVIDENCE, help="the build's evidence set (default: %(default)s)")
+    p.add_argument("--provenance", required=True, help="the build's provenance file")
+    p.add_argument("--output", required=True, help="where to write ro-crate-metadata.json (its folder is the crate's root)")
+    p.add_argument("--inputs", nargs="*", default=[], help="inputs the evidence set does not record (the records/ folder's files), hashed now")
+    p.add_argument("outputs", nargs="*", help="the build's output files to describe (after --, when --inputs is given)")
+    p.set_defaults(func=cmd_crate)
+
+
+__all__ = ["register"]

@@ -1,0 +1,147 @@
+"""The RO-Crate of a build (``output/ro-crate-metadata.json``): what the review was built from and what
+the build made, each file with its SHA-256, the software with its versions, the commit, and the
+provenance file. Written with the ``rocrate`` package; docs/formats.md, "RO-Crate", describes its layout.
+
+The crate's root is ``output/`` (the metadata file sits at the root of what it describes, as RO-Crate
+requires), and the inputs are data entities one level up (``../review.yaml``, ``../sources/...``): the
+crate is only complete inside its review folder, which is where it is built and audited. Dates come from
+``SOURCE_DATE_EPOCH`` or the commit, so two builds of one commit write the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+METADATA = "ro-crate-metadata.json"
+OUTPUT_DESCRIPTIONS = {
+    "evidence.csv": "every coded excerpt with its location (docs/formats.md)", "state-of-play.md": "the report as pandoc Markdown",
+    "state-of-play.html": "the report (HTML)", "state-of-play.docx": "the report (Word)", ".svg": "the evidence gap map (SVG)",
+    ".png": "the evidence gap map (PNG)", ".csv": "a table of the review (docs/formats.md)",
+}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def input_files(data: dict) -> list[dict[str, str]]:
+    """Every input the evidence set was built from, with the SHA-256 the build read: protocol,
+    bibliography, each source and sheet, each findings file."""
+    found = [{"path": data["inputs"]["protocol"]["path"], "sha256": data["inputs"]["protocol"]["sha256"], "role": "review protocol"},
+             {"path": data["inputs"]["bibliography"]["path"], "sha256": data["inputs"]["bibliography"]["sha256"], "role": "bibliography"}]
+    for source in data["sources"]:
+        found.append({"path": source["path"], "sha256": source["sha256"], "role": f"source document ({source['role']})", "citekey": source["citekey"]})
+        if source["sheet"]:
+            found.append({"path": source["sheet"], "sha256": source["sheet_sha256"], "role": "extraction sheet", "citekey": source["citekey"]})
+    found += [{"path": f["path"], "sha256": f["sha256"], "role": "review findings"} for f in data["inputs"].get("findings", [])]
+    return found
+
+
+def _relative(path: str, crate_dir: Path, review_dir: Path) -> str:
+    """An input's id relative to the crate's root (``../sources/x.md``), with forward slashes."""
+    return Path(os.path.relpath(review_dir / path, crate_dir)).as_posix()
+
+
+def _date(epoch: str) -> str:
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def crate_metadata(data: dict, outputs: list[str], provenance: str, crate_dir: Path, review_dir: Path,
+                   build: dict[str, Any], epoch: str, extra_inputs: list[str] = ()) -> dict:
+    """The crate as a JSON-LD dict. ``outputs`` and ``provenance`` are paths of files the build wrote;
+    ``extra_inputs`` inputs the evidence set does not record (the records/ folder), hashed now."""
+    from rocrate.model.contextentity import ContextEntity
+    from rocrate.rocrate import ROCrate
+
+    crate = ROCrate(gen_preview=False)
+    protocol = data["protocol"]
+    root = crate.root_dataset
+    root["name"] = protocol["title"]
+    root["description"] = (f"{protocol.get('subtitle', '') + '. ' if protocol.get('subtitle') else ''}A literature review built by the synthesis pipeline: "
+                           f"{len(data['sources'])} sources, {len(data['evidence'])} coded excerpts, each located in its hashed source.")
+    root["datePublished"] = _date(epoch)
+    authors = []
+    for n, person in enumerate(protocol.get("authors", [])):
+        authors.append(crate.add(ContextEntity(crate, f"#author-{n + 1}", properties={"@type": "Person", "name": person["name"],
+                                                                                     **({"affiliation": person["affiliation"]} if person.get("affiliation") else {})})))
+    if authors:
+        root["author"] = authors[0] if len(authors) == 1 else authors  # RO-Crate 1.3: single values unwrapped
+    # No licence is declared in a review folder; the crate says so rather than guess one.
+    root["license"] = crate.add(ContextEntity(crate, "#no-licence-declared", properties={
+        "@type": "CreativeWork", "name": "No licence declared",
+        "description": "The review folder declares no licence: ask its authors before reusing its sources, sheets or report."}))
+    version = build["packages"].get("synthesis") or ""
+    software = crate.add(ContextEntity(crate, "#synthesis", properties={
+        "@type": "SoftwareApplication", "name": "synthesis", "version": version, "url": _project_url() or f"urn:synthesis:{version}",
+        "description": "Reproducible literature-review pipeline (Snakemake, pandoc/citeproc)",
+        **({"identifier": f"git:{build['pipeline']['commit']}"} if build["pipeline"].get("commit") else {})}))
+    tools = [crate.add(ContextEntity(crate, f"#software-{name}", properties={"@type": "SoftwareApplication", "name": name, "version": v,
+                                                                           "url": f"https://pypi.org/project/{name}/{v}/"}))
+             for name, v in sorted(build["packages"].items()) if name != "synthesis" and v]
+    tools.append(crate.add(ContextEntity(crate, "#software-python", properties={"@type": "SoftwareApplication", "name": "Python",
+                                                                               "version": platform.python_version(), "url": "https://www.python.org/"})))
+    tools.append(crate.add(ContextEntity(crate, "#software-pandoc", properties={"@type": "SoftwareApplication", "name": "pandoc",
+                                                                               "version": build["pandoc"], "url": "https://pandoc.org/"})))
+    inputs = []
+    extra = [{"path": p, "sha256": _sha256(review_dir / p),
+              "role": "independent coder's extraction sheet" if "/coders/" in Path(p).as_posix() else "search, screening or citation records"}
+             for p in sorted(extra_inputs)]
+    for item in input_files(data) + extra:
+        properties = {"name": item["path"], "description": item["role"], "sha256": item["sha256"], "encodingFormat": _format(item["path"])}
+        if (review_dir / item["path"]).is_file():
+            properties["contentSize"] = str((review_dir / item["path"]).stat().st_size)
+        inputs.append(crate.add_file(None, dest_path=_relative(item["path"], crate_dir, review_dir), properties=properties))
+    results = []
+    for path in sorted(set(outputs) | {provenance}):
+        file = Path(path)
+        properties = {"name": Path(os.path.relpath(file, crate_dir)).as_posix(), "sha256": _sha256(file), "contentSize": str(file.stat().st_size),
+                      "encodingFormat": _format(path)}
+        properties["description"] = OUTPUT_DESCRIPTIONS.get(file.name) or OUTPUT_DESCRIPTIONS.get(file.suffix, "an output of the build")
+        if path == provenance:
+            properties["description"] = "Provenance of every claim and excerpt (W3C Web Annotation selectors, hashes, sheet lines); docs/provenance.md"
+        results.append(crate.add_file(None, dest_path=Path(os.path.relpath(file, crate_dir)).as_posix(), properties=properties))
+    commit = build["review"].get("commit")
+    action = crate.add(ContextEntity(crate, "#build", properties={
+        "@type": "CreateAction", "name": f"Build of {protocol['title']}", "endTime": _date(epoch),
+        "description": f"Review folder at commit {commit}{' with uncommitted changes' if build['review'].get('dirty') else ''}" if commit else "Review folder outside git",
+        **({"identifier": f"git:{commit}"} if commit else {})}))
+    action["instrument"] = [software] + tools
+    action["object"] = inputs
+    action["result"] = results
+    root["mentions"] = action
+    return crate.metadata.generate()
+
+
+def _project_url() -> str:
+    """The pipeline's home page, if its package metadata declares one."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("synthesis").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return ""
+    return urls[0].split(",", 1)[-1].strip() if urls else ""
+
+
+def _format(path: str) -> str:
+    return {".md": "text/markdown", ".txt": "text/plain", ".csv": "text/csv", ".json": "application/json", ".yaml": "application/yaml",
+            ".yml": "application/yaml", ".bib": "application/x-bibtex", ".html": "text/html", ".svg": "image/svg+xml", ".png": "image/png",
+            ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}.get(Path(path).suffix.lower(), "application/octet-stream")
+
+
+def crate_json(metadata: dict) -> bytes:
+    return (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+__all__ = ["METADATA", "crate_json", "crate_metadata", "input_files"]
