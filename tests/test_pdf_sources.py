@@ -263,3 +263,11 @@ def test_rebuilds_are_byte_identical_and_reuse_the_cached_extraction(built, tmp_
     result = reviewkit.snakemake(root, "--forceall")
     assert result.returncode == 0, result.stderr
     assert [p for p in products if (root / p).read_bytes() != before[p]] == []
+
+
+def test_a_pdf_source_exports_to_refi_qda_with_its_extracted_text(built, tmp_path):
+    from test_exchange import check_project
+
+    project = check_project(built, tmp_path)  # every selection's positions give its quote in the exported text
+    names = [s.get("name") for s in project.iter() if s.get("name", "").startswith("trust2024:")]
+    assert sorted(names) == ["trust2024:1", "trust2024:2", "trust2024:3", "trust2024:4", "trust2024:5"]
