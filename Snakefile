@@ -49,6 +49,8 @@ rule all:
 # Per-source work is cut into a fixed number of shards (by a hash of the citekey):
 # the job count stays bounded for thousands of sources, and an edited sheet
 # re-runs one shard. Each job costs a Python start-up and ~50 ms of scheduling.
+# PDF sources are extracted inside their shard (no job per PDF), cached in
+# output/build/text by the PDF's SHA-256 and the extractor's version.
 rule prepare:
     input:
         protocol=layout.PROTOCOL,
@@ -76,7 +78,7 @@ rule locate:
         shards=SHARDS,
     shell:
         "{PYTHON:q} -m synthesis locate --inputs {input.prepared:q} --shard {wildcards.shard} --shards {params.shards}"
-        " --sources {layout.SOURCES:q} --extraction {layout.EXTRACTION:q} --output {output:q}"
+        " --sources {layout.SOURCES:q} --extraction {layout.EXTRACTION:q} --text-cache {layout.TEXT_CACHE:q} --output {output:q}"
 
 
 rule evidence:

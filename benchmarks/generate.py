@@ -4,9 +4,13 @@ Each source has about 30 KB of text in headed sections, each sheet about 20
 excerpts whose quotes are drawn verbatim from the text (some with curly quotes
 in the source and straight ones in the sheet, some with a [...] elision), and
 the codebook is shaped like a real one (5 questions, 20 codes). One sheet in
-twenty is an Excel workbook. Output is deterministic for a given N and seed.
+twenty is an Excel workbook. With ``--pdf-share`` that share of the sources
+are PDFs (written with reportlab, the test extra): single column, a running
+header and page numbers, words hyphenated at some line ends, front matter in a
+sidecar file. Output is deterministic for a given N, share and seed.
 
     python benchmarks/generate.py 1000 /tmp/review-1000
+    python benchmarks/generate.py 1000 /tmp/review-1000 --pdf-share 0.05
 """
 
 from __future__ import annotations
@@ -89,6 +93,42 @@ def excerpts(rng: random.Random, key: str, paragraphs: list[list[str]], cited: l
     return rows
 
 
+def pdf_document(text: str, path: Path, rng: random.Random) -> None:
+    """The document as a PDF: wrapped lines, a running header, page numbers, some words
+    hyphenated at line ends (the extractor joins them again)."""
+    import textwrap
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    width, height = A4
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    lines: list[str] = []
+    for block in text.split("\n\n"):
+        wrapped = textwrap.wrap(" ".join(block.lstrip("# ").split()), 95)
+        for k in range(len(wrapped) - 1):
+            first, _, rest = wrapped[k + 1].partition(" ")
+            if len(first) >= 6 and first.isalpha() and rng.random() < 0.2:
+                wrapped[k] += " " + first[:3] + "-"
+                wrapped[k + 1] = first[3:] + (" " + rest if rest else "")
+        lines += wrapped + [""]
+    page, y = 0, 0.0
+    for line in lines:
+        if page == 0 or y < 60:
+            if page:
+                pdf.showPage()
+            page, y = page + 1, height - 80
+            pdf.setFont("Helvetica", 8)
+            pdf.drawString(60, height - 40, "Synthetic benchmark report")
+            pdf.drawCentredString(width / 2, 30, f"Page {page}")
+            pdf.setFont("Helvetica", 10)
+        if line:
+            pdf.drawString(60, y, line)
+        y -= 13
+    pdf.showPage()
+    pdf.save()
+
+
 def protocol() -> str:
     lines = ["title: Synthetic benchmark review", "questions:"]
     for q in range(1, QUESTIONS + 1):
@@ -105,8 +145,8 @@ def protocol() -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate(n: int, root: Path, seed: int = 1) -> Path:
-    """Write a review of ``n`` sources into ``root``."""
+def generate(n: int, root: Path, seed: int = 1, pdf_share: float = 0.0) -> Path:
+    """Write a review of ``n`` sources into ``root``; every ``1 / pdf_share``-th source is a PDF."""
     rng = random.Random(seed)
     vocabulary = words(rng)
     (root / "sources").mkdir(parents=True, exist_ok=True)
@@ -120,10 +160,18 @@ def generate(n: int, root: Path, seed: int = 1) -> Path:
         bib.append(f"@report{{{key},\n  author = {{{surname}, A.}},\n  title = {{Synthetic study {i}}},\n  year = {{{2000 + i % 25}}},\n  institution = {{Bench Institute}}\n}}\n")
         text, paragraphs = document(rng, vocabulary)
         role = "primary" if i % 3 == 0 else "secondary"
-        front = f"---\ncitekey: {key}\ntype: report\nrole: {role}\ntags: [synthetic]\ncountries: [{rng.choice(COUNTRIES[:6])}]\n---\n"
-        (root / "sources" / f"{key}.md").write_text(front + text, encoding="utf-8")
+        front = f"citekey: {key}\ntype: report\nrole: {role}\ntags: [synthetic]\ncountries: [{rng.choice(COUNTRIES[:6])}]\n"
+        is_pdf = pdf_share > 0 and i % round(1 / pdf_share) == round(1 / pdf_share) // 2
+        if is_pdf:
+            (root / "sources" / f"{key}.yaml").write_text(front, encoding="utf-8")
+            pdf_document(text, root / "sources" / f"{key}.pdf", rng)
+        else:
+            (root / "sources" / f"{key}.md").write_text("---\n" + front + "---\n" + text, encoding="utf-8")
         rows = [["id", "quote", "codes", "finding", "questions", "locator", "evidence_type", "countries", "cites", "coder", "notes"]]
         rows += excerpts(rng, key, paragraphs, cited)
+        if is_pdf:  # pages are located; a paragraph number as "p. N" would be a wrong page
+            for row in rows[1:]:
+                row[5] = ""
         if i % 20 == 19:
             from openpyxl import Workbook
 
@@ -161,8 +209,9 @@ def main() -> None:
     parser.add_argument("n", type=int, help="number of sources")
     parser.add_argument("output", type=Path, help="folder to write the review into (created)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pdf-share", type=float, default=0.0, help="share of the sources that are PDFs, e.g. 0.05")
     args = parser.parse_args()
-    generate(args.n, args.output, args.seed)
+    generate(args.n, args.output, args.seed, args.pdf_share)
 
 
 if __name__ == "__main__":

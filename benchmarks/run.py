@@ -3,10 +3,13 @@
 For each N: full build, no-op rebuild, rebuild after editing one sheet,
 `review check`, peak memory, and where the time goes (Snakemake's DAG and
 scheduling, Python start-up per job, quote location, tables, report, pandoc).
+One source in twenty is a PDF (``--pdf-share``); PDF text extraction is also
+measured on its own (pages and MB of PDF per second).
 Writes benchmarks/results.csv and the summary in benchmarks/README.md.
 
     .venv/bin/python benchmarks/run.py                 # N = 100, 1000, 5000
     .venv/bin/python benchmarks/run.py --sizes 100     # a quick run
+    .venv/bin/python benchmarks/run.py --pdf-share 0   # Markdown sources only
 """
 
 from __future__ import annotations
@@ -76,12 +79,13 @@ def location_throughput(review: Path) -> float:
     from synthesis.evidence.locate import find_quote, normalise
     from synthesis.inputs.sheets import read_table
 
-    sources = {Path(p).stem: Path(p).read_text(encoding="utf-8") for p in layout.source_files(review / "sources")}
+    sources = {Path(p).stem: Path(p).read_text(encoding="utf-8") for p in layout.source_files(review / "sources") if p.endswith(".md")}
     quotes = {}
     for path in layout.sheet_files(review / "extraction"):
         table = read_table(path)
         column = [c.lower() for c in table[0][1]].index("quote")
-        quotes[Path(path).stem] = [cells[column] for _line, cells in table[1:]]
+        if Path(path).stem in sources:
+            quotes[Path(path).stem] = [cells[column] for _line, cells in table[1:]]
     start = time.perf_counter()
     found = 0
     for key, text in sources.items():
@@ -90,6 +94,21 @@ def location_throughput(review: Path) -> float:
     seconds = time.perf_counter() - start
     assert found == sum(len(q) for q in quotes.values()), "every generated quote must be found"
     return sum(len(t.encode("utf-8")) for t in sources.values()) / 1e6 / seconds
+
+
+def pdf_extraction(review: Path, limit: int = 20) -> dict[str, float]:
+    """PDF text extraction on its own, in one process, without the cache: pages and MB of PDF per second."""
+    sys.path.insert(0, str(ROOT))
+    from synthesis.inputs.pdf_text import extract
+
+    pdfs = sorted((review / "sources").glob("*.pdf"))[:limit]
+    if not pdfs:
+        return {}
+    start = time.perf_counter()
+    pages = sum(len(extract(p.read_bytes(), str(p))["pages"]) for p in pdfs)
+    seconds = time.perf_counter() - start
+    return {"pdf_extraction_pages_s": pages / seconds, "pdf_extraction_mb_s": sum(p.stat().st_size for p in pdfs) / 1e6 / seconds,
+            "pdf_extraction_s_per_source": seconds / len(pdfs)}
 
 
 def edit_one_sheet(review: Path, which: int) -> None:
@@ -102,11 +121,11 @@ def edit_one_sheet(review: Path, which: int) -> None:
         csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
-def bench(n: int, work: Path, cores: int) -> dict[str, float]:
-    review = work / f"review-{n}"
+def bench(n: int, work: Path, cores: int, pdf_share: float = 0.0) -> dict[str, float]:
+    review = work / (f"review-{n}-pdf{pdf_share:g}" if pdf_share else f"review-{n}")
     if not (review / "review.yaml").exists():
         started = time.perf_counter()
-        generate(n, review)
+        generate(n, review, pdf_share=pdf_share)
         print(f"N={n}: generated in {time.perf_counter() - started:.1f} s", flush=True)
     shutil.rmtree(review / "output", ignore_errors=True)
     shutil.rmtree(review / ".snakemake", ignore_errors=True)
@@ -131,6 +150,9 @@ def bench(n: int, work: Path, cores: int) -> dict[str, float]:
     result["edit_one_sheet_max_s"] = max(edits)
     result["review_check_s"] = measure([str(Path(sys.executable).parent / "review"), "check"], review)["wall"]
     result["source_text_mb"] = sum(p.stat().st_size for p in (review / "sources").glob("*.md")) / 1e6
+    result["pdf_sources"] = len(list((review / "sources").glob("*.pdf")))
+    result["pdf_mb"] = sum(p.stat().st_size for p in (review / "sources").glob("*.pdf")) / 1e6
+    result |= pdf_extraction(review)
     if n <= 1000:
         result["quote_location_mb_s"] = location_throughput(review)
     print(f"N={n}: " + ", ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()), flush=True)
@@ -149,14 +171,16 @@ def machine() -> str:
             f"Python {platform.python_version()}; Snakemake {version('snakemake')}; pandoc {pandoc_version()}")
 
 
-def summary(results: list[dict], cores: int) -> str:
+def summary(results: list[dict], cores: int, pdf_share: float = 0.0) -> str:
     metrics = [("full_build_s", "Full build (s)"), ("noop_s", "No-op rebuild (s, median of 3)"), ("edit_one_sheet_s", "Rebuild after editing one sheet (s, median of 3)"), ("edit_one_sheet_max_s", "... slowest of the 3 (s)"),
                ("review_check_s", "`review check` (s)"), ("peak_rss_mib", "Peak RSS of any process (MiB)"), ("jobs", "Snakemake jobs"),
                ("snakemake_dag_s", "Snakemake start-up + DAG (dry run, s)"), ("python_startup_per_job_s", "Python start-up per job (s)"),
                ("job_locate_s", "Quote location: locate jobs, summed (s)"), ("job_evidence_s", "Merge of shards (s)"), ("job_tables_s", "Table writing (s)"),
                ("job_report_s", "Report Markdown (s)"), ("job_figures_s", "Gap map figure (s)"), ("job_provenance_s", "Provenance (s)"),
                ("job_html_s", "pandoc HTML (s)"), ("job_docx_s", "pandoc DOCX (s)"), ("source_text_mb", "Source text (MB)"),
-               ("quote_location_mb_s", "Quote location throughput (MB/s)")]
+               ("quote_location_mb_s", "Quote location throughput (MB/s)"), ("pdf_sources", "PDF sources"), ("pdf_mb", "PDF files (MB)"),
+               ("pdf_extraction_pages_s", "PDF extraction (pages/s, one process, no cache)"), ("pdf_extraction_mb_s", "PDF extraction (MB of PDF/s)"),
+               ("pdf_extraction_s_per_source", "PDF extraction per PDF source (s)")]
     head = "| Metric | " + " | ".join(f"N = {int(r['sources']):,}" for r in results) + " |"
     lines = [head, "|:--|" + "--:|" * len(results)]
     for key, label in metrics:
@@ -175,7 +199,8 @@ def summary(results: list[dict], cores: int) -> str:
     if 1000 in by_n and "quote_location_mb_s" in by_n[1000]:
         rate = by_n[1000]["quote_location_mb_s"]
         checks.append(f"- quote location = {rate:.1f} MB/s (target >= 20): {'met' if rate >= 20 else 'MISSED'}")
-    return (f"Machine: {machine()}. Builds use `--cores {cores}`.\n\n" + "\n".join(lines) + "\n\nTargets:\n\n" + "\n".join(checks) + "\n")
+    pdfs = f"; {pdf_share:.0%} of the sources are PDFs" if pdf_share else "; no PDF sources"
+    return (f"Machine: {machine()}. Builds use `--cores {cores}`{pdfs}.\n\n" + "\n".join(lines) + "\n\nTargets:\n\n" + "\n".join(checks) + "\n")
 
 
 def main() -> None:
@@ -183,15 +208,16 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
     parser.add_argument("--work", type=Path, default=HERE / "work", help="where synthetic reviews are generated (default: benchmarks/work)")
     parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--pdf-share", type=float, default=0.05, help="share of the sources that are PDFs (default: %(default)s)")
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite the summary in benchmarks/README.md")
     args = parser.parse_args()
-    results = [bench(n, args.work, args.cores) for n in args.sizes]
+    results = [bench(n, args.work, args.cores, args.pdf_share) for n in args.sizes]
     keys = list(dict.fromkeys(k for r in results for k in r))
     with (HERE / "results.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=keys, lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: (f"{v:.3f}" if isinstance(v, float) else v) for k, v in r.items()} for r in results)
-    text = summary(results, args.cores)
+    text = summary(results, args.cores, args.pdf_share)
     print(text)
     if not args.no_readme:
         readme = HERE / "README.md"

@@ -53,7 +53,7 @@ def test_problems_across_files_are_reported_together(review):
     bib = Path("sources/references.bib")
     bib.write_text(bib.read_text(encoding="utf-8").replace("@report{smith2020", "@report{smith2020a"), encoding="utf-8")
     assert messages() == [
-        "extraction/nobody2000.csv:1: no source for this sheet: expected sources/nobody2000.md or sources/nobody2000.txt",
+        "extraction/nobody2000.csv:1: no source for this sheet: expected sources/nobody2000.md, sources/nobody2000.txt or sources/nobody2000.pdf",
         "sources/okafor2021.txt:6: not valid UTF-8: byte 0x92 at byte offset 55; save the file as UTF-8",
         "sources/smith2020.md:2: citekey 'smith2020' has no entry in references.bib: did you mean 'smith2020a'? allowed: lee2019, okafor2021, smith2020a",
     ]
@@ -63,7 +63,7 @@ def test_missing_bibliography_and_no_sources(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("review.yaml").write_text(reviewkit.PROTOCOL, encoding="utf-8")
     assert messages() == [
-        "sources:1: no source documents (*.md or *.txt) found",
+        "sources:1: no source documents (*.md, *.txt or *.pdf) found",
         "sources/references.bib:1: bibliography not found: every source needs an entry in this BibTeX file",
     ]
 

@@ -57,7 +57,19 @@ def _check_quotes(evidence: list[dict], data: bytes | None, report: AuditReport)
         for item in evidence:
             report.affected.add(item["id"])
         return
-    text = decode(data, evidence[0]["source"]["path"])
+    source = evidence[0]["source"]
+    if "text" in source:  # a PDF: selectors refer to its extracted text
+        from ..common.problems import InputError
+        from ..inputs.pdf_text import text_of_pdf
+
+        try:
+            text = text_of_pdf(data, source["path"], source["text"]["path"])
+        except InputError as err:
+            report.problems.extend(err.problems)
+            report.affected.update(item["id"] for item in evidence)
+            return
+    else:
+        text = decode(data, source["path"])
     norm = None
     for item in evidence:
         quote, position = item["selector"][0], item["selector"][1]

@@ -44,17 +44,26 @@ def build_metadata(review_dir: str | Path = ".") -> dict[str, Any]:
     }
 
 
+def _pdf_text(source: dict) -> dict[str, Any]:
+    """A PDF source's extracted text, which its selectors refer to."""
+    return {"path": source["text_path"], "extractor": source["extractor"], "sha256": source["text_sha256"]}
+
+
 def evidence_record(item: dict, source: dict, independent: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """One evidence item with W3C Web Annotation selectors; ``independent`` maps consensus evidence ids to
-    the independent excerpts they match (double coding), recorded for the sources coded independently."""
+    the independent excerpts they match (double coding), recorded for the sources coded independently.
+    In a PDF the text selectors refer to the extracted text (``source.text``); a FragmentSelector
+    (RFC 3778) names the PDF page."""
+    pdf = "pages" in item
     record = {
         "id": item["evidence_id"],
         "citekey": item["citekey"],
-        "source": {"path": source["path"], "sha256": source["sha256"]},
+        "source": {"path": source["path"], "sha256": source["sha256"]} | ({"text": _pdf_text(source)} if pdf else {}),
         "selector": [
             {"type": "TextQuoteSelector", "exact": item["exact"], "prefix": item["prefix"], "suffix": item["suffix"]},
             {"type": "TextPositionSelector", "start": item["start"], "end": item["end"]},
-        ],
+        ] + ([{"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc3778", "value": f"page={item['pages']['first_index']}"}] if pdf else []),
+        **({"pages": {k: item["pages"][k] for k in ("first", "last", "first_index", "last_index", "labelled")}} if pdf else {}),
         "quote": item["quote"],
         "finding": item["finding"],
         "locator": item["locator"],
@@ -100,7 +109,8 @@ def build_provenance(data: dict[str, Any], build: dict[str, Any], claims: dict[s
         "protocol": data["inputs"]["protocol"],
         "bibliography": data["inputs"]["bibliography"],
         "sources": [{"citekey": s["citekey"], "path": s["path"], "sha256": s["sha256"], "role": s["role"], "sheet": s["sheet"],
-                     "sheet_sha256": s["sheet_sha256"]} for s in data["sources"]],
+                     "sheet_sha256": s["sheet_sha256"]} | ({"sidecar": s["sidecar"], "text": _pdf_text(s)} if "sidecar" in s else {})
+                    for s in data["sources"]],
         "findings": data["inputs"]["findings"],
     }
     if coded is not None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..common.problems import InputError, Problem, suggest
 from ..common.textio import decode
+from ..inputs.pdf_text import page_place, text_of_pdf
 
 CONTEXT_LINES = 2
 LINE_WIDTH = 200  # context lines are clipped; the quoted lines are shown whole
@@ -58,9 +59,15 @@ def evidence_chain(item: dict, bibliography: dict[str, Any], bib_path: str) -> l
     """The lines that show one evidence item, from finding to bibliography."""
     path = item["source"]["path"]
     position = item["selector"][1]
+    pdf = item["source"].get("text")
     out = [f"Evidence {item['id']}", f"  Finding: {item['finding']}"]
-    where = f"line {item['line']}, paragraph {item['paragraph']}" + (f", under \"{item['heading']}\"" if item["heading"] else "")
-    out.append(f"  Source:  {path}, {where}, characters {position['start']}-{position['end']}")
+    if pdf:
+        where = f"{page_place(item['pages'])}, paragraph {item['paragraph']}, line {item['line']} of the extracted text"
+        chars = f"characters {position['start']}-{position['end']} of the text extracted by {pdf['extractor']}"
+    else:
+        where, chars = f"line {item['line']}, paragraph {item['paragraph']}", f"characters {position['start']}-{position['end']}"
+    where += f", under \"{item['heading']}\"" if item["heading"] else ""
+    out.append(f"  Source:  {path}, {where}, {chars}")
     if not Path(path).is_file():
         out.append(f"  SHA-256: {item['source']['sha256']} (recorded); THE FILE IS MISSING")
     else:
@@ -68,7 +75,11 @@ def evidence_chain(item: dict, bibliography: dict[str, Any], bib_path: str) -> l
         now = hashlib.sha256(data).hexdigest()
         state = "matches the file" if now == item["source"]["sha256"] else f"CHANGED: the file is now {now}"
         out.append(f"  SHA-256: {item['source']['sha256']} ({state})")
-        text = decode(data, path)
+        try:
+            text = text_of_pdf(data, path, pdf["path"]) if pdf else decode(data, path)
+        except InputError as err:
+            text = ""
+            out.append(f"  Text:    cannot be extracted now: {err.problems[0].message}")
         exact = item["selector"][0]["exact"]
         if text[position["start"]:position["end"]] == exact:
             out.append("  Quote in context:")

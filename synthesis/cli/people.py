@@ -95,13 +95,19 @@ def cmd_add_source(args) -> int:
         text, name = decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
     else:
         text, name = decode(Path(args.entry).read_bytes(), args.entry), args.entry
-    written, warnings = add_source(text, name, xlsx=args.xlsx, protocol=_protocol_or_none(args.protocol) if args.xlsx else None, role=args.role or "")
+    written, warnings = add_source(text, name, xlsx=args.xlsx, protocol=_protocol_or_none(args.protocol) if args.xlsx else None,
+                                   role=args.role or "", pdf=args.pdf)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for path in written:
         print(f"wrote {path}")
-    source, _bib, sheet = written
-    print(f"next: paste the document's text into {source}, fill in its tags, code excerpts in {sheet}, then run `review check {source} {sheet}`")
+    source, sheet = written[0], written[-1]
+    if args.pdf:
+        key = Path(source).stem
+        print(f"next: fill in the tags in {written[1]}, read the text quotes are matched against with `review text {key}`, "
+              f"code excerpts in {sheet}, then run `review check {source} {sheet}`")
+    else:
+        print(f"next: paste the document's text into {source}, fill in its tags, code excerpts in {sheet}, then run `review check {source} {sheet}`")
     return 0
 
 
@@ -128,9 +134,10 @@ def register(sub) -> None:
     p = add_command(sub, "audit", "Re-check a built review against its inputs without rebuilding; exit 1 on any drift.", "review audit")
     p.add_argument("--provenance", default="output/provenance.json", help="provenance record of the build (default: %(default)s)")
     p.set_defaults(func=cmd_audit)
-    p = add_command(sub, "add-source", "Add a source from a BibTeX entry: sources/<key>.md, its references.bib entry and an empty sheet.", "review add-source entry.bib\n  review add-source --xlsx < entry.bib")
+    p = add_command(sub, "add-source", "Add a source from a BibTeX entry: sources/<key>.md (or a PDF with --pdf), its references.bib entry and an empty sheet.", "review add-source entry.bib\n  review add-source --xlsx < entry.bib\n  review add-source --pdf ~/Downloads/report.pdf entry.bib")
     p.add_argument("entry", nargs="?", help="file holding one BibTeX entry (default or '-': standard input)")
     p.add_argument("--xlsx", action="store_true", help="create an Excel sheet with drop-down lists instead of a CSV")
+    p.add_argument("--pdf", metavar="FILE", help="the source is this PDF: copied to sources/<key>.pdf, its front matter in sources/<key>.yaml")
     p.add_argument("--role", choices=("primary", "secondary", "commentary", "protocol"),
                    help="what the document is to the review (default: left for you to fill in the source's front matter)")
     p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for the drop-down lists (default: %(default)s)")

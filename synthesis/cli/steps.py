@@ -11,7 +11,7 @@ from .shared import add_command, add_inputs, print_warnings, read_json, write_js
 def _load_evidence(args) -> dict:
     from ..evidence.build import build_evidence
 
-    return build_evidence(args.protocol, args.bibliography, args.sources, args.extraction)
+    return build_evidence(args.protocol, args.bibliography, args.sources, args.extraction, write_cache=True)
 
 
 def cmd_evidence(args) -> int:
@@ -30,7 +30,8 @@ def cmd_locate(args) -> int:
     from ..evidence.build import check_sources
 
     sources, sheets = layout.shard_files(args.shard, args.shards, args.sources, args.extraction)
-    write_json(args.output, check_sources(read_json(args.inputs), sources, sheets, args.sources))
+    # PDF text extractions are cached by SHA-256 + extractor version: an unchanged PDF is extracted once.
+    write_json(args.output, check_sources(read_json(args.inputs), sources, sheets, args.sources, args.text_cache, write_cache=True))
     return 0
 
 
@@ -150,6 +151,7 @@ def register(sub) -> None:
     p.add_argument("--shard", type=int, required=True, help="which shard, 0-based")
     p.add_argument("--shards", type=int, required=True, help="how many shards the review is cut into")
     add_inputs(p, "sources", "extraction")
+    p.add_argument("--text-cache", default=layout.TEXT_CACHE, help="folder caching PDF sources' extracted text (default: %(default)s)")
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_locate)
     p = add_command(sub, "merge", "Join the shards into the evidence set; report every problem of every shard and fail on any.", "python -m synthesis merge --inputs output/build/inputs.json --output output/build/evidence.json output/build/shards/*.json")

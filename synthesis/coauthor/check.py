@@ -23,7 +23,7 @@ def scope(paths: Iterable[str], protocol: str = layout.PROTOCOL, bibliography: s
             return None
         if path.parent.name == layout.FINDINGS and path.suffix.lower() in (".yaml", ".yml"):
             return None  # a review finding may rest on any source's evidence
-        if path.suffix.lower() in layout.SOURCE_SUFFIXES + layout.SHEET_SUFFIXES:
+        if path.suffix.lower() in layout.SOURCE_SUFFIXES + layout.SHEET_SUFFIXES + (layout.SIDECAR_SUFFIX,):
             keys.add(path.stem)
     return keys
 

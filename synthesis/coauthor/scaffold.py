@@ -58,18 +58,28 @@ def probable_duplicates(entry: BibEntry, bibliography: dict[str, BibEntry]) -> l
 ROLE_HINT = "  # primary (reports its own study), secondary (reports others' studies), commentary, or protocol"
 
 
-def source_document(entry: BibEntry, role: str = "") -> str:
-    """The new source file: front matter from the entry, then a placeholder for the text. Without a
-    ``role`` the key is left empty with a hint, and ``review check`` asks for it."""
+def front_matter(entry: BibEntry, role: str = "", notes: str = "Record here anything you removed from the original, e.g. web-page menus.") -> list[str]:
+    """A new source's front-matter lines (YAML), filled from the entry. Without a ``role`` the
+    key is left empty with a hint, and ``review check`` asks for it."""
     url = entry.fields.get("url") or (f"https://doi.org/{entry.fields['doi']}" if entry.fields.get("doi") else "")
-    lines = ["---", f"citekey: {entry.key}", f"type: {SOURCE_TYPES.get(entry.entry_type, 'document')}",
+    lines = [f"citekey: {entry.key}", f"type: {SOURCE_TYPES.get(entry.entry_type, 'document')}",
              f"role: {role}" if role else f"role:{ROLE_HINT}",
              "tags: []  # e.g. [training, employer-engagement, uk]", "countries: []  # ISO 3166-1 alpha-2, e.g. [GB]"]
     if url:
         lines.append(f"url: {json.dumps(url)}")
-    lines.append('notes: "Record here anything you removed from the original, e.g. web-page menus."')
-    lines += ["---", f"# {plain(entry.fields.get('title', entry.key))}", "", PLACEHOLDER, ""]
+    lines.append(f"notes: {json.dumps(notes)}")
+    return lines
+
+
+def source_document(entry: BibEntry, role: str = "") -> str:
+    """The new source file: front matter from the entry, then a placeholder for the text."""
+    lines = ["---", *front_matter(entry, role), "---", f"# {plain(entry.fields.get('title', entry.key))}", "", PLACEHOLDER, ""]
     return "\n".join(lines)
+
+
+def pdf_sidecar(entry: BibEntry, role: str = "") -> str:
+    """A PDF source's front matter (``sources/<citekey>.yaml``), filled from the entry."""
+    return "\n".join(front_matter(entry, role, "Record here anything about the PDF a reader should know, e.g. pages left out.")) + "\n"
 
 
 def sheet_csv() -> str:
@@ -88,8 +98,13 @@ def _place_problems() -> list[Problem]:
             for folder in (layout.SOURCES, layout.EXTRACTION) if Path(folder).exists() and not Path(folder).is_dir()]
 
 
-def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: dict | None = None, role: str = "") -> tuple[list[str], list[str]]:
-    """Create a source, its bibliography entry and its sheet; return (files written, warnings)."""
+def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: dict | None = None, role: str = "",
+               pdf: str | None = None) -> tuple[list[str], list[str]]:
+    """Create a source, its bibliography entry and its sheet; return (files written, warnings).
+
+    With ``pdf`` the source is a copy of that PDF with its front matter in a sidecar
+    file; a PDF without a text layer (scanned) is refused before anything is written.
+    """
     entry = parse_entry(entry_text, entry_path)
     problems = _place_problems()
     if not re.match(CITEKEY_PATTERN, entry.key):
@@ -99,21 +114,31 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
     bibliography = parse_bibliography(bib_text, bib_path) if bib_text else {}
     if entry.key in bibliography:
         problems.append(Problem(entry_path, entry.line, f"key '{entry.key}' already exists in {bib_path} (line {bibliography[entry.key].line}): choose another key"))
-    source = Path(layout.SOURCES) / f"{entry.key}.md"
+    source = Path(layout.SOURCES) / f"{entry.key}.{'pdf' if pdf else 'md'}"
     sheet = Path(layout.EXTRACTION) / f"{entry.key}.{'xlsx' if xlsx else 'csv'}"
-    existing = [p for p in layout.source_files() + layout.sheet_files() if Path(p).stem == entry.key]
+    existing = [p for p in layout.source_files() + layout.sidecar_files() + layout.sheet_files() if Path(p).stem == entry.key]
     for path in existing:
         problems.append(Problem(path, 1, f"already exists; add-source never overwrites a file (key '{entry.key}')"))
+    pdf_bytes = _readable_pdf(pdf, problems) if pdf else b""
     if problems:
         raise InputError(problems)
     warnings = [f"{entry_path}:{entry.line}: '{entry.key}' is probably the same work as {d}; check before coding it twice"
                 for d in probable_duplicates(entry, bibliography)]
     # Append the entry as written; keep whatever the file had before it.
     raw = entry_text.strip("\n\ufeff")
+    written = [str(source)]
     created: list[Path] = []
-    try:  # all three or none: a failed write (a full disk) undoes the others
-        write_atomic(source, source_document(entry, role))
-        created.append(source)
+    try:  # all or none: a failed write (a full disk) undoes the others
+        if pdf:
+            sidecar = source.with_suffix(layout.SIDECAR_SUFFIX)
+            write_atomic(source, pdf_bytes)
+            created.append(source)
+            write_atomic(sidecar, pdf_sidecar(entry, role))
+            created.append(sidecar)
+            written.append(str(sidecar))
+        else:
+            write_atomic(source, source_document(entry, role))
+            created.append(source)
         if xlsx:
             from .workbook import write_workbook
 
@@ -126,7 +151,25 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
         for path in created:
             path.unlink(missing_ok=True)
         raise
-    return [str(source), bib_path, str(sheet)], warnings
+    return written + [bib_path, str(sheet)], warnings
+
+
+def _readable_pdf(path: str, problems: list[Problem]) -> bytes:
+    """The PDF's bytes, when it is a PDF with a text layer; else a problem."""
+    from ..inputs.pdf_text import extract
+
+    if not Path(path).is_file():
+        problems.append(Problem(path, 1, "no such file: give the path of the PDF to add"))
+        return b""
+    data = Path(path).read_bytes()
+    if not data.startswith(b"%PDF-"):
+        problems.append(Problem(path, 1, "not a PDF file (it does not start with %PDF-)"))
+        return b""
+    try:
+        extract(data, path)
+    except InputError as err:
+        problems.extend(err.problems)
+    return data
 
 
 def create_sheet(citekey: str, xlsx: bool, output: str | None, protocol: dict | None, coder: str | None = None) -> str:
@@ -160,4 +203,4 @@ def create_sheet(citekey: str, xlsx: bool, output: str | None, protocol: dict | 
     return f"wrote {target}" + (f" with the {len(rows)} rows of {existing[0]}" if existing else "")
 
 
-__all__ = ["add_source", "create_sheet", "parse_entry", "probable_duplicates", "sheet_csv", "source_document"]
+__all__ = ["add_source", "create_sheet", "front_matter", "parse_entry", "pdf_sidecar", "probable_duplicates", "sheet_csv", "source_document"]

@@ -29,6 +29,8 @@ from ..common.problems import InputError, Problem, split, warning
 from ..common.textio import line_of
 from ..inputs.protocol import load_protocol, theme_pairs
 from ..inputs.sheets import check_sheet
+from ..inputs.pdf_source import load_pdf_source
+from ..inputs.pdf_text import page_locator, page_place, pages_of, parse_page_locator
 from ..inputs.sources import Source, load_source
 
 CONTEXT = 32  # characters of prefix/suffix kept for each quote (W3C TextQuoteSelector)
@@ -72,17 +74,22 @@ def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layou
     return {"protocol": protocol, "bibliography": bibliography, "inputs": inputs, "problems": _problem_dicts(problems)}
 
 
-def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths: list[str], sources_dir: str = layout.SOURCES) -> dict[str, Any]:
+def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths: list[str], sources_dir: str = layout.SOURCES,
+                  text_cache: str | None = None, write_cache: bool = False) -> dict[str, Any]:
     """Check these sources and sheets and locate their quotes (one shard).
 
     A sheet must have its source among ``source_paths``: shards are cut by
-    citekey, so a source and its sheet always share a shard.
+    citekey, so a source and its sheet always share a shard. A PDF's sidecar
+    is among ``source_paths`` too; its text is read from ``text_cache`` when
+    extracted before, and written there when ``write_cache`` (the build only).
     """
     protocol, bibliography = prepared["protocol"], prepared["bibliography"]
     bib_keys = set(bibliography) if bibliography is not None else None
     countries = protocol.get("vocabularies", {}).get("countries") if protocol else None
     problems: list[Problem] = []
     sources: dict[str, Source] = {}
+    sidecars = [p for p in source_paths if Path(p).suffix.lower() == layout.SIDECAR_SUFFIX]
+    source_paths = [p for p in source_paths if p not in sidecars]
     stems = {Path(p).stem for p in source_paths}
     root = Path(sources_dir).resolve().parent
     outside = {p for p in source_paths + sheet_paths if not Path(p).resolve().is_relative_to(root)}
@@ -90,12 +97,19 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
         problems.append(Problem(path, 1, f"a link to {Path(path).resolve()}, outside the review folder {root}: copy the file into the review instead"))
     source_paths = [p for p in source_paths if p not in outside]
     sheet_paths = [p for p in sheet_paths if p not in outside]
+    pdf_stems = {Path(p).stem for p in source_paths if Path(p).suffix.lower() == ".pdf"}
+    for path in sorted(sidecars):
+        if Path(path).stem not in pdf_stems:
+            problems.append(Problem(path, 1, f"front matter for a PDF source, but there is no {Path(path).with_suffix('.pdf')}: add the PDF, or remove this file"))
     for path in sorted(source_paths):
         stem = Path(path).stem
         if stem in sources:
             problems.append(Problem(path, 1, f"two source files for '{stem}': keep one of {sources[stem].path} and {path}"))
             continue
-        source = _collect(problems, lambda: load_source(path, bib_keys, countries))
+        if Path(path).suffix.lower() == ".pdf":
+            source = _collect(problems, lambda: load_pdf_source(path, bib_keys, countries, text_cache, write_cache))
+        else:
+            source = _collect(problems, lambda: load_source(path, bib_keys, countries))
         if source is not None:
             sources[stem] = source
     evidence, sheet_of, row_ids = [], {}, []
@@ -106,7 +120,7 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
             continue
         sheet_of[stem] = path
         if stem not in stems:
-            problems.append(Problem(path, 1, f"no source for this sheet: expected {sources_dir}/{stem}.md or {sources_dir}/{stem}.txt"))
+            problems.append(Problem(path, 1, f"no source for this sheet: expected {sources_dir}/{stem}.md, {sources_dir}/{stem}.txt or {sources_dir}/{stem}.pdf"))
             continue
         if protocol is None:
             continue  # rows cannot be checked against a broken protocol
@@ -130,7 +144,10 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
 
 def _source_record(source: Source, sheet: str, bibliography: dict[str, dict]) -> dict[str, Any]:
     entry = bibliography.get(source.citekey, {"title": "", "year": "", "citation": source.citekey})
-    return {
+    pdf = {"text_path": source.text_path, "extractor": source.extractor, "page_count": len(source.pages),
+           "text_sha256": hashlib.sha256(source.text.encode("utf-8")).hexdigest(),
+           "sidecar": {"path": source.sidecar, "sha256": _file_sha256(source.sidecar)}} if source.pages is not None else {}
+    return pdf | {
         "citekey": source.citekey, "path": source.path, "sha256": source.sha256, "body_start": source.body_start, "sheet": sheet,
         "sheet_sha256": _file_sha256(sheet) if sheet else "",
         "type": source.meta["type"], "role": source.meta["role"], "tags": source.meta["tags"], "countries": source.meta.get("countries", []),
@@ -149,7 +166,7 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths
     problems = [Problem(**p) for p in prepared["problems"]] + [Problem(**p) for s in shards for p in s["problems"]]
     problems += legacy_commentary_problems(list(legacy_paths))
     if not any(s["source_count"] for s in shards):
-        problems.append(Problem(sources_dir, 1, "no source documents (*.md or *.txt) found"))
+        problems.append(Problem(sources_dir, 1, "no source documents (*.md, *.txt or *.pdf) found"))
     protocol = prepared["protocol"]
     sources = sorted((r for s in shards for r in s["sources"]), key=lambda r: r["citekey"])
     evidence = sorted((e for s in shards for e in s["evidence"]), key=lambda e: (e["citekey"], e["sheet_line"]))
@@ -196,7 +213,8 @@ def study_problems(evidence: list[dict]) -> list[Problem]:
 
 def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY,
                    sources_dir: str = layout.SOURCES, extraction_dir: str = layout.EXTRACTION,
-                   only: set[str] | None = None, findings_dir: str = layout.FINDINGS) -> dict[str, Any]:
+                   only: set[str] | None = None, findings_dir: str = layout.FINDINGS,
+                   text_cache: str | None = layout.TEXT_CACHE, write_cache: bool = False) -> dict[str, Any]:
     """Validate a whole review in one process and return its evidence set.
 
     ``only`` limits the sources and sheets checked to those citekeys (for a
@@ -204,12 +222,13 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
     listing every problem found in any file.
     """
     prepared = prepare(protocol_path, bibliography_path)
-    source_paths = layout.source_files(sources_dir)
+    source_paths = layout.source_files(sources_dir) + layout.sidecar_files(sources_dir)
     sheet_paths = layout.sheet_files(extraction_dir)
     if only is not None:
         source_paths = [p for p in source_paths if Path(p).stem in only]
         sheet_paths = [p for p in sheet_paths if Path(p).stem in only]
-    shard = check_sources(prepared, source_paths, sheet_paths, sources_dir)
+    # `review check` reads extractions the build cached but never writes them.
+    shard = check_sources(prepared, source_paths, sheet_paths, sources_dir, text_cache, write_cache)
     if only is not None:
         shard["source_count"] = shard["source_count"] or len(layout.source_files(sources_dir))
     legacy = layout.commentary_files(Path(findings_dir).parent / layout.COMMENTARY)
@@ -255,7 +274,7 @@ def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pro
             "prefix": text[max(source.body_start, start - CONTEXT):start], "suffix": text[end:end + CONTEXT],
             "cuts": [[a, b] for a, b in match.cuts],  # what each [...] left out (shown in the appendix)
             "sheet": sheet, "sheet_line": row["line"],
-        })
+        } | ({"pages": _pages(source, row, start, end, sheet, problems)} if source.pages is not None else {}))
     return located
 
 
@@ -270,6 +289,20 @@ def _closest(norm, quote: str, source: Source) -> str:
         shown = passage if len(passage) <= SHOWN else passage[:SHOWN - 3] + "..."
         return f"closest passage, line {line} (similarity {score:.2f}), same words{hint}: \"{shown}\""
     return f"closest passage, line {line} (similarity {score:.2f}){hint}, differs at: " + "; ".join(f"\"{d}\"" if d[:4] != "and " else d for d in differences)
+def _pages(source: Source, row: dict, start: int, end: int, sheet: str, problems: list[Problem]) -> dict[str, Any]:
+    """Where a quote in a PDF is: its first and last page (label and place in the file) and
+    its page locator; a coder's page locator that disagrees is a warning."""
+    first, last = pages_of(source.pages, start, end)
+    pages = {"first": first["label"], "last": last["label"], "first_index": first["index"], "last_index": last["index"],
+             "labelled": first["labelled"], "locator": page_locator(first["label"], last["label"])}
+    given = parse_page_locator(row.get("locator") or "")
+    if given is not None:
+        coder = tuple(p.casefold() for p in given)
+        if coder[0] != first["label"].casefold() or (given[1] != given[0] and coder[1] != last["label"].casefold()):
+            problems.append(warning(sheet, row["line"], "PAGE_MISMATCH",
+                                    f"row {row['id']} ({source.citekey}:{row['id']}): locator '{row['locator']}' disagrees with where the quote is in {source.path}: "
+                                    f"{page_place(pages)}; correct the locator, or leave it empty to use the located page"))
+    return pages
 
 
 __all__ = ["build_evidence", "check_sources", "locate_rows", "merge", "prepare"]

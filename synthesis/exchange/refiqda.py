@@ -118,7 +118,15 @@ def source_texts(data: dict) -> dict[str, str]:
         if not Path(path).is_file():
             problems.append(Problem(path, 1, f"source of {record['citekey']} is missing: rebuild the review before exporting"))
             continue
-        text, sha = read_text(path)
+        if path.lower().endswith(".pdf"):  # a PDF's text is its extraction, which positions refer to
+            import hashlib
+
+            from ..inputs.pdf_text import text_of_pdf
+
+            data = Path(path).read_bytes()
+            text, sha = text_of_pdf(data, path, record.get("text_path", "")), hashlib.sha256(data).hexdigest()
+        else:
+            text, sha = read_text(path)
         if sha != record["sha256"]:
             problems.append(Problem(path, 1, f"changed since the build (SHA-256 {sha[:12]}…, built from {record['sha256'][:12]}…): rebuild the review before exporting"))
         texts[record["citekey"]] = text

@@ -8,7 +8,9 @@ PROTOCOL = "review.yaml"
 SOURCES = "sources"
 EXTRACTION = "extraction"
 BIBLIOGRAPHY = "sources/references.bib"
-SOURCE_SUFFIXES = (".md", ".txt")
+SOURCE_SUFFIXES = (".md", ".txt", ".pdf")
+SIDECAR_SUFFIX = ".yaml"  # a PDF source's front matter: sources/<citekey>.yaml beside sources/<citekey>.pdf
+TEXT_CACHE = "output/build/text"  # PDF text extractions, by the PDF's SHA-256 and the extractor's version
 SHEET_SUFFIXES = (".csv", ".xlsx")
 
 
@@ -24,8 +26,13 @@ def _listed(directory: str | Path, suffixes: tuple[str, ...]) -> list[str]:
 
 
 def source_files(directory: str | Path = SOURCES) -> list[str]:
-    """Source documents (``*.md``, ``*.txt``), sorted by path."""
+    """Source documents (``*.md``, ``*.txt``, ``*.pdf``), sorted by path."""
     return _listed(directory, SOURCE_SUFFIXES)
+
+
+def sidecar_files(directory: str | Path = SOURCES) -> list[str]:
+    """PDF sources' front-matter files (``*.yaml``), sorted by path."""
+    return _listed(directory, (SIDECAR_SUFFIX,))
 
 
 def sheet_files(directory: str | Path = EXTRACTION) -> list[str]:
@@ -92,8 +99,8 @@ def shard_of(citekey: str, shards: int) -> int:
 
 
 def shard_files(shard: int, shards: int, sources: str | Path = SOURCES, extraction: str | Path = EXTRACTION) -> tuple[list[str], list[str]]:
-    """The source files and sheets of one shard."""
-    return ([p for p in source_files(sources) if shard_of(Path(p).stem, shards) == shard],
+    """The source files (PDF sidecars included) and sheets of one shard."""
+    return ([p for p in source_files(sources) + sidecar_files(sources) if shard_of(Path(p).stem, shards) == shard],
             [p for p in sheet_files(extraction) if shard_of(Path(p).stem, shards) == shard])
 
 
@@ -105,7 +112,7 @@ class ShardInputs:
 
     def __init__(self, shards: int, sources: str | Path = SOURCES, extraction: str | Path = EXTRACTION):
         self.by_shard: dict[int, list[str]] = {k: [] for k in range(shards)}
-        for path in source_files(sources) + sheet_files(extraction):
+        for path in source_files(sources) + sidecar_files(sources) + sheet_files(extraction):
             self.by_shard[shard_of(Path(path).stem, shards)].append(path)
 
     def __call__(self, wildcards) -> list[str]:

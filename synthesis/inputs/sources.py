@@ -40,6 +40,12 @@ class Source:
     body_start: int
     meta: dict[str, Any]
     blocks: list[tuple[int, int, str | None]] = field(default_factory=list)  # (start, paragraph no., heading text)
+    # A PDF source: ``text`` is its extracted text, ``pages`` the page map
+    # (see inputs.pdf_text), ``text_path`` the cached extraction, ``sidecar`` the front matter's file.
+    pages: list[dict] | None = None
+    text_path: str = ""
+    extractor: str = ""
+    sidecar: str = ""
 
     def __post_init__(self) -> None:
         # place() runs once per quote; bisect over precomputed block starts.
@@ -89,13 +95,12 @@ def structure(text: str, body_start: int) -> list[tuple[int, int, str | None]]:
     return blocks
 
 
-def parse_source(text: str, path: str, sha256: str, bib_keys: set[str] | None = None, countries: list[str] | None = None) -> Source:
-    """Parse one source file's text; raise :class:`InputError` with every problem."""
-    yaml_text, first_line, body_start = split_front_matter(text, path)
-    meta, node = yamlio.load(yaml_text, path, first_line)
+def check_front_matter(meta: Any, node, path: str, first_line: int, bib_keys: set[str] | None = None,
+                       countries: list[str] | None = None) -> list[Problem]:
+    """Every problem with a source's front matter (a Markdown file's, or a PDF's sidecar)."""
     stem = Path(path).stem
     if not isinstance(meta, dict):
-        raise InputError([Problem(path, first_line, "front matter must be a mapping with citekey, type and tags")])
+        return [Problem(path, first_line, "front matter must be a mapping with citekey, type and tags")]
     problems = [Problem(path, first_line, f"front matter: missing required key '{key}'" + (f" ({_allowed_roles()})" if key == "role" else ""))
                 for key in REQUIRED if key not in meta]
     for key in meta:
@@ -127,6 +132,16 @@ def parse_source(text: str, path: str, sha256: str, bib_keys: set[str] | None = 
     for key in ("url", "accessed", "notes"):
         if key in meta and not isinstance(meta[key], str):
             problems.append(Problem(path, line(key), f"{key} must be a string (quote it)"))
+    return problems
+
+
+def parse_source(text: str, path: str, sha256: str, bib_keys: set[str] | None = None, countries: list[str] | None = None) -> Source:
+    """Parse one source file's text; raise :class:`InputError` with every problem."""
+    yaml_text, first_line, body_start = split_front_matter(text, path)
+    meta, node = yamlio.load(yaml_text, path, first_line)
+    problems = check_front_matter(meta, node, path, first_line, bib_keys, countries)
+    if not isinstance(meta, dict):
+        raise InputError(problems)
     marker = text.find(PLACEHOLDER, body_start)
     if not text[body_start:].strip():
         problems.append(Problem(path, text.count("\n", 0, body_start) + 1, "the source has no text after its front matter: paste the document's text below the closing '---'"))
@@ -134,7 +149,7 @@ def parse_source(text: str, path: str, sha256: str, bib_keys: set[str] | None = 
         problems.append(Problem(path, text.count("\n", 0, marker) + 1, "the document's text is missing: replace the placeholder line with the document's text"))
     if problems:
         raise InputError(problems)
-    return Source(citekey, path, sha256, text, body_start, meta, structure(text, body_start))
+    return Source(meta["citekey"], path, sha256, text, body_start, meta, structure(text, body_start))
 
 
 def _allowed_roles() -> str:
@@ -151,4 +166,4 @@ def load_source(path: str, bib_keys: set[str] | None = None, countries: list[str
     return parse_source(text, path, sha, bib_keys, countries)
 
 
-__all__ = ["CITEKEY_PATTERN", "PLACEHOLDER", "ROLES", "Source", "load_source", "parse_source", "split_front_matter", "structure"]
+__all__ = ["CITEKEY_PATTERN", "PLACEHOLDER", "ROLES", "Source", "check_front_matter", "load_source", "parse_source", "split_front_matter", "structure"]

@@ -48,18 +48,35 @@ def appendix_entry(item: dict, source: dict, text: str, citing: list[dict], labe
         "evidence_id": item["evidence_id"], "anchor": anchor("ev-", item["evidence_id"]), "finding": item["finding"],
         "in_context": in_context(before, item["exact"], after, [(a - item["start"], b - item["start"]) for a, b in item.get("cuts", [])]),
         "cite": markdown.narrative_citation(item["citekey"]), "title": source["title"],
-        "where": f"{source['path']}, line {item['source_line']}, paragraph {item['paragraph']}" + (f", under \"{item['heading']}\"" if item["heading"] else ""),
+        "where": where(item, source),
         "sha256": source["sha256"], "sheet": f"{item['sheet']}, line {item['sheet_line']}", "coder": item["coder"] or "not recorded",
         "codes": [labels.get(c, c) for c in item["codes"]],
         "cited_in": [_back_link(c, labels) for c in citing],
     }
 
 
-def read_source_text(path: str) -> str:
-    """A source file's decoded text (the text offsets refer to)."""
-    from ..common.textio import read_text
+def where(item: dict, source: dict) -> str:
+    """Where an excerpt is in its source file (a PDF's page(s) by label and in the file)."""
+    from ..inputs.pdf_text import page_place
 
-    return read_text(path)[0]
+    if "pages" in item:
+        place = f"{page_place(item['pages'])}, paragraph {item['paragraph']} of the extracted text"
+    else:
+        place = f"line {item['source_line']}, paragraph {item['paragraph']}"
+    return f"{source['path']}, {place}" + (f", under \"{item['heading']}\"" if item["heading"] else "")
+
+
+def read_source_text(path: str) -> str:
+    """A source file's decoded text (the text offsets refer to); a PDF's extracted text, from the
+    build's cache (a ``.json`` file) or extracted again."""
+    from pathlib import Path
+
+    from ..common.textio import read_text
+    from ..inputs.pdf_text import read_extracted_text, text_of_pdf
+
+    if path.endswith(".json"):
+        return read_extracted_text(path)
+    return text_of_pdf(Path(path).read_bytes(), path) if path.lower().endswith(".pdf") else read_text(path)[0]
 
 
 def appendix(evidence: list[dict], sources: dict[str, dict], citing: dict[str, list[dict]], labels: dict[str, str],
@@ -70,11 +87,11 @@ def appendix(evidence: list[dict], sources: dict[str, dict], citing: dict[str, l
     for item in evidence:
         if item["evidence_id"] not in citing:
             continue
-        path = sources[item["citekey"]]["path"]
+        path = sources[item["citekey"]].get("text_path") or sources[item["citekey"]]["path"]
         if path not in texts:
             texts[path] = source_text(path)
         entries.append(appendix_entry(item, sources[item["citekey"]], texts[path], citing[item["evidence_id"]], labels))
     return entries
 
 
-__all__ = ["READING_CONTEXT", "appendix", "appendix_entry", "in_context", "read_source_text", "reading_context"]
+__all__ = ["READING_CONTEXT", "appendix", "appendix_entry", "in_context", "read_source_text", "reading_context", "where"]

@@ -54,8 +54,8 @@ def narrative_citation(key: str) -> Markdown:
 
 
 def locator(item: dict) -> str:
-    """The citation locator of an excerpt: the coder's, else its paragraph."""
-    return item["locator"] or f"para. {item['paragraph']}"
+    """The citation locator of an excerpt: the coder's, else its located page(s) in a PDF, else its paragraph."""
+    return item["locator"] or (item["pages"]["locator"] if "pages" in item else f"para. {item['paragraph']}")
 
 
 def citations(keys: list[str]) -> Markdown:

@@ -13,7 +13,7 @@ from ..analysis.cells import analyse
 from ..inputs.sheets import OPTIONAL
 from ..common.textio import inert, write_atomic
 
-LEADING = ("evidence_id", "citekey", "citation", "questions", "codes", "finding", "quote", "locator", "start", "end", "paragraph", "heading")
+LEADING = ("evidence_id", "citekey", "citation", "questions", "codes", "finding", "quote", "locator", "start", "end", "paragraph", "heading", "pages")
 TRAILING = tuple(c for c in OPTIONAL if c not in ("questions", "locator")) + ("role", "source", "source_line", "sheet", "sheet_line")
 
 
@@ -33,8 +33,11 @@ def evidence_rows(evidence: list[dict], sources: dict[str, dict], columns: list[
         source = sources[item["citekey"]]
         row = []
         for column in columns:
-            value = (source["path"] if column == "source" else source["role"] if column == "role"
-                     else item[column] if column in item else extra.get(column, ""))
+            if column == "pages":  # a PDF source's located page(s), e.g. "pp. 4-5"
+                value = item["pages"]["locator"] if "pages" in item else ""
+            else:
+                value = (source["path"] if column == "source" else source["role"] if column == "role"
+                         else item[column] if column in item else extra.get(column, ""))
             row.append("; ".join(value) if isinstance(value, list) else value)
         rows.append(row)
     return rows

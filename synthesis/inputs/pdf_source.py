@@ -1,0 +1,51 @@
+"""A PDF source: ``sources/<citekey>.pdf`` with its front matter in ``sources/<citekey>.yaml``.
+
+The sidecar holds the same keys as a Markdown source's front matter. The
+source's text is the PDF's extracted text (see :mod:`.pdf_text`); quotes are
+located in it exactly as in a Markdown source's text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import yamlio
+from .layout import SIDECAR_SUFFIX
+from .pdf_text import cached_extraction
+from .sources import Source, check_front_matter, structure
+from ..common.problems import InputError, Problem
+from ..common.textio import read_text
+
+
+def sidecar_of(pdf_path: str) -> str:
+    """The front-matter file of a PDF source."""
+    return str(Path(pdf_path).with_suffix(SIDECAR_SUFFIX))
+
+
+def load_pdf_source(path: str, bib_keys: set[str] | None = None, countries: list[str] | None = None,
+                    cache_dir: str | None = None, write_cache: bool = False) -> Source:
+    """Read a PDF source's sidecar and text; raise :class:`InputError` with every problem."""
+    sidecar = sidecar_of(path)
+    problems: list[Problem] = []
+    meta = None
+    if not Path(sidecar).is_file():
+        problems.append(Problem(path, 1, f"a PDF source needs its front matter in {sidecar} (citekey, type, tags, as in a Markdown source's front matter); `review add-source --pdf` writes one"))
+    else:
+        try:
+            meta, node = yamlio.load(read_text(sidecar)[0], sidecar)
+            problems += check_front_matter(meta, node, sidecar, 1, bib_keys, countries)
+        except InputError as err:
+            problems += err.problems
+    extraction, text_path = None, ""
+    try:
+        extraction, text_path = cached_extraction(path, cache_dir, write_cache)
+    except InputError as err:
+        problems += err.problems
+    if problems:
+        raise InputError(problems)
+    text = extraction["text"]
+    return Source(meta["citekey"], path, extraction["sha256"], text, 0, meta, structure(text, 0),
+                  pages=extraction["pages"], text_path=text_path, extractor=extraction["extractor"], sidecar=sidecar)
+
+
+__all__ = ["load_pdf_source", "sidecar_of"]
