@@ -67,8 +67,8 @@ def test_a_quote_not_in_the_pdf_fails_as_in_a_markdown_source(pdf_review):
     with pytest.raises(InputError) as err:
         build_evidence()
     [problem] = [str(p) for p in err.value.problems]
-    assert problem.startswith("extraction/trust2024.csv:3: row 2 (trust2024:2): quote not found in sources/trust2024.pdf; closest passage (similarity 0.")
-    assert "\"The cooperative's community fund paid dividends" in problem  # the extracted text, hyphen joined
+    assert problem.startswith("extraction/trust2024.csv:3: B3 (trust2024:2): quote not found in sources/trust2024.pdf; closest passage, line ")
+    assert "The cooperative's [source: community | quote: nity] fund paid dividends" in problem  # the extracted text, hyphen joined
 
 
 def test_running_headers_and_footers_are_not_quotable(pdf_review):
@@ -76,7 +76,7 @@ def test_running_headers_and_footers_are_not_quotable(pdf_review):
     Path("extraction/trust2024.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
     with pytest.raises(InputError) as err:
         build_evidence()
-    assert str(err.value.problems[0]).startswith("extraction/trust2024.csv:2: row 1 (trust2024:1): quote not found in sources/trust2024.pdf;")
+    assert str(err.value.problems[0]).startswith("extraction/trust2024.csv:2: B2 (trust2024:1): quote not found in sources/trust2024.pdf;")
 
 
 def test_sidecar_problems(pdf_review):

@@ -35,6 +35,8 @@ def _not_checked(raw: str, sources: str, extraction: str) -> str:
         return "no such file"
     if path.name in (Path(layout.PROTOCOL).name, Path(layout.BIBLIOGRAPHY).name):
         return ""
+    if path.suffix.lower() == layout.SIDECAR_SUFFIX and path.resolve().parent == Path(sources).resolve():
+        return ""  # a PDF source's front matter
     folders = {layout.SOURCE_SUFFIXES: Path(sources), layout.SHEET_SUFFIXES: Path(extraction)}
     for suffixes, folder in folders.items():
         if path.suffix.lower() in suffixes and path.resolve().parent == folder.resolve():

@@ -253,7 +253,7 @@ CASES = [
     ("sheet-latin1", put(SHEET, "id,quote,codes,finding\n1,caf\xe9,uptake,f\n".encode("latin-1")), CHECK, 1,
      ["extraction/smith2020.csv:2: not valid UTF-8: byte 0xe9 at byte offset 28; save the file as UTF-8"]),
     ("sheet-without-source", put("extraction/nobody2000.csv", "id,quote,codes,finding\n"), CHECK, 1,
-     ["extraction/nobody2000.csv:1: no source for this sheet: expected sources/nobody2000.md or sources/nobody2000.txt"]),
+     ["extraction/nobody2000.csv:1: no source for this sheet: expected sources/nobody2000.md, sources/nobody2000.txt or sources/nobody2000.pdf"]),
     ("sheet-symlink-outside", symlink(SHEET, "id,quote,codes,finding\n"), CHECK, 1,
      ["extraction/smith2020.csv:1: a link to {outside}/outside-secret.md, outside the review folder {root}: copy the file into the review instead"]),
     ("sheet-too-many-rows", put(SHEET, "id,quote,codes,finding\n" + "x,y,z,w\n" * 100_001), CHECK, 1,
