@@ -70,7 +70,7 @@ def plain(text: str) -> str:
     return text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2013", "-")
 
 
-def excerpts(rng: random.Random, key: str, paragraphs: list[list[str]], cited: list[str]) -> list[list[str]]:
+def excerpts(rng: random.Random, key: str, paragraphs: list[list[str]], cited: list[str], elide: bool = True) -> list[list[str]]:
     rows, used = [], set()
     while len(rows) < EXCERPTS:
         p = rng.randrange(len(paragraphs))
@@ -79,7 +79,7 @@ def excerpts(rng: random.Random, key: str, paragraphs: list[list[str]], cited: l
             continue
         used.add((p, s))
         sentences = paragraphs[p]
-        if rng.random() < 0.15 and s + 2 < len(sentences):
+        if rng.random() < 0.15 and s + 2 < len(sentences) and elide:
             quote = sentences[s] + " [...] " + sentences[s + 2]
         elif rng.random() < 0.4 and s + 1 < len(sentences):
             quote = sentences[s] + " " + sentences[s + 1]
@@ -168,7 +168,8 @@ def generate(n: int, root: Path, seed: int = 1, pdf_share: float = 0.0) -> Path:
         else:
             (root / "sources" / f"{key}.md").write_text("---\n" + front + "---\n" + text, encoding="utf-8")
         rows = [["id", "quote", "codes", "finding", "questions", "locator", "evidence_type", "countries", "cites", "coder", "notes"]]
-        rows += excerpts(rng, key, paragraphs, cited)
+        # A [...] may not cross a paragraph break, and a PDF's page break reads as one: no elisions in PDF sources.
+        rows += excerpts(rng, key, paragraphs, cited, elide=not is_pdf)
         if is_pdf:  # pages are located; a paragraph number as "p. N" would be a wrong page
             for row in rows[1:]:
                 row[5] = ""
