@@ -9,7 +9,7 @@ from ..analysis.shapes import Facts, FindingAssessment
 from ..inputs.findings import COMPONENTS
 from . import words
 from .claims import Claims, anchor
-from .markdown import Markdown, citations, locator
+from .markdown import Markdown, citations
 
 
 def _documents(facts: Facts) -> Markdown:
@@ -35,7 +35,7 @@ def component_facts(component: str, facts: Facts, scope: str) -> str:
     return f"Excerpts: {roles}{designs}."
 
 
-def finding_context(finding: dict, assessed: FindingAssessment, scope: str, items: dict[str, dict], claims: Claims) -> dict[str, Any]:
+def finding_context(finding: dict, assessed: FindingAssessment, scope: str, claims: Claims) -> dict[str, Any]:
     """One review finding as the report shows it, registered as a claim."""
     facts = assessed["facts"]
     cerqual = {c: {"concern": finding["components"][c]["concern"], "explanation": finding["components"][c]["explanation"]} for c in COMPONENTS}
@@ -52,15 +52,13 @@ def finding_context(finding: dict, assessed: FindingAssessment, scope: str, item
         "components": [{"name": words.cerqual(c), "concern": words.cerqual(finding["components"][c]["concern"]),
                         "explanation": finding["components"][c]["explanation"], "facts": component_facts(c, facts, scope)}
                        for c in COMPONENTS],
-        "evidence": [{"id": e, "anchor": anchor("ev-", e), "citation": Markdown(f"[@{{{items[e]['citekey']}}}, {locator(items[e])}]")}
-                     for e in finding["evidence"]],
+        "evidence": [{"id": e, "anchor": anchor("ev-", e)} for e in finding["evidence"]],
         "addressed": [c for c in assessed["checks"] if c["addressed"]],
     }
 
 
 def answers(data: dict[str, Any], analysis: dict[str, Any], claims: Claims) -> dict[str, dict[str, Any]]:
     """Per question id: its answer (a claim resting on its findings' evidence) and its findings."""
-    items = {i["evidence_id"]: i for i in data["evidence"]}
     assessed = {a["id"]: a for a in analysis["findings"]}
     questions = {q["id"]: q for q in data["protocol"]["questions"]}
     out = {}
@@ -69,7 +67,7 @@ def answers(data: dict[str, Any], analysis: dict[str, Any], claims: Claims) -> d
         scope = question["scope"]["description"] if question.get("scope") else ""
         evidence = sorted({e for f in record["findings"] for e in f["evidence"]})
         answer = claims.add(f"{record['question']}.answer", "answer", record["answer"], evidence, record["question"])
-        shown = [finding_context(f, assessed[f["id"]], scope, items, claims) for f in record["findings"]]
+        shown = [finding_context(f, assessed[f["id"]], scope, claims) for f in record["findings"]]
         out[record["question"]] = {"answer": record["answer"], "claim": answer, "findings": shown,
                                    "draft": any(f["draft"] for f in shown)}
     return out

@@ -35,8 +35,10 @@ def reading_context(text: str, start: int, end: int, body_start: int = 0) -> tup
 
 
 def _back_link(claim: dict, labels: dict[str, str]) -> dict[str, Any]:
-    kind = {"review-finding": f"finding {claim['id']}"}
-    label = kind.get(claim["kind"]) or (f"{claim['question']}, {labels.get(claim['code'], claim['code'])}" if claim["code"] else claim["question"])
+    if claim["kind"] == "review-finding":
+        label = f"finding {claim['id']}"
+    else:
+        label = f"{claim['question']}, {labels.get(claim['code'], claim['code'])}" if claim["code"] else claim["question"]
     return {"label": label, "anchor": claim["anchor"]}
 
 
