@@ -132,12 +132,14 @@ def finding_rows(data: dict, analysis: dict) -> list[dict]:
     for record in data.get("findings", []):
         for f in record["findings"]:
             a = assessed[f["id"]]
-            row = {"finding": f["id"], "question": record["question"], "statement": f["statement"], "status": f["status"],
-                   "authors": f["authors"], "evidence": f["evidence"], "confidence": f["overall"]["confidence"],
-                   "confidence_explanation": f["overall"]["explanation"]}
+            rated = f.get("overall") is not None  # an evidence gap (kind: gap) has no CERQual assessment
+            row = {"finding": f["id"], "kind": f.get("kind", "finding"), "question": record["question"], "statement": f["statement"],
+                   "status": f["status"], "authors": f["authors"], "evidence": f["evidence"],
+                   "confidence": f["overall"]["confidence"] if rated else None,
+                   "confidence_explanation": f["overall"]["explanation"] if rated else None}
             for c in COMPONENTS:
-                row[f"{c}_concern"] = f["components"][c]["concern"]
-                row[f"{c}_explanation"] = f["components"][c]["explanation"]
+                row[f"{c}_concern"] = f["components"][c]["concern"] if rated else None
+                row[f"{c}_explanation"] = f["components"][c]["explanation"] if rated else None
             row.update(excerpts=a["facts"]["excerpts"], documents=len(a["facts"]["documents"]), studies=len(a["facts"]["studies"]),
                        draft=a["draft"], warnings=[c["code"] for c in a["checks"] if not c["addressed"]],
                        path=record["path"], line=f["line"])

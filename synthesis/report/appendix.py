@@ -35,8 +35,8 @@ def reading_context(text: str, start: int, end: int, body_start: int = 0) -> tup
 
 
 def _back_link(claim: dict, labels: dict[str, str]) -> dict[str, Any]:
-    if claim["kind"] == "review-finding":
-        label = f"finding {claim['id']}"
+    if claim["kind"] in ("review-finding", "evidence-gap"):
+        label = f"{'finding' if claim['kind'] == 'review-finding' else 'evidence gap'} {claim['id']}"
     else:
         label = f"{claim['question']}, {labels.get(claim['code'], claim['code'])}" if claim["code"] else claim["question"]
     return {"label": label, "anchor": claim["anchor"]}
