@@ -40,6 +40,7 @@ CODES = {
 }
 SEVERITY = {"no_or_very_minor": 0, "minor": 1, "moderate": 2, "serious": 3}
 LEVELS = ("high", "moderate", "low", "very_low")  # best first
+LEVEL_WORDS = {"high": "high", "moderate": "moderate", "low": "low", "very_low": "very low"}
 
 
 def ceiling(components: dict) -> str:
@@ -73,12 +74,12 @@ def _level_checks(finding: dict, lower: list[str], by_id: dict[str, dict]) -> li
     if LEVELS.index(conf["confidence"]) < LEVELS.index(top):
         serious = sum(1 for c in finding["components"].values() if c["concern"] == "serious")
         found.append(("CONFIDENCE_ABOVE_TABLE", conf["line"],
-                      f"{who}: {WORDS[conf['confidence']]} confidence with {serious} serious concern{'s' if serious != 1 else ''}; "
-                      f"the level table allows at most {WORDS[top]} (one level down from high for each serious concern)"))
+                      f"{who}: {LEVEL_WORDS[conf['confidence']]} confidence with {serious} serious concern{'s' if serious != 1 else ''}; "
+                      f"the level table allows at most {LEVEL_WORDS[top]} (one level down from high for each serious concern)"))
     if lower:
-        shown = ", ".join(f"{i} ({WORDS[by_id[i]['overall']['confidence']]})" for i in lower)
+        shown = ", ".join(f"{i} ({LEVEL_WORDS[by_id[i]['overall']['confidence']]})" for i in lower)
         found.append(("CONFIDENCE_UNEVEN", conf["line"],
-                      f"{who}: {WORDS[conf['confidence']]} confidence, above {shown}, whose concerns are each at most as serious as its own"))
+                      f"{who}: {LEVEL_WORDS[conf['confidence']]} confidence, above {shown}, whose concerns are each at most as serious as its own"))
     return found
 
 
@@ -99,7 +100,7 @@ def _checks(finding: dict, counted: dict, scope: str | None, draft_evidence: lis
         found.append(("RELEVANCE_PARTLY_OUT_OF_SCOPE", c["relevance"]["line"],
                       f"{who}: relevance has no or very minor concerns but {counted['out_of_scope']} of its {n} excerpts lie outside the question's scope ({scope})"))
     if conf["confidence"] in ABOVE_LOW and len(counted["studies"]) <= 1:
-        found.append(("ADEQUACY_ONE_STUDY", conf["line"], f"{who}: {WORDS.get(conf['confidence'], conf['confidence'])} confidence rests on {_studies(len(counted['studies']))}"))
+        found.append(("ADEQUACY_ONE_STUDY", conf["line"], f"{who}: {LEVEL_WORDS[conf['confidence']]} confidence rests on {_studies(len(counted['studies']))}"))
     if c["adequacy"]["concern"] in LOW_CONCERN and len(counted["documents"]) == 1:
         found.append(("ADEQUACY_ONE_DOCUMENT", c["adequacy"]["line"],
                       f"{who}: adequacy has {WORDS[c['adequacy']['concern']]} but all its evidence comes from one document ({counted['documents'][0]})"))

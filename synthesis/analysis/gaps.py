@@ -41,7 +41,7 @@ def question_gaps(protocol: dict, question: dict, cells: list[dict], findings: l
     found = []
     if not facts["excerpts"]:
         return [_gap(qid, "no-evidence", f"No coded excerpt addresses {qid}.", f"cells.csv: every {qid} cell has 0 excerpts", [],
-                     [c["code"] for c in mine])]
+                     [c["code"] for c in mine]) | {"id": f"{qid}-G1"}]
     scope = question.get("scope")
     if scope and not facts["in_scope"]:
         found.append(_gap(qid, "no-evidence-in-scope",
@@ -107,7 +107,7 @@ AVENUES = {
     "no-evidence-in-scope": "Sources from {scope}: cross-national comparisons and national studies, to answer {questions} directly.",
     "no-primary": "Primary studies, reporting their own data, on {questions}; retrieving the studies the documents name, known "
                   "only second-hand, is the first step.",
-    "no-evaluation": "Evaluations ({designs}) on {targets}.",
+    "no-evaluation": "Evaluations ({designs}): {targets}.",
     "one-document": "Further documents on the findings and themes that rest on one document.",
     "one-study": "Further studies on the findings and themes that name at most one study.",
     "no-evidence": "Sources or coding for the themes with no excerpt: {targets}.",

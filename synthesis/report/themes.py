@@ -33,10 +33,10 @@ def strength_words(cell: Cell) -> str:
     """The rating and, briefly, why; the rules themselves are explained once, in the method section."""
     rating = cell["strength"]
     if rating["capped"] and rating["uncapped"]:
-        return f"{rating['rating']} (capped: no primary evidence; the rules alone would give {rating['uncapped']})"
+        return f"{rating['rating']}, capped: no primary evidence (the rules alone would give {rating['uncapped']})"
     if rating["capped"]:
-        return f"{rating['rating']} (capped: no evidence from the question's scope)"
-    return f"{rating['rating']} ({'; '.join(rating['reasons'])})"
+        return f"{rating['rating']}, capped: no evidence from the question's scope"
+    return f"{rating['rating']}: {'; '.join(rating['reasons'])}"
 
 
 def rating_words(cell: Cell) -> str:
