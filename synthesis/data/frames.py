@@ -31,7 +31,7 @@ QUESTION_COLUMNS = ["question", "short", "text", "scope", "scope_countries", "an
 CELL_COLUMNS = ["question", "code", "label", "excerpts", "documents", "studies", "primary", "in_scope", "out_of_scope",
                 "rating", "capped", "evidence"]
 GAP_COLUMNS = ["code", "label", "country", "documents", "studies", "directness", "evidence"]
-FINDING_COLUMNS = (["finding", "question", "statement", "status", "authors", "evidence", "confidence", "confidence_explanation"]
+FINDING_COLUMNS = (["finding", "kind", "question", "statement", "status", "authors", "evidence", "confidence", "confidence_explanation"]
                    + [f"{c}_{part}" for c in COMPONENTS for part in ("concern", "explanation")]
                    + ["excerpts", "documents", "studies", "draft", "warnings", "path", "line"])
 
