@@ -101,11 +101,11 @@ def rating_method(protocol: dict) -> dict[str, Any]:
     from ..analysis.strength import rules_of
 
     settings = rules_of(protocol)
-    labels = {"min_studies": "at least {} independent studies", "min_sources": "at least {} documents",
-              "min_evidence_types": "at least {} evidence types"}
+    labels = {"min_studies": ("independent study", "independent studies"), "min_sources": ("document", "documents"),
+              "min_evidence_types": ("evidence type", "evidence types")}
     rules = []
     for rule in settings["ratings"]:
-        needs = [labels[k].format(rule[k]) for k in labels if k in rule]
+        needs = ["at least " + words.plural(rule[k], *labels[k]) for k in labels if k in rule]
         if rule.get("requires_evaluation"):
             needs.append("evaluation evidence (" + " or ".join(settings["evaluation_designs"] + settings["evaluation_types"]) + ")")
         if rule.get("agreement"):
