@@ -31,7 +31,7 @@ QUESTION_COLUMNS = ["question", "short", "text", "scope", "scope_countries", "an
 CELL_COLUMNS = ["question", "code", "label", "excerpts", "documents", "studies", "primary", "in_scope", "out_of_scope",
                 "rating", "capped", "evidence"]
 GAP_COLUMNS = ["code", "label", "country", "documents", "studies", "directness", "evidence"]
-FINDING_COLUMNS = (["finding", "question", "statement", "status", "authors", "evidence", "confidence", "confidence_explanation"]
+FINDING_COLUMNS = (["finding", "kind", "question", "statement", "status", "authors", "evidence", "confidence", "confidence_explanation"]
                    + [f"{c}_{part}" for c in COMPONENTS for part in ("concern", "explanation")]
                    + ["excerpts", "documents", "studies", "draft", "warnings", "path", "line"])
 
@@ -132,12 +132,14 @@ def finding_rows(data: dict, analysis: dict) -> list[dict]:
     for record in data.get("findings", []):
         for f in record["findings"]:
             a = assessed[f["id"]]
-            row = {"finding": f["id"], "question": record["question"], "statement": f["statement"], "status": f["status"],
-                   "authors": f["authors"], "evidence": f["evidence"], "confidence": f["overall"]["confidence"],
-                   "confidence_explanation": f["overall"]["explanation"]}
+            rated = f.get("overall") is not None  # an evidence gap (kind: gap) has no CERQual assessment
+            row = {"finding": f["id"], "kind": f.get("kind", "finding"), "question": record["question"], "statement": f["statement"],
+                   "status": f["status"], "authors": f["authors"], "evidence": f["evidence"],
+                   "confidence": f["overall"]["confidence"] if rated else None,
+                   "confidence_explanation": f["overall"]["explanation"] if rated else None}
             for c in COMPONENTS:
-                row[f"{c}_concern"] = f["components"][c]["concern"]
-                row[f"{c}_explanation"] = f["components"][c]["explanation"]
+                row[f"{c}_concern"] = f["components"][c]["concern"] if rated else None
+                row[f"{c}_explanation"] = f["components"][c]["explanation"] if rated else None
             row.update(excerpts=a["facts"]["excerpts"], documents=len(a["facts"]["documents"]), studies=len(a["facts"]["studies"]),
                        draft=a["draft"], warnings=[c["code"] for c in a["checks"] if not c["addressed"]],
                        path=record["path"], line=f["line"])
