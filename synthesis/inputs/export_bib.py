@@ -41,6 +41,7 @@ def _fields(fields: dict[str, str]) -> dict[str, Any]:
     keywords = re.split(r"[;,]", fields.get("keywords") or fields.get("author_keywords") or "")
     return {"title": fields.get("title", ""), "authors": [clean(n) for n in split_multiple_persons_names(fields.get("author") or fields.get("editor") or "")],
             "year": year_of(fields.get("year"), fields.get("date")), "date": fields.get("date", ""),
+            "given_year": fields.get("year") or fields.get("date") or "",
             "doi": doi_of(fields.get("doi"), fields.get("url")), "abstract": fields.get("abstract", ""),
             "journal": fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle", ""),
             "keywords": [k for k in (clean(k) for k in keywords) if k], "notes": fields.get("note", "")}

@@ -147,7 +147,7 @@ def table_records(rows: list[tuple[int, list[str]]], dialect: Dialect, header_in
                "year": year_of(*(row.get(c) for c in dialect.year + dialect.date)), "date": _get(row, dialect.date),
                "doi": doi_of(*(row.get(c) for c in dialect.doi)), "abstract": _get(row, dialect.abstract),
                "journal": _get(row, dialect.journal), "keywords": keywords_of(*(row.get(c) for c in dialect.keywords)),
-               "notes": _get(row, dialect.notes)}
+               "notes": _get(row, dialect.notes), "given_year": _get(row, dialect.year + dialect.date)}
 
 
 def generic_columns(rows: list[tuple[int, list[str]]], header_index: int) -> dict[str, str]:

@@ -74,7 +74,7 @@ def sniff(text: str) -> str:
 
 def read_export(path: str, search: str, problems: list[Problem]) -> list[dict[str, Any]]:
     """The records of ``path`` (a records file of ``search``); errors and warnings go to ``problems``."""
-    from .record_fields import make_record
+    from .record_fields import clean, make_record
 
     file = Path(path)
     if file.stat().st_size > MAX_RECORDS_BYTES:
@@ -108,14 +108,19 @@ def read_export(path: str, search: str, problems: list[Problem]) -> list[dict[st
         where = f"lines {record['line']}-{record['end']}" if record["end"] > record["line"] else f"line {record['line']}"
         if record["partial"]:
             problems.append(warning(path, record["line"], "RECORD_PARTIAL", f"the record on {where} could not be read whole "
-                                    f"({record['partial']}): read as far as it goes, key '{key}', title '{record['title'][:60]}'"))
-        if not record["year"]:
-            problems.append(warning(path, record["line"], "RECORD_NO_YEAR", f"the record on {where} ('{record['title'][:60]}') gives no "
-                                    "four-digit year in its year or date fields: its year is empty"))
+                                    f"({record['partial']}): read as far as it goes, as {record['id']} ({_named(record)})"))
+        if not record["year"] and raw.get("year_expected", True):
+            given = f" (its year field says '{clean(raw['given_year'])[:40]}')" if raw.get("given_year") else ""
+            problems.append(warning(path, record["line"], "RECORD_NO_YEAR", f"the record on {where} ({_named(record)}) has no four-digit "
+                                    f"year in its year or date fields{given}: its year is left empty"))
         records.append(record)
     if not records:
         problems.append(Problem(path, 1, f"no record could be read from this {FORMAT_NAMES[kind]} file"))
     return records
+
+
+def _named(record: dict[str, Any]) -> str:
+    return f"'{record['title'][:60]}{'...' if len(record['title']) > 60 else ''}'" if record["title"] else "no title"
 
 
 def _described(kind: str, text: str) -> str:
@@ -189,6 +194,8 @@ def _table(text: str, path: str, problems: list[Problem]) -> tuple[list[dict[str
             raw["partial"] = f"{raw['extra']} more cell{'s' if raw['extra'] > 1 else ''} than the header has columns: a quote or "
             raw["partial"] += "separator inside a cell may have split it"
         raw["export_key"] = dialect is not OURS  # a repeated id the team typed is an error (load_records')
+        # The team's own file may leave a year out on purpose; a database's export should give one.
+        raw["year_expected"] = dialect is not OURS or bool(raw["given_year"].strip())
         raws.append(raw)
     return raws, dialect.name + (" (tab-delimited)" if delimiter == "\t" and "tab" not in dialect.name else "")
 

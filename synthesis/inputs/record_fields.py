@@ -24,26 +24,28 @@ _EMPTY = {"na", "n/a", "null", "none", "[no abstract available]", "no abstract a
 _EXCEL = re.compile(r'^="(.*)"$', re.S)
 _BRACED = re.compile(r"\{([^{}\s]+)\}")
 _AUTHOR_ID = re.compile(r"\s*\(\d+\)$")
+_SPECIAL = re.compile(r'[&<\\{"\n\t\r\xa0\u2028]')
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 
 
 def clean(value: Any) -> str:
     """One line of plain text: HTML entities and tags, LaTeX escapes and Excel wrappers undone."""
-    if value is None:
+    if not value:
         return ""
     if isinstance(value, (list, tuple)):
         value = " ".join(str(v) for v in value)
-    text = str(value)
-    if '="' in text:
-        text = _EXCEL.sub(r"\1", text.strip())
-    if "&" in text:
-        text = html.unescape(text)
-    if "<" in text:
-        text = _TAG.sub("", text)
-    if "\\" in text or "{" in text:
-        text = _latex(text)
-    text = " ".join(text.split())
-    return "" if text.lower() in _EMPTY else text
+    text = value if isinstance(value, str) else str(value)
+    if _SPECIAL.search(text) or "  " in text or text[0] == " " or text[-1] == " ":  # most fields need nothing done
+        if '="' in text:
+            text = _EXCEL.sub(r"\1", text.strip())
+        if "&" in text:
+            text = html.unescape(text)
+        if "<" in text:
+            text = _TAG.sub("", text)
+        if "\\" in text or "{" in text:
+            text = _latex(text)
+        text = " ".join(text.split())
+    return "" if len(text) < 30 and text.lower() in _EMPTY else text
 
 
 def _latex(text: str) -> str:

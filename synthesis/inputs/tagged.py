@@ -107,11 +107,32 @@ def _chunks(lines: list[str], tag_of: Callable[[str], tuple[str, str] | None], s
         yield close(len(lines), f"the file ends before its {end_tag} line" if end_tag else "")
 
 
+def _plain_ris(lines: list[str]) -> list[tuple[int, int]] | None:
+    """Each record's first and last line when every record is a TY ... ER at the start of its lines, with
+    nothing tagged between records; None otherwise (the file is then cut into records line by line)."""
+    spans, start = [], 0
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("TY  -"):
+            if start:
+                return None
+            start = number
+        elif line.startswith("ER  -"):
+            if not start:
+                return None
+            spans.append((start, number))
+            start = 0
+        elif line[2:5] == "  -" and not start or line[:1] == " " and _RIS_TAG.match(line):
+            return None
+    return None if start else spans
+
+
 def _start_name(name: str) -> str:
     return {"RIS": "TY", "Web of Science plain text": "PT", "PubMed/MEDLINE": "PMID", "Ovid": "record number"}.get(name, "start")
 
 
 def _ris_tag(line: str):
+    if line[2:5] == "  -" and line[:1].isalpha():  # the usual "TI  - Title": no regular expression
+        return (line[:2], line[6:].strip()) if line[:2].isupper() and line[5:6] in (" ", "") else None
     match = _RIS_TAG.match(line)
     return (match.group(1), (match.group(2) or "").strip()) if match else None
 
@@ -159,7 +180,7 @@ def _ris_fields(entry: dict) -> dict[str, Any]:
     return {"key": _first(entry, "id", "accession_number"), "title": _first(entry, "title", "primary_title", "short_title"),
             "authors": _first(entry, "authors", "first_authors"),
             "year": year_of(entry.get("year"), entry.get("publication_year"), entry.get("date")),
-            "date": _first(entry, "date", "publication_year", "year"),
+            "date": _first(entry, "date", "publication_year", "year"), "given_year": _first(entry, "year", "publication_year", "date"),
             "doi": doi_of(entry.get("doi"), [u for u in urls if "doi.org/" in u], entry.get("note"), entry.get("type_of_work")),
             "abstract": _first(entry, "abstract", "notes_abstract"),
             "journal": _first(entry, "secondary_title", "journal_name", "alternate_title3", "alternate_title2", "alternate_title1"),
@@ -171,7 +192,8 @@ def _wos_fields(entry: dict) -> dict[str, Any]:
             "authors": _first(entry, "author_full_name", "authors", "group_authors"),
             "year": year_of(entry.get("publication_year"), entry.get("publication_date"), entry.get("early_access_year"),
                             entry.get("early_access_date")),
-            "date": _first(entry, "publication_date", "publication_year"), "doi": doi_of(entry.get("doi"), entry.get("book_doi")),
+            "date": _first(entry, "publication_date", "publication_year"), "given_year": _first(entry, "publication_year", "publication_date"),
+            "doi": doi_of(entry.get("doi"), entry.get("book_doi")),
             "abstract": _first(entry, "abstract"), "journal": _first(entry, "publication_name", "book_series_title"),
             "keywords": keywords_of(entry.get("author_keywords"), entry.get("keywords_plus"))}
 
@@ -181,7 +203,7 @@ def _medline_fields(entry: dict) -> dict[str, Any]:
     return {"key": _first(entry, "pmid", "other_id"), "title": _first(entry, "title", "book_title", "transliterated_title"),
             "authors": _first(entry, "full_authors", "authors", "corporate_author"),
             "year": year_of(entry.get("date"), entry.get("electronic_date")), "date": _first(entry, "date", "electronic_date"),
-            "doi": doi_of([i for i in ids if "doi" in i.lower()], ids), "abstract": entry.get("abstract") or "",
+            "given_year": _first(entry, "date", "electronic_date"), "doi": doi_of([i for i in ids if "doi" in i.lower()], ids), "abstract": entry.get("abstract") or "",
             "journal": _first(entry, "journal", "journal_abbreviation"),
             "keywords": keywords_of(entry.get("other_terms"), entry.get("mesh_terms"))}
 
@@ -189,7 +211,7 @@ def _medline_fields(entry: dict) -> dict[str, Any]:
 def _ovid_fields(entry: dict) -> dict[str, Any]:
     return {"key": _first(entry, "id", "accession_number"), "title": _first(entry, "title"), "authors": _first(entry, "authors"),
             "year": year_of(entry.get("year"), entry.get("date"), entry.get("source")), "date": _first(entry, "date", "year"),
-            "doi": doi_of(entry.get("doi"), entry.get("identifiers")), "abstract": _first(entry, "abstract"),
+            "given_year": _first(entry, "year", "date"), "doi": doi_of(entry.get("doi"), entry.get("identifiers")), "abstract": _first(entry, "abstract"),
             "journal": _first(entry, "journal", "source"), "keywords": keywords_of(entry.get("keywords"), entry.get("headings"))}
 
 
@@ -223,6 +245,13 @@ def read_tagged(text: str, kind: str) -> Iterator[tuple[Chunk, dict[str, Any]]]:
     """Each record of a tagged export as its chunk of lines and its fields (raw values, not yet cleaned)."""
     spec = FORMATS[kind]
     lines = text.splitlines()
+    spans = _plain_ris(lines) if kind == "ris" else None
+    if spans is not None:  # the usual file: rispy reads it whole, at its own speed
+        entries = _RIS.parse_lines(iter(lines))
+        if len(entries) == len(spans):
+            for (start, end), entry in zip(spans, entries):
+                yield Chunk(start, end, []), spec.fields(entry)
+            return
     # Web of Science's file header (FN, VR) and end (EF) are not fields of a record.
     for chunk in _chunks(lines, spec.tag_of, spec.starts, spec.end_tag, spec.continued, spec.name, spec.blank_ends, spec.ignore):
         if chunk.orphan and not any(tag in _TITLES for _n, tag, _v in chunk.fields):

@@ -1,0 +1,128 @@
+"""De-duplication of a review's records across searches and databases.
+
+A record is a duplicate of an earlier one (search order, then file order: the first of a group is kept)
+with the same DOI; or with the same normalised title and year and a first author who is the same person;
+or with a title at least ``threshold`` similar (rapidfuzz ratio) in the same year and, when both name one,
+with the same first author's family name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..inputs.record_fields import family_name
+
+DUPLICATE_THRESHOLD = 95  # rapidfuzz ratio (0-100) of normalised titles, with the same year and first author
+
+
+def normal_text(value: str) -> str:
+    """Lower case, accents and punctuation dropped, spaces collapsed."""
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", value.lower()).split())
+
+
+def normal_doi(value: str) -> str:
+    value = value.strip().lower()
+    return re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", value)
+
+
+def first_author(record: dict) -> str:
+    """The first author's family name, normalised ('' when unknown): ``Smith, J.``, ``Smith JA`` (MEDLINE,
+    Scopus) and ``J. Smith`` (IEEE) all give ``smith``."""
+    if not record["authors"]:
+        return ""
+    return normal_text(family_name(record["authors"][0]))
+
+
+# Within one year and first author, titles are compared one by one; a block larger than this (only
+# synthetic or damaged exports have one) compares a title with those sharing its first or last characters.
+_BLOCK = 200
+_KEY_CHARS = 16
+
+
+class _Block:
+    """Kept records of one year (and first author): ``(order, id, title, author)``."""
+
+    def __init__(self):
+        self.kept: list[tuple[int, str, str, str]] = []
+        self.by_key: dict[str, list[tuple[int, str, str, str]]] = {}
+
+    def add(self, entry: tuple[int, str, str, str]) -> None:
+        self.kept.append(entry)
+        for key in _keys(entry[2]):
+            self.by_key.setdefault(key, []).append(entry)
+
+    def candidates(self, title: str) -> list[tuple[int, str, str, str]]:
+        if len(self.kept) <= _BLOCK:
+            return self.kept
+        found = {e[0]: e for key in _keys(title) for e in self.by_key.get(key, ())}
+        return [found[k] for k in sorted(found)]
+
+
+def _alike(author: str, kept: str) -> bool:
+    """Two normalised family names of the same person: equal, one inside the other, or 80% similar."""
+    from rapidfuzz import fuzz
+
+    return not author or not kept or author == kept or f" {author} " in f" {kept} " or f" {kept} " in f" {author} " \
+        or fuzz.ratio(author, kept) >= 80
+
+
+def _keys(title: str) -> tuple[str, str]:
+    return "<" + title[:_KEY_CHARS], ">" + title[-_KEY_CHARS:]
+
+
+def deduplicate(records: list[dict], threshold: float = DUPLICATE_THRESHOLD) -> list[dict[str, str]]:
+    """Duplicates among ``records`` (in order): ``{record, kept, reason}``, the first of each group kept.
+
+    Same DOI; or titles at least ``threshold`` similar (rapidfuzz ratio of normalised titles) with the same
+    year and, when both records name one, the same first author. Titles are compared within a year and
+    first author only (a record without an author with its whole year), so 100,000 records stay fast.
+    """
+    from rapidfuzz import fuzz
+
+    by_doi: dict[str, str] = {}
+    by_title: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    by_author: dict[tuple[str, str], _Block] = {}
+    no_author: dict[str, _Block] = {}
+    by_year: dict[str, _Block] = {}
+    found = []
+    for order, record in enumerate(records):
+        doi, title, year, author = normal_doi(record["doi"]), normal_text(record["title"]), record["year"], first_author(record)
+        if doi and doi in by_doi:
+            found.append({"record": record["id"], "kept": by_doi[doi], "reason": f"same DOI {doi}"})
+            continue
+        match = None
+        for kept_id, kept_author in by_title.get((year, title), ()) if title and year else ():
+            # The same title and year: a first author spelt differently by one database ("Mandavian",
+            # "Mahdavian") or given with a first name ("Antonio Gomez-Ruiz") is still the same author.
+            if _alike(author, kept_author):
+                who = f" and first author {author}" if author == kept_author else f", first authors {kept_author} and {author} alike" if author and kept_author else ""
+                match = (kept_id, f"title 100% similar (threshold {threshold:g}), same year {year}{who}")
+                break
+        if title and year and not match:
+            if author:
+                pools = [b.candidates(title) for b in (by_author.get((year, author)), no_author.get(year)) if b]
+                candidates = sorted(pools[0] + pools[1]) if len(pools) == 2 else (pools[0] if pools else [])
+            else:
+                candidates = by_year[year].candidates(title) if year in by_year else []
+            for _order, kept_id, kept_title, kept_author in candidates:
+                score = fuzz.ratio(title, kept_title, score_cutoff=threshold)
+                if score >= threshold:
+                    who = f" and first author {author}" if author and kept_author else ""
+                    match = (kept_id, f"title {score:.0f}% similar (threshold {threshold:g}), same year {year}{who}")
+                    break
+        if match:
+            found.append({"record": record["id"], "kept": match[0], "reason": match[1]})
+            continue
+        if doi:
+            by_doi[doi] = record["id"]
+        if title and year:
+            by_title.setdefault((year, title), []).append((record["id"], author))
+            entry = (order, record["id"], title, author)
+            by_year.setdefault(year, _Block()).add(entry)
+            (by_author.setdefault((year, author), _Block()) if author else no_author.setdefault(year, _Block())).add(entry)
+    return found
+
+
+__all__ = ["DUPLICATE_THRESHOLD", "deduplicate", "first_author", "normal_doi", "normal_text"]
