@@ -68,6 +68,12 @@ def _alike(author: str, kept: str) -> bool:
         or fuzz.ratio(author, kept) >= 80
 
 
+def _who(author: str, kept: str) -> str:
+    if not author or not kept:
+        return ""
+    return f" and first author {author}" if author == kept else f", first authors {kept} and {author} alike"
+
+
 def _keys(title: str) -> tuple[str, str]:
     return "<" + title[:_KEY_CHARS], ">" + title[-_KEY_CHARS:]
 
@@ -76,8 +82,10 @@ def deduplicate(records: list[dict], threshold: float = DUPLICATE_THRESHOLD) -> 
     """Duplicates among ``records`` (in order): ``{record, kept, reason}``, the first of each group kept.
 
     Same DOI; or titles at least ``threshold`` similar (rapidfuzz ratio of normalised titles) with the same
-    year and, when both records name one, the same first author. Titles are compared within a year and
-    first author only (a record without an author with its whole year), so 100,000 records stay fast.
+    year and, when both records name one, first authors who are alike (the same family name, one inside
+    the other as in "Gomez-Ruiz" and "Antonio Gomez-Ruiz", or 80% similar). A title is compared only with
+    kept records of its year that share a word of its first author's family name (or have no author; a
+    record without an author with its whole year), so 100,000 records stay fast.
     """
     from rapidfuzz import fuzz
 
@@ -97,19 +105,23 @@ def deduplicate(records: list[dict], threshold: float = DUPLICATE_THRESHOLD) -> 
             # The same title and year: a first author spelt differently by one database ("Mandavian",
             # "Mahdavian") or given with a first name ("Antonio Gomez-Ruiz") is still the same author.
             if _alike(author, kept_author):
-                who = f" and first author {author}" if author == kept_author else f", first authors {kept_author} and {author} alike" if author and kept_author else ""
+                who = _who(author, kept_author)
                 match = (kept_id, f"title 100% similar (threshold {threshold:g}), same year {year}{who}")
                 break
         if title and year and not match:
-            if author:
-                pools = [b.candidates(title) for b in (by_author.get((year, author)), no_author.get(year)) if b]
-                candidates = sorted(pools[0] + pools[1]) if len(pools) == 2 else (pools[0] if pools else [])
+            if author:  # kept records sharing a word of the first author's family name, and those without one
+                pools = [by_author[(year, w)].candidates(title) for w in author.split() if (year, w) in by_author]
+                if year in no_author:
+                    pools.append(no_author[year].candidates(title))
+                candidates = sorted({e[0]: e for pool in pools for e in pool}.values()) if len(pools) > 1 else (pools[0] if pools else [])
             else:
                 candidates = by_year[year].candidates(title) if year in by_year else []
             for _order, kept_id, kept_title, kept_author in candidates:
+                if not _alike(author, kept_author):
+                    continue
                 score = fuzz.ratio(title, kept_title, score_cutoff=threshold)
                 if score >= threshold:
-                    who = f" and first author {author}" if author and kept_author else ""
+                    who = _who(author, kept_author)
                     match = (kept_id, f"title {score:.0f}% similar (threshold {threshold:g}), same year {year}{who}")
                     break
         if match:
@@ -121,7 +133,11 @@ def deduplicate(records: list[dict], threshold: float = DUPLICATE_THRESHOLD) -> 
             by_title.setdefault((year, title), []).append((record["id"], author))
             entry = (order, record["id"], title, author)
             by_year.setdefault(year, _Block()).add(entry)
-            (by_author.setdefault((year, author), _Block()) if author else no_author.setdefault(year, _Block())).add(entry)
+            if author:
+                for word in dict.fromkeys(author.split()):
+                    by_author.setdefault((year, word), _Block()).add(entry)
+            else:
+                no_author.setdefault(year, _Block()).add(entry)
     return found
 
 

@@ -75,7 +75,8 @@ def doi_of(*fields: Any) -> str:
     for value in fields:
         for part in (value if isinstance(value, (list, tuple)) else [value]):
             if part and "10." in str(part):
-                match = _DOI.search(html.unescape(str(part)) if "&" in str(part) else str(part))
+                text = html.unescape(str(part)) if "&" in str(part) else str(part)
+                match = _DOI.search(text.replace("\\", "") if "\\" in text else text)  # BibTeX writes 10.1007/x\_3
                 if match:
                     return match.group(0).rstrip(".,;)]")
     return ""

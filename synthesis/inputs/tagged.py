@@ -168,20 +168,41 @@ _OVID = OvidParser(enforce_list_tags=False)
 
 
 def _first(entry: dict, *names: str) -> Any:
+    """The first of ``names`` with a value: a name list whole, any other field's first value."""
     for name in names:
         value = entry.get(name)
         if value:
-            return value[0] if isinstance(value, list) and name not in ("authors", "first_authors", "full_authors") else value
+            return value[0] if isinstance(value, list) and "author" not in name else value
+    return ""
+
+
+def _unknown(entry: dict, tag: str) -> list[str]:
+    unknown = entry.get("unknown_tag")  # a record may have a field tagged UK itself: then it is that field's text
+    return list(unknown.get(tag, [])) if isinstance(unknown, dict) else []
+
+
+_ACCESSION = re.compile(r"Accession Number: ?([^;\s]+)")
+
+
+def _accession(entry: dict) -> str:
+    """EBSCO gives its accession number only inside a note (``N1  - Accession Number: 176404503; ...``)."""
+    for note in entry.get("notes") or []:
+        match = _ACCESSION.search(note)
+        if match:
+            return match.group(1)
     return ""
 
 
 def _ris_fields(entry: dict) -> dict[str, Any]:
     urls = entry.get("urls") or []
-    return {"key": _first(entry, "id", "accession_number"), "title": _first(entry, "title", "primary_title", "short_title"),
+    return {"key": _first(entry, "id", "accession_number") or _accession(entry),
+            "title": _first(entry, "title", "primary_title", "short_title"),
             "authors": _first(entry, "authors", "first_authors"),
             "year": year_of(entry.get("year"), entry.get("publication_year"), entry.get("date")),
             "date": _first(entry, "date", "publication_year", "year"), "given_year": _first(entry, "year", "publication_year", "date"),
-            "doi": doi_of(entry.get("doi"), [u for u in urls if "doi.org/" in u], entry.get("note"), entry.get("type_of_work")),
+            # EBSCO writes the DOI in L3; others put a doi.org link in UR, or the DOI in M1 or M3.
+            "doi": doi_of(entry.get("doi"), _unknown(entry, "L3"), [u for u in urls if "doi.org/" in u], entry.get("note"),
+                          entry.get("type_of_work")),
             "abstract": _first(entry, "abstract", "notes_abstract"),
             "journal": _first(entry, "secondary_title", "journal_name", "alternate_title3", "alternate_title2", "alternate_title1"),
             "keywords": keywords_of(entry.get("keywords"))}
