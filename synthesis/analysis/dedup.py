@@ -42,19 +42,28 @@ _KEY_CHARS = 16
 
 
 class _Block:
-    """Kept records of one year (and first author): ``(order, id, title, author)``."""
+    """Kept records of one year (and author word): ``(order, id, title, author)``; indexed by the first and
+    last characters of their titles once the block grows past ``_BLOCK`` records."""
 
     def __init__(self):
         self.kept: list[tuple[int, str, str, str]] = []
-        self.by_key: dict[str, list[tuple[int, str, str, str]]] = {}
+        self.by_key: dict[str, list[tuple[int, str, str, str]]] | None = None
 
     def add(self, entry: tuple[int, str, str, str]) -> None:
         self.kept.append(entry)
+        if self.by_key is not None:
+            self._index(entry)
+        elif len(self.kept) > _BLOCK:
+            self.by_key = {}
+            for kept in self.kept:
+                self._index(kept)
+
+    def _index(self, entry: tuple[int, str, str, str]) -> None:
         for key in _keys(entry[2]):
             self.by_key.setdefault(key, []).append(entry)
 
     def candidates(self, title: str) -> list[tuple[int, str, str, str]]:
-        if len(self.kept) <= _BLOCK:
+        if self.by_key is None:
             return self.kept
         found = {e[0]: e for key in _keys(title) for e in self.by_key.get(key, ())}
         return [found[k] for k in sorted(found)]

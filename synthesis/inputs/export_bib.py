@@ -38,7 +38,12 @@ def _fields(fields: dict[str, str]) -> dict[str, Any]:
 
     from .record_fields import clean, doi_of, year_of
 
-    keywords = re.split(r"[;,]", fields.get("keywords") or fields.get("author_keywords") or "")
+    import html
+
+    given = fields.get("keywords") or fields.get("author_keywords") or ""
+    given = html.unescape(given) if "&" in given else given  # "&#x2013;" is not a separator
+    # Scopus separates keywords with ";" (and keeps "Models, Theoretical" whole); Zotero with ",".
+    keywords = given.split(";") if ";" in given else given.split(",")
     return {"title": fields.get("title", ""), "authors": [clean(n) for n in split_multiple_persons_names(fields.get("author") or fields.get("editor") or "")],
             "year": year_of(fields.get("year"), fields.get("date")), "date": fields.get("date", ""),
             "given_year": fields.get("year") or fields.get("date") or "",

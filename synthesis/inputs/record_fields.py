@@ -126,8 +126,15 @@ def keywords_of(*fields: Any) -> list[str]:
     for value in fields:
         for part in (value if isinstance(value, (list, tuple)) else [value]):
             if part:
-                found += [clean(k) for k in str(part).split(";")]
-    return list(dict.fromkeys(k for k in found if k))
+                text = html.unescape(str(part)) if "&" in str(part) else str(part)  # "&#x2013;" is not a separator
+                found += [k.strip() for k in text.split(";")] if ";" in text else [text.strip()]
+    return list(dict.fromkeys(k for k in found if k))  # cleaned with the record (make_record)
+
+
+def _plain(values: list[str]) -> bool:
+    """No value needs cleaning: one scan of them all, the usual case for a database's export."""
+    blob = "\x1f".join(values)
+    return not (_SPECIAL.search(blob) or "  " in blob or " \x1f" in blob or "\x1f " in blob or blob[:1] == " " or blob[-1:] == " ")
 
 
 def make_record(search: str, key: str, path: str, line: int, *, title: Any = "", authors: Any = (), year: str = "",
@@ -135,10 +142,19 @@ def make_record(search: str, key: str, path: str, line: int, *, title: Any = "",
                 notes: Any = "", fmt: str = "", partial: str = "", end: int = 0) -> dict[str, Any]:
     """One record: its id is ``<search>:<key>``; ``line`` is where it starts in its file (``end`` where it
     ends); ``partial`` says why it could not be read whole ('' when it was)."""
-    return {"id": f"{search}:{key}", "search": search, "title": clean(title), "authors": split_authors(authors),
-            "year": year, "date": clean(date), "doi": doi, "abstract": clean(abstract), "journal": clean(journal),
-            "keywords": list(keywords), "notes": clean(notes), "format": fmt, "path": path, "line": line,
-            "end": end or line, "partial": partial}
+    texts, words = [title, date, abstract, journal, notes], list(keywords)
+    names = authors if isinstance(authors, list) else None
+    if names is not None and all(isinstance(t, str) for t in texts + names + words) and _plain(texts + names + words):
+        title, date, abstract, journal, notes = (t if len(t) >= 30 or t.lower() not in _EMPTY else "" for t in texts)
+        names = [n for n in names if n and n[-1] != ")" and n.lower() not in ("et al.", "et al")] \
+            if not any(n[-1:] == ")" for n in names) else split_authors(names)
+        words = list(dict.fromkeys(w for w in words if len(w) >= 30 or w.lower() not in _EMPTY))
+    else:
+        title, date, abstract, journal, notes = (clean(t) for t in texts)
+        names, words = split_authors(authors), list(dict.fromkeys(w for w in (clean(k) for k in words) if w))
+    return {"id": f"{search}:{key}", "search": search, "title": title, "authors": names, "year": year, "date": date, "doi": doi,
+            "abstract": abstract, "journal": journal, "keywords": words, "notes": notes, "format": fmt, "path": path,
+            "line": line, "end": end or line, "partial": partial}
 
 
 __all__ = ["clean", "doi_of", "family_name", "keywords_of", "make_record", "split_authors", "year_of"]

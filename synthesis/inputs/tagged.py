@@ -107,23 +107,57 @@ def _chunks(lines: list[str], tag_of: Callable[[str], tuple[str, str] | None], s
         yield close(len(lines), f"the file ends before its {end_tag} line" if end_tag else "")
 
 
-def _plain_ris(lines: list[str]) -> list[tuple[int, int]] | None:
-    """Each record's first and last line when every record is a TY ... ER at the start of its lines, with
-    nothing tagged between records; None otherwise (the file is then cut into records line by line)."""
-    spans, start = [], 0
+def _ris_records(lines: list[str]) -> tuple[list[tuple[int, int, str]], list[str]]:
+    """RIS cut into records by its TY and ER lines in one pass: each record's first and last line and why
+    it is not whole, and the lines rispy is to read (a missing TY or ER put in, a tag indented by a space or
+    two moved to the margin, blank lines and text between records left out)."""
+    spans: list[tuple[int, int, str]] = []
+    out: list[str] = []
+    start, pending, pending_start, titled = 0, [], 0, False
+
+    def orphan(end: int, why: str) -> None:  # tagged lines outside a record, closed by ER, a TY or the end
+        nonlocal pending, titled
+        if pending and (why == "" or titled):  # Ovid's "NL  - ..." after an ER is no record of its own
+            out.extend(["TY  - ", *pending, "ER  - "])
+            reason = f"no TY line: the record starts with {pending[0][:2]}" + (f"; {why}" if why else "")
+            spans.append((pending_start, end, reason))
+        pending, titled = [], False
+
     for number, line in enumerate(lines, start=1):
+        if not line or line.isspace():
+            continue
+        if line[0] == " " and _RIS_TAG.match(line):
+            line = line.lstrip()
         if line.startswith("TY  -"):
             if start:
-                return None
+                out.append("ER  - ")
+                spans.append((start, number - 1, f"no ER line before the next record (line {number})"))
+            elif pending:
+                orphan(number - 1, f"no ER line before the next record (line {number})")
             start = number
+            out.append(line)
         elif line.startswith("ER  -"):
-            if not start:
-                return None
-            spans.append((start, number))
-            start = 0
-        elif line[2:5] == "  -" and not start or line[:1] == " " and _RIS_TAG.match(line):
-            return None
-    return None if start else spans
+            if start:
+                out.append(line)
+                spans.append((start, number, ""))
+                start = 0
+            elif pending:
+                orphan(number, "")
+        elif start:
+            out.append(line)
+        elif line[2:5] == "  -" and line[:2].isupper() and line[:1].isalpha():
+            if not pending:
+                pending_start = number
+            pending.append(line)
+            titled = titled or line[:2] in _TITLES
+        elif pending:
+            pending.append(line)
+    if start:
+        out.append("ER  - ")
+        spans.append((start, len(lines), "the file ends before its ER line"))
+    elif pending:
+        orphan(len(lines), "the file ends before its ER line")
+    return spans, out
 
 
 def _start_name(name: str) -> str:
@@ -266,13 +300,12 @@ def read_tagged(text: str, kind: str) -> Iterator[tuple[Chunk, dict[str, Any]]]:
     """Each record of a tagged export as its chunk of lines and its fields (raw values, not yet cleaned)."""
     spec = FORMATS[kind]
     lines = text.splitlines()
-    spans = _plain_ris(lines) if kind == "ris" else None
-    if spans is not None:  # the usual file: rispy reads it whole, at its own speed
-        entries = _RIS.parse_lines(iter(lines))
-        if len(entries) == len(spans):
-            for (start, end), entry in zip(spans, entries):
-                yield Chunk(start, end, []), spec.fields(entry)
-            return
+    if kind == "ris":  # rispy reads the whole file at once, its records already cut and mended
+        spans, mended = _ris_records(lines)
+        entries = _RIS.parse_lines(iter(mended))
+        for (start, end, partial), entry in zip(spans, entries):
+            yield Chunk(start, end, [], partial), spec.fields(entry)
+        return
     # Web of Science's file header (FN, VR) and end (EF) are not fields of a record.
     for chunk in _chunks(lines, spec.tag_of, spec.starts, spec.end_tag, spec.continued, spec.name, spec.blank_ends, spec.ignore):
         if chunk.orphan and not any(tag in _TITLES for _n, tag, _v in chunk.fields):
