@@ -1,9 +1,9 @@
 """De-duplication of a review's records across searches and databases.
 
 A record is a duplicate of an earlier one (search order, then file order: the first of a group is kept)
-with the same DOI; or with the same normalised title and year and a first author who is the same person;
-or with a title at least ``threshold`` similar (rapidfuzz ratio) in the same year and, when both name one,
-with the same first author's family name.
+with the same DOI; or, unless both give different DOIs, with the same normalised title and year and a
+first author who is the same person, or with a title at least ``threshold`` similar (rapidfuzz ratio) in
+the same year and, when both name one, with a first author who is alike.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ def normal_text(value: str) -> str:
 
 
 def normal_doi(value: str) -> str:
+    """A DOI compared: lower case, without a ``https://doi.org/`` or ``doi:`` prefix; ``10.1037//x`` is ``10.1037/x``."""
     value = value.strip().lower()
-    return re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", value)
+    return re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", value).replace("//", "/")
 
 
 def first_author(record: dict) -> str:
@@ -92,14 +93,16 @@ def deduplicate(records: list[dict], threshold: float = DUPLICATE_THRESHOLD) -> 
 
     Same DOI; or titles at least ``threshold`` similar (rapidfuzz ratio of normalised titles) with the same
     year and, when both records name one, first authors who are alike (the same family name, one inside
-    the other as in "Gomez-Ruiz" and "Antonio Gomez-Ruiz", or 80% similar). A title is compared only with
+    the other as in "Gomez-Ruiz" and "Antonio Gomez-Ruiz", or 80% similar); two records that both give a
+    DOI, and different ones, are never duplicates by their titles. A title is compared only with
     kept records of its year that share a word of its first author's family name (or have no author; a
     record without an author with its whole year), so 100,000 records stay fast.
     """
     from rapidfuzz import fuzz
 
     by_doi: dict[str, str] = {}
-    by_title: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    by_title: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    dois: dict[str, str] = {}  # kept record -> its DOI
     by_author: dict[tuple[str, str], _Block] = {}
     no_author: dict[str, _Block] = {}
     by_year: dict[str, _Block] = {}
@@ -110,7 +113,9 @@ def deduplicate(records: list[dict], threshold: float = DUPLICATE_THRESHOLD) -> 
             found.append({"record": record["id"], "kept": by_doi[doi], "reason": f"same DOI {doi}"})
             continue
         match = None
-        for kept_id, kept_author in by_title.get((year, title), ()) if title and year else ():
+        for kept_id, kept_author, kept_doi in by_title.get((year, title), ()) if title and year else ():
+            if doi and kept_doi:
+                continue  # two different DOIs: two works with one title ("Comment on ...", a book's chapters)
             # The same title and year: a first author spelt differently by one database ("Mandavian",
             # "Mahdavian") or given with a first name ("Antonio Gomez-Ruiz") is still the same author.
             if _alike(author, kept_author):
@@ -126,7 +131,7 @@ def deduplicate(records: list[dict], threshold: float = DUPLICATE_THRESHOLD) -> 
             else:
                 candidates = by_year[year].candidates(title) if year in by_year else []
             for _order, kept_id, kept_title, kept_author in candidates:
-                if not _alike(author, kept_author):
+                if not _alike(author, kept_author) or (doi and dois.get(kept_id)):
                     continue
                 score = fuzz.ratio(title, kept_title, score_cutoff=threshold)
                 if score >= threshold:
@@ -135,11 +140,16 @@ def deduplicate(records: list[dict], threshold: float = DUPLICATE_THRESHOLD) -> 
                     break
         if match:
             found.append({"record": record["id"], "kept": match[0], "reason": match[1]})
+            if doi:  # a later record with this DOI is a duplicate of the same kept record
+                by_doi.setdefault(doi, match[0])
+                dois.setdefault(match[0], doi)
             continue
         if doi:
             by_doi[doi] = record["id"]
         if title and year:
-            by_title.setdefault((year, title), []).append((record["id"], author))
+            by_title.setdefault((year, title), []).append((record["id"], author, doi))
+            if doi:
+                dois[record["id"]] = doi
             entry = (order, record["id"], title, author)
             by_year.setdefault(year, _Block()).add(entry)
             if author:
