@@ -279,3 +279,20 @@ def test_the_almp_reviews_own_records_still_read():
     loaded = load_records(reviewkit.ROOT / "records")
     assert {r["format"] for r in loaded["records"]} == {"this project's CSV"}
     assert loaded["warnings"] == []
+
+
+def test_open_review_has_the_records_duplicates_and_screening(almp_built):
+    import csv
+
+    import synthesis
+
+    review = synthesis.open_review(almp_built)
+    table = list(csv.DictReader((almp_built / "output/tables/records.csv").open(encoding="utf-8")))
+    assert list(review.records["record"]) == [r["id"] for r in table]
+    assert review.records.groupby("search_name").size().to_dict() == {"Documents provided by the review team": 4,
+                                                                       "Reference lists of the sources": 55}
+    assert set(review.records["format"]) == {"this project's CSV"} and list(review.duplicates.columns)[:3] == ["record", "kept", "reason"]
+    screened = [r for r in csv.DictReader((reviewkit.ROOT / "records/screening.csv").open(encoding="utf-8")) if r["decision"]]
+    assert len(review.screening) == len(screened)
+    assert review.screening.groupby(["stage", "decision"]).size().to_dict() == {
+        (s, d): sum(1 for r in screened if (r["stage"], r["decision"]) == (s, d)) for s, d in {(r["stage"], r["decision"]) for r in screened}}

@@ -24,6 +24,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SNIFF_LINES = 200
 
 
+_UNKNOWN = ("cannot tell the format of these records: expected RIS (TY  - ), Web of Science plain text (PT ), "
+            "PubMed/MEDLINE (PMID- ), Ovid (<1. >), BibTeX (@article{...}) or a table with a header row")
+_EMPTY_FILE = "empty: no records; a search that found nothing needs no file (give it results 0 in searches.csv)"
+
+
 def decode_export(data: bytes, path: str) -> tuple[str, list[Problem]]:
     """Text of an export: UTF-8 (BOM or not) or UTF-16 by its BOM; else Windows-1252, with a warning.
     Control characters (a database's stray bytes) become U+FFFD, with a warning at the first."""
@@ -35,17 +40,22 @@ def decode_export(data: bytes, path: str) -> tuple[str, list[Problem]]:
             text = data.decode("utf-8")
         except UnicodeDecodeError as err:
             line = data.count(b"\n", 0, err.start) + 1
-            found.append(warning(path, line, "RECORDS_ENCODING", f"not UTF-8 (byte 0x{data[err.start]:02x}): read as Windows-1252; "
-                                 "check accented letters, or export the records again as UTF-8"))
+            found.append(warning(path, line, "RECORDS_ENCODING", f"not UTF-8 (byte 0x{data[err.start]:02x}): read as "
+                                 "Windows-1252; check accented letters, or export the records again as UTF-8"))
             text = data.decode("cp1252", errors="replace")
     text = text.lstrip("\ufeff")
-    if _CONTROL.search(text):
-        first = _CONTROL.search(text)
+    first = _CONTROL.search(text)
+    if first:
         n = len(_CONTROL.findall(text))
         found.append(warning(path, text.count("\n", 0, first.start()) + 1, "RECORDS_CONTROL",
-                             f"{n} control character{'s' if n > 1 else ''} (first U+{ord(first.group()):04X}) replaced by U+FFFD"))
+                             f"{n} control character{'s' if n > 1 else ''} (first U+{ord(first.group()):04X}) "
+                             "replaced by U+FFFD"))
         text = _CONTROL.sub("\ufffd", text)
     return text, found
+
+
+def _has(pattern: str, text: str) -> bool:
+    return re.search(pattern, text, re.M) is not None
 
 
 def sniff(text: str) -> str:
@@ -54,68 +64,73 @@ def sniff(text: str) -> str:
     head = "\n".join(lines)
     if not lines:
         return ""
-    if re.search(r"^\s*@\s*[A-Za-z]+\s*[{(]", head, re.M) and not re.search(r"^\s{0,2}TY  -", head, re.M):
+    ris = _has(r"^\s{0,2}TY  -", head)
+    if _has(r"^\s*@\s*[A-Za-z]+\s*[{(]", head) and not ris:
         return "bibtex"
-    if re.search(r"^\s{0,2}TY  -", head, re.M):
+    if ris:
         return "ris"
-    if re.search(r"^(FN (Clarivate|Thomson)|PT [A-Z]$)", head, re.M) and re.search(r"^(TI|AU|UT) ", head, re.M):
+    if _has(r"^(FN (Clarivate|Thomson)|PT [A-Z]$)", head) and _has(r"^(TI|AU|UT) ", head):
         return "wos"
-    if re.search(r"^VN  - Ovid", head, re.M) or (re.search(r"^<\s*\d+\.?\s*>\s*$", head, re.M) and re.search(r"^[A-Z][A-Z0-9]  - ", head, re.M)):
+    if _has(r"^VN  - Ovid", head) or (_has(r"^<\s*\d+\.?\s*>\s*$", head) and _has(r"^[A-Z][A-Z0-9]  - ", head)):
         return "ovid"
-    if re.search(r"^[A-Z][A-Z0-9]{2,3} ?-", head, re.M):  # MEDLINE's tags of three or four letters (PMID-, FAU -)
+    if _has(r"^[A-Z][A-Z0-9]{2,3} ?-", head):  # MEDLINE's tags of three or four letters (PMID-, FAU -)
         return "medline"
     if len(re.findall(r"^[A-Z][A-Z0-9]  - ", head, re.M)) >= 3:
         return "ris"  # RIS fields without a TY line: read as RIS, each such record reported
-    first = lines[0]
-    if sum(first.count(d) for d in ",\t;") >= 1:
-        return "table"
-    return ""
+    return "table" if any(d in lines[0] for d in ",\t;") else ""
 
 
 def read_export(path: str, search: str, problems: list[Problem]) -> list[dict[str, Any]]:
     """The records of ``path`` (a records file of ``search``); errors and warnings go to ``problems``."""
-    from .record_fields import clean, make_record
-
     file = Path(path)
     if file.stat().st_size > MAX_RECORDS_BYTES:
-        raise InputError([Problem(path, 1, f"too large: at most {MAX_RECORDS_BYTES // 2**20} MiB of records per file; split the export")])
+        limit = MAX_RECORDS_BYTES // 2**20
+        raise InputError([Problem(path, 1, f"too large: at most {limit} MiB of records per file; split the export")])
     text, found = decode_export(file.read_bytes(), path)
     problems += found
     kind = sniff(text)
     if not text.strip():
-        raise InputError([Problem(path, 1, "empty: no records; a search that found nothing needs no file (give it results 0 in searches.csv)")])
+        raise InputError([Problem(path, 1, _EMPTY_FILE)])
     if not kind:
-        raise InputError([Problem(path, 1, "cannot tell the format of these records: expected RIS (TY  - ), Web of Science plain text (PT ), "
-                                  "PubMed/MEDLINE (PMID- ), Ovid (<1. >), BibTeX (@article{...}) or a table with a header row")])
+        raise InputError([Problem(path, 1, _UNKNOWN)])
     expected = EXPECTED.get(file.suffix.lower(), set())
     if kind not in expected:
         said = ", ".join(FORMAT_NAMES[k] for k in sorted(expected)) if expected else "nothing"
-        problems.append(warning(path, 1, "RECORDS_FORMAT", f"looks like {_described(kind, text)}, not {said} as its name says: "
-                                f"read as {FORMAT_NAMES[kind]}; rename it {file.stem}{_suffix(kind)}"))
+        problems.append(warning(path, 1, "RECORDS_FORMAT", f"looks like {_described(kind, text)}, not {said} as its name "
+                                f"says: read as {FORMAT_NAMES[kind]}; rename it {file.stem}{_suffix(kind)}"))
     raws, fmt = _raw_records(text, kind, path, problems)
+    records = _records(raws, search, path, fmt, problems)
+    if not records:
+        problems.append(Problem(path, 1, f"no record could be read from this {FORMAT_NAMES[kind]} file"))
+    return records
+
+
+def _records(raws: list[dict[str, Any]], search: str, path: str, fmt: str, problems: list[Problem]) -> list[dict]:
+    """The records of the raw fields, each warned about where it could not be read whole or has no year."""
+    from .record_fields import clean, make_record
+
     records, keys = [], {}
     for n, raw in enumerate(raws, start=1):
         key = str(raw.get("key") or "").strip() or str(n)
         if key in keys and raw.get("export_key", True):
-            problems.append(warning(path, raw["line"], "RECORDS_DUPLICATE_KEY", f"the record on line {raw['line']} has the same id '{key}' "
-                                    f"as the record on line {keys[key]}: its id here is '{key}~{n}' (its position added)"))
+            problems.append(warning(path, raw["line"], "RECORDS_DUPLICATE_KEY", f"the record on line {raw['line']} has "
+                                    f"the same id '{key}' as the record on line {keys[key]}: its id here is "
+                                    f"'{key}~{n}' (its position added)"))
             key = f"{key}~{n}"
         keys.setdefault(key, raw["line"])
-        record = make_record(search, key, path, raw["line"], title=raw.get("title", ""), authors=raw.get("authors", ()),
-                             year=raw.get("year", ""), date=raw.get("date", ""), doi=raw.get("doi", ""), abstract=raw.get("abstract", ""),
-                             journal=raw.get("journal", ""), keywords=raw.get("keywords", ()), notes=raw.get("notes", ""), fmt=fmt,
-                             partial=raw.get("partial", ""), end=raw.get("end", 0))
-        where = f"lines {record['line']}-{record['end']}" if record["end"] > record["line"] else f"line {record['line']}"
+        fields = {name: raw.get(name, "") for name in ("title", "year", "date", "doi", "abstract", "journal", "notes")}
+        record = make_record(search, key, path, raw["line"], authors=raw.get("authors", ()), keywords=raw.get("keywords", ()),
+                             fmt=fmt, partial=raw.get("partial", ""), end=raw.get("end", 0), **fields)
+        at = record["line"]
+        where = f"lines {at}-{record['end']}" if record["end"] > at else f"line {at}"
         if record["partial"]:
-            problems.append(warning(path, record["line"], "RECORD_PARTIAL", f"the record on {where} could not be read whole "
+            problems.append(warning(path, at, "RECORD_PARTIAL", f"the record on {where} could not be read whole "
                                     f"({record['partial']}): read as far as it goes, as {record['id']} ({_named(record)})"))
         if not record["year"] and raw.get("year_expected", True):
             given = f" (its year field says '{clean(raw['given_year'])[:40]}')" if raw.get("given_year") else ""
-            problems.append(warning(path, record["line"], "RECORD_NO_YEAR", f"the record on {where} ({_named(record)}) has no four-digit "
-                                    f"year in its year or date fields{given}: its year is left empty"))
+            problems.append(warning(path, at, "RECORD_NO_YEAR", f"the record on {where} ({_named(record)}) has no "
+                                    f"four-digit year in its year or date fields{given}: its year is left empty"))
         records.append(record)
-    if not records:
-        problems.append(Problem(path, 1, f"no record could be read from this {FORMAT_NAMES[kind]} file"))
     return records
 
 
