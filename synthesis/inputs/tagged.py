@@ -227,47 +227,53 @@ def _accession(entry: dict) -> str:
     return ""
 
 
-def _ris_fields(entry: dict) -> dict[str, Any]:
-    urls = entry.get("urls") or []
-    return {"key": _first(entry, "id", "accession_number") or _accession(entry),
-            "title": _first(entry, "title", "primary_title", "short_title"),
-            "authors": _first(entry, "authors", "first_authors"),
-            "year": year_of(entry.get("year"), entry.get("publication_year"), entry.get("date")),
-            "date": _first(entry, "date", "publication_year", "year"), "given_year": _first(entry, "year", "publication_year", "date"),
+# Each format's fields, by rispy's names (its mappings above), in the order tried; docs/formats.md has the tags.
+FIELDS = {
+    "ris": {"key": ("id", "accession_number"), "title": ("title", "primary_title", "short_title"),
+            "authors": ("authors", "first_authors"), "year": ("year", "publication_year", "date"),
+            "date": ("date", "publication_year", "year"),
             # EBSCO writes the DOI in L3; others put a doi.org link in UR, or the DOI in M1 or M3.
-            "doi": doi_of(entry.get("doi"), _unknown(entry, "L3"), [u for u in urls if "doi.org/" in u], entry.get("note"),
-                          entry.get("type_of_work")),
-            "abstract": _first(entry, "abstract", "notes_abstract"),
-            "journal": _first(entry, "secondary_title", "journal_name", "alternate_title3", "alternate_title2", "alternate_title1"),
-            "keywords": keywords_of(entry.get("keywords"))}
+            "doi": ("doi", "L3", "doi_urls", "note", "type_of_work"), "abstract": ("abstract", "notes_abstract"),
+            "journal": ("secondary_title", "journal_name", "alternate_title3", "alternate_title2", "alternate_title1"),
+            "keywords": ("keywords",)},
+    "wos": {"key": ("accession_number",), "title": ("document_title",),
+            "authors": ("author_full_name", "authors", "group_authors"),
+            "year": ("publication_year", "publication_date", "early_access_year", "early_access_date"),
+            "date": ("publication_date", "publication_year"), "doi": ("doi", "book_doi"), "abstract": ("abstract",),
+            "journal": ("publication_name", "book_series_title"), "keywords": ("author_keywords", "keywords_plus")},
+    "medline": {"key": ("pmid", "other_id"), "title": ("title", "book_title", "transliterated_title"),
+                "authors": ("full_authors", "authors", "corporate_author"), "year": ("date", "electronic_date"),
+                "date": ("date", "electronic_date"), "doi": ("doi_ids", "location_id", "article_id"),
+                "abstract": ("abstract",), "journal": ("journal", "journal_abbreviation"),
+                "keywords": ("other_terms", "mesh_terms")},
+    "ovid": {"key": ("id", "accession_number"), "title": ("title",), "authors": ("authors",),
+             "year": ("year", "date", "source"), "date": ("date", "year"), "doi": ("doi", "identifiers"),
+             "abstract": ("abstract",), "journal": ("journal", "source"), "keywords": ("keywords", "headings")},
+}
 
 
-def _wos_fields(entry: dict) -> dict[str, Any]:
-    return {"key": _first(entry, "accession_number"), "title": _first(entry, "document_title"),
-            "authors": _first(entry, "author_full_name", "authors", "group_authors"),
-            "year": year_of(entry.get("publication_year"), entry.get("publication_date"), entry.get("early_access_year"),
-                            entry.get("early_access_date")),
-            "date": _first(entry, "publication_date", "publication_year"), "given_year": _first(entry, "publication_year", "publication_date"),
-            "doi": doi_of(entry.get("doi"), entry.get("book_doi")),
-            "abstract": _first(entry, "abstract"), "journal": _first(entry, "publication_name", "book_series_title"),
-            "keywords": keywords_of(entry.get("author_keywords"), entry.get("keywords_plus"))}
+def _value(entry: dict, name: str) -> Any:
+    if name == "L3":
+        return _unknown(entry, "L3")
+    if name == "doi_urls":
+        return [u for u in entry.get("urls") or [] if "doi.org/" in u]
+    if name == "doi_ids":  # MEDLINE's LID and AID lines marked "[doi]"
+        return [i for i in (entry.get("location_id") or []) + (entry.get("article_id") or []) if "doi" in i.lower()]
+    return entry.get(name)
 
 
-def _medline_fields(entry: dict) -> dict[str, Any]:
-    ids = (entry.get("location_id") or []) + (entry.get("article_id") or [])
-    return {"key": _first(entry, "pmid", "other_id"), "title": _first(entry, "title", "book_title", "transliterated_title"),
-            "authors": _first(entry, "full_authors", "authors", "corporate_author"),
-            "year": year_of(entry.get("date"), entry.get("electronic_date")), "date": _first(entry, "date", "electronic_date"),
-            "given_year": _first(entry, "date", "electronic_date"), "doi": doi_of([i for i in ids if "doi" in i.lower()], ids), "abstract": entry.get("abstract") or "",
-            "journal": _first(entry, "journal", "journal_abbreviation"),
-            "keywords": keywords_of(entry.get("other_terms"), entry.get("mesh_terms"))}
-
-
-def _ovid_fields(entry: dict) -> dict[str, Any]:
-    return {"key": _first(entry, "id", "accession_number"), "title": _first(entry, "title"), "authors": _first(entry, "authors"),
-            "year": year_of(entry.get("year"), entry.get("date"), entry.get("source")), "date": _first(entry, "date", "year"),
-            "given_year": _first(entry, "year", "date"), "doi": doi_of(entry.get("doi"), entry.get("identifiers")), "abstract": _first(entry, "abstract"),
-            "journal": _first(entry, "journal", "source"), "keywords": keywords_of(entry.get("keywords"), entry.get("headings"))}
+def fields_of(entry: dict, kind: str) -> dict[str, Any]:
+    """A parsed record's raw fields (not yet cleaned) by the format's table."""
+    spec = FIELDS[kind]
+    values = {name: [_value(entry, n) for n in spec[name]] for name in ("year", "doi", "keywords")}
+    out = {name: _first(entry, *spec[name]) for name in ("key", "title", "authors", "date", "journal", "abstract")}
+    out |= {"year": year_of(*values["year"]), "given_year": _first(entry, *spec["year"]), "doi": doi_of(*values["doi"]),
+            "keywords": keywords_of(*values["keywords"])}
+    if kind == "ris" and not out["key"]:
+        out["key"] = _accession(entry)
+    if kind == "medline":
+        out["abstract"] = entry.get("abstract") or ""  # several AB lines are one abstract
+    return out
 
 
 @dataclass(frozen=True)
@@ -279,20 +285,20 @@ class TaggedFormat:
     continued: Callable[[str], bool]
     frame: Callable[[Chunk], list[str]]
     parser: rispy.RisParser
-    fields: Callable[[dict], dict[str, Any]]
     blank_ends: bool = False
     ignore: tuple[str, ...] = ()
 
 
 FORMATS = {
     "ris": TaggedFormat("RIS", _ris_tag, lambda tag, _v: tag == "TY", "ER", lambda line: True,
-                        lambda c: _framed(c, "TY", "ER"), _RIS, _ris_fields),
+                        lambda c: _framed(c, "TY", "ER"), _RIS),
     "wos": TaggedFormat("Web of Science plain text", _wos_tag, lambda tag, _v: tag == "PT", "ER", lambda line: line.startswith("  "),
-                        lambda c: _framed(c, "PT", "ER", "{tag} {value}"), _WOS, _wos_fields, ignore=("FN", "VR", "EF")),
+                        lambda c: _framed(c, "PT", "ER", "{tag} {value}"), _WOS, ignore=("FN", "VR", "EF")),
     "medline": TaggedFormat("PubMed/MEDLINE", _medline_tag, lambda tag, _v: tag == "PMID", "", lambda line: line.startswith("  "),
-                            lambda c: _framed(c, "TY", "ER", "{tag:<4}- {value}"), _MEDLINE, _medline_fields, blank_ends=True),
+                            lambda c: _framed(c, "TY", "ER", "{tag:<4}- {value}"), _MEDLINE, blank_ends=True),
     "ovid": TaggedFormat("Ovid", _ovid_tag, lambda tag, _v: tag == "<>", "", lambda line: True,
-                         lambda c: _framed(Chunk(c.start, c.end, [f for f in c.fields if f[1] != "<>"]), "TY", "ER"), _OVID, _ovid_fields),
+                         lambda c: _framed(Chunk(c.start, c.end, [f for f in c.fields if f[1] != "<>"]), "TY", "ER"),
+                         _OVID),
 }
 
 
@@ -304,14 +310,14 @@ def read_tagged(text: str, kind: str) -> Iterator[tuple[Chunk, dict[str, Any]]]:
         spans, mended = _ris_records(lines)
         entries = _RIS.parse_lines(iter(mended))
         for (start, end, partial), entry in zip(spans, entries):
-            yield Chunk(start, end, [], partial), spec.fields(entry)
+            yield Chunk(start, end, [], partial), fields_of(entry, kind)
         return
     # Web of Science's file header (FN, VR) and end (EF) are not fields of a record.
     for chunk in _chunks(lines, spec.tag_of, spec.starts, spec.end_tag, spec.continued, spec.name, spec.blank_ends, spec.ignore):
         if chunk.orphan and not any(tag in _TITLES for _n, tag, _v in chunk.fields):
             continue  # Ovid writes "NL  - ..." after a record's ER: no record of its own
         entries = spec.parser.parse_lines(iter(spec.frame(chunk)))
-        yield chunk, spec.fields(entries[0] if entries else {})
+        yield chunk, fields_of(entries[0] if entries else {}, kind)
 
 
-__all__ = ["FORMATS", "MedlineParser", "OvidParser", "read_tagged"]
+__all__ = ["FIELDS", "FORMATS", "MedlineParser", "OvidParser", "fields_of", "read_tagged"]
