@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 import rispy
-from rispy.config import TAG_KEY_MAPPING, WOK_TAG_KEY_MAPPING
 
 from .record_fields import doi_of, keywords_of, year_of
 
