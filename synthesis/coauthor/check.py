@@ -81,8 +81,11 @@ def run_check(paths: list[str], protocol: str = layout.PROTOCOL, bibliography: s
     n, excerpts = len(data["sources"]), len(data["evidence"])
     if only is None:
         recorded = _check_records(data, protocol)
-        if recorded:
-            return recorded + warnings, f"{_counted(len(recorded), 'problem')} in {_counted(len({p.path for p in recorded}), 'file')}"
+        errors = [p for p in recorded if not p.is_warning]
+        if errors:
+            return recorded + warnings, f"{_counted(len(errors), 'problem')} in {_counted(len({p.path for p in errors}), 'file')}"
+        warnings += recorded  # records read only in part, without a year, or not in the format their name says
+        warned = f"; {_counted(len(warnings), 'warning')}" if warnings else ""
         return warnings, f"ok: {_counted(n, 'source')}, {_counted(excerpts, 'excerpt')}, every quote located{warned}"
     total = len(layout.source_files(sources))
     return warnings, f"ok: checked {n} of {total} sources ({_counted(excerpts, 'excerpt')}), every quote located{warned}"
@@ -103,7 +106,7 @@ def _check_coders(data: dict, sources: str, extraction: str, only: set[str] | No
 
 
 def _check_records(data: dict, protocol: str, folder: str = layout.RECORDS) -> list[Problem]:
-    """The records stage's problems (none without a ``records/`` folder)."""
+    """The records stage's problems and warnings (none without a ``records/`` folder)."""
     from ..analysis.prisma import build_records
     from ..common.textio import read_text
     from ..inputs.records import load_records
@@ -113,8 +116,8 @@ def _check_records(data: dict, protocol: str, folder: str = layout.RECORDS) -> l
         if loaded is not None:
             build_records(loaded, data["protocol"], data["sources"], protocol, read_text(protocol)[0])
     except InputError as err:
-        return err.problems
-    return []
+        return err.problems + err.warnings
+    return loaded["warnings"] if loaded is not None else []
 
 
 def as_json(problems: list[Problem], summary: str) -> str:
