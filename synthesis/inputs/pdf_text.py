@@ -1,20 +1,26 @@
 """Text of a PDF source, in reading order, with a page map.
 
-pdfminer.six (MIT) lays each page out into text boxes and orders them (columns
-included); from its lines we drop running headers, footers and page numbers
-that repeat across pages, and join words hyphenated at line ends. Quotes are
-matched against the result, so it must be deterministic: the same PDF bytes and
-the same extractor version give the same text, and the cache is keyed by both.
+pypdfium2 (PDFium; Apache-2.0/BSD-3) gives each page's characters with their
+boxes (:mod:`.pdf_runs`); running headers, footers and page numbers are removed
+and the printed page numbers read (:mod:`.pdf_pages`); each page is put in
+reading order and its footnotes, tables, captions, margin text and first-page
+furniture set aside (:mod:`.pdf_layout`); the text is assembled with words split
+at line ends joined (:mod:`.pdf_assemble`). Quotes are matched against the
+result, so it must be deterministic: the same PDF bytes and the same extractor
+version give the same text, and the cache is keyed by both.
 
-The page map gives each page's character range in the text, its position in
-the file (1-based) and its label: the PDF's own page label (/PageLabels, e.g.
-a report's roman front matter then arabic numbering) where it has one.
+The page map gives each page its place in the file (``index``, 1-based), its
+``/PageLabels`` entry (``label``, ``""`` when none), the number printed on it
+(``printed``: read from its header or footer, or inferred from its neighbours'
+(``printed_from``), ``""`` when none) and the number it is cited by
+(``number``: printed, else label, else index); ``spans`` say which page each
+stretch of the text comes from (a page's set-aside blocks may follow the next
+page's first paragraph).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 from importlib import metadata
@@ -23,115 +29,53 @@ from typing import Any
 
 from ..common.problems import InputError, Problem
 
-ALGORITHM = "1"  # bump when the text this module produces changes for the same PDF
-BAND = 0.12  # top and bottom fraction of a page where running headers and footers sit
-_DIGITS = re.compile(r"\d+")
-_ROMAN = re.compile(r"\b[ivxlcdm]+\b", re.I)
-_HYPHENATED = re.compile(r"[^\W\d_]-$")
+ALGORITHM = "2"  # bump when the text this module produces changes for the same PDF
 
 
 def extractor_version() -> str:
     """The extractor's name and version: part of the cache key and of provenance."""
-    return f"pdfminer.six-{metadata.version('pdfminer.six')}+s{ALGORITHM}"
+    return f"pypdfium2-{metadata.version('pypdfium2')}+s{ALGORITHM}"
 
 
-def _lines(data: bytes) -> list[dict[str, Any]]:
-    """Each page's text lines in reading order: [{label, height, lines: [(text, y0, y1, box)]}]."""
-    from pdfminer.layout import LAParams, LTTextBox
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
+def layout_pages(data: bytes) -> tuple[list, list]:
+    """The PDF's pages (runs) and each page's classed blocks in reading order."""
+    from .pdf_layout import body_size, page_blocks
+    from .pdf_pages import furniture
+    from .pdf_runs import page_runs
 
-    import logging
-
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings about odd but readable files are noise here
-    document = PDFDocument(PDFParser(io.BytesIO(data)))
-    manager = PDFResourceManager()
-    device = PDFPageAggregator(manager, laparams=LAParams())
-    interpreter = PDFPageInterpreter(manager, device)
-    pages = []
-    for page in PDFPage.create_pages(document):
-        interpreter.process_page(page)
-        layout = device.get_result()
-        lines = []
-        for box_no, box in enumerate(b for b in layout if isinstance(b, LTTextBox)):
-            for line in box:
-                text = " ".join(line.get_text().split())
-                if text:
-                    lines.append((text, line.y0, line.y1, box_no))
-        pages.append({"label": page.label, "height": layout.height, "bottom": layout.y0, "lines": lines})
-    return pages
+    pages = page_runs(data)
+    drop = furniture(pages)
+    kept = [[run for n, run in enumerate(page.runs) if (page.index, n) not in drop] for page in pages]
+    body = body_size(kept)
+    return pages, [page_blocks(page, runs, body, page.index == 1) for page, runs in zip(pages, kept)]
 
 
-def _furniture_key(text: str) -> str:
-    # Page numbers differ from page to page; the rest of a running header does not.
-    return " ".join(_ROMAN.sub("#", _DIGITS.sub("#", text)).casefold().split())
+def assemble(pages: list, blocks: list) -> dict[str, Any]:
+    """The text, page map, spans, hyphen breaks and unmapped glyphs (pure, for tests)."""
+    from .pdf_assemble import assemble as join
+    from .pdf_pages import printed_numbers
 
-
-def _in_band(page: dict, y0: float, y1: float) -> bool:
-    height = page["height"] or 1.0
-    return (y0 - page["bottom"]) / height > 1 - BAND or (y1 - page["bottom"]) / height < BAND
-
-
-def running_furniture(pages: list[dict]) -> set[tuple[int, int]]:
-    """(page, line) positions of headers, footers and page numbers repeated across pages."""
-    seen: dict[str, set[int]] = {}
-    for p, page in enumerate(pages):
-        for text, y0, y1, _box in page["lines"]:
-            if _in_band(page, y0, y1):
-                seen.setdefault(_furniture_key(text), set()).add(p)
-    threshold = max(2, round(0.4 * len(pages)))
-    repeated = {key for key, on in seen.items() if len(on) >= threshold}
-    return {(p, n) for p, page in enumerate(pages) for n, (text, y0, y1, _box) in enumerate(page["lines"])
-            if _in_band(page, y0, y1) and _furniture_key(text) in repeated}
-
-
-def assemble(pages: list[dict]) -> dict[str, Any]:
-    """The text and page map from pages of lines (pure, for tests).
-
-    Lines of a text box are joined by a line break, boxes and pages by a blank
-    line; a line ending in letter + '-' followed by a line starting with a
-    lower-case letter is joined without the hyphen (also across a page break).
-    """
-    drop = running_furniture(pages)
-    out: list[str] = []
-    length = 0
+    joined = join(blocks)
+    printed = printed_numbers(pages)
     page_map = []
-    previous: tuple[int, int] | None = None  # (page, box) of the last line written
-    for p, page in enumerate(pages):
-        start = None
-        for n, (text, _y0, _y1, box) in enumerate(page["lines"]):
-            if (p, n) in drop:
-                continue
-            if previous is not None:
-                if _HYPHENATED.search(out[-1]) and text[:1].islower():
-                    out[-1] = out[-1][:-1]
-                    length -= 1
-                    separator = ""
-                else:
-                    separator = "\n" if previous == (p, box) else "\n\n"
-                out.append(separator)
-                length += len(separator)
-            if start is None:
-                start = length
-            out.append(text)
-            length += len(text)
-            previous = (p, box)
-        label = page["label"]
-        page_map.append({"index": p + 1, "label": label if label else str(p + 1), "labelled": bool(label),
-                         "start": length if start is None else start, "end": length})
-    return {"text": "".join(out), "pages": page_map}
+    for page, (number, how) in zip(pages, printed):
+        own = [s for s in joined.spans if s[2] == page.index]
+        start = own[0][0] if own else next((s[0] for s in joined.spans if s[2] > page.index), len(joined.text))
+        page_map.append({"index": page.index, "label": page.label, "labelled": bool(page.label), "printed": number,
+                         "printed_from": how, "number": number or page.label or str(page.index),
+                         "start": start, "end": own[-1][1] if own else start})
+    glyphs = [[page.index, page.unmapped] for page in pages if page.unmapped]
+    return {"text": joined.text, "pages": page_map, "spans": joined.spans, "breaks": joined.breaks, "glyphs": glyphs}
 
 
 def extract(data: bytes, path: str) -> dict[str, Any]:
     """Extract a PDF's text and page map; raise :class:`InputError` when it has no text layer."""
+    # Issue 25's limits on a PDF's size, pages and decompression belong here, before any parsing.
     try:
-        pages = _lines(data)
-    except Exception as err:  # pdfminer raises many kinds on a damaged file
+        pages, blocks = layout_pages(data)
+    except Exception as err:  # PDFium raises PdfiumError (and others) on a damaged file
         raise InputError([Problem(path, 1, f"cannot read this PDF ({type(err).__name__}: {err}); check that it opens, or save it again as PDF")]) from None
-    result = assemble(pages)
+    result = assemble(pages, blocks)
     if not result["text"].strip():
         raise InputError([Problem(path, 1, f"this PDF has no text layer ({len(pages)} page{'s' if len(pages) != 1 else ''}, no extractable text): it is probably scanned; run OCR on it first (e.g. ocrmypdf) and add the OCR'd PDF")])
     return {"extractor": extractor_version(), "sha256": hashlib.sha256(data).hexdigest(), **result}
@@ -162,14 +106,17 @@ def cached_extraction(path: str, cache_dir: str | Path | None, write: bool = Fal
     return result, ""
 
 
-def pages_of(page_map: list[dict], start: int, end: int) -> tuple[dict, dict]:
-    """The first and last page of the text span ``start:end``."""
+def pages_of(page_map: list[dict], spans: list[list[int]], start: int, end: int) -> tuple[dict, dict]:
+    """The first and last page of the text span ``start:end`` (by the spans the text came from)."""
     import bisect
 
-    starts = [p["start"] for p in page_map]
-    first = page_map[max(0, bisect.bisect_right(starts, start) - 1)]
-    last = page_map[max(0, bisect.bisect_right(starts, max(start, end - 1)) - 1)]
-    return first, last
+    if not spans:
+        return page_map[0], page_map[0]
+    starts = [s[0] for s in spans]
+    first = spans[max(0, bisect.bisect_right(starts, start) - 1)][2]
+    last = spans[max(0, bisect.bisect_right(starts, max(start, end - 1)) - 1)][2]
+    by_index = {p["index"]: p for p in page_map}
+    return by_index[first], by_index[last]
 
 
 def page_locator(first: str, last: str) -> str:
@@ -214,4 +161,4 @@ def parse_page_locator(locator: str) -> tuple[str, str] | None:
 
 
 __all__ = ["ALGORITHM", "assemble", "cache_path", "cached_extraction", "extract", "extractor_version", "page_locator",
-           "page_place", "pages_of", "parse_page_locator", "read_extracted_text", "running_furniture", "text_of_pdf"]
+           "layout_pages", "page_place", "pages_of", "parse_page_locator", "read_extracted_text", "text_of_pdf"]

@@ -1,0 +1,155 @@
+"""Text runs of a PDF's pages, with their positions and sizes (pypdfium2, Apache-2.0/BSD-3).
+
+PDFium reads each page's characters with their boxes, its own spacing and its
+own line ends; from them we cut *runs*: characters on one baseline with no gap
+wider than about a character's height between them (a gap that wide is a column
+gutter or a table's cell boundary, not a word space). Layout (columns, footnotes,
+tables, furniture) is decided from these runs in :mod:`.pdf_layout`.
+
+A glyph PDFium cannot map to a character (no ToUnicode entry, a private-use code)
+is left out of the text and counted per page, so the source can warn about it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+
+GAP = 1.0  # a horizontal gap wider than this many character heights ends a run
+_HYPHEN = 0x02  # PDFium's code for a hyphen it saw at a line end
+
+
+@dataclass
+class Run:
+    """Text on one baseline: its box in PDF points (y upwards), font size and direction."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    upright: bool = True  # False: rotated or vertical text (a margin note, a rotated table)
+
+
+@dataclass
+class PageRuns:
+    """One page: its box, its /PageLabels entry ('' when none), runs in content order, unmapped glyphs."""
+
+    index: int
+    label: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    runs: list[Run] = field(default_factory=list)
+    unmapped: int = 0
+
+
+def _unmappable(code: int) -> bool:
+    return code == 0 or code == 0xFFFD or 0xE000 <= code <= 0xF8FF or (code < 32 and code not in (9, 10, 13))
+
+
+class _Cutter:
+    """Collects characters into runs."""
+
+    def __init__(self) -> None:
+        self.runs: list[Run] = []
+        self.chars: list[str] = []
+        self.box = [0.0, 0.0, 0.0, 0.0]
+        self.heights: list[float] = []
+        self.upright = True
+
+    def close(self) -> None:
+        text = "".join(self.chars).strip()
+        if text:
+            x0, y0, x1, y1 = self.box
+            size = sorted(self.heights)[len(self.heights) // 2]  # the median: superscripts do not count
+            self.runs.append(Run(" ".join(text.split()), x0, y0, x1, y1, max(size, 1.0), self.upright))
+        self.chars = []
+        self.heights = []
+
+    def add(self, char: str, left: float, bottom: float, right: float, top: float, upright: bool) -> None:
+        if self.chars:
+            x0, y0, x1, y1 = self.box
+            height = self.heights[len(self.heights) // 2] if self.heights else max(y1 - y0, 1.0)
+            if upright and self.upright:
+                # Same line: the boxes overlap by half the smaller height (a superscript joins its line).
+                overlap = min(top, y1) - max(bottom, y0)
+                same_line = overlap >= 0.5 * min(top - bottom, y1 - y0)
+                gap = left - x1
+                if same_line and -height < gap < GAP * height:
+                    if gap > height * 0.15 and self.chars[-1] != " " and char != " ":
+                        self.chars.append(" ")  # a word space PDFium did not write
+                    self.chars.append(char)
+                    self.heights.append(top - bottom)
+                    self.box = [min(x0, left), min(y0, bottom), max(x1, right), max(y1, top)]
+                    return
+            elif not upright and not self.upright:
+                width = max(x1 - x0, 1.0)
+                if abs((left + right) / 2 - (x0 + x1) / 2) < width * 0.6 and min(abs(bottom - y1), abs(y0 - top)) < 3 * width:
+                    self.chars.append(char)
+                    self.heights.append(right - left)
+                    self.box = [min(x0, left), min(y0, bottom), max(x1, right), max(y1, top)]
+                    return
+            self.close()
+        self.chars = [char]
+        self.heights = [top - bottom if upright else right - left]
+        self.box = [left, bottom, right, top]
+        self.upright = upright
+
+
+def page_runs(data: bytes) -> list[PageRuns]:
+    """Every page's runs, in the file's order. Raises what PDFium raises on a damaged file."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    document = pdfium.PdfDocument(data)
+    pages = []
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            left, bottom, right, top = page.get_bbox()
+            result = PageRuns(index + 1, document.get_page_label(index) or "", left, bottom, right, top)
+            textpage = page.get_textpage()
+            cutter = _Cutter()
+            box = raw.FS_RECTF()
+            handle = textpage.raw
+            for k in range(raw.FPDFText_CountChars(handle)):
+                code = raw.FPDFText_GetUnicode(handle, k)
+                if code in (10, 13):
+                    cutter.close()
+                    continue
+                if code == _HYPHEN:
+                    code = 0x2D
+                elif _unmappable(code):
+                    result.unmapped += 1
+                    continue
+                if code == 32 and raw.FPDFText_IsGenerated(handle, k):
+                    if cutter.chars and cutter.chars[-1] != " ":
+                        cutter.chars.append(" ")
+                    continue
+                raw.FPDFText_GetLooseCharBox(handle, k, ctypes.byref(box))
+                l, r = min(box.left, box.right), max(box.left, box.right)
+                b, t = min(box.bottom, box.top), max(box.bottom, box.top)
+                upright = True
+                if (r - l) > 1.6 * (t - b) or (cutter.chars and not cutter.upright):
+                    angle = raw.FPDFText_GetCharAngle(handle, k) % 6.2832  # radians; -1 when unknown
+                    upright = angle < 0.2 or angle > 6.08
+                try:
+                    char = chr(code)
+                except ValueError:
+                    result.unmapped += 1
+                    continue
+                cutter.add(char, l, b, r, t, upright)
+            cutter.close()
+            result.runs = cutter.runs
+            textpage.close()
+            page.close()
+            pages.append(result)
+    finally:
+        document.close()
+    return pages
+
+
+__all__ = ["GAP", "PageRuns", "Run", "page_runs"]
