@@ -10,7 +10,8 @@ import pytest
 
 import pdfkit
 from synthesis.common.problems import InputError
-from synthesis.inputs import pdf_text
+from synthesis.inputs import pdf_assemble, pdf_pages, pdf_text
+from synthesis.inputs.pdf_runs import PageRuns, Run
 
 REPORT_TEXT = """\
 Foreword
@@ -31,7 +32,6 @@ Renters rarely joined the scheme
 because landlords owned the roofs.
 In the second phase the scheme
 was
-
 extended to tenants of housing
 associations in 2021.
 
@@ -39,50 +39,100 @@ Trust in the operator rose after
 the first annual meeting."""
 
 
-def page(lines, label=None):
-    """A page as the layout step gives it: lines (text, y0, y1, box) on an 800-point page."""
-    return {"label": label, "height": 800.0, "bottom": 0.0, "lines": lines}
+def run(text, x0, y0, size=10.0, width=None, upright=True):
+    return Run(text, x0, y0, x0 + (width or 5.0 * len(text)), y0 + size, size, upright)
+
+
+def page(index, runs, label=""):
+    """A page of runs on a 600 x 800 point page."""
+    return PageRuns(index, label, 0.0, 0.0, 600.0, 800.0, runs)
+
+
+def text_of(pages):
+    """Extract pages of runs as :func:`pdf_text.extract` does after reading them."""
+    from synthesis.inputs.pdf_layout import body_size, page_blocks
+    from synthesis.inputs.pdf_pages import furniture
+
+    drop = furniture(pages)
+    kept = [[r for n, r in enumerate(p.runs) if (p.index, n) not in drop] for p in pages]
+    size = body_size(kept)
+    return pdf_text.assemble(pages, [page_blocks(p, runs, size, p.index == 1) for p, runs in zip(pages, kept)])
 
 
 def test_running_headers_footers_and_page_numbers_are_removed_where_they_repeat():
-    pages = [page([("Annual Report 2023", 770, 780, 0), (f"Body of page {n}.", 400, 410, 1), (f"Page {n} of 3", 20, 30, 2)])
+    pages = [page(n, [run("Annual Report 2023", 50, 770), run(f"Body of page {n}.", 50, 400), run(f"Page {n} of 3", 50, 20)])
              for n in (1, 2, 3)]
-    result = pdf_text.assemble(pages)
+    result = text_of(pages)
     assert result["text"] == "Body of page 1.\n\nBody of page 2.\n\nBody of page 3."
     assert [result["text"][p["start"]:p["end"]] for p in result["pages"]] == ["Body of page 1.", "Body of page 2.", "Body of page 3."]
-    assert [(p["index"], p["label"], p["labelled"]) for p in result["pages"]] == [(1, "1", False), (2, "2", False), (3, "3", False)]
+    # The footers' numbers are the printed page numbers.
+    assert [(p["index"], p["label"], p["printed"], p["number"]) for p in result["pages"]] == [(1, "", "1", "1"), (2, "", "2", "2"), (3, "", "3", "3")]
 
 
-def test_lines_near_the_edge_that_do_not_repeat_are_kept():
-    pages = [page([("A title only on page one", 770, 780, 0), ("Body one.", 400, 410, 1)]),
-             page([("Body two.", 400, 410, 0), ("A footnote at the foot of page two", 20, 30, 1)])]
-    assert pdf_text.assemble(pages)["text"] == "A title only on page one\n\nBody one.\n\nBody two.\n\nA footnote at the foot of page two"
+def test_printed_numbers_progress_with_the_pages_and_fill_a_page_that_prints_none():
+    pages = [page(n, [run(f"Body of page {n}.", 50, 400)] + ([run(str(47697 + n), 50, 770)] if n != 2 else [])
+                  + [run("Frm 0000" + str(n), 300, 10, size=4)], label=str(n - 1)) for n in (1, 2, 3)]
+    result = text_of(pages)
+    assert [(p["printed"], p["printed_from"], p["label"], p["number"]) for p in result["pages"]] == [
+        ("47698", "page", "0", "47698"), ("47699", "inferred", "1", "47699"), ("47700", "page", "2", "47700")]
+    roman = [page(n, [run(f"Body {n}.", 50, 400), run(number, 290, 20)]) for n, number in ((1, "iii"), (2, "iv"), (3, "1"), (4, "2"))]
+    assert [p["number"] for p in text_of(roman)["pages"]] == ["iii", "iv", "1", "2"]
+    # No numbers printed: the label, else the position.
+    assert [p["number"] for p in text_of([page(1, [run("One.", 50, 400)], "A-1"), page(2, [run("Two.", 50, 400)])])["pages"]] == ["A-1", "2"]
 
 
-def test_a_single_page_keeps_its_header():
-    assert pdf_text.assemble([page([("Header", 770, 780, 0), ("Body.", 400, 410, 1)])])["text"] == "Header\n\nBody."
+def test_roman_numerals():
+    assert [pdf_pages.roman_value(r) for r in ("iv", "xiv", "mcmxc", "iiii", "ic", "x")] == [4, 14, 1990, None, None, 10]
+    assert pdf_pages.to_roman(1994) == "mcmxciv"
 
 
-def test_hyphenated_line_ends_are_joined_even_across_a_page_break():
-    pages = [page([("H", 770, 780, 0), ("a well-", 400, 410, 1), ("known cooperative em-", 386, 396, 1), ("Hyphen-", 372, 382, 1)]),
-             page([("H", 770, 780, 0), ("Free text and employ-", 400, 410, 0)]),
-             page([("H", 770, 780, 0), ("ment rose.", 400, 410, 0)])]
-    pages[0]["lines"].insert(3, ("ployees 2023-", 379, 389, 1))
-    result = pdf_text.assemble(pages)
-    # A lower-case continuation joins; a capital or a number before the hyphen does not.
-    assert result["text"] == "a wellknown cooperative employees 2023-\nHyphen-\n\nFree text and employment rose."
-    third = result["pages"][2]
-    assert result["text"][third["start"]:third["end"]] == "ment rose."
+def test_columns_read_in_order_and_a_sentence_runs_on_across_columns_and_pages():
+    left = [run(f"Left line {n} of the column text", 50, 700 - 12 * n, width=230) for n in range(3)]
+    right = [run(f"right line {n} of the column text", 320, 700 - 12 * n, width=230) for n in range(3)]
+    pages = [page(1, [run("A title across both columns", 50, 740, size=14, width=500)] + right + left
+                  + [run("the sentence goes on and its expec-", 320, 664, width=230)]),
+             page(2, [run("tations end on the next page.", 50, 700, width=230)])]
+    text = text_of(pages)["text"]
+    assert text == ("A title across both columns\n\n" + "\n".join(r.text for r in left) + "\n" + "\n".join(r.text for r in right)
+                    + "\nthe sentence goes on and its expectations end on the next page.")
 
 
-def test_an_empty_page_has_an_empty_range():
-    pages = [page([("One.", 400, 410, 0)], "i"), page([], "ii"), page([("Three.", 400, 410, 0)], "1")]
-    result = pdf_text.assemble(pages)
-    assert result["text"] == "One.\n\nThree."
-    assert [(p["label"], p["start"], p["end"], p["labelled"]) for p in result["pages"]] == [("i", 0, 4, True), ("ii", 4, 4, True), ("1", 6, 12, True)]
-    assert pdf_text.pages_of(result["pages"], 6, 12)[0]["label"] == "1"
-    first, last = pdf_text.pages_of(result["pages"], 0, 12)
-    assert (first["label"], last["label"]) == ("i", "1")
+def test_footnotes_tables_captions_and_margin_text_follow_the_body_marked():
+    body = [run(f"Body text line {n} of the page, in the body size", 50, 700 - 12 * n, width=480) for n in range(4)]
+    body.append(run("and the sentence goes on to the", 50, 652, width=480))
+    pages = [page(1, [run("A", 50, 760, width=10)] + body + [
+        run("Figure 1: A caption under a figure.", 50, 500, width=300),
+        run("1 A footnote in small print at the foot.", 50, 90, size=8, width=300),
+        run("arXiv:1234.5678v1 [cs.CL]", 10, 300, size=20, width=20, upright=False)]),
+        page(2, [run("next page, where it ends.", 50, 700, width=480), run("More body on page two.", 50, 670, width=480)])]
+    result = text_of(pages)
+    assert result["text"].split("\n\n") == [
+        "A", "\n".join(r.text for r in body) + "\nnext page, where it ends.",
+        "[caption]\nFigure 1: A caption under a figure.", "[footnote]\n1 A footnote in small print at the foot.",
+        "[margin]\narXiv:1234.5678v1 [cs.CL]", "More body on page two."]
+    # The footnote is on page 1 though it follows page 2's first paragraph.
+    footnote = result["text"].index("[footnote]")
+    assert pdf_text.pages_of(result["pages"], result["spans"], footnote, footnote + 5)[0]["index"] == 1
+
+
+def test_words_split_at_line_ends_are_joined_unless_compounds():
+    hyphenated, plain = {"decision-making"}, {"wellbeing"}
+    assert not pdf_assemble.keeps_hyphen("expec", "tations", hyphenated, plain)
+    assert pdf_assemble.keeps_hyphen("decision", "making", hyphenated, plain)  # written so elsewhere
+    assert not pdf_assemble.keeps_hyphen("well", "being", hyphenated, plain)  # written joined elsewhere
+    assert pdf_assemble.keeps_hyphen("self", "reporting", hyphenated, plain)  # a hyphenated prefix
+    assert pdf_assemble.keeps_hyphen("FAA", "approved", hyphenated, plain)  # an acronym
+    assert pdf_assemble.keeps_hyphen("post", "COVID", hyphenated, plain)
+    lines = [run("The expec-", 50, 700, width=200), run("tations of self-", 50, 688, width=200), run("reporting staff.", 50, 676, width=200)]
+    result = text_of([page(1, lines)])
+    assert result["text"] == "The expectations of self-\nreporting staff."
+    assert result["breaks"] == [9, 24]  # where the join is, and the kept hyphen
+
+
+def test_unmapped_glyphs_are_counted_per_page():
+    pages = [page(1, [run("One.", 50, 400)]), page(2, [run("Two.", 50, 400)])]
+    pages[1].unmapped = 3
+    assert text_of(pages)["glyphs"] == [[2, 3]]
 
 
 def test_page_locators():
@@ -109,7 +159,7 @@ def test_a_report_in_reading_order_without_headers_footers_or_hyphens(report):
     assert result["text"] == REPORT_TEXT
     assert result["sha256"] == hashlib.sha256(report.read_bytes()).hexdigest()
     assert result["extractor"] == pdf_text.extractor_version()
-    assert result["extractor"].startswith("pdfminer.six-")
+    assert result["extractor"].startswith("pypdfium2-")
 
 
 def test_page_labels_and_the_page_map(report):
@@ -123,7 +173,8 @@ def test_page_labels_and_the_page_map(report):
 
 def test_a_pdf_without_page_labels_is_numbered_by_position(tmp_path):
     result = pdf_text.extract(pdfkit.report_pdf(tmp_path / "plain.pdf", labels=False).read_bytes(), "plain.pdf")
-    assert [(p["label"], p["labelled"]) for p in result["pages"]] == [("1", False), ("2", False), ("3", False), ("4", False)]
+    # Its footers print "page 1" and "page 2" on the last two pages: those are the pages' numbers.
+    assert [(p["label"], p["labelled"], p["number"]) for p in result["pages"]] == [("", False, "1"), ("", False, "2"), ("", False, "3"), ("", False, "4")]
     assert result["text"] == REPORT_TEXT
 
 

@@ -87,14 +87,14 @@ class _Writer:
             if end and start and separator != "\n\n" or (end and start and separator == "\n\n" and text[:1].islower()):
                 if keeps_hyphen(end.group(1), start.group(), self.hyphenated, self.plain):
                     self.out.breaks.append(self.length - 1)
-                    self._put("\n", page)
+                    self._put("\n", self.out.spans[-1][2])
                 else:
                     self._drop_hyphen()
                     self.out.breaks.append(self.length)
                 self._put(text, page)
                 self.last = text
                 return
-            self._put(separator, page)
+            self._put(separator, self.out.spans[-1][2] if self.out.spans else page)  # a break belongs to the text before it
         self._put(text, page)
         self.last = text
 

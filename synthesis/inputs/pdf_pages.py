@@ -73,8 +73,8 @@ def furniture(pages: list[PageRuns]) -> set[tuple[int, int]]:
             if run.upright and in_band(page, run.y0, run.y1) and (_key(run.text) in repeated or _ALONE.match(run.text))}
 
 
-def _candidates(page: PageRuns, alone_only: bool) -> list[tuple[str, int, float]]:
-    """Numbers in the page's bands: ('arabic' | 'roman', value, weight: the run's size, doubled when alone)."""
+def _candidates(page: PageRuns, alone_only: bool) -> list[tuple[str, int, float, bool]]:
+    """Numbers in the page's bands: ('arabic' | 'roman', value, weight: the run's size, alone)."""
     out = []
     for run in page.runs:
         if not (run.upright and in_band(page, run.y0, run.y1)):
@@ -83,13 +83,13 @@ def _candidates(page: PageRuns, alone_only: bool) -> list[tuple[str, int, float]
         if alone:
             token = alone.group(1)
             if token.isdigit():
-                out.append(("arabic", int(token), 2 * run.size))
+                out.append(("arabic", int(token), run.size, True))
             elif roman_value(token) is not None:
-                out.append(("roman", roman_value(token), 2 * run.size))
+                out.append(("roman", roman_value(token), run.size, True))
             continue
         edge = None if alone_only else _EDGE_NUMBER.search(run.text)
         if edge:
-            out.append(("arabic", int(edge.group(1) or edge.group(2)), run.size))
+            out.append(("arabic", int(edge.group(1) or edge.group(2)), run.size, False))
     return out
 
 
@@ -98,18 +98,25 @@ def printed_numbers(pages: list[PageRuns]) -> list[tuple[str, str]]:
     found = [_candidates(page, len(pages) == 1) for page in pages]
     votes: dict[tuple[str, int], set[int]] = {}
     weights: dict[tuple[str, int], float] = {}
+    alone: dict[tuple[str, int], set[int]] = {}
     for n, candidates in enumerate(found):
-        for kind, value, weight in candidates:
+        for kind, value, weight, by_itself in candidates:
             votes.setdefault((kind, value - n), set()).add(n)
             weights[(kind, value - n)] = weights.get((kind, value - n), 0.0) + weight
+            if by_itself:
+                alone.setdefault((kind, value - n), set()).add(n)
     least = 1 if len(pages) == 1 else 2
-    # The best progression: most pages, then the larger (and standalone) numbers: a page number,
-    # not a print shop's frame number in the corner.
+    # The best progression: most pages with the number standing alone, then most pages, then the larger
+    # numbers: a page number, not a print shop's frame number in the corner ("Frm 00002").
     progressions = sorted(((key, on) for key, on in votes.items() if len(on) >= least),
-                          key=lambda item: (-len(item[1]), -weights[item[0]], item[0]))
+                          key=lambda item: (-len(alone.get(item[0], ())), -len(item[1]), -weights[item[0]], item[0]))
     out: list[tuple[str, str]] = [("", "")] * len(pages)
     claimed: dict[int, tuple[str, int]] = {}
+    spans: list[tuple[str, int, int]] = []  # (kind, first, last page) of the progressions taken
     for (kind, offset), on in progressions:
+        if any(k == kind and min(on) <= last and max(on) >= first for k, first, last in spans):
+            continue  # overlaps a better progression of the same kind: a frame or table number, not a page's
+        spans.append((kind, min(on), max(on)))
         for n in on:
             if n not in claimed and n + offset > 0:
                 claimed[n] = (kind, offset)

@@ -61,9 +61,11 @@ def assemble(pages: list, blocks: list) -> dict[str, Any]:
     for page, (number, how) in zip(pages, printed):
         own = [s for s in joined.spans if s[2] == page.index]
         start = own[0][0] if own else next((s[0] for s in joined.spans if s[2] > page.index), len(joined.text))
+        end = own[-1][1] if own else start
+        while end > start and joined.text[end - 1] == "\n":  # the break after a page's text is not on it
+            end -= 1
         page_map.append({"index": page.index, "label": page.label, "labelled": bool(page.label), "printed": number,
-                         "printed_from": how, "number": number or page.label or str(page.index),
-                         "start": start, "end": own[-1][1] if own else start})
+                         "printed_from": how, "number": number or page.label or str(page.index), "start": start, "end": end})
     glyphs = [[page.index, page.unmapped] for page in pages if page.unmapped]
     return {"text": joined.text, "pages": page_map, "spans": joined.spans, "breaks": joined.breaks, "glyphs": glyphs}
 
@@ -139,13 +141,18 @@ def read_extracted_text(cache_file: str | Path) -> str:
     return json.loads(Path(cache_file).read_text(encoding="utf-8"))["text"]
 
 
-def text_of_pdf(data: bytes, path: str, cache_file: str = "") -> str:
-    """The extracted text of these PDF bytes: from ``cache_file`` when it is this PDF's, else extracted now."""
+def extraction_of_pdf(data: bytes, path: str, cache_file: str = "") -> dict[str, Any]:
+    """The extraction of these PDF bytes: from ``cache_file`` when it is this PDF's, else extracted now."""
     if cache_file and Path(cache_file).is_file():
         cached = json.loads(Path(cache_file).read_text(encoding="utf-8"))
-        if cached.get("sha256") == hashlib.sha256(data).hexdigest():
-            return cached["text"]
-    return extract(data, path)["text"]
+        if cached.get("sha256") == hashlib.sha256(data).hexdigest() and cached.get("extractor") == extractor_version():
+            return cached
+    return extract(data, path)
+
+
+def text_of_pdf(data: bytes, path: str, cache_file: str = "") -> str:
+    """The extracted text of these PDF bytes: from ``cache_file`` when it is this PDF's, else extracted now."""
+    return extraction_of_pdf(data, path, cache_file)["text"]
 
 
 _PAGE_REF = re.compile(r"^\s*(?:pp?\.?|pages?)\s*([0-9A-Za-z]+)(?:\s*[-\u2013\u2014]\s*([0-9A-Za-z]+))?\s*$", re.I)
@@ -160,5 +167,5 @@ def parse_page_locator(locator: str) -> tuple[str, str] | None:
     return match.group(1), match.group(2) or match.group(1)
 
 
-__all__ = ["ALGORITHM", "assemble", "cache_path", "cached_extraction", "extract", "extractor_version", "page_locator",
+__all__ = ["ALGORITHM", "assemble", "cache_path", "cached_extraction", "extract", "extraction_of_pdf", "extractor_version", "page_locator",
            "layout_pages", "page_place", "pages_of", "parse_page_locator", "read_extracted_text", "text_of_pdf"]
