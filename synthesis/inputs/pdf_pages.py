@@ -73,23 +73,45 @@ def furniture(pages: list[PageRuns]) -> set[tuple[int, int]]:
             if run.upright and in_band(page, run.y0, run.y1) and (_key(run.text) in repeated or _ALONE.match(run.text))}
 
 
-def _candidates(page: PageRuns, alone_only: bool) -> list[tuple[str, int, float, bool]]:
-    """Numbers in the page's bands: ('arabic' | 'roman', value, weight: the run's size, alone)."""
+def _outer(page: PageRuns, run) -> bool:
+    """In the outer fifth of the page's height or the outer seventh of its width (where a number alone
+    may be a page number set in the margin)."""
+    height, width = (page.y1 - page.y0) or 1.0, (page.x1 - page.x0) or 1.0
+    return ((run.y0 - page.y0) / height > 0.8 or (run.y1 - page.y0) / height < 0.2
+            or (run.x0 - page.x0) / width > 6 / 7 or (run.x1 - page.x0) / width < 1 / 7)
+
+
+def _candidates(page: PageRuns, alone_only: bool) -> list[tuple[str, int, float, bool, int]]:
+    """Numbers in the page's bands: ('arabic' | 'roman', value, weight: the run's size, alone, run index)."""
     out = []
-    for run in page.runs:
-        if not (run.upright and in_band(page, run.y0, run.y1)):
+    for n, run in enumerate(page.runs):
+        banded = in_band(page, run.y0, run.y1)
+        if not (run.upright and (banded or _outer(page, run))):
             continue
         alone = _ALONE.match(run.text)
+        if not banded and not (alone and alone.group(1).isdigit()):
+            continue
         if alone:
             token = alone.group(1)
             if token.isdigit():
-                out.append(("arabic", int(token), run.size, True))
+                out.append(("arabic", int(token), run.size, True, n))
             elif roman_value(token) is not None:
-                out.append(("roman", roman_value(token), run.size, True))
+                out.append(("roman", roman_value(token), run.size, True, n))
             continue
         edge = None if alone_only else _EDGE_NUMBER.search(run.text)
         if edge:
-            out.append(("arabic", int(edge.group(1) or edge.group(2)), run.size, False))
+            out.append(("arabic", int(edge.group(1) or edge.group(2)), run.size, False, n))
+    return out
+
+
+def number_runs(pages: list[PageRuns]) -> set[tuple[int, int]]:
+    """(page, run index) of the runs that print a page's own number (furniture, wherever on the page)."""
+    numbers = printed_numbers(pages)
+    out = set()
+    for page, (number, how) in zip(pages, numbers):
+        if how == "page":
+            out |= {(page.index, n) for kind, value, _w, alone, n in _candidates(page, len(pages) == 1)
+                    if alone and _shown(kind, value) == number}
     return out
 
 
@@ -100,7 +122,7 @@ def printed_numbers(pages: list[PageRuns]) -> list[tuple[str, str]]:
     weights: dict[tuple[str, int], float] = {}
     alone: dict[tuple[str, int], set[int]] = {}
     for n, candidates in enumerate(found):
-        for kind, value, weight, by_itself in candidates:
+        for kind, value, weight, by_itself, _run in candidates:
             votes.setdefault((kind, value - n), set()).add(n)
             weights[(kind, value - n)] = weights.get((kind, value - n), 0.0) + weight
             if by_itself:
@@ -139,4 +161,4 @@ def _shown(kind: str, value: int) -> str:
     return to_roman(value) if kind == "roman" else str(value)
 
 
-__all__ = ["BAND", "furniture", "in_band", "printed_numbers", "roman_value", "to_roman"]
+__all__ = ["BAND", "furniture", "in_band", "number_runs", "printed_numbers", "roman_value", "to_roman"]

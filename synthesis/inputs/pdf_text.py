@@ -40,11 +40,11 @@ def extractor_version() -> str:
 def layout_pages(data: bytes) -> tuple[list, list]:
     """The PDF's pages (runs) and each page's classed blocks in reading order."""
     from .pdf_layout import body_size, page_blocks
-    from .pdf_pages import furniture
+    from .pdf_pages import furniture, number_runs
     from .pdf_runs import page_runs
 
     pages = page_runs(data)
-    drop = furniture(pages)
+    drop = furniture(pages) | number_runs(pages)
     kept = [[run for n, run in enumerate(page.runs) if (page.index, n) not in drop] for page in pages]
     body = body_size(kept)
     return pages, [page_blocks(page, runs, body, page.index == 1) for page, runs in zip(pages, kept)]
