@@ -74,11 +74,10 @@ def furniture(pages: list[PageRuns]) -> set[tuple[int, int]]:
 
 
 def _outer(page: PageRuns, run) -> bool:
-    """In the outer fifth of the page's height or the outer seventh of its width (where a number alone
-    may be a page number set in the margin)."""
-    height, width = (page.y1 - page.y0) or 1.0, (page.x1 - page.x0) or 1.0
-    return ((run.y0 - page.y0) / height > 0.8 or (run.y1 - page.y0) / height < 0.2
-            or (run.x0 - page.x0) / width > 6 / 7 or (run.x1 - page.x0) / width < 1 / 7)
+    """In the top or bottom fifth of the page (where a number alone may be a page number set in the
+    margin beside the text, lower than a running header)."""
+    height = (page.y1 - page.y0) or 1.0
+    return (run.y0 - page.y0) / height > 0.8 or (run.y1 - page.y0) / height < 0.2
 
 
 def _candidates(page: PageRuns, alone_only: bool) -> list[tuple[str, int, float, bool, int]]:
@@ -121,17 +120,21 @@ def printed_numbers(pages: list[PageRuns]) -> list[tuple[str, str]]:
     votes: dict[tuple[str, int], set[int]] = {}
     weights: dict[tuple[str, int], float] = {}
     alone: dict[tuple[str, int], set[int]] = {}
+    banded: dict[tuple[str, int], set[int]] = {}
     for n, candidates in enumerate(found):
-        for kind, value, weight, by_itself, _run in candidates:
+        for kind, value, weight, by_itself, run in candidates:
             votes.setdefault((kind, value - n), set()).add(n)
+            if in_band(pages[n], pages[n].runs[run].y0, pages[n].runs[run].y1):
+                banded.setdefault((kind, value - n), set()).add(n)
             weights[(kind, value - n)] = weights.get((kind, value - n), 0.0) + weight
             if by_itself:
                 alone.setdefault((kind, value - n), set()).add(n)
     least = 1 if len(pages) == 1 else 2
-    # The best progression: most pages with the number standing alone, then most pages, then the larger
+    # The best progression: most pages with the number in the header or footer band, then standing alone, then most pages, then the larger
     # numbers: a page number, not a print shop's frame number in the corner ("Frm 00002").
     progressions = sorted(((key, on) for key, on in votes.items() if len(on) >= least),
-                          key=lambda item: (-len(alone.get(item[0], ())), -len(item[1]), -weights[item[0]], item[0]))
+                          key=lambda item: (-len(banded.get(item[0], ())), -len(alone.get(item[0], ())), -len(item[1]),
+                                            -weights[item[0]], item[0]))
     out: list[tuple[str, str]] = [("", "")] * len(pages)
     claimed: dict[int, tuple[str, int]] = {}
     spans: list[tuple[str, int, int]] = []  # (kind, first, last page) of the progressions taken
