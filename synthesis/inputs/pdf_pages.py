@@ -133,7 +133,7 @@ def printed_numbers(pages: list[PageRuns]) -> list[tuple[str, str]]:
     # The best progression: most pages with the number in the header or footer band, then standing alone, then most pages, then the larger
     # numbers: a page number, not a print shop's frame number in the corner ("Frm 00002").
     progressions = sorted(((key, on) for key, on in votes.items() if len(on) >= least),
-                          key=lambda item: (-len(banded.get(item[0], ())), -len(alone.get(item[0], ())), -len(item[1]),
+                          key=lambda item: (-len(alone.get(item[0], ())), -len(banded.get(item[0], ())), -len(item[1]),
                                             -weights[item[0]], item[0]))
     out: list[tuple[str, str]] = [("", "")] * len(pages)
     claimed: dict[int, tuple[str, int]] = {}
