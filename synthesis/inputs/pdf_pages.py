@@ -5,17 +5,26 @@ when its text, digits and roman numerals masked, recurs in that band on at least
 two pages and 40% of them, or when it is a page number alone (``12``, ``xiv``,
 ``Page 3 of 10``, ``- 4 -``).
 
-Numbers in the bands are read as printed page numbers only where they progress
-with the pages: for each number seen, its offset from the page's position in
-the file votes, and an offset seen on two or more pages (or the one page of a
-one-page document) is a progression. Roman numerals form their own. A page
-without a number of its own, inside or after a progression, takes the
-progression's number for its place (a chapter's opening page prints none).
+A number is read as a printed page number only where it progresses with the
+pages at one height on the page: a number alone anywhere (a page number may sit
+in the margin beside the text), or at either end of a header or footer line.
+Each number's offset from the page's position in the file, at its height, votes;
+an offset seen on two or more pages (or the one page of a one-page document),
+on most pages of the stretch it spans, is a progression, and the one of numbers
+alone that explains most pages wins (then the header and footer bands). Away
+from the bands only a sequence through most of the document counts (a table's
+cells are not page numbers). Roman numerals form their own; a progression
+crossing a better one of the same kind is a section or frame number. A number
+alone where the page numbers stand starts a new sequence (``iii, iv, 1, 2, 1``).
+A page without a number of its own, inside or after a progression, takes the
+progression's number for its place (a chapter's opening page prints none);
+before a "Page 9 of 11" sequence, an unnumbered first page is page 1.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from .pdf_runs import PageRuns
 
@@ -73,33 +82,43 @@ def furniture(pages: list[PageRuns]) -> set[tuple[int, int]]:
             if run.upright and in_band(page, run.y0, run.y1) and (_key(run.text) in repeated or _ALONE.match(run.text))}
 
 
-def _outer(page: PageRuns, run) -> bool:
-    """In the top or bottom fifth of the page (where a number alone may be a page number set in the
-    margin beside the text, lower than a running header)."""
-    height = (page.y1 - page.y0) or 1.0
-    return (run.y0 - page.y0) / height > 0.8 or (run.y1 - page.y0) / height < 0.2
+def _centre(page: PageRuns, run) -> float:
+    """The run's vertical centre as a share of the page's height (0 at the bottom)."""
+    return ((run.y0 + run.y1) / 2 - page.y0) / ((page.y1 - page.y0) or 1.0)
 
 
-def _candidates(page: PageRuns, alone_only: bool) -> list[tuple[str, int, float, bool, int]]:
-    """Numbers in the page's bands: ('arabic' | 'roman', value, weight: the run's size, alone, run index)."""
+class _Candidate(NamedTuple):
+    kind: str  # 'arabic' | 'roman'
+    value: int
+    weight: float  # the run's size
+    alone: bool  # the run is the number alone (``12``, ``Page 3 of 10``)
+    run: int
+    y: float  # vertical centre, a share of the page's height
+    banded: bool  # in the header or footer band
+    of_total: bool  # ``Page 9 of 11``: counts from the document's first page
+
+
+def _candidates(page: PageRuns, alone_only: bool) -> list[_Candidate]:
+    """Numbers that may be the page's own: a number alone anywhere on the page (a page number may be set in
+    the margin beside the text), or a number at either end of a header or footer line."""
     out = []
     for n, run in enumerate(page.runs):
-        banded = in_band(page, run.y0, run.y1)
-        if not (run.upright and (banded or _outer(page, run))):
+        if not run.upright:
             continue
+        y = _centre(page, run)
+        banded = y < BAND or y > 1 - BAND
         alone = _ALONE.match(run.text)
-        if not banded and not (alone and alone.group(1).isdigit()):
-            continue
         if alone:
-            token = alone.group(1)
+            token, of_total = alone.group(1), bool(re.search(r"(?i)\s(?:of|/)\s*\d", run.text))
             if token.isdigit():
-                out.append(("arabic", int(token), run.size, True, n))
-            elif roman_value(token) is not None:
-                out.append(("roman", roman_value(token), run.size, True, n))
+                out.append(_Candidate("arabic", int(token), run.size, True, n, y, banded, of_total))
+            elif roman_value(token) is not None and banded:
+                out.append(_Candidate("roman", roman_value(token), run.size, True, n, y, banded, False))
             continue
-        edge = None if alone_only else _EDGE_NUMBER.search(run.text)
+        edge = None if alone_only or not banded else _EDGE_NUMBER.search(run.text)
         if edge:
-            out.append(("arabic", int(edge.group(1) or edge.group(2)), run.size, False, n))
+            value = int(edge.group(1) or edge.group(2))
+            out.append(_Candidate("arabic", value, run.size, False, n, y, True, False))
     return out
 
 
@@ -109,53 +128,84 @@ def number_runs(pages: list[PageRuns]) -> set[tuple[int, int]]:
     out = set()
     for page, (number, how) in zip(pages, numbers):
         if how == "page":
-            out |= {(page.index, n) for kind, value, _w, alone, n in _candidates(page, len(pages) == 1)
-                    if alone and _shown(kind, value) == number}
+            out |= {(page.index, c.run) for c in _candidates(page, len(pages) == 1)
+                    if c.alone and _shown(c.kind, c.value) == number}
     return out
+
+
+_SAME_PLACE = 0.015  # of the page's height: a page number sits at the same height on every page
+
+
+def _progressions(found: list[list[_Candidate]]) -> dict[tuple[str, int, int], list[tuple[int, _Candidate]]]:
+    """Numbers that progress with the pages at one height: (kind, offset from the page's index, height
+    group) to the pages and candidates that show them."""
+    groups: dict[tuple[str, int, int], list[tuple[int, _Candidate]]] = {}
+    heights: dict[tuple[str, int], list[float]] = {}
+    for n, candidates in enumerate(found):
+        for c in candidates:
+            seen = heights.setdefault((c.kind, c.value - n), [])
+            place = next((i for i, y in enumerate(seen) if abs(y - c.y) <= _SAME_PLACE), None)
+            if place is None:
+                seen.append(c.y)
+                place = len(seen) - 1
+            members = groups.setdefault((c.kind, c.value - n, place), [])
+            if all(m != n for m, _c in members):
+                members.append((n, c))
+    return groups
 
 
 def printed_numbers(pages: list[PageRuns]) -> list[tuple[str, str]]:
     """Each page's printed number and how it is known: ('47699', 'page'), ('12', 'inferred') or ('', '')."""
     found = [_candidates(page, len(pages) == 1) for page in pages]
-    votes: dict[tuple[str, int], set[int]] = {}
-    weights: dict[tuple[str, int], float] = {}
-    alone: dict[tuple[str, int], set[int]] = {}
-    banded: dict[tuple[str, int], set[int]] = {}
-    for n, candidates in enumerate(found):
-        for kind, value, weight, by_itself, run in candidates:
-            votes.setdefault((kind, value - n), set()).add(n)
-            if in_band(pages[n], pages[n].runs[run].y0, pages[n].runs[run].y1):
-                banded.setdefault((kind, value - n), set()).add(n)
-            weights[(kind, value - n)] = weights.get((kind, value - n), 0.0) + weight
-            if by_itself:
-                alone.setdefault((kind, value - n), set()).add(n)
     least = 1 if len(pages) == 1 else 2
-    # The best progression: most pages with the number in the header or footer band, then standing alone, then most pages, then the larger
-    # numbers: a page number, not a print shop's frame number in the corner ("Frm 00002").
-    progressions = sorted(((key, on) for key, on in votes.items() if len(on) >= least),
-                          key=lambda item: (-len(alone.get(item[0], ())), -len(banded.get(item[0], ())), -len(item[1]),
-                                            -weights[item[0]], item[0]))
+
+    # The sequence of numbers alone that explains most pages wins (a page number, not a print shop's frame
+    # number in the corner, "Frm 00002"); then all pages, those in the header or footer band, the larger
+    # print.
+    def rank(item):
+        (kind, offset, _place), members = item
+        return (-sum(c.alone for _n, c in members), -len(members), -sum(c.banded for _n, c in members),
+                -sum(c.weight for _n, c in members), kind, offset)
+
+    progressions = sorted(((key, m) for key, m in _progressions(found).items() if len(m) >= least), key=rank)
+    claimed: dict[int, tuple[str, int, _Candidate]] = {}
+    taken: list[tuple[str, int, int, int, list[float]]] = []  # kind, offset, first, last page, heights
+    for (kind, offset, _place), members in progressions:
+        on = [n for n, _c in members]
+        if any(k == kind and o != offset and min(on) <= last and max(on) >= first
+               for k, o, first, last, _y in taken):
+            continue  # crosses a better progression of the same kind: a frame, section or table number
+        if not all(c.alone or c.banded for _n, c in members) or len(on) < 0.6 * (max(on) - min(on) + 1):
+            continue  # page numbers run on from page to page; numbers in a table's cells come and go
+        if sum(not c.banded for _n, c in members) * 2 > len(on) and len(on) < max(3, len(pages) / 2):
+            continue  # away from the header and footer, only a sequence through most of the pages
+        taken.append((kind, offset, min(on), max(on), [c.y for _n, c in members]))
+        for n, c in members:
+            if n not in claimed and c.value > 0:
+                claimed[n] = (kind, offset, c)
+    # A page whose numbering restarts (a new part's "1") prints it where the other pages print theirs.
+    for n, candidates in enumerate(found):
+        if n in claimed or not taken:
+            continue
+        for c in candidates:
+            if c.alone and c.banded and any(abs(c.y - y) <= _SAME_PLACE for *_k, ys in taken for y in ys):
+                claimed[n] = (c.kind, c.value - n, c)
+                break
     out: list[tuple[str, str]] = [("", "")] * len(pages)
-    claimed: dict[int, tuple[str, int]] = {}
-    spans: list[tuple[str, int, int]] = []  # (kind, first, last page) of the progressions taken
-    for (kind, offset), on in progressions:
-        if any(k == kind and min(on) <= last and max(on) >= first for k, first, last in spans):
-            continue  # overlaps a better progression of the same kind: a frame or table number, not a page's
-        spans.append((kind, min(on), max(on)))
-        for n in on:
-            if n not in claimed and n + offset > 0:
-                claimed[n] = (kind, offset)
-    for n, (kind, offset) in claimed.items():
+    for n, (kind, offset, _c) in claimed.items():
         out[n] = (_shown(kind, n + offset), "page")
     # Pages without a number of their own: the progression of the nearest numbered page before them,
-    # else after them (a report's or article's first page often prints none).
+    # else after them (a report's or article's first page often prints none; "Page 9 of 11" counts from
+    # the document's first page, so an excerpt's unnumbered first page is its page 1).
     numbered = sorted(claimed)
     for n in range(len(pages)):
         if out[n][0] or not numbered:
             continue
         before = [m for m in numbered if m < n]
-        kind, offset = claimed[before[-1] if before else numbered[0]]
-        if n + offset > 0:
+        kind, offset, c = claimed[before[-1] if before else numbered[0]]
+        if not before and n == 0 and c.of_total:
+            out[n] = ("1", "inferred")
+        elif n + offset > 0:
             out[n] = (_shown(kind, n + offset), "inferred")
     return out
 
