@@ -73,7 +73,7 @@ def test_printed_numbers_labels_and_positions(extracted):
     assert [(p["label"], p["number"], p["printed_from"]) for p in bmc["pages"][:2]] == [("0", "1", "inferred"), ("1", "2", "page")]
     [labels] = [w for w in extraction_warnings("sources/bmc.pdf", bmc) if w.code == "PAGE_LABELS"]
     assert labels.message.startswith("the PDF's page labels disagree with the page numbers printed on its pages "
-                                     "(page 2 of the file is labelled '1' but prints '2', and 8 more pages)")
+                                     "(page 2 of the file is labelled '1' but prints '2', and 6 more pages)")
     # An excerpt: its unnumbered first page is the article's first ("Page 9 of 11" counts from it).
     assert [p["number"] for p in extracted["bmc-jtmo-2010-excerpt.pdf"]["pages"]] == ["1", "9", "10", "11"]
     # Section numbers near the top of the pages do not outvote the footers; a restart prints where the others do.
@@ -94,3 +94,15 @@ def test_unmapped_glyphs_are_one_warning_naming_pages_and_counts(extracted):
     [glyphs] = [w for w in extraction_warnings("sources/N18-3011.pdf", acl) if w.code == "PDF_GLYPHS"]
     assert str(glyphs).startswith("sources/N18-3011.pdf:1: warning [PDF_GLYPHS]: 14 glyphs in this PDF have no character "
                                   "(its fonts do not map them to text) and are left out of its text (page 1 (p. 84): 3, page 2 (p. 85): 4")
+
+
+def test_a_turned_page_reads_as_the_viewer_shows_it(extracted):
+    # bmc-hsr's pages 5-6 are landscape tables (/Rotate 90): the table reads upright and in order, its
+    # running header (upright in the page's own frame, sideways on screen) is set aside, and the page
+    # keeps its number from its neighbours.
+    bmc = extracted["bmc-hsr-2014-example2.pdf"]
+    page = bmc["pages"][4]
+    text = bmc["text"][page["start"]:page["end"]]
+    assert text.startswith("[caption]\nTable 2 Overview of themes on quality emerging from in-depth interviews by various")
+    assert "[margin]\nPage 5 of 10" in text
+    assert (page["number"], page["printed_from"]) == ("5", "inferred")

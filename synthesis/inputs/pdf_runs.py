@@ -13,6 +13,7 @@ is left out of the text and counted per page, so the source can warn about it.
 from __future__ import annotations
 
 import ctypes
+import math
 from dataclasses import dataclass, field
 
 GAP = 1.0  # a horizontal gap wider than this many character heights ends a run
@@ -73,6 +74,8 @@ class _Cutter:
         if self.chars:
             x0, y0, x1, y1 = self.box
             height = self.heights[len(self.heights) // 2] if self.heights else max(y1 - y0, 1.0)
+            if upright and self.upright and top - bottom > 4 * height and bottom < y1 and top > y0:
+                bottom, top = y0, y1  # a glyph box far taller than its line's (seen in Type 3 fonts) is the line's
             if upright and self.upright:
                 # Same line: the boxes overlap by half the smaller height (a superscript joins its line).
                 overlap = min(top, y1) - max(bottom, y0)
@@ -99,6 +102,21 @@ class _Cutter:
         self.upright = upright
 
 
+def displayed(turn: int, left: float, bottom: float, right: float, top: float):
+    """Maps a box in PDF user space to the frame a viewer shows for a page with ``/Rotate turn``
+    (degrees clockwise), origin at the shown page's bottom left: text set upright for the viewer
+    reads left to right, top to bottom, as on any other page."""
+    def frame(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        if turn == 90:
+            x0, y0, x1, y1 = y0 - bottom, right - x0, y1 - bottom, right - x1
+        elif turn == 180:
+            x0, y0, x1, y1 = right - x0, top - y0, right - x1, top - y1
+        elif turn == 270:
+            x0, y0, x1, y1 = top - y0, x0 - left, top - y1, x1 - left
+        return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+    return frame
+
+
 def page_runs(data: bytes) -> list[PageRuns]:
     """Every page's runs, in the file's order. Raises what PDFium raises on a damaged file."""
     import pypdfium2 as pdfium
@@ -110,7 +128,9 @@ def page_runs(data: bytes) -> list[PageRuns]:
         for index in range(len(document)):
             page = document[index]
             left, bottom, right, top = page.get_bbox()
-            result = PageRuns(index + 1, document.get_page_label(index) or "", left, bottom, right, top)
+            turn = page.get_rotation() % 360
+            shown = displayed(turn, left, bottom, right, top)
+            result = PageRuns(index + 1, document.get_page_label(index) or "", *shown(left, bottom, right, top))
             textpage = page.get_textpage()
             cutter = _Cutter()
             box = raw.FS_RECTF()
@@ -130,12 +150,15 @@ def page_runs(data: bytes) -> list[PageRuns]:
                         cutter.chars.append(" ")
                     continue
                 raw.FPDFText_GetLooseCharBox(handle, k, ctypes.byref(box))
-                l, r = min(box.left, box.right), max(box.left, box.right)
-                b, t = min(box.bottom, box.top), max(box.bottom, box.top)
+                l, b, r, t = shown(box.left, box.bottom, box.right, box.top)
                 upright = True
-                if (r - l) > 1.6 * (t - b) or (cutter.chars and not cutter.upright):
-                    angle = raw.FPDFText_GetCharAngle(handle, k) % 6.2832  # radians; -1 when unknown
-                    upright = angle < 0.2 or angle > 6.08
+                if turn or (r - l) > 1.6 * (t - b) or (cutter.chars and not cutter.upright):
+                    angle = raw.FPDFText_GetCharAngle(handle, k)  # radians, in user space; -1 when unknown
+                    if angle >= 0:  # upright as shown: the page's turn takes back the text's
+                        angle = (angle - math.radians(turn)) % (2 * math.pi)
+                        # On a turned page PDFium gives text that reads upright in the viewer either
+                        # angle, 0 or pi (seen: 4.71 rad on pages turned 90 and 270 degrees alike).
+                        upright = min(angle, abs(angle - math.pi) if turn else 9, 2 * math.pi - angle) < 0.2
                 try:
                     char = chr(code)
                 except ValueError:
