@@ -129,6 +129,25 @@ def test_words_split_at_line_ends_are_joined_unless_compounds():
     assert result["breaks"] == [9, 24]  # where the join is, and the kept hyphen
 
 
+def test_a_raised_mark_starting_a_note_is_a_word_apart_and_one_after_a_word_stays_on_it():
+    from synthesis.inputs.pdf_runs import _Cutter
+
+    def cut(chars):
+        cutter = _Cutter()
+        x = 50.0
+        for char, bottom, size in chars:
+            cutter.add(char, x, bottom, x + 0.5 * size, bottom + size, True)
+            x += 0.5 * size
+        cutter.close()
+        return [r.text for r in cutter.runs]
+
+    note = [("4", 703, 5.5)] + [(c, 700, 8.0) for c in "We also"]
+    assert cut(note) == ["4 We also"]
+    cited = [(c, 700, 8.0) for c in "time."] + [("1", 704, 5.5), ("2", 704, 5.5)] + [(c, 700, 8.0) for c in " Note"]
+    assert cut(cited) == ["time.12 Note"]
+    assert cut([("H", 700, 8.0), ("2", 698, 5.5), ("O", 700, 8.0)]) == ["H2O"]  # a subscript is not a mark
+
+
 def test_unmapped_glyphs_are_counted_per_page():
     pages = [page(1, [run("One.", 50, 400)]), page(2, [run("Two.", 50, 400)])]
     pages[1].unmapped = 3

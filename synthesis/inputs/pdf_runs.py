@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass, field
 
 GAP = 1.0  # a horizontal gap wider than this many character heights ends a run
+_MARKS = "*\u2020\u2021\u00a7\u00b6"  # footnote marks besides numbers: * † ‡ § ¶
 _HYPHEN = 0x02  # PDFium's code for a hyphen it saw at a line end
 
 
@@ -70,6 +71,14 @@ class _Cutter:
         self.chars = []
         self.heights = []
 
+    def _leading_mark(self, bottom: float, top: float, char: str) -> bool:
+        """The run so far is a raised mark (a footnote's number, ``*``, ``†``) and ``char`` starts the text it marks:
+        a viewer's selection of the note starts after the mark, so they are words apart (``4We`` reads ``4 We``)."""
+        if not char.isalpha() or not all(c.isdigit() or c in _MARKS for c in self.chars):
+            return False
+        size = top - bottom
+        return max(self.heights) < 0.8 * size and self.box[1] > bottom + 0.2 * size
+
     def add(self, char: str, left: float, bottom: float, right: float, top: float, upright: bool) -> None:
         if self.chars:
             x0, y0, x1, y1 = self.box
@@ -82,7 +91,8 @@ class _Cutter:
                 same_line = overlap >= 0.5 * min(top - bottom, y1 - y0)
                 gap = left - x1
                 if same_line and -height < gap < GAP * height:
-                    if gap > height * 0.15 and self.chars[-1] != " " and char != " ":
+                    if (gap > height * 0.15 or self._leading_mark(bottom, top, char)) and self.chars[-1] != " " \
+                            and char != " ":
                         self.chars.append(" ")  # a word space PDFium did not write
                     self.chars.append(char)
                     self.heights.append(top - bottom)
