@@ -148,6 +148,15 @@ def test_a_raised_mark_starting_a_note_is_a_word_apart_and_one_after_a_word_stay
     assert cut([("H", 700, 8.0), ("2", 698, 5.5), ("O", 700, 8.0)]) == ["H2O"]  # a subscript is not a mark
 
 
+def test_small_print_with_airy_leading_is_one_block_not_a_band_a_line():
+    from synthesis.inputs.pdf_layout import page_blocks
+
+    lines = [run(f"line {n} of an appendix set small with wide leading", 40, 600 - 12.5 * n, size=8.0, width=400)
+             for n in range(4)]
+    blocks = page_blocks(page(1, lines), lines, 10.0, False)
+    assert [len(b.lines) for b in blocks] == [4]
+
+
 def test_unmapped_glyphs_are_counted_per_page():
     pages = [page(1, [run("One.", 50, 400)]), page(2, [run("Two.", 50, 400)])]
     pages[1].unmapped = 3

@@ -2,8 +2,8 @@
 
 A page is cut recursively (an XY cut): into columns at vertical gutters wide
 enough to be one (each side at least :data:`MIN_COLUMN` characters wide), else
-into bands at horizontal gaps taller than half a line, until a piece is one
-column of lines. Columns read left to right, bands top to bottom, so a sentence
+into bands at horizontal gaps taller than 0.7 of a line (the airy leading of small print
+is not one), until a piece is one column of lines. Columns read left to right, bands top to bottom, so a sentence
 that crosses a column reads as one. Each piece's lines are grouped into blocks,
 and each block is classed:
 
@@ -26,7 +26,7 @@ from .pdf_runs import PageRuns, Run
 
 MIN_COLUMN = 6.0  # a column is at least this many character heights wide
 GUTTER = 0.5  # a vertical gap this many character heights wide, the height of the piece, is a gutter
-BAND_GAP = 0.5  # a horizontal gap this many heights tall separates bands
+BAND_GAP = 0.7  # a horizontal gap this many heights tall separates bands
 SMALL = 0.9  # text at most this share of the body size is small print
 _CAPTION = re.compile(r"^(?:Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?|Exhibit|Box|Chart|Graph|Map|Plate|Scheme)\s*[A-Z]?\d+[A-Za-z]?(?:\.\d+)*\s*(?:[.:|\u2014\u2013-]|$)")
 _CAPTION_SMALL = re.compile(r"^(?:Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?|Exhibit|Box|Chart|Source|Sources|Note|Notes)\b")
