@@ -244,3 +244,19 @@ def test_extraction_is_deterministic(report, tmp_path):
     a, _ = pdf_text.cached_extraction(str(report), str(tmp_path / "a"), write=True)
     b, _ = pdf_text.cached_extraction(str(again), str(tmp_path / "b"), write=True)
     assert [p.read_bytes() for p in (tmp_path / "a").iterdir()] == [p.read_bytes() for p in (tmp_path / "b").iterdir()]
+
+
+def test_a_type3_tex_font_reads_its_ligatures_and_its_type_size_from_ink_boxes(tmp_path):
+    from pdfkit import type3_pdf
+    from synthesis.inputs.pdf_runs import page_runs
+
+    pdf = type3_pdf(tmp_path / "preprint.pdf", [b"Here the e\x0bective theory is used to",
+                                                b"\x0cnd the masses of heavy mesons."])
+    [page] = page_runs(pdf.read_bytes())
+    # OT1's codes 11 and 12 beside letters are ff and fi, not unmapped glyphs; a run's size is the type's (10
+    # points), not the ink's height (4.5 points for x-height letters, 6.9 for ascenders).
+    assert [r.text for r in page.runs] == ["Here the e\ufb00ective theory is used to", "\ufb01nd the masses of heavy mesons."]
+    assert page.unmapped == 0
+    assert [round(r.size, 1) for r in page.runs] == [10.0, 10.0]
+    assert pdf_text.extract(pdf.read_bytes(), "preprint.pdf")["text"] == \
+        "Here the e\ufb00ective theory is used to\n\ufb01nd the masses of heavy mesons."

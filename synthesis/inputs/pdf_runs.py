@@ -8,6 +8,10 @@ tables, furniture) is decided from these runs in :mod:`.pdf_layout`.
 
 A glyph PDFium cannot map to a character (no ToUnicode entry, a private-use code)
 is left out of the text and counted per page, so the source can warn about it.
+One exception: TeX's fonts without a ToUnicode map (dvips' Type 3 fonts in older
+preprints) give their ligatures as codes 11-15, OT1's slots for ff, fi, fl, ffi,
+ffl; next to a letter they are read as those ligatures (``e\x0bective`` is
+``eﬀective``, not ``e ective``).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 GAP = 1.0  # a horizontal gap wider than this many character heights ends a run
 _MARKS = "*\u2020\u2021\u00a7\u00b6"  # footnote marks besides numbers: * † ‡ § ¶
 _HYPHEN = 0x02  # PDFium's code for a hyphen it saw at a line end
+_OT1_LIGATURES = {11: "\ufb00", 12: "\ufb01", 13: "\ufb02", 14: "\ufb03", 15: "\ufb04"}  # ff fi fl ffi ffl
 
 
 @dataclass
@@ -71,6 +76,9 @@ class _Cutter:
         self.chars = []
         self.heights = []
 
+    def _size(self) -> float:
+        return sorted(self.heights)[len(self.heights) // 2]
+
     def _leading_mark(self, bottom: float, top: float, char: str) -> bool:
         """The run so far is a raised mark (a footnote's number, ``*``, ``†``) and ``char`` starts the text it marks:
         a viewer's selection of the note starts after the mark, so they are words apart (``4We`` reads ``4 We``)."""
@@ -79,10 +87,17 @@ class _Cutter:
         size = top - bottom
         return max(self.heights) < 0.8 * size and self.box[1] > bottom + 0.2 * size
 
-    def add(self, char: str, left: float, bottom: float, right: float, top: float, upright: bool) -> None:
+    def add(self, char: str, left: float, bottom: float, right: float, top: float, upright: bool,
+            share: float | None = 1.0) -> None:
+        """Add a character and its box; ``share``: the part of the type size its box's height is (1 for type
+        metrics; for ink boxes, by the letter: see _INK_SHARE; None for ink of no known share)."""
+        # A run's heights are type sizes: for a glyph's ink, its height over its letter's share of the em; for
+        # ink of unknown share (punctuation), the run's size so far.
+        extent = top - bottom if upright else right - left
+        own = extent / share if share else (self._size() if self.heights else extent)
         if self.chars:
             x0, y0, x1, y1 = self.box
-            height = self.heights[len(self.heights) // 2] if self.heights else max(y1 - y0, 1.0)
+            height = self._size() if self.heights else max(y1 - y0, 1.0)
             if upright and self.upright and top - bottom > 4 * height and bottom < y1 and top > y0:
                 bottom, top = y0, y1  # a glyph box far taller than its line's (seen in Type 3 fonts) is the line's
             if upright and self.upright:
@@ -95,21 +110,69 @@ class _Cutter:
                             and char != " ":
                         self.chars.append(" ")  # a word space PDFium did not write
                     self.chars.append(char)
-                    self.heights.append(top - bottom)
+                    self.heights.append(own)
                     self.box = [min(x0, left), min(y0, bottom), max(x1, right), max(y1, top)]
                     return
             elif not upright and not self.upright:
                 width = max(x1 - x0, 1.0)
                 if abs((left + right) / 2 - (x0 + x1) / 2) < width * 0.6 and min(abs(bottom - y1), abs(y0 - top)) < 3 * width:
                     self.chars.append(char)
-                    self.heights.append(right - left)
+                    self.heights.append(own)
                     self.box = [min(x0, left), min(y0, bottom), max(x1, right), max(y1, top)]
                     return
             self.close()
         self.chars = [char]
-        self.heights = [top - bottom if upright else right - left]
+        self.heights = [own]
         self.box = [left, bottom, right, top]
         self.upright = upright
+
+
+def _ligature(handle, k: int, count: int, cutter: _Cutter) -> bool:
+    """Whether the control code at ``k`` is an OT1 ligature: drawn (PDFium did not make it a line end)
+    and beside a letter (the run's last, or the next character)."""
+    import pypdfium2.raw as raw
+
+    if raw.FPDFText_IsGenerated(handle, k):
+        return False
+    after = chr(raw.FPDFText_GetUnicode(handle, k + 1)) if k + 1 < count else ""
+    return (bool(cutter.chars) and cutter.chars[-1].isalpha()) or after.isalpha()
+
+
+# Where PDFium's boxes are a glyph's ink (Type 3 fonts, which give no ascent or descent), a letter's height
+# is this share of the em: x-height, ascender and capital, descender letters (Computer Modern's, roughly).
+_INK_SHARE = {**{c: 0.45 for c in "acemnorsuvwxz"}, **{c: 0.62 for c in "gpqy"},
+              **{c: 0.69 for c in "bdhklABCDEFGHIJKLMNOPRSTUVWXYZ0123456789"}}  # not f, Q: italic's descend
+
+
+def _ink_box(handle, k: int, loose, tight: list, shown) -> bool:
+    """Whether character ``k``'s box is its glyph's ink, not type metrics (fills ``loose`` and ``tight``):
+    type metrics (the font's ascent and descent) make a letter's box taller, as shown, than its ink; fonts
+    that give none (Type 3) make them one, or the loose one absurdly large."""
+    import pypdfium2.raw as raw
+
+    raw.FPDFText_GetLooseCharBox(handle, k, ctypes.byref(loose))
+    raw.FPDFText_GetCharBox(handle, k, *(ctypes.byref(v) for v in tight))
+    x0, y0, x1, y1 = shown(loose.left, loose.bottom, loose.right, loose.top)
+    i0, j0, i1, j1 = shown(tight[0].value, tight[2].value, tight[1].value, tight[3].value)
+    tall, ink = y1 - y0, j1 - j0
+    if tall > 8 * ink > 0 or x1 - x0 > 8 * (i1 - i0) > 0:
+        return True
+    # (Across, the loose box is the advance, a little wider than the ink; turned text's is the type's height.)
+    return abs(tall - ink) <= 0.15 * tall + 0.3 and x1 - x0 <= 1.5 * (i1 - i0) + 0.5
+
+
+def _ink_page(handle, count: int, shown) -> bool:
+    """Whether a page's boxes are mostly ink: half of up to 64 letters sampled across it (upright text's:
+    a page of turned text in type metrics would pass too, were it not for the letters upright on it)."""
+    import pypdfium2.raw as raw
+
+    loose, tight = raw.FS_RECTF(), [ctypes.c_double() for _ in range(4)]
+    same = seen = 0
+    for k in range(0, count, max(1, count // 64)):
+        if chr(raw.FPDFText_GetUnicode(handle, k)) in _INK_SHARE:
+            seen += 1
+            same += _ink_box(handle, k, loose, tight, shown)
+    return seen >= 8 and same >= 0.5 * seen
 
 
 def displayed(turn: int, left: float, bottom: float, right: float, top: float):
@@ -145,9 +208,14 @@ def page_runs(data: bytes) -> list[PageRuns]:
             cutter = _Cutter()
             box = raw.FS_RECTF()
             handle = textpage.raw
-            for k in range(raw.FPDFText_CountChars(handle)):
+            count = raw.FPDFText_CountChars(handle)
+            ink = _ink_page(handle, count, shown)
+            tight = [ctypes.c_double() for _ in range(4)]
+            for k in range(count):
                 code = raw.FPDFText_GetUnicode(handle, k)
-                if code in (10, 13):
+                if code in _OT1_LIGATURES and _ligature(handle, k, count, cutter):
+                    code = ord(_OT1_LIGATURES[code])
+                elif code in (10, 13):
                     cutter.close()
                     continue
                 if code == _HYPHEN:
@@ -159,8 +227,16 @@ def page_runs(data: bytes) -> list[PageRuns]:
                     if cutter.chars and cutter.chars[-1] != " ":
                         cutter.chars.append(" ")
                     continue
-                raw.FPDFText_GetLooseCharBox(handle, k, ctypes.byref(box))
-                l, b, r, t = shown(box.left, box.bottom, box.right, box.top)
+                share: float | None = 1.0
+                if ink and _ink_box(handle, k, box, tight, shown):
+                    share = _INK_SHARE.get(chr(code))  # the type size: the ink's height over its letter's share
+                    l, b, r, t = shown(box.left, box.bottom, box.right, box.top)
+                    i0, j0, i1, j1 = shown(tight[0].value, tight[2].value, tight[1].value, tight[3].value)
+                    if t - b > 8 * (j1 - j0) or r - l > 8 * (i1 - i0):
+                        l, b, r, t = i0, j0, i1, j1  # a loose box spanning the page
+                else:
+                    raw.FPDFText_GetLooseCharBox(handle, k, ctypes.byref(box))
+                    l, b, r, t = shown(box.left, box.bottom, box.right, box.top)
                 upright = True
                 if turn or (r - l) > 1.6 * (t - b) or (cutter.chars and not cutter.upright):
                     angle = raw.FPDFText_GetCharAngle(handle, k)  # radians, in user space; -1 when unknown
@@ -174,7 +250,7 @@ def page_runs(data: bytes) -> list[PageRuns]:
                 except ValueError:
                     result.unmapped += 1
                     continue
-                cutter.add(char, l, b, r, t, upright)
+                cutter.add(char, l, b, r, t, upright, share)
             cutter.close()
             result.runs = cutter.runs
             textpage.close()
