@@ -260,3 +260,21 @@ def test_a_type3_tex_font_reads_its_ligatures_and_its_type_size_from_ink_boxes(t
     assert [round(r.size, 1) for r in page.runs] == [10.0, 10.0]
     assert pdf_text.extract(pdf.read_bytes(), "preprint.pdf")["text"] == \
         "Here the e\ufb00ective theory is used to\n\ufb01nd the masses of heavy mesons."
+
+
+def test_a_thin_space_after_a_comma_is_a_word_space_but_not_between_letters():
+    from synthesis.inputs.pdf_runs import _Cutter
+
+    cutter = _Cutter()
+    x = 50.0
+    for char in "[23,43] two":
+        gap = 1.1 if char == "4" else 0.0  # 0.11 of the 10-point line: a thin space, set after the comma
+        cutter.add(char, x + gap, 700, x + gap + 5.0, 710, True)
+        x += gap + 5.0
+    cutter.close()
+    assert [r.text for r in cutter.runs] == ["[23, 43] two"]
+    cutter = _Cutter()
+    for n, char in enumerate("above"):
+        cutter.add(char, 50 + 6.1 * n, 700, 55 + 6.1 * n, 710, True)  # loose letters (1.1 apart): one word
+    cutter.close()
+    assert [r.text for r in cutter.runs] == ["above"]
