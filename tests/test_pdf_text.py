@@ -278,3 +278,21 @@ def test_a_thin_space_after_a_comma_is_a_word_space_but_not_between_letters():
         cutter.add(char, 50 + 6.1 * n, 700, 55 + 6.1 * n, 710, True)  # loose letters (1.1 apart): one word
     cutter.close()
     assert [r.text for r in cutter.runs] == ["above"]
+
+
+def test_an_accent_drawn_as_its_own_glyph_over_a_letter_composes_with_it():
+    from synthesis.inputs.pdf_runs import _Cutter
+
+    def cut(glyphs):
+        cutter = _Cutter()
+        for char, left, bottom in glyphs:
+            cutter.add(char, left, bottom, left + 5.0, bottom + 10.0, True)
+        cutter.close()
+        return [r.text for r in cutter.runs]
+
+    line = [(c, 50.0 + 5 * n, 700.0) for n, c in enumerate("2.2 A in")]
+    # The ring is drawn after the line, over its A (as a 2014 journal's PDF does): the viewer shows Å.
+    assert cut(line + [("\u02da", 70.5, 703.0)]) == ["2.2 \u00c5 in"]
+    # An umlaut drawn before its letter, apart from the letter before it; a degree sign over no letter stays.
+    assert cut([("K", 50.0, 700.0), ("\u00a8", 56.0, 703.0), ("o", 56.0, 700.0), ("n", 61.0, 700.0)]) == ["K\u00f6n"]
+    assert cut([("3", 50.0, 700.0), ("0", 55.0, 700.0), ("\u02da", 60.0, 703.0), ("C", 65.0, 700.0)]) == ["30\u02daC"]

@@ -18,11 +18,16 @@ from __future__ import annotations
 
 import ctypes
 import math
+import unicodedata
 from dataclasses import dataclass, field
 
 GAP = 1.0  # a horizontal gap wider than this many character heights ends a run
 _MARKS = "*\u2020\u2021\u00a7\u00b6"  # footnote marks besides numbers: * † ‡ § ¶
 _HYPHEN = 0x02  # PDFium's code for a hyphen it saw at a line end
+# Spacing accents a PDF may draw as glyphs of their own over (or under) a letter, and their combining forms.
+_ACCENTS = {"\u02da": "\u030a", "\u00a8": "\u0308", "\u00b4": "\u0301", "`": "\u0300", "\u02c6": "\u0302",
+            "\u02dc": "\u0303", "\u00b8": "\u0327", "\u02c7": "\u030c", "\u02d8": "\u0306", "\u02d9": "\u0307",
+            "\u00af": "\u0304", "\u02dd": "\u030b", "\u02db": "\u0328"}
 _OT1_LIGATURES = {11: "\ufb00", 12: "\ufb01", 13: "\ufb02", 14: "\ufb03", 15: "\ufb04"}  # ff fi fl ffi ffl
 
 
@@ -66,6 +71,7 @@ class _Cutter:
         self.box = [0.0, 0.0, 0.0, 0.0]
         self.heights: list[float] = []
         self.upright = True
+        self.spans: list[tuple[int, float, float]] = []  # (place in chars, left, right) of each glyph in the run
 
     def close(self) -> None:
         text = "".join(self.chars).strip()
@@ -75,6 +81,38 @@ class _Cutter:
             self.runs.append(Run(" ".join(text.split()), x0, y0, x1, y1, max(size, 1.0), self.upright))
         self.chars = []
         self.heights = []
+        self.spans = []
+
+    def _accent(self, mark: str, left: float, bottom: float, right: float, top: float) -> bool:
+        """Put an accent drawn as a glyph of its own on the letter of the run it is centred over (``A`` and a
+        ring over it read ``Å``, as a viewer shows), where Unicode has the accented letter."""
+        x0, y0, x1, y1 = self.box
+        if not (bottom < y1 + (y1 - y0) and top > y0 - (y1 - y0)):
+            return False
+        centre = (left + right) / 2
+        for place, a, b in reversed(self.spans[-60:]):
+            if a - 0.5 <= centre <= b + 0.5:
+                composed = unicodedata.normalize("NFC", self.chars[place] + mark)
+                if len(composed) == 1 and self.chars[place].isalpha():
+                    self.chars[place] = composed
+                    return True
+                return False
+        return False
+
+    def _accent_before(self, char: str, left: float, right: float) -> str:
+        """``char`` with the accent drawn just before it over it (then dropped from the run), else ``char``."""
+        if not self.spans or self.spans[-1][0] != len(self.chars) - 1 or self.chars[-1] not in _ACCENTS:
+            return char
+        _place, a, b = self.spans[-1]
+        composed = unicodedata.normalize("NFC", char + _ACCENTS[self.chars[-1]])
+        if len(composed) != 1 or not left - 0.5 <= (a + b) / 2 <= right + 0.5:
+            return char
+        self.chars.pop()
+        self.spans.pop()
+        self.heights.pop()
+        if self.chars and self.chars[-1] == " " and self.spans and left - self.spans[-1][2] < 0.15 * self._size():
+            self.chars.pop()  # the space written before the accent, which sat apart from the letter before
+        return composed
 
     def _size(self) -> float:
         return sorted(self.heights)[len(self.heights) // 2]
@@ -95,6 +133,12 @@ class _Cutter:
         # ink of unknown share (punctuation), the run's size so far.
         extent = top - bottom if upright else right - left
         own = extent / share if share else (self._size() if self.heights else extent)
+        if self.chars and upright and self.upright:
+            mark = _ACCENTS.get(char) or (char if unicodedata.combining(char) else "")
+            if mark and self._accent(mark, left, bottom, right, top):
+                return
+            if char.isalpha():
+                char = self._accent_before(char, left, right)
         if self.chars:
             x0, y0, x1, y1 = self.box
             height = self._size() if self.heights else max(y1 - y0, 1.0)
@@ -111,6 +155,7 @@ class _Cutter:
                     if (gap > height * space or self._leading_mark(bottom, top, char)) and self.chars[-1] != " " \
                             and char != " ":
                         self.chars.append(" ")  # a word space PDFium did not write
+                    self.spans.append((len(self.chars), left, right))
                     self.chars.append(char)
                     self.heights.append(own)
                     self.box = [min(x0, left), min(y0, bottom), max(x1, right), max(y1, top)]
@@ -124,6 +169,7 @@ class _Cutter:
                     return
             self.close()
         self.chars = [char]
+        self.spans = [(0, left, right)]
         self.heights = [own]
         self.box = [left, bottom, right, top]
         self.upright = upright
