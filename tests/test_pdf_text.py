@@ -296,3 +296,14 @@ def test_an_accent_drawn_as_its_own_glyph_over_a_letter_composes_with_it():
     # An umlaut drawn before its letter, apart from the letter before it; a degree sign over no letter stays.
     assert cut([("K", 50.0, 700.0), ("\u00a8", 56.0, 703.0), ("o", 56.0, 700.0), ("n", 61.0, 700.0)]) == ["K\u00f6n"]
     assert cut([("3", 50.0, 700.0), ("0", 55.0, 700.0), ("\u02da", 60.0, 703.0), ("C", 65.0, 700.0)]) == ["30\u02daC"]
+
+
+def test_set_aside_blocks_wait_until_the_sentence_they_would_split_ends():
+    body = [run(f"Body text line {n} of the page, in the body size", 50, 700 - 12 * n, width=480) for n in range(3)]
+    body.append(run("and the sentence goes on to the", 50, 664, width=480))
+    left = [run("next page, whose first column", 50, 700, width=230), run("still does not end it but", 50, 688, width=230)]
+    right = [run("its second column does. Then", 320, 700, width=230), run("more text follows there.", 320, 688, width=230)]
+    pages = [page(1, body + [run("1 A footnote in small print at the foot.", 50, 90, size=8, width=300)]),
+             page(2, left + right)]
+    assert text_of(pages)["text"].split("\n\n") == [
+        "\n".join(r.text for r in body + left + right), "[footnote]\n1 A footnote in small print at the foot."]

@@ -5,8 +5,8 @@ where body text runs on from one column or page to the next (the earlier block
 ends without closing punctuation and the next starts in lower case): there a
 line break. Set-aside blocks (footnotes, tables, captions, margin text,
 first-page furniture) follow their page's body, each after a marker line such as
-``[footnote]``; when the page's body ends mid-sentence they wait until the
-sentence ends on the next page, so it reads as one.
+``[footnote]``; when the page's body ends mid-sentence they wait until a body
+block of the next page ends one (not merely its first block), so it reads as one.
 
 A word split at a line end (letter, ``-``, letter) is joined, unless the hyphen
 belongs to a compound: the hyphenated form occurs elsewhere in the document, or
@@ -130,10 +130,10 @@ def assemble(pages: list[list[Block]]) -> Assembled:
     for index, blocks in enumerate(pages, start=1):
         body = [b for b in blocks if b.kind == "body"]
         aside = [(_marked(b), index) for b in blocks if b.kind != "body"]
-        for n, block in enumerate(body):
+        for block in body:
             writer.block(block, index, _runs_on(previous, block))
             previous = block
-            if n == 0 and waiting:
+            if waiting and not _OPEN.search(block.lines[-1]):  # the sentence they waited for has ended
                 for item, page in waiting:
                     writer.block(item, page, False)
                 waiting = []
