@@ -307,3 +307,17 @@ def test_set_aside_blocks_wait_until_the_sentence_they_would_split_ends():
              page(2, left + right)]
     assert text_of(pages)["text"].split("\n\n") == [
         "\n".join(r.text for r in body + left + right), "[footnote]\n1 A footnote in small print at the foot."]
+
+
+def test_a_running_head_in_the_outer_margin_beside_the_text_is_furniture():
+    # As an Emerald journal sets it: "Shift work" / "interventions" beside the text on rectos, "ER" / "29,2"
+    # on versos, at 85% of the page's height (below the header band); a short body line at another height stays.
+    def body(n):
+        return [run(f"Body line {k} of page {n}, long enough to be the text", 120, 680 - 12 * k, width=340)
+                for k in range(12)]
+    pages = [page(n, body(n) + ([run("Shift work", 480, 685, width=60), run("interventions", 480, 672, width=60)]
+                                if n % 2 else [run("ER", 20, 685, width=20), run("29,2", 20, 672, width=20)])
+                  + [run("Short line.", 120, 400 + 40 * n, width=60)]) for n in range(1, 6)]
+    text = text_of(pages)["text"]
+    assert "Shift" not in text and "interventions" not in text and "ER" not in text and "29,2" not in text
+    assert text.count("Short line.") == 5

@@ -3,7 +3,9 @@
 A run in a page's top or bottom band (:data:`BAND` of its height) is furniture
 when its text, digits and roman numerals masked, recurs in that band on at least
 two pages and 40% of them, or when it is a page number alone (``12``, ``xiv``,
-``Page 3 of 10``, ``- 4 -``).
+``Page 3 of 10``, ``- 4 -``). A short run in a side margin (beside where the
+page's long lines start or end) is furniture when it recurs at the same height
+on as many pages (a running head in the outer margin).
 
 A number is read as a printed page number only where it progresses with the
 pages at one height on the page: a number alone anywhere (a page number may sit
@@ -29,6 +31,7 @@ from typing import NamedTuple
 from .pdf_runs import PageRuns
 
 BAND = 0.12
+_SHORT = 6  # words in a run that may be a running head set beside the text
 _DIGITS = re.compile(r"\d+")
 _ROMAN_WORD = re.compile(r"\b[ivxlcdm]+\b", re.I)
 _ALONE = re.compile(r"(?i)^(?:page|p\.|pg\.?)?\s*[-\u2013\u2014|]?\s*(\d{1,6}|[ivxlcdm]{1,7})\s*[-\u2013\u2014|]?"
@@ -69,17 +72,42 @@ def _key(text: str) -> str:
     return " ".join(_ROMAN_WORD.sub("#", _DIGITS.sub("#", text)).casefold().split())
 
 
+def _placed(page: PageRuns, run) -> tuple[str, int]:
+    """A short run's text (numbers masked) and height on the page, to a fiftieth of it."""
+    return _key(run.text), round(_centre(page, run) * 50)
+
+
+def _beside(page: PageRuns) -> list[bool]:
+    """Which of the page's runs are short and stand beside its text, in a side margin: left of where most
+    of its long lines start, or right of where they end."""
+    long = [run for run in page.runs if run.upright and len(run.text.split()) > _SHORT]
+    if not long:
+        return [False] * len(page.runs)
+    left = sorted(r.x0 for r in long)[len(long) // 2]
+    right = sorted(r.x1 for r in long)[len(long) // 2]
+    return [run.upright and len(run.text.split()) <= _SHORT and (run.x1 <= left + 1 or run.x0 >= right - 1)
+            for run in page.runs]
+
+
 def furniture(pages: list[PageRuns]) -> set[tuple[int, int]]:
-    """(page number in the file, run index) of running headers, footers and page numbers."""
+    """(page number in the file, run index) of running headers, footers and page numbers; also a short run
+    in a side margin that recurs at one height on as many pages (a running head set in the outer margin
+    beside the text, as some journals do)."""
     seen: dict[str, set[int]] = {}
+    placed: dict[tuple[str, int], set[int]] = {}
+    beside = {page.index: _beside(page) for page in pages}
     for page in pages:
-        for run in page.runs:
+        for n, run in enumerate(page.runs):
             if run.upright and in_band(page, run.y0, run.y1):
                 seen.setdefault(_key(run.text), set()).add(page.index)
+            if beside[page.index][n]:
+                placed.setdefault(_placed(page, run), set()).add(page.index)
     threshold = max(2, round(0.4 * len(pages)))
     repeated = {key for key, on in seen.items() if len(on) >= threshold}
+    fixed = {key for key, on in placed.items() if len(on) >= threshold and key[0].strip("#")}
     return {(page.index, n) for page in pages for n, run in enumerate(page.runs)
-            if run.upright and in_band(page, run.y0, run.y1) and (_key(run.text) in repeated or _ALONE.match(run.text))}
+            if run.upright and (in_band(page, run.y0, run.y1) and (_key(run.text) in repeated or _ALONE.match(run.text))
+                                or beside[page.index][n] and _placed(page, run) in fixed)}
 
 
 def _centre(page: PageRuns, run) -> float:
