@@ -262,22 +262,24 @@ def test_a_type3_tex_font_reads_its_ligatures_and_its_type_size_from_ink_boxes(t
         "Here the e\ufb00ective theory is used to\n\ufb01nd the masses of heavy mesons."
 
 
-def test_a_thin_space_after_a_comma_is_a_word_space_but_not_between_letters():
+def test_a_thin_space_is_a_word_space_but_not_loose_letters_or_an_ellipsis():
     from synthesis.inputs.pdf_runs import _Cutter
 
-    cutter = _Cutter()
-    x = 50.0
-    for char in "[23,43] two":
-        gap = 1.1 if char == "4" else 0.0  # 0.11 of the 10-point line: a thin space, set after the comma
-        cutter.add(char, x + gap, 700, x + gap + 5.0, 710, True)
-        x += gap + 5.0
-    cutter.close()
-    assert [r.text for r in cutter.runs] == ["[23, 43] two"]
-    cutter = _Cutter()
-    for n, char in enumerate("above"):
-        cutter.add(char, 50 + 6.1 * n, 700, 55 + 6.1 * n, 710, True)  # loose letters (1.1 apart): one word
-    cutter.close()
-    assert [r.text for r in cutter.runs] == ["above"]
+    def cut(text, gaps):
+        cutter = _Cutter()
+        x = 50.0
+        for n, char in enumerate(text):
+            x += gaps.get(n, 0.0)
+            cutter.add(char, x, 700, x + 5.0, 710, True)
+            x += 5.0
+        cutter.close()
+        return [r.text for r in cutter.runs]
+
+    # Thin spaces (a tenth of the 10-point line or more, as a squeezed justified line and "[23, 43]" set
+    # them, and as poppler reads them) are word spaces; letters 0.8 apart are one word; dots are an ellipsis.
+    assert cut("[23,43] oneRCT", {4: 1.1, 11: 1.2}) == ["[23, 43] one RCT"]
+    assert cut("above", {1: 0.8, 2: 0.8, 3: 0.8, 4: 0.8}) == ["above"]
+    assert cut("(...continued)", {2: 1.2, 3: 1.2, 4: 1.2}) == ["(...continued)"]
 
 
 def test_an_accent_drawn_as_its_own_glyph_over_a_letter_composes_with_it():

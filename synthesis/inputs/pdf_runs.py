@@ -150,8 +150,12 @@ class _Cutter:
                 same_line = overlap >= 0.5 * min(top - bottom, y1 - y0)
                 gap = left - x1
                 if same_line and -height < gap < GAP * height:
-                    # After a comma, semicolon or colon a thinner gap is a space ("[23, 43]" set with a thin one).
-                    space = 0.1 if self.chars[-1] in ",;:" else 0.15
+                    # A word space is a tenth of the line (poppler's measure too: a justified line's spaces may
+                    # be that thin), but not between or after an ellipsis's dots; among a Type 3 font's ink boxes (which
+                    # leave out the side bearings) a sixth, except after a comma, semicolon or colon.
+                    dots = self.chars[-1] == "." and (char == "." or self.chars[-2:-1] == ["."])
+                    loose = share != 1.0 and self.chars[-1] not in ",;:" or dots
+                    space = 0.15 if loose else 0.1
                     if (gap > height * space or self._leading_mark(bottom, top, char)) and self.chars[-1] != " " \
                             and char != " ":
                         self.chars.append(" ")  # a word space PDFium did not write
