@@ -8,10 +8,7 @@ tables, furniture) is decided from these runs in :mod:`.pdf_layout`.
 
 A glyph PDFium cannot map to a character (no ToUnicode entry, a private-use code)
 is left out of the text and counted per page, so the source can warn about it.
-One exception: TeX's fonts without a ToUnicode map (dvips' Type 3 fonts in older
-preprints) give their ligatures as codes 11-15, OT1's slots for ff, fi, fl, ffi,
-ffl; next to a letter they are read as those ligatures (``e\x0bective`` is
-``eﬀective``, not ``e ective``).
+TeX's ligature codes and Type 3 fonts' ink boxes: see :mod:`.pdf_glyphs`.
 """
 
 from __future__ import annotations
@@ -21,6 +18,8 @@ import math
 import unicodedata
 from dataclasses import dataclass, field
 
+from .pdf_glyphs import INK_SHARE, OT1_LIGATURES, ink_box, ink_page, ot1_ligature
+
 GAP = 1.0  # a horizontal gap wider than this many character heights ends a run
 _MARKS = "*\u2020\u2021\u00a7\u00b6"  # footnote marks besides numbers: * † ‡ § ¶
 _HYPHEN = 0x02  # PDFium's code for a hyphen it saw at a line end
@@ -28,7 +27,6 @@ _HYPHEN = 0x02  # PDFium's code for a hyphen it saw at a line end
 _ACCENTS = {"\u02da": "\u030a", "\u00a8": "\u0308", "\u00b4": "\u0301", "`": "\u0300", "\u02c6": "\u0302",
             "\u02dc": "\u0303", "\u00b8": "\u0327", "\u02c7": "\u030c", "\u02d8": "\u0306", "\u02d9": "\u0307",
             "\u00af": "\u0304", "\u02dd": "\u030b", "\u02db": "\u0328"}
-_OT1_LIGATURES = {11: "\ufb00", 12: "\ufb01", 13: "\ufb02", 14: "\ufb03", 15: "\ufb04"}  # ff fi fl ffi ffl
 
 
 @dataclass
@@ -179,54 +177,6 @@ class _Cutter:
         self.upright = upright
 
 
-def _ligature(handle, k: int, count: int, cutter: _Cutter) -> bool:
-    """Whether the control code at ``k`` is an OT1 ligature: drawn (PDFium did not make it a line end)
-    and beside a letter (the run's last, or the next character)."""
-    import pypdfium2.raw as raw
-
-    if raw.FPDFText_IsGenerated(handle, k):
-        return False
-    after = chr(raw.FPDFText_GetUnicode(handle, k + 1)) if k + 1 < count else ""
-    return (bool(cutter.chars) and cutter.chars[-1].isalpha()) or after.isalpha()
-
-
-# Where PDFium's boxes are a glyph's ink (Type 3 fonts, which give no ascent or descent), a letter's height
-# is this share of the em: x-height, ascender and capital, descender letters (Computer Modern's, roughly).
-_INK_SHARE = {**{c: 0.45 for c in "acemnorsuvwxz"}, **{c: 0.62 for c in "gpqy"},
-              **{c: 0.69 for c in "bdhklABCDEFGHIJKLMNOPRSTUVWXYZ0123456789"}}  # not f, Q: italic's descend
-
-
-def _ink_box(handle, k: int, loose, tight: list, shown) -> bool:
-    """Whether character ``k``'s box is its glyph's ink, not type metrics (fills ``loose`` and ``tight``):
-    type metrics (the font's ascent and descent) make a letter's box taller, as shown, than its ink; fonts
-    that give none (Type 3) make them one, or the loose one absurdly large."""
-    import pypdfium2.raw as raw
-
-    raw.FPDFText_GetLooseCharBox(handle, k, ctypes.byref(loose))
-    raw.FPDFText_GetCharBox(handle, k, *(ctypes.byref(v) for v in tight))
-    x0, y0, x1, y1 = shown(loose.left, loose.bottom, loose.right, loose.top)
-    i0, j0, i1, j1 = shown(tight[0].value, tight[2].value, tight[1].value, tight[3].value)
-    tall, ink = y1 - y0, j1 - j0
-    if tall > 8 * ink > 0 or x1 - x0 > 8 * (i1 - i0) > 0:
-        return True
-    # (Across, the loose box is the advance, a little wider than the ink; turned text's is the type's height.)
-    return abs(tall - ink) <= 0.15 * tall + 0.3 and x1 - x0 <= 1.5 * (i1 - i0) + 0.5
-
-
-def _ink_page(handle, count: int, shown) -> bool:
-    """Whether a page's boxes are mostly ink: half of up to 64 letters sampled across it (upright text's:
-    a page of turned text in type metrics would pass too, were it not for the letters upright on it)."""
-    import pypdfium2.raw as raw
-
-    loose, tight = raw.FS_RECTF(), [ctypes.c_double() for _ in range(4)]
-    same = seen = 0
-    for k in range(0, count, max(1, count // 64)):
-        if chr(raw.FPDFText_GetUnicode(handle, k)) in _INK_SHARE:
-            seen += 1
-            same += _ink_box(handle, k, loose, tight, shown)
-    return seen >= 8 and same >= 0.5 * seen
-
-
 def displayed(turn: int, left: float, bottom: float, right: float, top: float):
     """Maps a box in PDF user space to the frame a viewer shows for a page with ``/Rotate turn``
     (degrees clockwise), origin at the shown page's bottom left: text set upright for the viewer
@@ -261,12 +211,12 @@ def page_runs(data: bytes) -> list[PageRuns]:
             box = raw.FS_RECTF()
             handle = textpage.raw
             count = raw.FPDFText_CountChars(handle)
-            ink = _ink_page(handle, count, shown)
+            ink = ink_page(handle, count, shown)
             tight = [ctypes.c_double() for _ in range(4)]
             for k in range(count):
                 code = raw.FPDFText_GetUnicode(handle, k)
-                if code in _OT1_LIGATURES and _ligature(handle, k, count, cutter):
-                    code = ord(_OT1_LIGATURES[code])
+                if code in OT1_LIGATURES and ot1_ligature(handle, k, count, cutter.chars[-1:]):
+                    code = ord(OT1_LIGATURES[code])
                 elif code in (10, 13):
                     cutter.close()
                     continue
@@ -280,8 +230,8 @@ def page_runs(data: bytes) -> list[PageRuns]:
                         cutter.chars.append(" ")
                     continue
                 share: float | None = 1.0
-                if ink and _ink_box(handle, k, box, tight, shown):
-                    share = _INK_SHARE.get(chr(code))  # the type size: the ink's height over its letter's share
+                if ink and ink_box(handle, k, box, tight, shown):
+                    share = INK_SHARE.get(chr(code))  # the type size: the ink's height over its letter's share
                     l, b, r, t = shown(box.left, box.bottom, box.right, box.top)
                     i0, j0, i1, j1 = shown(tight[0].value, tight[2].value, tight[1].value, tight[3].value)
                     if t - b > 8 * (j1 - j0) or r - l > 8 * (i1 - i0):
