@@ -113,12 +113,13 @@ class _Cutter:
         return composed
 
     def _size(self) -> float:
-        return sorted(self.heights)[len(self.heights) // 2]
+        """The run's height so far: its middle character's (cheap, and a run's characters are alike)."""
+        return self.heights[len(self.heights) // 2]
 
     def _leading_mark(self, bottom: float, top: float, char: str) -> bool:
         """The run so far is a raised mark (a footnote's number, ``*``, ``†``) and ``char`` starts the text it marks:
         a viewer's selection of the note starts after the mark, so they are words apart (``4We`` reads ``4 We``)."""
-        if not char.isalpha() or not all(c.isdigit() or c in _MARKS for c in self.chars):
+        if not char.isalpha() or len(self.chars) > 3 or not all(c.isdigit() or c in _MARKS for c in self.chars):
             return False
         size = top - bottom
         return max(self.heights) < 0.8 * size and self.box[1] > bottom + 0.2 * size
@@ -130,16 +131,18 @@ class _Cutter:
         # A run's heights are type sizes: for a glyph's ink, its height over its letter's share of the em; for
         # ink of unknown share (punctuation), the run's size so far.
         extent = top - bottom if upright else right - left
-        own = extent / share if share else (self._size() if self.heights else extent)
+        heights = self.heights
+        middle = heights[len(heights) // 2] if heights else 0.0  # the run's height so far (see _size)
+        own = extent / share if share else (middle or extent)
         if self.chars and upright and self.upright:
-            mark = _ACCENTS.get(char) or (char if unicodedata.combining(char) else "")
-            if mark and self._accent(mark, left, bottom, right, top):
-                return
-            if char.isalpha():
+            if char in _ACCENTS or unicodedata.combining(char):
+                if self._accent(_ACCENTS.get(char, char), left, bottom, right, top):
+                    return
+            elif self.chars[-1] in _ACCENTS and char.isalpha():
                 char = self._accent_before(char, left, right)
         if self.chars:
             x0, y0, x1, y1 = self.box
-            height = self._size() if self.heights else max(y1 - y0, 1.0)
+            height = middle or max(y1 - y0, 1.0)
             if upright and self.upright and top - bottom > 4 * height and bottom < y1 and top > y0:
                 bottom, top = y0, y1  # a glyph box far taller than its line's (seen in Type 3 fonts) is the line's
             if upright and self.upright:
