@@ -323,3 +323,22 @@ def test_a_running_head_in_the_outer_margin_beside_the_text_is_furniture():
     text = text_of(pages)["text"]
     assert "Shift" not in text and "interventions" not in text and "ER" not in text and "29,2" not in text
     assert text.count("Short line.") == 5
+
+
+def test_a_sheet_printing_two_pages_side_by_side_is_two_pages_each_cited_by_its_number():
+    # A preprint copied two pages to a landscape sheet: each half prints its number in its footer.
+    def half(x, n):
+        return [run(f"Text of printed page {n}, line {k}, which runs on.", x, 500 - 12 * k, width=250) for k in range(3)]
+    sheets = [PageRuns(n, "", 0.0, 0.0, 800.0, 600.0, half(40, 2 * n - 1) + half(440, 2 * n)
+                       + [run(str(2 * n - 1), 190, 30, width=10), run(str(2 * n), 590, 30, width=10)])
+              for n in (1, 2, 3)]
+    result = pdf_text.assemble(sheets, *pdf_text.lay_out(sheets))
+    assert [(p["index"], p.get("part"), p["printed"], p["number"]) for p in result["pages"]] == [
+        (1, "left", "1", "1"), (1, "right", "2", "2"), (2, "left", "3", "3"), (2, "right", "4", "4"),
+        (3, "left", "5", "5"), (3, "right", "6", "6")]
+    text = result["text"]
+    at = text.index("page 4, line 1")
+    assert [p["number"] for p in pdf_text.pages_of(result["pages"], result["spans"], at, at + 10)] == ["4", "4"]
+    at = text.index("page 3, line 2")
+    assert pdf_text.pages_of(result["pages"], result["spans"], at, text.index("page 4, line 0") + 5)[1]["number"] == "4"
+    assert text.index("page 3, line 2") < text.index("page 4, line 0") < text.index("page 5, line 0")

@@ -25,16 +25,15 @@ def page_marker(page: dict) -> str:
 def with_page_markers(text: str, pages: list[dict], spans: list[list[int]]) -> str:
     """The text with a marker line before each stretch from a page (a page's set-aside blocks may
     follow the next page's first paragraph: its marker then shows again); an empty page shows its marker."""
-    by_index = {p["index"]: p for p in pages}
     out, shown = [], set()
-    stretches = [(s, e, i) for s, e, i in spans]
-    for page in pages:  # pages without text, in their place
-        if not any(i == page["index"] for _s, _e, i in stretches):
-            stretches.append((page["start"], page["start"], page["index"]))
-    for start, end, index in sorted(stretches, key=lambda s: (s[0], s[2])):
+    stretches = [(s, e, i) for s, e, i in spans]  # i: the page's place in the page map
+    for place, page in enumerate(pages, start=1):  # pages without text, in their place
+        if not any(i == place for _s, _e, i in stretches):
+            stretches.append((page["start"], page["start"], place))
+    for start, end, place in sorted(stretches, key=lambda s: (s[0], s[2])):
         body = text[start:end].strip("\n")
-        marker = page_marker(by_index[index]) + (" (continued)" if index in shown else "")
-        shown.add(index)
+        marker = page_marker(pages[place - 1]) + (" (continued)" if place in shown else "")
+        shown.add(place)
         out.append(marker + "\n" + (body + "\n" if body else ""))
     return "\n".join(out)
 

@@ -238,8 +238,34 @@ def printed_numbers(pages: list[PageRuns]) -> list[tuple[str, str]]:
     return out
 
 
+def two_up(pages: list[PageRuns]) -> dict[int, tuple[float, str, str]]:
+    """Sheets that print two pages side by side (a preprint copied two to a sheet): page in the file ->
+    (where the halves meet, the left page's number, the right one's). A sheet is two-up where a number
+    alone in its header or footer band stands in each half at one height, the right one the left's next,
+    on two or more sheets whose left numbers go up by two a sheet."""
+    pairs: dict[int, tuple[float, int]] = {}
+    for page in pages:
+        middle = (page.x0 + page.x1) / 2
+        numbers = [(run, int(m.group(1))) for run in page.runs if run.upright and in_band(page, run.y0, run.y1)
+                   for m in [_ALONE.match(run.text)] if m and m.group(1).isdigit()]
+        for left, a in numbers:
+            for right, b in numbers:
+                if b == a + 1 and (left.x0 + left.x1) / 2 < middle < (right.x0 + right.x1) / 2 \
+                        and abs(_centre(page, left) - _centre(page, right)) < _SAME_PLACE:
+                    pairs[page.index] = (((left.x0 + left.x1) / 2 + (right.x0 + right.x1) / 2) / 2, a)
+    offsets: dict[int, int] = {}
+    for index, (_x, a) in pairs.items():
+        offsets[a - 2 * index] = offsets.get(a - 2 * index, 0) + 1
+    if not offsets:
+        return {}
+    offset, count = max(offsets.items(), key=lambda kv: (kv[1], -kv[0]))
+    if count < 2:
+        return {}
+    return {index: (x, str(a), str(a + 1)) for index, (x, a) in pairs.items() if a - 2 * index == offset}
+
+
 def _shown(kind: str, value: int) -> str:
     return to_roman(value) if kind == "roman" else str(value)
 
 
-__all__ = ["BAND", "furniture", "in_band", "number_runs", "printed_numbers", "roman_value", "to_roman"]
+__all__ = ["BAND", "furniture", "in_band", "number_runs", "printed_numbers", "roman_value", "to_roman", "two_up"]

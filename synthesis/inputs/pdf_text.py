@@ -14,8 +14,11 @@ The page map gives each page its place in the file (``index``, 1-based), its
 (``printed``: read from its header or footer, or inferred from its neighbours'
 (``printed_from``), ``""`` when none) and the number it is cited by
 (``number``: printed, else label, else index); ``spans`` say which page each
-stretch of the text comes from (a page's set-aside blocks may follow the next
-page's first paragraph).
+stretch of the text comes from, by its place in the page map (a page's
+set-aside blocks may follow the next page's first paragraph). A sheet that prints
+two pages side by side (a preprint copied two to a sheet) is two entries, its
+halves (``part``: ``left``, ``right``), each with its own printed number; else
+an entry's place is its page's place in the file.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Any
 
 from ..common.problems import InputError, Problem
 
-ALGORITHM = "5"  # bump when the text this module produces changes for the same PDF
+ALGORITHM = "6"  # bump when the text this module produces changes for the same PDF
 
 
 def extractor_version() -> str:
@@ -37,35 +40,61 @@ def extractor_version() -> str:
     return f"pypdfium2-{metadata.version('pypdfium2')}+s{ALGORITHM}"
 
 
-def layout_pages(data: bytes) -> tuple[list, list]:
-    """The PDF's pages (runs) and each page's classed blocks in reading order."""
-    from .pdf_layout import body_size, page_blocks
-    from .pdf_pages import furniture, number_runs
+def layout_pages(data: bytes) -> tuple[list, list, list]:
+    """The PDF's pages (runs), each page's classed blocks in reading order, and the pages as printed: one
+    ``(page, part, printed number)`` per page of blocks: ``part`` is ``""``, or ``"left"``/``"right"`` for the
+    halves of a sheet that prints two pages side by side (each half is a page of blocks; the number ``""``
+    unless read so)."""
     from .pdf_runs import page_runs
 
     pages = page_runs(data)
+    return (pages, *lay_out(pages))
+
+
+def lay_out(pages: list) -> tuple[list, list]:
+    """Pages of runs as pages of blocks, and the pages as printed (see :func:`layout_pages`; pure, for tests)."""
+    from .pdf_layout import body_size, page_blocks
+    from .pdf_pages import furniture, number_runs, two_up
+
     drop = furniture(pages) | number_runs(pages)
     kept = [[run for n, run in enumerate(page.runs) if (page.index, n) not in drop] for page in pages]
     body = body_size(kept)
-    return pages, [page_blocks(page, runs, body, page.index == 1) for page, runs in zip(pages, kept)]
+    sheets = two_up(pages)
+    blocks, printed = [], []
+    for page, runs in zip(pages, kept):
+        if page.index not in sheets:
+            blocks.append(page_blocks(page, runs, body, page.index == 1))
+            printed.append((page.index, "", ""))
+            continue
+        middle, left, right = sheets[page.index]
+        for part, number, half in (("left", left, [r for r in runs if (r.x0 + r.x1) / 2 < middle]),
+                                   ("right", right, [r for r in runs if (r.x0 + r.x1) / 2 >= middle])):
+            blocks.append(page_blocks(page, half, body, page.index == 1))
+            printed.append((page.index, part, number))
+    return blocks, printed
 
 
-def assemble(pages: list, blocks: list) -> dict[str, Any]:
-    """The text, page map, spans, hyphen breaks and unmapped glyphs (pure, for tests)."""
+def assemble(pages: list, blocks: list, sheets: list | None = None) -> dict[str, Any]:
+    """The text, page map, spans, hyphen breaks and unmapped glyphs (pure, for tests). ``sheets``: as
+    :func:`layout_pages` gives them (by default one page of blocks per page)."""
     from .pdf_assemble import assemble as join
     from .pdf_pages import printed_numbers
 
     joined = join(blocks)
-    printed = printed_numbers(pages)
+    printed = dict(zip((page.index for page in pages), printed_numbers(pages)))
+    by_index = {page.index: page for page in pages}
     page_map = []
-    for page, (number, how) in zip(pages, printed):
-        own = [s for s in joined.spans if s[2] == page.index]
-        start = own[0][0] if own else next((s[0] for s in joined.spans if s[2] > page.index), len(joined.text))
+    for place, (index, part, number) in enumerate(sheets or [(page.index, "", "") for page in pages], start=1):
+        page = by_index[index]
+        own = [s for s in joined.spans if s[2] == place]
+        start = own[0][0] if own else next((s[0] for s in joined.spans if s[2] > place), len(joined.text))
         end = own[-1][1] if own else start
         while end > start and joined.text[end - 1] == "\n":  # the break after a page's text is not on it
             end -= 1
-        page_map.append({"index": page.index, "label": page.label, "labelled": bool(page.label), "printed": number,
-                         "printed_from": how, "number": number or page.label or str(page.index), "start": start, "end": end})
+        number, how = (number, "page") if number else printed[index]
+        entry = {"index": index, "label": page.label, "labelled": bool(page.label), "printed": number,
+                 "printed_from": how, "number": number or page.label or str(index), "start": start, "end": end}
+        page_map.append({**entry, "part": part} if part else entry)
     glyphs = [[page.index, page.unmapped] for page in pages if page.unmapped]
     return {"text": joined.text, "pages": page_map, "spans": joined.spans, "breaks": joined.breaks, "glyphs": glyphs}
 
@@ -74,10 +103,10 @@ def extract(data: bytes, path: str) -> dict[str, Any]:
     """Extract a PDF's text and page map; raise :class:`InputError` when it has no text layer."""
     # Issue 25's limits on a PDF's size, pages and decompression belong here, before any parsing.
     try:
-        pages, blocks = layout_pages(data)
+        pages, blocks, sheets = layout_pages(data)
     except Exception as err:  # PDFium raises PdfiumError (and others) on a damaged file
         raise InputError([Problem(path, 1, f"cannot read this PDF ({type(err).__name__}: {err}); check that it opens, or save it again as PDF")]) from None
-    result = assemble(pages, blocks)
+    result = assemble(pages, blocks, sheets)
     if not result["text"].strip():
         raise InputError([Problem(path, 1, f"this PDF has no text layer ({len(pages)} page{'s' if len(pages) != 1 else ''}, no extractable text): it is probably scanned; run OCR on it first (e.g. ocrmypdf) and add the OCR'd PDF")])
     return {"extractor": extractor_version(), "sha256": hashlib.sha256(data).hexdigest(), **result}
@@ -117,8 +146,7 @@ def pages_of(page_map: list[dict], spans: list[list[int]], start: int, end: int)
     starts = [s[0] for s in spans]
     first = spans[max(0, bisect.bisect_right(starts, start) - 1)][2]
     last = spans[max(0, bisect.bisect_right(starts, max(start, end - 1)) - 1)][2]
-    by_index = {p["index"]: p for p in page_map}
-    return by_index[first], by_index[last]
+    return page_map[first - 1], page_map[last - 1]
 
 
 def page_locator(first: str, last: str) -> str:
@@ -168,4 +196,4 @@ def parse_page_locator(locator: str) -> tuple[str, str] | None:
 
 
 __all__ = ["ALGORITHM", "assemble", "cache_path", "cached_extraction", "extract", "extraction_of_pdf", "extractor_version", "page_locator",
-           "layout_pages", "page_place", "pages_of", "parse_page_locator", "read_extracted_text", "text_of_pdf"]
+           "lay_out", "layout_pages", "page_place", "pages_of", "parse_page_locator", "read_extracted_text", "text_of_pdf"]
