@@ -52,7 +52,7 @@ def layout_pages(data: bytes) -> tuple[list, list, list]:
 
 
 def lay_out(pages: list) -> tuple[list, list]:
-    """Pages of runs as pages of blocks, and the pages as printed (see :func:`layout_pages`; pure, for tests)."""
+    """Pages of runs as pages of blocks, and the pages as printed (see :func:`layout_pages`; pure)."""
     from .pdf_layout import body_size, page_blocks
     from .pdf_pages import furniture, number_runs, two_up
 
@@ -84,16 +84,19 @@ def assemble(pages: list, blocks: list, sheets: list | None = None) -> dict[str,
     printed = dict(zip((page.index for page in pages), printed_numbers(pages)))
     by_index = {page.index: page for page in pages}
     page_map = []
-    for place, (index, part, number) in enumerate(sheets or [(page.index, "", "") for page in pages], start=1):
+    shown = sheets or [(page.index, "", "") for page in pages]
+    for place, (index, part, number) in enumerate(shown, start=1):
         page = by_index[index]
         own = [s for s in joined.spans if s[2] == place]
-        start = own[0][0] if own else next((s[0] for s in joined.spans if s[2] > place), len(joined.text))
+        start = own[0][0] if own else next((s[0] for s in joined.spans if s[2] > place),
+                                           len(joined.text))
         end = own[-1][1] if own else start
         while end > start and joined.text[end - 1] == "\n":  # the break after a page's text is not on it
             end -= 1
         number, how = (number, "page") if number else printed[index]
         entry = {"index": index, "label": page.label, "labelled": bool(page.label), "printed": number,
-                 "printed_from": how, "number": number or page.label or str(index), "start": start, "end": end}
+                 "printed_from": how, "number": number or page.label or str(index), "start": start,
+                 "end": end}
         page_map.append({**entry, "part": part} if part else entry)
     glyphs = [[page.index, page.unmapped] for page in pages if page.unmapped]
     return {"text": joined.text, "pages": page_map, "spans": joined.spans, "breaks": joined.breaks, "glyphs": glyphs}
