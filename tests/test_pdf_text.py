@@ -280,6 +280,7 @@ def test_a_thin_space_is_a_word_space_but_not_loose_letters_or_an_ellipsis():
     assert cut("[23,43] oneRCT", {4: 1.1, 11: 1.2}) == ["[23, 43] one RCT"]
     assert cut("above", {1: 0.8, 2: 0.8, 3: 0.8, 4: 0.8}) == ["above"]
     assert cut("(...continued)", {2: 1.2, 3: 1.2, 4: 1.2}) == ["(...continued)"]
+    assert cut("s\u2032 and", {1: 1.5}) == ["s\u2032 and"]  # a prime set apart from its letter
 
 
 def test_an_accent_drawn_as_its_own_glyph_over_a_letter_composes_with_it():
@@ -342,3 +343,9 @@ def test_a_sheet_printing_two_pages_side_by_side_is_two_pages_each_cited_by_its_
     at = text.index("page 3, line 2")
     assert pdf_text.pages_of(result["pages"], result["spans"], at, text.index("page 4, line 0") + 5)[1]["number"] == "4"
     assert text.index("page 3, line 2") < text.index("page 4, line 0") < text.index("page 5, line 0")
+
+
+def test_a_prime_starting_a_run_of_its_own_stays_on_its_letter():
+    lines = [run("we can remove", 50, 700, width=70), run("s", 50, 688, width=5),
+             run("\u2032 and give the chance", 55.5, 688, width=100)]
+    assert text_of([page(1, lines)])["text"] == "we can remove\ns\u2032 and give the chance"

@@ -163,6 +163,16 @@ def _kind(lines: list[list[Run]], size: float, body: float, first_page: bool, pa
     return "body"
 
 
+def _joined(line: list[Run]) -> str:
+    """A line's runs joined by spaces, except before a prime that abuts the run before it (``s′``: the prime,
+    drawn apart in content order, starts a run of its own)."""
+    out = line[0].text
+    for before, run in zip(line, line[1:]):
+        tight = run.text[:1] in "\u2032\u2033\u2034" and run.x0 - before.x1 < 0.3 * before.size
+        out += ("" if tight else " ") + run.text
+    return out
+
+
 def page_blocks(page: PageRuns, runs: list[Run], body: float, first_page: bool) -> list[Block]:
     """The page's blocks in reading order, each classed (see the module's docstring)."""
     upright = [r for r in runs if r.upright]
@@ -175,7 +185,7 @@ def page_blocks(page: PageRuns, runs: list[Run], body: float, first_page: bool) 
     for piece in pieces:
         for lines, size in piece:
             kind = _kind(lines, size, body, first_page, page, body_lines)
-            ordered.append(Block(kind, [" ".join(r.text for r in line) for line in lines], size,
+            ordered.append(Block(kind, [_joined(line) for line in lines], size,
                                  max(r.y1 for r in lines[0]), min(r.y0 for r in lines[-1]),
                                  min(r.x0 for ln in lines for r in ln), max(r.x1 for ln in lines for r in ln)))
     return ordered + blocks

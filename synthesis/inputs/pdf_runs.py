@@ -23,6 +23,7 @@ from .pdf_glyphs import INK_SHARE, OT1_LIGATURES, ink_box, ink_page, ot1_ligatur
 GAP = 1.0  # a horizontal gap wider than this many character heights ends a run
 _MARKS = "*\u2020\u2021\u00a7\u00b6"  # footnote marks besides numbers: * † ‡ § ¶
 _HYPHEN = 0x02  # PDFium's code for a hyphen it saw at a line end
+_NO_SPACE_BEFORE = " \u2032\u2033\u2034"  # a prime sits on its letter however far its glyph's box starts (s′)
 # Spacing accents a PDF may draw as glyphs of their own over (or under) a letter, and their combining forms.
 _ACCENTS = {"\u02da": "\u030a", "\u00a8": "\u0308", "\u00b4": "\u0301", "`": "\u0300", "\u02c6": "\u0302",
             "\u02dc": "\u0303", "\u00b8": "\u0327", "\u02c7": "\u030c", "\u02d8": "\u0306", "\u02d9": "\u0307",
@@ -158,7 +159,7 @@ class _Cutter:
                     loose = share != 1.0 and self.chars[-1] not in ",;:" or dots
                     space = 0.15 if loose else 0.1
                     if (gap > height * space or self._leading_mark(bottom, top, char)) and self.chars[-1] != " " \
-                            and char != " ":
+                            and char not in _NO_SPACE_BEFORE:
                         self.chars.append(" ")  # a word space PDFium did not write
                     self.spans.append((len(self.chars), left, right))
                     self.chars.append(char)
