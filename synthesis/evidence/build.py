@@ -24,7 +24,7 @@ from typing import Any, Callable, TypeVar
 from ..inputs import layout
 from ..inputs.bibliography import load_bibliography, split_name_warnings
 from ..inputs.findings import legacy_commentary_problems, load_findings, reference_problems
-from .locate import MAX_ELISION, closest_passage, elided_negations, find_matches, normalise
+from .locate import MAX_ELISION, closest_passage, elided_negations, find_matches, matchable
 from ..common.problems import InputError, Problem, split, warning
 from ..common.textio import line_of
 from ..inputs.protocol import load_protocol, theme_pairs
@@ -112,6 +112,7 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
             source = _collect(problems, lambda: load_source(path, bib_keys, countries))
         if source is not None:
             sources[stem] = source
+            problems += source.warnings
     evidence, sheet_of, row_ids = [], {}, []
     for path in sorted(sheet_paths):
         stem = Path(path).stem
@@ -241,7 +242,7 @@ SHOWN = 240  # characters of a closest passage shown in a message
 
 def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem], coder: str = "") -> list[dict]:
     """Locate each row's quote in its source; a quote not found is a problem (``coder``: of an independent sheet)."""
-    norm = normalise(source.text)
+    norm = matchable(source.text, source.breaks if source.pages is not None else None)
     text = source.text
     located = []
     for row in rows:
@@ -280,7 +281,8 @@ def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pro
 
 def _closest(norm, quote: str, source: Source) -> str:
     """What a co-author needs to fix a quote: where the source says nearly the same, and how it differs."""
-    offset, passage, score, differences = closest_passage(norm, quote, start=source.body_start)
+    offset, passage, score, differences = closest_passage(norm.base or norm, quote, start=source.body_start)
+    norm = norm.base or norm
     hint = f" (a [...] may cut at most {MAX_ELISION:,} characters, within one paragraph)" if "[...]" in quote or "[\u2026]" in quote else ""
     if not passage:
         return f"no similar passage{hint}"
@@ -290,15 +292,18 @@ def _closest(norm, quote: str, source: Source) -> str:
         return f"closest passage, line {line} (similarity {score:.2f}), same words{hint}: \"{shown}\""
     return f"closest passage, line {line} (similarity {score:.2f}){hint}, differs at: " + "; ".join(f"\"{d}\"" if d[:4] != "and " else d for d in differences)
 def _pages(source: Source, row: dict, start: int, end: int, sheet: str, problems: list[Problem]) -> dict[str, Any]:
-    """Where a quote in a PDF is: its first and last page (label and place in the file) and
-    its page locator; a coder's page locator that disagrees is a warning."""
-    first, last = pages_of(source.pages, start, end)
-    pages = {"first": first["label"], "last": last["label"], "first_index": first["index"], "last_index": last["index"],
-             "labelled": first["labelled"], "locator": page_locator(first["label"], last["label"])}
+    """Where a quote in a PDF is: its first and last page (the number printed on the page, else its
+    label, else its place in the file; all three recorded) and its page locator; a coder's page
+    locator that disagrees with the printed page is a warning."""
+    first, last = pages_of(source.pages, source.spans, start, end)
+    pages = {"first": first["number"], "last": last["number"], "first_index": first["index"], "last_index": last["index"],
+             "labelled": first["labelled"], "first_label": first["label"], "last_label": last["label"],
+             "first_printed": first["printed"], "last_printed": last["printed"],
+             "locator": page_locator(first["number"], last["number"])}
     given = parse_page_locator(row.get("locator") or "")
     if given is not None:
         coder = tuple(p.casefold() for p in given)
-        if coder[0] != first["label"].casefold() or (given[1] != given[0] and coder[1] != last["label"].casefold()):
+        if coder[0] != first["number"].casefold() or (given[1] != given[0] and coder[1] != last["number"].casefold()):
             problems.append(warning(sheet, row["line"], "PAGE_MISMATCH",
                                     f"row {row['id']} ({source.citekey}:{row['id']}): locator '{row['locator']}' disagrees with where the quote is in {source.path}: "
                                     f"{page_place(pages)}; correct the locator, or leave it empty to use the located page"))

@@ -46,6 +46,11 @@ class Source:
     text_path: str = ""
     extractor: str = ""
     sidecar: str = ""
+    # A PDF source: which page each stretch of ``text`` comes from ([start, end, page index]),
+    # the offsets of its line-end hyphens and joins, and warnings about its extraction.
+    spans: list[list[int]] = field(default_factory=list)
+    breaks: list[int] = field(default_factory=list)
+    warnings: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # place() runs once per quote; bisect over precomputed block starts.
