@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from ..inputs import layout
+from ..inputs.door import layout_problems, link_problem
 from ..inputs.bibliography import load_bibliography, split_name_warnings
 from ..inputs.findings import legacy_commentary_problems, load_findings, reference_problems
 from .locate import MAX_ELISION, closest_passage, elided_negations, find_matches, normalise
@@ -91,10 +92,9 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
     sidecars = [p for p in source_paths if Path(p).suffix.lower() == layout.SIDECAR_SUFFIX]
     source_paths = [p for p in source_paths if p not in sidecars]
     stems = {Path(p).stem for p in source_paths}
-    root = Path(sources_dir).resolve().parent
-    outside = {p for p in source_paths + sheet_paths if not Path(p).resolve().is_relative_to(root)}
-    for path in sorted(outside):
-        problems.append(Problem(path, 1, f"a link to {Path(path).resolve()}, outside the review folder {root}: copy the file into the review instead"))
+    refusals = [r for r in (link_problem(p) for p in source_paths + sheet_paths) if r]  # never read
+    problems += refusals
+    outside = {r.path for r in refusals}
     source_paths = [p for p in source_paths if p not in outside]
     sheet_paths = [p for p in sheet_paths if p not in outside]
     pdf_stems = {Path(p).stem for p in source_paths if Path(p).suffix.lower() == ".pdf"}
@@ -165,6 +165,7 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths
     """
     problems = [Problem(**p) for p in prepared["problems"]] + [Problem(**p) for s in shards for p in s["problems"]]
     problems += legacy_commentary_problems(list(legacy_paths))
+    problems += layout_problems(Path(sources_dir).parent)  # a folder named like an input, a link out of the review
     if not any(s["source_count"] for s in shards):
         problems.append(Problem(sources_dir, 1, "no source documents (*.md, *.txt or *.pdf) found"))
     protocol = prepared["protocol"]

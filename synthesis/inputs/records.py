@@ -16,9 +16,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..common.dates import date_problem
 from ..common.problems import InputError, Problem, suggest
-from ..common.textio import read_text
-from .layout import RECORDS, record_files
+from .door import folder_problems, read_input, refused, review_root
+from .layout import RECORD_SUFFIXES, RECORDS, record_files
 from .sheets import read_table
 
 SEARCHES = "searches"
@@ -31,7 +32,6 @@ STAGES = ("title_abstract", "full_text")
 DECISIONS = {"title_abstract": ("include", "exclude", "maybe"), "full_text": ("include", "exclude", "maybe", "not_retrieved")}
 SCREENING_COLUMNS = ("record", "stage", "decision", "reason", "screener", "date", "source", "notes")
 RECORD_COLUMNS = ("id", "title", "authors", "year", "doi", "abstract", "journal", "notes")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -41,6 +41,9 @@ def _header(table: list[tuple[int, list[str]]], path: str, required: tuple[str, 
         problems.append(Problem(path, 1, f"empty file: the first line names the columns ({', '.join(required)})"))
         return {}
     header = [h.strip().lower() for h in table[0][1]]
+    for n, name in enumerate(header):
+        if name and name in header[:n]:  # a second column of one name would silently win
+            problems.append(Problem(path, 1, f"column '{name}' appears twice (columns {header.index(name) + 1} and {n + 1})"))
     for name in required:
         if name not in header:
             problems.append(Problem(path, 1, f"missing column '{name}'; columns needed: {', '.join(required)}"))
@@ -71,8 +74,8 @@ def read_searches(path: str, problems: list[Problem]) -> list[dict[str, Any]]:
         seen.setdefault(search["id"], line)
         if search["source"] not in SEARCH_SOURCES:
             problems.append(Problem(path, line, f"unknown source '{search['source']}': {suggest(search['source'], SEARCH_SOURCES)}"))
-        if search["date"] and not _DATE.match(search["date"]):
-            problems.append(Problem(path, line, f"date '{search['date']}' must be YYYY-MM-DD"))
+        if search["date"] and date_problem(search["date"]):
+            problems.append(Problem(path, line, f"date {date_problem(search['date'])}"))
         if not search["results"].isdigit():
             problems.append(Problem(path, line, f"results '{search['results']}' must be a whole number (the records the search returned)"))
             search["results"] = -1
@@ -100,7 +103,7 @@ def read_ris(path: str, search: str) -> list[dict[str, Any]]:
     """Records from a RIS file (rispy); each keeps the line its ``TY`` tag is on."""
     import rispy
 
-    text, _sha = read_text(path)
+    text, _sha = read_input(path)
     try:
         entries = rispy.loads(text)
     except Exception as err:  # rispy raises IOError/ValueError for broken files
@@ -120,7 +123,7 @@ def read_bib(path: str, search: str) -> list[dict[str, Any]]:
     """Records from a BibTeX file; the record key is the entry key."""
     from .bibliography import parse_bibliography, plain
 
-    text, _sha = read_text(path)
+    text, _sha = read_input(path)
     records = []
     for entry in parse_bibliography(text, path).values():
         records.append(_record(search, entry.key, path, entry.line, entry.title, entry.names(), entry.year,
@@ -161,11 +164,15 @@ def load_records(folder: str | Path = RECORDS) -> dict[str, Any] | None:
     """
     folder = Path(folder)
     if not folder.is_dir():
+        if refused(folder, folder=True):  # a file named records, or a link out of the review: never skipped
+            raise InputError(refused(folder, folder=True))
         return None
-    problems: list[Problem] = []
+    # The door: an entry named like a records file that is a folder, or a link out of the review.
+    problems: list[Problem] = folder_problems(folder, RECORD_SUFFIXES, "searches, records and screening", review_root(folder))
+    refusals = {p.path for p in problems}
     searches_path = next((p for p in (folder / f"{SEARCHES}.csv", folder / f"{SEARCHES}.xlsx") if p.is_file()), None)
-    if searches_path is None:
-        raise InputError([Problem(str(folder / f"{SEARCHES}.csv"), 1, "missing: a records/ folder needs searches.csv, one row per search")])
+    if searches_path is None or str(searches_path) in refusals:
+        raise InputError(problems or [Problem(str(folder / f"{SEARCHES}.csv"), 1, "missing: a records/ folder needs searches.csv, one row per search")])
     searches = read_searches(str(searches_path), problems)
     by_id = {s["id"]: s for s in searches}
     records: list[dict[str, Any]] = []
@@ -173,7 +180,7 @@ def load_records(folder: str | Path = RECORDS) -> dict[str, Any] | None:
     files: dict[str, str] = {}
     for path in record_files(folder):
         stem = Path(path).stem
-        if stem == SEARCHES:
+        if stem == SEARCHES or path in refusals:
             continue
         if Path(path).suffix.lower() == ".xlsx" and stem not in (SEARCHES, SCREENING):
             problems.append(Problem(path, 1, "records of a search are .ris, .bib or .csv; only searches and screening may be .xlsx"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -59,10 +60,10 @@ def test_hostile_text_reaches_no_output_alive(built):
     row = next(r for r in table if r["evidence_id"] == "smith2020:1")
     assert (row["finding"], row["reviewer_note"]) == ("'" + FORMULA, "'@SUM(1)")
     row = next(r for r in table if r["evidence_id"] == "smith2020:2")
-    assert (row["finding"][:3], row["reviewer_note"]) == ("'+1", "'-2")
+    assert (row["finding"][:3], row["reviewer_note"]) == ("'+1", "-2")  # -2 is a number, not a formula
     for table_file in (built / "output/tables").glob("*.csv"):
         for cells in csv.reader(io.StringIO(table_file.read_text(encoding="utf-8"))):
-            assert not any(c.startswith(("=", "+", "-", "@")) for c in cells), (table_file.name, cells)
+            assert not any(c.startswith(("=", "+", "-", "@")) and not re.fullmatch(r"[+-]?\d+(\.\d+)?", c) for c in cells), (table_file.name, cells)
     assert (built / "output/build-status.json").read_text(encoding="utf-8") == '{"state": "ok"}\n'
     assert not (built / "output/NOT-CURRENT.txt").exists()
 
