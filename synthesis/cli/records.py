@@ -14,11 +14,23 @@ def _today() -> str:
     return date.today().isoformat()
 
 
+def _records_folder(folder: str) -> None:
+    """``--records`` names the records folder: never another input folder (its files are written there)."""
+    from ..common.problems import InputError, Problem
+
+    here = Path(folder).resolve()
+    others = [Path(p).resolve() for p in (".", layout.SOURCES, layout.EXTRACTION, layout.FINDINGS, layout.COMMENTARY, ".git")]
+    if any(here == other or (other != Path(".").resolve() and here.is_relative_to(other)) for other in others):
+        raise InputError([Problem(folder, 1, f"not a records folder: {folder} is the review's folder or another input folder; "
+                                             f"records live in {layout.RECORDS}/")])
+
+
 def _loaded(args) -> tuple[dict, dict]:
     from ..common.problems import InputError, Problem
     from ..inputs.protocol import load_protocol
     from ..inputs.records import load_records
 
+    _records_folder(args.records)
     loaded = load_records(args.records)
     if loaded is None:
         raise InputError([Problem(args.records, 1, "no records folder: add records/searches.csv and the records of each search (docs/formats.md)")])
@@ -55,6 +67,7 @@ def cmd_snowball_records(args) -> int:
 
     from ..inputs.writes import permit
 
+    _records_folder(args.records)
     if not Path(args.evidence).is_file():
         from ..common.problems import InputError, Problem
 

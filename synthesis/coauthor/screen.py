@@ -156,7 +156,7 @@ def screen(loaded: dict, protocol: dict, stage: str, screener: str, date: str, o
                 if got is None:
                     raise Stopped(f"<stdin>:{getattr(key, 'line', 0) + 1}: the input ended before the reason for {record['id']} "
                                   f"({decision.replace('_', ' ')}): nothing recorded for it")
-                reason = reasons[REASON_KEYS.index(got)] if got in REASON_KEYS else ""
+                reason = reasons[REASON_KEYS.index(got)] if got and got in REASON_KEYS else ""  # "" (enter): none
             append_decision(out, {"record": record["id"], "stage": stage, "decision": decision, "reason": reason,
                                   "screener": screener, "date": date})
             recorded += 1
