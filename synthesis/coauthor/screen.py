@@ -76,19 +76,28 @@ class Keys:
         self.stream = stream or sys.stdin
         self.terminal = self.stream.isatty()
         self.line = 0  # of the piped input, for messages
+        self._saved = None
 
-    def __call__(self) -> str | None:
-        if self.terminal:
+    def open(self) -> None:
+        """A terminal reads single keys for the whole session: a key pressed before its prompt (Ctrl-D too) is kept."""
+        if self.terminal and self._saved is None:
             import termios
             import tty
 
-            fd = self.stream.fileno()
-            saved = termios.tcgetattr(fd)
-            try:
-                tty.setcbreak(fd, termios.TCSANOW)  # TCSANOW: keep a key pressed before the prompt appeared
-                pressed = os.read(fd, 1)
-            finally:
-                termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+            self._saved = termios.tcgetattr(self.stream.fileno())
+            tty.setcbreak(self.stream.fileno(), termios.TCSANOW)  # TCSANOW: keep what was typed before
+
+    def close(self) -> None:
+        if self._saved is not None:
+            import termios
+
+            termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, self._saved)
+            self._saved = None
+
+    def __call__(self) -> str | None:
+        if self.terminal:
+            self.open()
+            pressed = os.read(self.stream.fileno(), 1)
             return None if pressed in (b"", b"\x04") else pressed.decode("utf-8", "replace")  # Ctrl-D: end of input
         raw = self.stream.buffer.readline() if hasattr(self.stream, "buffer") else self.stream.readline().encode("utf-8")
         if not raw:
@@ -133,6 +142,7 @@ def screen(loaded: dict, protocol: dict, stage: str, screener: str, date: str, o
                 raise Stopped(f"<stdin>:{key.line}: '{shown}' is not a key offered here ({', '.join(k or 'an empty line' for k in offered)}): "
                               f"nothing recorded for {record['id']}")
 
+    getattr(key, "open", lambda: None)()
     try:
         for at, record in enumerate(todo, start=1):
             say(f"\n--- {stage.replace('_', ' ')}: {at} of {len(todo)} unscreened ---")
@@ -164,6 +174,8 @@ def screen(loaded: dict, protocol: dict, stage: str, screener: str, date: str, o
     except (Stopped, KeyboardInterrupt) as err:
         why = str(err) if isinstance(err, Stopped) else "interrupted"
         raise Stopped(f"{why}; recorded {recorded} before it, {len(todo) - max(at, 1) + 1} left; run review screen again to go on") from None
+    finally:
+        getattr(key, "close", lambda: None)()  # the terminal as it was
     say(f"Recorded {recorded}; nothing left to screen at {stage.replace('_', ' ')}.")
     return recorded
 
