@@ -47,15 +47,26 @@ def review_root(path: str | Path) -> Path:
     return Path(_root_of_folder(str(Path(os.path.abspath(path)).parent)))
 
 
+@lru_cache(maxsize=1024)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)  # once per folder: thousands of sources share a few folders
+
+
 def link_problem(path: str | Path, root: str | Path | None = None) -> Problem | None:
     """A symbolic link (the file or a folder on its way) that leads out of the review folder, or to nothing."""
-    absolute = Path(os.path.abspath(path))
-    root = Path(root) if root is not None else review_root(path)
-    resolved = absolute.resolve()
-    if resolved == absolute or resolved.is_relative_to(root.resolve()) and os.path.exists(resolved):
+    absolute = os.path.abspath(path)
+    folder, name = os.path.split(absolute)
+    linked = os.path.islink(absolute)
+    resolved = os.path.realpath(absolute) if linked else os.path.join(_real_folder(folder), name)
+    if resolved == absolute:
+        return None  # no link on the way
+    real_root = _real_folder(str(Path(root).absolute() if root is not None else review_root(path)))
+    inside = resolved == real_root or resolved.startswith(real_root.rstrip(os.sep) + os.sep)
+    if inside and (not linked or os.path.exists(resolved)):
         return None
-    if not resolved.is_relative_to(root.resolve()):
-        return Problem(str(path), 1, f"a link to {resolved}, outside the review folder {root.resolve()}: copy the file into the review instead")
+    if not inside:
+        return Problem(str(path), 1, f"a link to {resolved}, outside the review folder {real_root}: "
+                                     "copy the file into the review instead")
     return Problem(str(path), 1, f"a link to {resolved}, which does not exist: remove the link or restore the file")
 
 
@@ -78,13 +89,17 @@ def refused(path: str | Path, folder: bool = False, what: str = "") -> list[Prob
 
 def read_input_bytes(path: str | Path, limit: int = MAX_TEXT_BYTES) -> bytes:
     """The bytes of an input file, through the door; raises :class:`InputError` before reading a refused file."""
-    problems = refused(path)
-    if problems:
-        raise InputError(problems)
-    size = Path(path).stat().st_size
-    if size > limit:
-        raise InputError([Problem(str(path), 1, f"too large: {size:,} bytes; at most {limit:,} are accepted")])
-    return Path(path).read_bytes()
+    link = link_problem(path)
+    if link:
+        raise InputError([link])
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise InputError([Problem(str(path), 1, f"too large: {size:,} bytes; at most {limit:,} are accepted")])
+            return handle.read()
+    except IsADirectoryError:
+        raise InputError([kind_problem(path)]) from None
 
 
 def read_input(path: str | Path, limit: int | None = None) -> tuple[str, str]:

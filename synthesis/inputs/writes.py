@@ -34,10 +34,12 @@ _SHEETS = ("extraction/{citekey}.csv", "extraction/{citekey}.xlsx")
 _NEVER = "exists already; `review {command}` never overwrites a file: choose another name"
 STEP = Writes(replaces="always")  # a pipeline step replaces the outputs the Snakefile names
 COMMANDS: dict[str, Writes] = {
-    "add-source": Writes(("sources/{citekey}.md", "sources/{citekey}.pdf", "sources/{citekey}.yaml", layout.BIBLIOGRAPHY) + _SHEETS, "never", _NEVER),
-    "sheet": Writes(_SHEETS + ("extraction/coders/{coder}/{citekey}.csv", "extraction/coders/{coder}/{citekey}.xlsx"), "never",
-                    "already exists; `review sheet` never overwrites a file"),
-    "screen": Writes(("{records}/screening.csv",), "never", "already exists: choose another file name (filled decisions would be lost)"),
+    "add-source": Writes(("sources/{citekey}.md", "sources/{citekey}.pdf", "sources/{citekey}.yaml", layout.BIBLIOGRAPHY)
+                         + _SHEETS, "never", _NEVER),
+    "sheet": Writes(_SHEETS + ("extraction/coders/{coder}/{citekey}.csv", "extraction/coders/{coder}/{citekey}.xlsx"),
+                    "never", "already exists; `review sheet` never overwrites a file"),
+    "screen": Writes(("{records}/screening.csv",), "never",
+                     "already exists: choose another file name (filled decisions would be lost)"),
     "snowball-records": Writes(("{records}/{search}.csv", "{records}/searches.csv"), "never", _NEVER),
     "agree": Writes(own=("output/tables/agreement.csv",)),
     "reconcile": Writes(exists="exists already: pass --force to replace this reconciliation sheet"),
@@ -94,11 +96,13 @@ def permit(command: str, *paths: str | Path, force: bool = False, review: str | 
         if what:
             refusal = " (--force never replaces an input)" if force else ""
             is_ = f"links to {target}, which is" if os.path.islink(path) else "is"
-            problems.append(Problem(str(path), 1, f"review {command} may not write here: {path} {is_} {what}, an input of the review{refusal}; "
-                                                  "write to a file outside the review's inputs (docs/formats.md, \"What each command may write\")"))
+            problems.append(Problem(str(path), 1, f"review {command} may not write here: {path} {is_} {what}, an input of the "
+                                                  f"review{refusal}; write to a file outside the review's inputs "
+                                                  "(docs/formats.md, \"What each command may write\")"))
         elif target.is_dir() and rule.replaces != "always":  # a step's output folder is a folder
             problems.append(Problem(str(path), 1, "is a folder: give the name of a file to write"))
-        elif os.path.lexists(path) and not (rule.replaces == "always" or target in own or (rule.replaces == "force" and force)):
+        elif os.path.lexists(path) and not (rule.replaces == "always" or target in own
+                                            or (rule.replaces == "force" and force)):
             problems.append(Problem(str(path), 1, rule.exists.format(command=command)))
     if problems:
         raise InputError(problems)
