@@ -317,6 +317,10 @@ CASES = [
      ["sources/smith2020.md:1: a link to {outside}/outside-secret.txt, outside the review folder {root}: copy the file into the review instead"]),
     ("text-source-link-out", feeding(linked(SMITH), absent=("never reads me",)), ["text", "smith2020"], 1,
      ["sources/smith2020.md:1: a link to {outside}/outside-secret.txt, outside the review folder {root}: copy the file into the review instead"]),
+    ("text-pdf-link-out", feeding(linked("sources/trust2024.pdf"), absent=("never reads me",)), ["text", "trust2024"], 1,
+     ["sources/trust2024.pdf:1: a link to {outside}/outside-secret.txt, outside the review folder {root}: copy the file into the review instead"]),
+    ("agree-source-link-out", feeding(both(coders(), linked(SMITH)), absent=("never reads me",)), ["agree"], 1,
+     ["sources/smith2020.md:1: a link to {outside}/outside-secret.txt, outside the review folder {root}: copy the file into the review instead"]),
     ("text-unknown-source", nothing, ["text", "smith2021"], 1, ["sources:1: no source 'smith2021': did you mean 'smith2020'? allowed: okafor2021, smith2020"]),
     # --- dates in files ---
     ("source-accessed-not-real", edit(SMITH, "type: report\n", "type: report\naccessed: \"2024-13-45\"\n"), CHECK, 1,
