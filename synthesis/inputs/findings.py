@@ -53,7 +53,7 @@ def parse_findings(text: str, path: str, question_ids: list[str], coders: list[s
         for k, evidence_id in enumerate(item["evidence"]):  # a repeat would inflate the counts beside the judgements
             at = line("findings", n, "evidence", k)
             if evidence_id in listed:
-                problems.append(Problem(path, at, f"finding {item['id']}: evidence id '{evidence_id}' is listed twice (first on line {listed[evidence_id]}): list each excerpt once"))
+                problems.append(Problem(path, at, f"finding {item['id']}: evidence id '{evidence_id}' is listed more than once (first on line {listed[evidence_id]}): list each excerpt once"))
             listed.setdefault(evidence_id, at)
         cerqual = item["cerqual"]
         findings.append({

@@ -267,7 +267,7 @@ CASES = [
      ["findings/RQa.yaml:1: a link to {root}/gone.yaml, which does not exist: remove the link or restore the file"]),
     ("findings-too-large", sparse(FINDINGS, 4_000_001), CHECK, 1, ["findings/RQa.yaml:1: too large: 4,000,001 bytes; at most 4,000,000 are accepted"]),
     ("findings-evidence-id-repeated", findings("smith2020:1, smith2020:2, smith2020:1, smith2020:1"), CHECK, 1,
-     ["findings/RQa.yaml:6: finding RQa-1: evidence id 'smith2020:1' is listed twice (first on line 6): list each excerpt once"]),
+     ["findings/RQa.yaml:6: finding RQa-1: evidence id 'smith2020:1' is listed more than once (first on line 6): list each excerpt once"]),
     ("check-findings-file", findings(), CHECK + [FINDINGS], 0, ["ok: 2 sources, 6 excerpts, every quote located"]),
     ("records-screening-link-out", feeding(both(records(), linked("records/screening.csv")), absent=("never reads me",)), CHECK, 1,
      ["records/screening.csv:1: a link to {outside}/outside-secret.txt, outside the review folder {root}: copy the file into the review instead"]),
