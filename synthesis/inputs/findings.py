@@ -50,7 +50,7 @@ def parse_findings(text: str, path: str, question_ids: list[str], coders: list[s
             if coders is not None and author not in coders:
                 problems.append(Problem(path, line("findings", n, "authors", k), f"finding {item['id']}: unknown author '{author}' (authors are coders declared in review.yaml): {suggest(author, coders)}"))
         listed: dict[str, int] = {}
-        for k, evidence_id in enumerate(item["evidence"]):  # a repeat would inflate the counts beside the judgements
+        for k, evidence_id in enumerate(item.get("evidence", [])):  # a repeat would inflate the counts beside the judgements
             at = line("findings", n, "evidence", k)
             if evidence_id in listed:
                 problems.append(Problem(path, at, f"finding {item['id']}: evidence id '{evidence_id}' is listed more than once (first on line {listed[evidence_id]}): list each excerpt once"))
