@@ -192,6 +192,9 @@ CASES = [
     ("agree-formula-label-is-inert", both(coders(), edit("review.yaml", "label: Uptake", "label: \"=1+1\"")), ["agree"], 0,
      ["7 units in 2 double-coded sources; wrote output/tables/agreement.csv (code, label, coders, units, one_coder_units, items, percent_agreement, "
       "kappa, alpha)"]),
+    ("agree-replaces-its-own-table", both(coders(), put("output/tables/agreement.csv", "an earlier table\n")), ["agree"], 0,
+     ["7 units in 2 double-coded sources; wrote output/tables/agreement.csv (code, label, coders, units, one_coder_units, items, percent_agreement, "
+      "kappa, alpha)"]),
     ("agree-coder-folder-is-a-file", both(coders(), file_for_folder("extraction/coders/bee")), ["agree"], 1,
      ["extraction/coders/bee:1: is a file, but must be a folder (coder bee's sheets): rename or move it"]),
     # --- review sheet and add-source ---
