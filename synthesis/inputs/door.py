@@ -42,6 +42,15 @@ def _root_of_folder(folder: str) -> str:
     return str(Path(folder).parent)  # no review.yaml above: the folder holding the input's folder
 
 
+def enclosing_review(path: str | Path) -> Path | None:
+    """The nearest folder holding ``review.yaml`` at or above ``path`` (a file or folder, existing or not), or None."""
+    absolute = Path(os.path.abspath(path))
+    for candidate in (absolute, *absolute.parents):
+        if os.path.lexists(candidate / layout.PROTOCOL):
+            return candidate
+    return None
+
+
 def review_root(path: str | Path) -> Path:
     """The review folder an input belongs to: the nearest folder above it holding ``review.yaml``."""
     return Path(_root_of_folder(str(Path(os.path.abspath(path)).parent)))
@@ -166,4 +175,4 @@ def misplaced(root: str | Path = ".") -> list[str]:
 
 
 __all__ = ["MAX_TEXT_BYTES", "coders_problems", "folder_problems", "layout_problems", "link_problem", "misplaced",
-           "read_input", "read_input_bytes", "refused", "review_root"]
+           "read_input", "read_input_bytes", "refused", "review_root", "enclosing_review"]

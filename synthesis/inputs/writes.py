@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..common.problems import InputError, Problem
 from . import layout
+from .door import enclosing_review
 
 INPUT_FOLDERS = (layout.SOURCES, layout.EXTRACTION, layout.FINDINGS, layout.RECORDS, layout.COMMENTARY, ".git")
 
@@ -84,7 +85,9 @@ def permit(command: str, *paths: str | Path, force: bool = False, review: str | 
     ``names`` fill the patterns of the command's entry (``citekey``, ``coder``, ``search``).
     """
     rule = STEP if command not in COMMANDS and command not in READ_ONLY else COMMANDS.get(command, Writes(replaces="never"))
-    inputs = protected(review)
+    # The review run in, the one above it (run from a sub-folder) and the one each target lies in (`../other/review.yaml`).
+    around = {enclosing_review(p) for p in (review, *[_absolute(p).parent for p in paths])} - {None}
+    inputs = {k: v for folder in {Path(os.path.abspath(review)), *around} for k, v in protected(folder).items()}
     allowed = {_absolute(Path(review) / p.format(**names)) for p in rule.inputs if _fills(p, names)}
     own = {_absolute(Path(review) / p) for p in rule.own}
     problems = []

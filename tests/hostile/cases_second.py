@@ -35,6 +35,14 @@ def feeding(setup, stdin: bytes = b"", writes: tuple[str, ...] = (), absent: tup
     return wrapped
 
 
+def in_folder(setup, folder: str):
+    """``setup``, with the command run from ``folder`` of the review (handled by the runner)."""
+    def wrapped(root: Path):
+        setup(root)
+    wrapped.cwd = folder
+    return wrapped
+
+
 def nothing(root: Path) -> None:
     pass
 
@@ -167,6 +175,10 @@ CASES = [
       f"(--force never replaces an input); {WAY}"]),
     ("export-checks-both-before-writing", built, ["export", "--qdpx", "../new.qdpx", "--qdc", "review.yaml"], 1,
      [may_not("export", "review.yaml", "the review's protocol")]),
+    ("export-from-a-sub-folder-over-protocol", in_folder(built, "sources"), ["export", "--qdc", "../review.yaml", "--force", "--evidence", f"../{EVIDENCE}"], 1,
+     [may_not("export", "../review.yaml", "the review's protocol", force=True)]),
+    ("export-into-another-review", both(built, lambda root: reviewkit.make_review(root.parent / "other")), ["export", "--qdc", "../other/review.yaml", "--force"], 1,
+     [may_not("export", "../other/review.yaml", "the review's protocol", force=True)]),
     ("export-evidence-wrong-shape", put(EVIDENCE, '{"sources": []}'), ["export", "--qdpx", "../x.qdpx"], 1,
      [f"{EVIDENCE}:1: not an evidence set of this version (it needs protocol, sources, evidence): build the review again"]),
     ("export-evidence-damaged", put(EVIDENCE, '{"protocol": {"codes": 3}, "sources": [], "evidence": []}'), ["export", "--qdc", "../x.qdc"], 1,
