@@ -18,7 +18,9 @@ from ..inputs.bibliography import BibEntry, parse_bibliography, plain
 from ..common.problems import InputError, Problem
 from ..inputs.sheets import OPTIONAL, REQUIRED
 from ..inputs.sources import CITEKEY_PATTERN, PLACEHOLDER
-from ..common.textio import read_text, write_atomic
+from ..common.textio import write_atomic
+from ..inputs.door import read_input
+from ..inputs.writes import permit
 
 SHEET_COLUMNS = REQUIRED + OPTIONAL
 # BibTeX/BibLaTeX entry types to the source types this project uses.
@@ -110,7 +112,7 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
     if not re.match(CITEKEY_PATTERN, entry.key):
         problems.append(Problem(entry_path, entry.line, f"citekey '{entry.key}' cannot name a file: use letters, digits, '_', '.' and '-' ({CITEKEY_PATTERN})"))
     bib_path = layout.BIBLIOGRAPHY
-    bib_text = read_text(bib_path)[0] if Path(bib_path).is_file() else ""
+    bib_text = read_input(bib_path)[0] if Path(bib_path).is_file() else ""
     bibliography = parse_bibliography(bib_text, bib_path) if bib_text else {}
     if entry.key in bibliography:
         problems.append(Problem(entry_path, entry.line, f"key '{entry.key}' already exists in {bib_path} (line {bibliography[entry.key].line}): choose another key"))
@@ -122,6 +124,7 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
     pdf_bytes = _readable_pdf(pdf, problems) if pdf else b""
     if problems:
         raise InputError(problems)
+    permit("add-source", source, sheet, bib_path, *([source.with_suffix(layout.SIDECAR_SUFFIX)] if pdf else []), citekey=entry.key)
     warnings = [f"{entry_path}:{entry.line}: '{entry.key}' is probably the same work as {d}; check before coding it twice"
                 for d in probable_duplicates(entry, bibliography)]
     # Append the entry as written; keep whatever the file had before it.
@@ -191,6 +194,7 @@ def create_sheet(citekey: str, xlsx: bool, output: str | None, protocol: dict | 
     target = Path(output) if output else folder / f"{citekey}.{'xlsx' if xlsx else 'csv'}"
     if target.exists():
         raise InputError([Problem(str(target), 1, "already exists; `review sheet` never overwrites a file")])
+    permit("sheet", target, citekey=citekey, **({"coder": coder} if coder is not None else {}))
     if existing and not output:
         raise InputError([Problem(existing[0], 1, f"'{citekey}' already has a sheet; for a copy in another format pass --output elsewhere, e.g. --output {citekey}.xlsx")])
     rows = list(rows_by_id(existing[0]).values()) if existing else []

@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..common.problems import InputError, Problem, suggest
-from ..common.textio import read_text
+from ..inputs import door
+from ..inputs.door import read_input
 from ..inputs import layout
 from ..inputs.pdf_text import cached_extraction
 
@@ -47,8 +48,10 @@ def source_text(citekey: str, sources_dir: str = layout.SOURCES, cache_dir: str 
         known = sorted({Path(p).stem for p in layout.source_files(sources_dir)})
         raise InputError([Problem(sources_dir, 1, f"no source '{citekey}': {suggest(citekey, known)}")])
     path = found[0]
+    if door.refused(path):  # a link out of the review: never read, a PDF neither
+        raise InputError(door.refused(path))
     if not path.lower().endswith(".pdf"):
-        text = read_text(path)[0]
+        text = read_input(path)[0]
         return text if text.endswith("\n") else text + "\n"
     extraction, _cache = cached_extraction(path, cache_dir, write=False)
     if pages:

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from ..inputs import layout
+from ..inputs import door
+from ..inputs.door import layout_problems, link_problem
 from ..inputs.bibliography import load_bibliography, split_name_warnings
 from ..inputs.findings import legacy_commentary_problems, load_findings, reference_problems
 from .locate import MAX_ELISION, closest_passage, elided_negations, find_matches, matchable
@@ -57,11 +59,16 @@ def _problem_dicts(problems: list[Problem]) -> list[dict[str, Any]]:
 def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY) -> dict[str, Any]:
     """Check the protocol and bibliography; return them (None when broken) with their problems."""
     problems: list[Problem] = []
+    refused = door.refused(protocol_path, what="the review protocol")  # a folder, or a link out of the review
+    if refused:
+        raise InputError(refused)
     if not Path(protocol_path).is_file():
         raise InputError([Problem(protocol_path, 1, f"no review protocol here: {Path(protocol_path).resolve()} does not exist; run this in the review's folder (the one holding review.yaml)")])
     protocol = _collect(problems, lambda: load_protocol(protocol_path))
     bibliography = None
-    if not Path(bibliography_path).is_file():
+    if door.refused(bibliography_path, what="the bibliography"):
+        problems += door.refused(bibliography_path, what="the bibliography")
+    elif not Path(bibliography_path).is_file():
         problems.append(Problem(bibliography_path, 1, "bibliography not found: every source needs an entry in this BibTeX file"))
     else:
         entries = _collect(problems, lambda: load_bibliography(bibliography_path)[0])
@@ -70,7 +77,7 @@ def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layou
             bibliography = {key: {"citation": e.citation(), "title": e.title, "short_title": e.short_title, "year": e.year,
                                   "type": e.entry_type, "line": e.line} for key, e in sorted(entries.items())}
     inputs = {"protocol": {"path": protocol_path, "sha256": _file_sha256(protocol_path) if Path(protocol_path).is_file() else ""},
-              "bibliography": {"path": bibliography_path, "sha256": _file_sha256(bibliography_path) if Path(bibliography_path).is_file() else ""}}
+              "bibliography": {"path": bibliography_path, "sha256": _file_sha256(bibliography_path) if Path(bibliography_path).is_file() and not door.refused(bibliography_path) else ""}}
     return {"protocol": protocol, "bibliography": bibliography, "inputs": inputs, "problems": _problem_dicts(problems)}
 
 
@@ -91,10 +98,9 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
     sidecars = [p for p in source_paths if Path(p).suffix.lower() == layout.SIDECAR_SUFFIX]
     source_paths = [p for p in source_paths if p not in sidecars]
     stems = {Path(p).stem for p in source_paths}
-    root = Path(sources_dir).resolve().parent
-    outside = {p for p in source_paths + sheet_paths if not Path(p).resolve().is_relative_to(root)}
-    for path in sorted(outside):
-        problems.append(Problem(path, 1, f"a link to {Path(path).resolve()}, outside the review folder {root}: copy the file into the review instead"))
+    refusals = [r for r in (link_problem(p) for p in source_paths + sheet_paths) if r]  # never read
+    problems += refusals
+    outside = {r.path for r in refusals}
     source_paths = [p for p in source_paths if p not in outside]
     sheet_paths = [p for p in sheet_paths if p not in outside]
     pdf_stems = {Path(p).stem for p in source_paths if Path(p).suffix.lower() == ".pdf"}
@@ -166,6 +172,7 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths
     """
     problems = [Problem(**p) for p in prepared["problems"]] + [Problem(**p) for s in shards for p in s["problems"]]
     problems += legacy_commentary_problems(list(legacy_paths))
+    problems += layout_problems(Path(sources_dir).parent)  # a folder named like an input, a link out of the review
     if not any(s["source_count"] for s in shards):
         problems.append(Problem(sources_dir, 1, "no source documents (*.md, *.txt or *.pdf) found"))
     protocol = prepared["protocol"]

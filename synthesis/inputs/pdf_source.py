@@ -14,7 +14,7 @@ from .layout import SIDECAR_SUFFIX
 from .pdf_text import cached_extraction
 from .sources import Source, check_front_matter, structure
 from ..common.problems import InputError, Problem, warning
-from ..common.textio import read_text
+from .door import read_input
 
 
 def sidecar_of(pdf_path: str) -> str:
@@ -32,7 +32,7 @@ def load_pdf_source(path: str, bib_keys: set[str] | None = None, countries: list
         problems.append(Problem(path, 1, f"a PDF source needs its front matter in {sidecar} (citekey, type, tags, as in a Markdown source's front matter); `review add-source --pdf` writes one"))
     else:
         try:
-            meta, node = yamlio.load(read_text(sidecar)[0], sidecar)
+            meta, node = yamlio.load(read_input(sidecar)[0], sidecar)
             problems += check_front_matter(meta, node, sidecar, 1, bib_keys, countries)
         except InputError as err:
             problems += err.problems
