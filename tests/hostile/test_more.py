@@ -110,6 +110,7 @@ def test_ctrl_d_in_a_terminal_ends_screening_with_nothing_half_written(review):
 
 def test_a_lock_is_removed_only_when_the_build_holding_it_is_gone(tmp_path, capsys):
     import socket
+    import time
     import subprocess
     import sys
 
@@ -119,6 +120,10 @@ def test_a_lock_is_removed_only_when_the_build_holding_it_is_gone(tmp_path, caps
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
     running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "snakemake"])  # a build's command line
+    for _ in range(500):  # the child's command line shows once its exec is complete
+        if b"snakemake" in Path(f"/proc/{running.pid}/cmdline").read_bytes():
+            break
+        time.sleep(0.01)
     try:
         for builder, kept in ((f"{running.pid}@{here}", True), (f"{gone.pid}@elsewhere", True), (f"{gone.pid}@{here}", False)):
             locks = tmp_path / ".snakemake/locks"
