@@ -202,7 +202,7 @@ def settings(**changes) -> slurm_check.Settings:
 
 
 def facts(**changes) -> slurm_check.Facts:
-    base = slurm_check.Facts(accounting="accounting_storage/none", min_job_age=300,
+    base = slurm_check.Facts(accounting="accounting_storage/none", min_job_age=300, sacct_error="Slurm accounting storage is disabled",
                              nodes=[slurm_check.Node("debug", True, "up", None, 2, 8000), slurm_check.Node("big", False, "up", 60, 64, 256000)])
     for key, value in changes.items():
         setattr(base, key, value)
@@ -226,12 +226,17 @@ def test_slurm_check_names_what_would_make_a_build_wait_for_ever():
         "squeue forgets a finished job after MinJobAge=100 s, and status checks can be 180 s apart: the build could miss a job's "
         "end and wait for ever; ask for MinJobAge of at least 300 s (SLURM's default), or use sacct where the cluster keeps job accounting"]
     assert messages(settings(init_seconds=120), facts()) == [
-        "MinJobAge=300 s is below 3 x slurm-init-seconds-before-status-checks (120 s): the executor would switch to sacct, and "
-        "without job accounting every status check would fail and the build would wait for ever; set it to 100 or less"]
+        "MinJobAge=300 s is below 3 x slurm-init-seconds-before-status-checks (120 s): the executor would switch to sacct, which "
+        "fails here (Slurm accounting storage is disabled): every status check would fail and the build would wait for ever; set "
+        "it to 100 or less"]
+    # Where sacct works the switch is harmless; where sacct is not installed there is no switch, and MinJobAge decides.
+    assert messages(settings(init_seconds=120), facts(accounting="accounting_storage/slurmdbd", sacct_error="")) == []
+    assert messages(settings(init_seconds=120), facts(sacct_installed=False, min_job_age=150))[0].startswith(
+        "squeue forgets a finished job after MinJobAge=150 s")
     assert messages(settings(status_command="sacct"), facts(accounting="accounting_storage/slurmdbd", sacct_error="Connection refused")) == [
         "slurm-status-command is sacct, but sacct fails here (Connection refused): every status check would fail and the build "
         "would wait for ever; use slurm-status-command: squeue"]
-    assert messages(settings(status_command="sacct"), facts(accounting="accounting_storage/slurmdbd")) == []
+    assert messages(settings(status_command="sacct"), facts(accounting="accounting_storage/slurmdbd", sacct_error="")) == []
     assert messages(settings(status_command="squeu"), facts()) == ["slurm-status-command: did you mean 'squeue'? allowed: squeue, sacct"]
     assert messages(settings(partition="bigg"), facts()) == ["partition 'bigg' does not exist here: did you mean 'big'? allowed: big, debug"]
     assert messages(settings(cpus=4), facts()) == [
