@@ -158,8 +158,18 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _stop(started: dict[str, subprocess.Popen]) -> None:
-    """Stop each daemon by its pid (slurmd first), then end and reap whatever jobs left behind."""
+def _stop(started: dict[str, subprocess.Popen], env: dict) -> None:
+    """Cancel every job of this cluster, stop each daemon by its pid (slurmd first), then end and reap what
+    the jobs left: killing a process re-parents its children to us, so repeat until none is left."""
+    if "slurmctld" in started:
+        subprocess.run(["scancel", f"--user={os.getuid()}", "--full"], env=env, capture_output=True, timeout=30)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            left = subprocess.run(["squeue", "--noheader", "--format=%i", "--states=PENDING,RUNNING,COMPLETING"],
+                                  env=env, capture_output=True, text=True, timeout=30)
+            if left.returncode != 0 or not left.stdout.strip():
+                break
+            time.sleep(0.5)
     for name in ("slurmd", "slurmctld", "munged"):
         process = started.get(name)
         if process is None or process.poll() is not None:
@@ -170,16 +180,22 @@ def _stop(started: dict[str, subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
-    for pid in _children(os.getpid()):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    while True:
-        try:
-            os.waitpid(-1, 0)
-        except ChildProcessError:
+    for _ in range(100):
+        children = _children(os.getpid())
+        if not children:
             break
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        while True:
+            try:
+                if os.waitpid(-1, os.WNOHANG) == (0, 0):
+                    break
+            except ChildProcessError:
+                break
+        time.sleep(0.05)
 
 
 def supervise(folder: Path) -> None:
@@ -227,7 +243,7 @@ def supervise(folder: Path) -> None:
         pass
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        _stop(started)
+        _stop(started, env)
         if linked and RUNTIME_LINK.is_symlink() and RUNTIME_LINK.resolve() == conf.parent.resolve():
             RUNTIME_LINK.unlink()
             if made:
