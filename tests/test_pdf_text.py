@@ -81,6 +81,20 @@ def test_printed_numbers_progress_with_the_pages_and_fill_a_page_that_prints_non
     assert [p["number"] for p in text_of([page(1, [run("One.", 50, 400)], "A-1"), page(2, [run("Two.", 50, 400)])])["pages"]] == ["A-1", "2"]
 
 
+def test_footnote_numbers_at_the_foot_are_not_read_as_page_numbers():
+    # A report that prints no page numbers, with notes at the foot of its pages: the notes' numbers progress
+    # for a few pages at a time (one note a page), alone or at the start of the note's text.
+    def report_page(n):
+        note = [run(str(n + 4), 50, 60, size=7), run("A short note.", 60, 52, size=8, width=80)] if n in (6, 7, 8) else \
+            [run(f"{n + 20} If a request for a forecast was made the letter said so at some length.", 50, 52, size=8)]
+        return page(n, [run(f"Body of page {n}, in the body size of the report.", 50, 400, width=300)] + note)
+    result = text_of([report_page(n) for n in range(1, 13)])
+    assert [(p["printed"], p["number"]) for p in result["pages"]] == [("", str(n)) for n in range(1, 13)]
+    # A short footer line that starts with the page's number still prints it.
+    footed = [page(n, [run(f"Body of page {n}.", 50, 400), run(f"{n + 7} BEHAVIOUR CHANGE", 50, 20)]) for n in range(1, 13)]
+    assert [p["printed"] for p in text_of(footed)["pages"]] == [str(n + 7) for n in range(1, 13)]
+
+
 def test_roman_numerals():
     assert [pdf_pages.roman_value(r) for r in ("iv", "xiv", "mcmxc", "iiii", "ic", "x")] == [4, 14, 1990, None, None, 10]
     assert pdf_pages.to_roman(1994) == "mcmxciv"
