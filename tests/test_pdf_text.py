@@ -326,6 +326,17 @@ def test_set_aside_blocks_wait_until_the_sentence_they_would_split_ends():
         "\n".join(r.text for r in body + left + right), "[footnote]\n1 A footnote in small print at the foot."]
 
 
+def test_a_caption_whose_label_is_set_off_by_type_alone_is_a_caption():
+    # "Table 2 Sample characteristics ..." in the body size, no point after the number (Wiley, BMC); a sentence
+    # citing a table ("Table 1 shows ...") stays body.
+    body = [run(f"Body text line {n} of the page, in the body size", 50, 700 - 12 * n, width=480) for n in range(3)]
+    pages = [page(1, [run("Table 2 Sample characteristics stratified by study group.", 50, 740, width=300)] + body
+                  + [run("Table 1 shows similarities between the two groups.", 50, 600, width=480)])]
+    assert text_of(pages)["text"].split("\n\n") == [
+        "\n".join(r.text for r in body), "Table 1 shows similarities between the two groups.",
+        "[caption]\nTable 2 Sample characteristics stratified by study group."]
+
+
 def test_a_running_head_in_the_outer_margin_beside_the_text_is_furniture():
     # As an Emerald journal sets it: "Shift work" / "interventions" beside the text on rectos, "ER" / "29,2"
     # on versos, at 85% of the page's height (below the header band); a short body line at another height stays.

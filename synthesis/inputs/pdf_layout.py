@@ -9,7 +9,8 @@ and each block is classed:
 
 - ``body``: text in the document's body size (or larger: headings);
 - ``footnote``: smaller text with no body text below it on the page;
-- ``caption``: a block starting ``Figure 3:``, ``Table 2.``, ``Fig. 1`` ...;
+- ``caption``: a block starting ``Figure 3:``, ``Table 2.``, ``Fig. 1`` ... (or ``Table 2 Sample``: a
+  capital after the number, where a sentence citing the table reads ``Table 2 shows``);
 - ``table``: rows of three or more cells, or other smaller text (tables, figure labels);
 - ``margin``: rotated or vertical text (a margin note, a rotated stamp);
 - ``furniture``: first-page furniture in its top or bottom band: masthead, copyright and licence lines.
@@ -29,6 +30,9 @@ GUTTER = 0.5  # a vertical gap this many character heights wide, the height of t
 BAND_GAP = 0.7  # a horizontal gap this many heights tall separates bands
 SMALL = 0.9  # text at most this share of the body size is small print
 _CAPTION = re.compile(r"^(?:Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?|Exhibit|Box|Chart|Graph|Map|Plate|Scheme)\s*[A-Z]?\d+[A-Za-z]?(?:\.\d+)*\s*(?:[.:|\u2014\u2013-]|$)")
+# A caption whose label is set off by type alone (``Table 2 Sample characteristics``), not by punctuation:
+# a capital follows the number, as it does not in a sentence that cites one (``Table 2 shows``).
+_CAPTION_BARE = re.compile(r"^(?:Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?)\s*[A-Z]?\d+[A-Za-z]?\s+[A-Z][a-z]")
 _CAPTION_SMALL = re.compile(r"^(?:Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?|Exhibit|Box|Chart|Source|Sources|Note|Notes)\b")
 _MASTHEAD = re.compile(r"(?i)(?:\bdoi\b|\u00a9|copyright|licen[cs]e|creative\s*commons|\bopen access\b|\bissn\b|\bvol(?:ume)?\.?\s*\d|\bno\.\s*\d|"
                        r"\bpp\.\s*\d|\bpages?\s+\d|received|accepted|published|correspond|e-?mail|https?://|www\.|journal|proceedings)")
@@ -151,7 +155,7 @@ def _kind(lines: list[list[Run]], size: float, body: float, first_page: bool, pa
     if first_page and len(lines) <= 6 and ((top - page.y0) / height > 0.85 and (small or masthead)
                                            or (bottom - page.y0) / height < 0.15 and masthead):
         return "furniture"
-    if _CAPTION.match(text) or (small and _CAPTION_SMALL.match(text)):
+    if _CAPTION.match(text) or _CAPTION_BARE.match(text) or small and _CAPTION_SMALL.match(text):
         return "caption"
     cells = sum(len(line) >= 3 for line in lines)
     if len(lines) >= 2 and cells * 2 >= len(lines):
