@@ -326,6 +326,17 @@ def test_set_aside_blocks_wait_until_the_sentence_they_would_split_ends():
         "\n".join(r.text for r in body + left + right), "[footnote]\n1 A footnote in small print at the foot."]
 
 
+def test_a_page_ending_on_an_abbreviations_point_keeps_its_set_aside_blocks_until_the_sentence_ends():
+    body = [run(f"Body text line {n} of the page, in the body size", 50, 700 - 12 * n, width=480) for n in range(3)]
+    body.append(run("more randomly distributed in L.", 50, 664, width=480))
+    pages = [page(1, body + [run("Fig. 3. A caption under the figure.", 50, 300, width=300)]),
+             page(2, [run("larvaepartus), and skin with fine tubercles.", 50, 700, width=480),
+                      run("A new paragraph.", 50, 670, width=480)])]
+    assert text_of(pages)["text"].split("\n\n") == [
+        "\n".join(r.text for r in body), "larvaepartus), and skin with fine tubercles.",
+        "[caption]\nFig. 3. A caption under the figure.", "A new paragraph."]
+
+
 def test_a_caption_whose_label_is_set_off_by_type_alone_is_a_caption():
     # "Table 2 Sample characteristics ..." in the body size, no point after the number (Wiley, BMC); a sentence
     # citing a table ("Table 1 shows ...") stays body.

@@ -137,8 +137,12 @@ def assemble(pages: list[list[Block]]) -> Assembled:
                 for item, page in waiting:
                     writer.block(item, page, False)
                 waiting = []
-        later = index < len(pages) and previous is not None and bool(_OPEN.search(previous.lines[-1]))
-        if later and any(b.kind == "body" for b in pages[index]):
+        following = next((b for b in pages[index] if b.kind == "body"), None) if index < len(pages) else None
+        # The sentence goes on to the next page: the body ends open, or ends on an abbreviation's point (``L.``,
+        # ``et al.``) and the next page's body goes on in lower case.
+        later = following is not None and previous is not None and (
+            bool(_OPEN.search(previous.lines[-1])) or _runs_on_after_point(previous, following))
+        if later:
             waiting += aside
         else:
             for item, page in waiting + aside:
@@ -147,6 +151,10 @@ def assemble(pages: list[list[Block]]) -> Assembled:
     for item, page in waiting:
         writer.block(item, page, False)
     return writer.done()
+
+
+def _runs_on_after_point(previous: Block, block: Block) -> bool:
+    return previous.lines[-1].endswith(".") and block.lines[0][:1].islower()
 
 
 def _marked(block: Block) -> Block:
