@@ -385,3 +385,15 @@ def test_a_prime_starting_a_run_of_its_own_stays_on_its_letter():
     lines = [run("we can remove", 50, 700, width=70), run("s", 50, 688, width=5),
              run("\u2032 and give the chance", 55.5, 688, width=100)]
     assert text_of([page(1, lines)])["text"] == "we can remove\ns\u2032 and give the chance"
+
+
+def test_a_space_beside_a_raised_footnote_number_is_not_wording():
+    from synthesis.evidence.locate import find_matches, matchable
+    text = "the cost of interventions45\nand to a lack of data12 . Rates rose by 35% in 2014 8 times."
+    norm = matchable(text, [])
+    found = lambda quote: [text[m.start:m.end] for m in find_matches(norm, quote, text=text)]
+    assert found("cost of interventions 45 and to") == found("cost of interventions45 and to") == [
+        "cost of interventions45\nand to"]
+    assert found("a lack of data12. Rates") == found("a lack of data12 . Rates") == ["a lack of data12 . Rates"]
+    assert found("Rates rose by") == ["Rates rose by"]  # a quote may still end before a number
+    assert found("in 20148 times") == [] and found("rose by35% in") == ["rose by 35% in"]

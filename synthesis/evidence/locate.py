@@ -3,7 +3,12 @@
 Both the source and the quote are normalised the same way: Unicode NFKC,
 curly/straight quotes, dashes, every run of whitespace (line breaks included)
 to one space, zero-width characters removed, a soft hyphen before a line break
-made a hyphen and other soft hyphens removed. A match in the normalised text is
+made a hyphen and other soft hyphens removed, and a space between a word (or
+closing punctuation) and a number, or between a number and closing punctuation,
+removed: where a footnote's or a table note's raised number sits on its word,
+viewers differ in whether they copy a space (``interventions 45`` or
+``interventions45``, ``agents5 .`` or ``agents5.``), and the space is not wording;
+where one was removed is a word boundary still. A match in the normalised text is
 mapped back to character offsets in the original text. ``[...]`` in a quote
 stands for any span of the source.
 
@@ -52,6 +57,7 @@ class Normalised:
     removed: tuple[int, ...] = ()
     allowed: frozenset[int] = frozenset()
     base: "Normalised | None" = None
+    joins: tuple[int, ...] = ()  # where a loose space was removed (word boundaries still)
 
     def original(self, offset: int) -> int:
         """Original offset of a normalised offset."""
@@ -108,8 +114,11 @@ def _without_hyphens(base: Normalised, text: str, breaks: list[int] | None) -> N
     moves = iter(zip(base.norm_breaks, base.orig_breaks))
     pending = next(moves, None)
     newline_breaks = []
+    starts, cuts = [], [0]  # each removed hyphen's place, and the characters removed up to each
     for match in _INNER_HYPHEN.finditer(hay):
         start, end = match.span()
+        starts.append(start)
+        cuts.append(cuts[-1] + end - start)
         while pending is not None and pending[0] <= start:
             points.append((pending[0] - cut, pending[1]))
             pending = next(moves, None)
@@ -133,7 +142,10 @@ def _without_hyphens(base: Normalised, text: str, breaks: list[int] | None) -> N
     result = Normalised("".join(pieces), norm_breaks, [merged[k] for k in norm_breaks], True, tuple(removed),
                         frozenset(), base)
     allowed = frozenset(newline_breaks) if breaks is None else frozenset(result.normalised(b) for b in breaks)
-    return Normalised(result.text, result.norm_breaks, result.orig_breaks, True, result.removed, allowed, base)
+    # A loose space's place, less the hyphens removed before it.
+    joins = tuple(j - cuts[bisect.bisect_left(starts, j)] for j in base.joins)
+    return Normalised(result.text, result.norm_breaks, result.orig_breaks, True, result.removed, allowed,
+                      base, joins)
 
 
 def _normalise(text: str) -> Normalised:
@@ -161,7 +173,45 @@ def _normalise(text: str) -> Normalised:
             orig_breaks.append(pos)
         prev_space = new.endswith(" ") if new else (before.endswith(" ") if before else prev_space)
     pieces.append(text[pos:])
-    return Normalised("".join(pieces), norm_breaks, orig_breaks)
+    return _squeezed(Normalised("".join(pieces), norm_breaks, orig_breaks))
+
+
+# A space a raised mark may or may not have (see the module's docstring): found as a space before a digit or
+# closing punctuation (a plain scan: a look-behind would slow it tenfold), then kept if loose.
+_MAYBE_LOOSE = re.compile(r" [\d.,;:!?)\]]")
+
+
+def _loose(hay: str, at: int) -> bool:
+    before, after = hay[at - 1:at], hay[at + 1]
+    if after.isdigit():
+        return before.isalpha() or before in ",;:)]'\"" and before != ""
+    return before.isdigit() and (at + 2 == len(hay) or hay[at + 2].isspace())
+
+
+def _squeezed(spaced: Normalised) -> Normalised:
+    """``spaced`` with its loose spaces removed; offsets still map to the original text."""
+    hay = spaced.text
+    starts = [at for at in (m.start() for m in _MAYBE_LOOSE.finditer(hay)) if _loose(hay, at)]
+    if not starts:
+        return spaced
+    text = "".join(hay[a + 1:b] for a, b in zip([-1] + starts, starts + [len(hay)]))
+    old_n, old_o = spaced.norm_breaks, spaced.orig_breaks
+    norm_breaks, orig_breaks, i = [], [], 0
+    for k, at in enumerate(starts):
+        while i < len(old_n) and old_n[i] <= at:  # breakpoints up to this space move back by the k before it
+            norm_breaks.append(old_n[i] - k)
+            orig_breaks.append(old_o[i])
+            i += 1
+        place, orig = at - k, spaced.original(at + 1)  # what followed the space now starts here
+        if norm_breaks and norm_breaks[-1] == place:
+            orig_breaks[-1] = orig
+        else:
+            norm_breaks.append(place)
+            orig_breaks.append(orig)
+    for n, o in zip(old_n[i:], old_o[i:]):
+        norm_breaks.append(n - len(starts))
+        orig_breaks.append(o)
+    return Normalised(text, norm_breaks, orig_breaks, joins=tuple(at - k for k, at in enumerate(starts)))
 
 
 def quote_segments(quote: str, hyphens: bool = False) -> list[str]:
@@ -188,7 +238,15 @@ def _whole(hay: str, seg: str, at: int, source: "Normalised | None" = None) -> b
     if source is not None and source.removed:
         before = "" if _removed_at(source, at) else before
         after = "" if _removed_at(source, at + len(seg)) else after
+    if source is not None and source.joins:
+        before = "" if _joined_at(source, at) else before
+        after = "" if _joined_at(source, at + len(seg)) else after
     return not (seg[0].isalnum() and before.isalnum()) and not (seg[-1].isalnum() and after.isalnum())
+
+
+def _joined_at(source: "Normalised", at: int) -> bool:
+    i = bisect.bisect_left(source.joins, at)
+    return i < len(source.joins) and source.joins[i] == at
 
 
 def _removed_at(source: "Normalised", at: int) -> bool:
@@ -292,8 +350,9 @@ def _match_at(source: Normalised, segments: list[str], first: int, hi: int, text
 
 
 def _end(source: Normalised, at: int) -> int:
-    """The original offset where a match ending at normalised ``at`` ends (before a removed hyphen)."""
-    return source.original(at - 1) + 1 if at and _removed_at(source, at) else source.original(at)
+    """The original offset where a match ending at normalised ``at`` ends (before a removed hyphen, space)."""
+    removed = at and (_removed_at(source, at) or source.joins and _joined_at(source, at))
+    return source.original(at - 1) + 1 if removed else source.original(at)
 
 
 def find_quote(source: Normalised, quote: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
