@@ -397,3 +397,15 @@ def test_a_space_beside_a_raised_footnote_number_is_not_wording():
     assert found("a lack of data12. Rates") == found("a lack of data12 . Rates") == ["a lack of data12 . Rates"]
     assert found("Rates rose by") == ["Rates rose by"]  # a quote may still end before a number
     assert found("in 20148 times") == [] and found("rose by35% in") == ["rose by 35% in"]
+
+
+def test_a_quote_reads_across_a_set_aside_marker_but_not_a_margin_one():
+    from synthesis.evidence.locate import find_matches, matchable
+    text = ("Body.\n\n[table]\nSocioeconomic deprivation score\n\n[table]\n9.04 (6.13) 9.39 (6.88)\n\n"
+            "[margin]\nrotated line one\n\n[margin]\nrotated line two")
+    norm = matchable(text, [])
+    found = lambda quote: [text[m.start:m.end] for m in find_matches(norm, quote, text=text)]
+    assert found("Socioeconomic deprivation score 9.04 (6.13)") == [
+        "Socioeconomic deprivation score\n\n[table]\n9.04 (6.13)"]
+    assert found("rotated line one rotated line two") == []
+    assert found("table") == []  # the marker is not the document's text

@@ -29,6 +29,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..inputs.pdf_layout import KINDS
+
 ELISION = "[...]"
 _ONE_TO_ONE = str.maketrans({
     **{c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u00b4\u0060"},
@@ -98,11 +100,18 @@ def normalise(text: str, hyphens: bool = False, breaks: list[int] | None = None)
     return _without_hyphens(base, text, breaks)
 
 
+# The marker line the extractor sets before a block it set aside (``[table]``): the document's text has none, so a
+# quote of a table row whose label and values are blocks of their own reads across it. Not ``[margin]``: rotated
+# text is a block a line, in no order a quote could follow.
+_SET_ASIDE = re.compile(r"(?m)^\[(?:%s)\]$" % "|".join(kind for kind in KINDS if kind not in ("body", "margin")))
+
+
 def matchable(text: str, breaks: list[int] | None = None) -> Normalised:
     """A source's text normalised for matching: a PDF's with its line-end ``breaks`` (see the module's
-    docstring); a Markdown or text source's with hyphens removed only when it breaks a line at one."""
+    docstring) and its set-aside markers as spaces; a Markdown or text source's with hyphens removed only
+    when it breaks a line at one."""
     if breaks is not None:
-        return normalise(text, True, breaks)
+        return normalise(_SET_ASIDE.sub(lambda m: " " * len(m.group()), text), True, breaks)
     return normalise(text, line_end_hyphens(text))
 
 
