@@ -409,3 +409,11 @@ def test_a_quote_reads_across_a_set_aside_marker_but_not_a_margin_one():
         "Socioeconomic deprivation score\n\n[table]\n9.04 (6.13)"]
     assert found("rotated line one rotated line two") == []
     assert found("table") == []  # the marker is not the document's text
+
+
+def test_a_web_address_broken_at_its_own_hyphen_keeps_it():
+    pages = [page(1, [run("The response, 17 December 2024; https://www.gov.uk/government/publications/government-", 50, 400,
+                          width=480), run("response-to-the-ombudsman and a word split at a line's end-", 50, 388, width=480),
+                      run("ing hyphen.", 50, 376, width=480)])]
+    text = text_of(pages)["text"]
+    assert "publications/government-\nresponse-to-the-ombudsman" in text and "line's ending hyphen." in text

@@ -11,7 +11,8 @@ block of the next page ends one (not merely its first block), so it reads as one
 A word split at a line end (letter, ``-``, letter) is joined, unless the hyphen
 belongs to a compound: the hyphenated form occurs elsewhere in the document, or
 the joined form never does and the word is capitalised, an acronym, a number, or
-starts with a prefix written with a hyphen (``self-``, ``well-``, ...). Each such
+starts with a prefix written with a hyphen (``self-``, ``well-``, ...); nor is a
+web address broken at one of its hyphens joined (no one hyphenates an address). Each such
 line end is recorded (``breaks``) so quotes match in either form.
 """
 
@@ -28,6 +29,7 @@ _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _OPEN = re.compile(r"[^.!?:;\"'\u201d\u2019)\]]$")  # a block that ends without closing punctuation
 _LINE_END_HYPHEN = re.compile(r"([^\W_][\w-]*)-$")
 _LEADING_WORD = re.compile(r"^[^\W_]\w*")
+_URL_END = re.compile(r"(?:https?://|www\.)\S*-$")  # a web address broken at one of its own hyphens
 
 
 @dataclass
@@ -85,7 +87,8 @@ class _Writer:
             end = _LINE_END_HYPHEN.search(self.last)
             start = _LEADING_WORD.match(text)
             if end and start and separator != "\n\n" or (end and start and separator == "\n\n" and text[:1].islower()):
-                if keeps_hyphen(end.group(1), start.group(), self.hyphenated, self.plain):
+                url = _URL_END.search(self.last) is not None
+                if url or keeps_hyphen(end.group(1), start.group(), self.hyphenated, self.plain):
                     self.out.breaks.append(self.length - 1)
                     self._put("\n", self.out.spans[-1][2])
                 else:
