@@ -54,7 +54,8 @@ class Normalised:
     norm_breaks: list[int]
     orig_breaks: list[int]
     # With hyphens removed (see the module's docstring): where they were removed, and the
-    # (normalised) places where a hyphen may differ between quote and source; ``base`` the text before.
+    # (normalised) places where a hyphen may differ between quote and source; ``base`` the text before
+    # hyphens and loose spaces were removed (what a message shows).
     hyphens: bool = False
     removed: tuple[int, ...] = ()
     allowed: frozenset[int] = frozenset()
@@ -100,10 +101,10 @@ def normalise(text: str, hyphens: bool = False, breaks: list[int] | None = None)
     return _without_hyphens(base, text, breaks)
 
 
-# The marker line the extractor sets before a block it set aside (``[table]``): the document's text has none, so a
-# quote of a table row whose label and values are blocks of their own reads across it. Not ``[margin]``: rotated
-# text is a block a line, in no order a quote could follow.
-_SET_ASIDE = re.compile(r"(?m)^\[(?:%s)\]$" % "|".join(kind for kind in KINDS if kind not in ("body", "margin")))
+# The marker line the extractor sets before a block it set aside (``[table]``): the document's text has none,
+# so a quote of a table row whose label and values are blocks of their own reads across it. Not ``[margin]``:
+# rotated text is a block a line, in no order a quote could follow.
+_SET_ASIDE = re.compile(r"(?m)^\[(?:%s)\]$" % "|".join(k for k in KINDS if k not in ("body", "margin")))
 
 
 def matchable(text: str, breaks: list[int] | None = None) -> Normalised:
@@ -149,12 +150,12 @@ def _without_hyphens(base: Normalised, text: str, breaks: list[int] | None) -> N
         merged[at] = orig  # the later breakpoint at one place wins
     norm_breaks = sorted(merged)
     result = Normalised("".join(pieces), norm_breaks, [merged[k] for k in norm_breaks], True, tuple(removed),
-                        frozenset(), base)
+                        frozenset(), base.base or base)
     allowed = frozenset(newline_breaks) if breaks is None else frozenset(result.normalised(b) for b in breaks)
     # A loose space's place, less the hyphens removed before it.
     joins = tuple(j - cuts[bisect.bisect_left(starts, j)] for j in base.joins)
     return Normalised(result.text, result.norm_breaks, result.orig_breaks, True, result.removed, allowed,
-                      base, joins)
+                      base.base or base, joins)
 
 
 def _normalise(text: str) -> Normalised:
@@ -220,13 +221,15 @@ def _squeezed(spaced: Normalised) -> Normalised:
     for n, o in zip(old_n[i:], old_o[i:]):
         norm_breaks.append(n - len(starts))
         orig_breaks.append(o)
-    return Normalised(text, norm_breaks, orig_breaks, joins=tuple(at - k for k, at in enumerate(starts)))
+    joins = tuple(at - k for k, at in enumerate(starts))
+    return Normalised(text, norm_breaks, orig_breaks, base=spaced, joins=joins)
 
 
-def quote_segments(quote: str, hyphens: bool = False) -> list[str]:
+def quote_segments(quote: str, hyphens: bool = False, spaced: bool = False) -> list[str]:
     """The normalised pieces of a quote between its ``[...]`` elisions (hyphens between letters removed
-    with ``hyphens``; :func:`hyphen_places` says where)."""
-    norm = normalise(quote).text.replace("[\u2026]", ELISION)
+    with ``hyphens``; :func:`hyphen_places` says where; loose spaces kept with ``spaced``)."""
+    norm = normalise(quote)
+    norm = (norm.base or norm if spaced else norm).text.replace("[\u2026]", ELISION)
     segments = [seg.strip() for seg in norm.split(ELISION) if seg.strip()]
     return [_INNER_HYPHEN.sub("", seg) for seg in segments] if hyphens else segments
 
@@ -392,7 +395,7 @@ def closest_passage(source: Normalised, quote: str, start: int = 0) -> tuple[int
     """
     from rapidfuzz.distance import Indel
 
-    target = " ".join(quote_segments(quote, source.hyphens))
+    target = " ".join(quote_segments(quote, source.hyphens, spaced=source.base is None))
     body = source.normalised(start)
     hay = source.text
     words = [(m.start(), m.group()) for m in _WORD.finditer(target)]
