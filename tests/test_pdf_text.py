@@ -417,3 +417,16 @@ def test_a_web_address_broken_at_its_own_hyphen_keeps_it():
                       run("ing hyphen.", 50, 376, width=480)])]
     text = text_of(pages)["text"]
     assert "publications/government-\nresponse-to-the-ombudsman" in text and "line's ending hyphen." in text
+
+
+def test_a_tables_grid_reads_row_by_row_as_a_viewer_copies_a_row():
+    labels = ["Number of drinks past week", "AUDIT score (M, SD)", "Current unemployment in months", "Total unemployment"]
+    values = [("12.7, 12.8", "12.9, 14.0", "12.6, 12.9"), ("8.0, 3.8", "8.4, 3.8", "7.6, 3.3"),
+              ("5.0, 16.9", "4.5, 16.2", "3.9, 10.8"), ("25.6, 41.7", "24.3, 36.3", "20.0, 32.3")]
+    runs = [run("Table 2 Sample characteristics stratified by study group.", 50, 700, size=8, width=300)]
+    for n, (label, row) in enumerate(zip(labels, values)):
+        y = 680 - 10 * n
+        runs += [run(label, 50, y, size=8, width=150)] + [run(v, 260 + 90 * k, y, size=8, width=40) for k, v in enumerate(row)]
+    body = [run(f"Body text line {n} of the page, in the body size", 50, 600 - 12 * n, width=480) for n in range(3)]
+    text = text_of([page(1, runs + body)])["text"]
+    assert "\nCurrent unemployment in months 5.0, 16.9 4.5, 16.2 3.9, 10.8\n" in text

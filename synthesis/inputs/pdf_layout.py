@@ -1,7 +1,8 @@
 """Reading order of a PDF page from its text runs: body first, what is set aside after it.
 
 A page is cut recursively (an XY cut): into columns at vertical gutters wide
-enough to be one (each side at least :data:`MIN_COLUMN` characters wide), else
+enough to be one (each side at least :data:`MIN_COLUMN` characters wide; not a
+table's grid, whose rows read across, cell by cell), else
 into bands at horizontal gaps taller than 0.7 of a line (the airy leading of small print
 is not one), until a piece is one column of lines. Columns read left to right, bands top to bottom, so a sentence
 that crosses a column reads as one. Each piece's lines are grouped into blocks,
@@ -98,14 +99,37 @@ def _bands(runs: list[Run], size: float) -> list[list[Run]] | None:
     return [p for p in parts if p]
 
 
+def _edges(run: Run) -> tuple[tuple[str, int], ...]:
+    """Where a run starts, ends and centres, to 2 points: a table's column lines its cells up on one."""
+    return ("left", round(run.x0 / 2)), ("right", round(run.x1 / 2)), ("centre", round((run.x0 + run.x1) / 4))
+
+
+def _grid(runs: list[Run]) -> bool:
+    """Whether a piece is a table's grid: rows of several runs, hardly any of them a line of text (six words
+    or more), and nearly every run lined up with runs of two other rows (a column of cells)."""
+    rows = _lines(runs)
+    if len(rows) < 3 or sum(len(row) >= 2 for row in rows) < 0.6 * len(rows):
+        return False
+    if sum(len(r.text.split()) >= 6 for r in runs) > 0.1 * len(runs):
+        return False
+    on: dict[tuple[str, int], set[int]] = {}
+    for n, row in enumerate(rows):
+        for run in row:
+            for edge in _edges(run):
+                on.setdefault(edge, set()).add(n)
+    lined_up = sum(any(len(on[edge]) >= 3 for edge in _edges(run)) for row in rows for run in row)
+    return lined_up >= 0.8 * len(runs)
+
+
 def reading_order(runs: list[Run], depth: int = 0) -> list[list[Run]]:
-    """Pieces of one column each, in reading order (recursive XY cut)."""
+    """Pieces of one column each, in reading order (recursive XY cut); a table's grid is not cut into its
+    columns: it reads row by row, as a viewer's selection of a row does."""
     if len(runs) <= 1 or depth > 40:
         return [runs] if runs else []
     size = _median([r.size for r in runs])
     for cut in (_columns, _bands):
         parts = cut(runs, size)
-        if parts and len(parts) > 1:
+        if parts and len(parts) > 1 and not (cut is _columns and _grid(runs)):
             return [piece for part in parts for piece in reading_order(part, depth + 1)]
     return [runs]
 
