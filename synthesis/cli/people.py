@@ -131,7 +131,7 @@ def cmd_sheet(args) -> int:
     from ..coauthor.sheetfile import create_sheet
 
     wants_protocol = args.xlsx or (args.output or "").endswith(".xlsx") or args.coder
-    print(create_sheet(args.citekey, args.xlsx, args.output, _protocol_or_none(args.protocol) if wants_protocol else None, args.coder, args.replace))
+    print(create_sheet(args.citekey, args.xlsx, args.output, _protocol_or_none(args.protocol) if wants_protocol else None, args.coder, args.replace, args.coder_name))
     return 0
 
 
@@ -170,6 +170,7 @@ def register(sub) -> None:
     p.add_argument("--xlsx", action="store_true", help="Excel workbook instead of CSV")
     p.add_argument("--output", help="where to write (default: extraction/<citekey>.csv or .xlsx)")
     p.add_argument("--coder", help="an empty independent sheet for this coder: extraction/coders/CODER/<citekey>.csv or .xlsx (double coding)")
+    p.add_argument("--coder-name", metavar="NAME", help="with --coder: declare that coder in review.yaml's coders, with this name, when it is not declared")
     p.add_argument("--replace", action="store_true", help="turn the source's sheet into this format with every row (e.g. its CSV into an Excel sheet with --xlsx) and remove the old one")
     p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for the drop-down lists (default: %(default)s)")
     p.set_defaults(func=cmd_sheet)

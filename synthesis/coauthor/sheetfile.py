@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from ..common.problems import InputError, Problem, suggest
 from ..common.textio import write_atomic
 from ..inputs import layout
 from ..inputs.sheets import OPTIONAL, REQUIRED, read_table
+from ..inputs.sources import CITEKEY_PATTERN
 from .scaffold import sheet_csv
 
 KNOWN = {name: name for name in REQUIRED + OPTIONAL}
@@ -62,20 +64,29 @@ def _same(rows: list[dict[str, str]], again: list[dict[str, str]]) -> bool:
 
 
 def create_sheet(citekey: str, xlsx: bool, output: str | None, protocol: dict | None, coder: str | None = None,
-                 replace: bool = False) -> str:
+                 replace: bool = False, coder_name: str | None = None) -> str:
     """Write a sheet for a source and return what was done. Never overwrites a file.
 
     With ``coder``: the independent sheet ``extraction/coders/<coder>/<citekey>.csv|xlsx`` (double
     coding), empty: never a copy of the consensus sheet. With ``output``: a copy of the source's sheet,
     with every row, in the format the name says. With ``replace``: the sheet in the other format is
-    turned into this one and then removed (one sheet per source).
+    turned into this one and then removed (one sheet per source). ``coder_name`` declares an undeclared
+    ``coder`` in review.yaml's ``coders``.
     """
     stems = {Path(p).stem for p in layout.source_files()}
     if citekey not in stems:
         raise InputError([Problem(layout.SOURCES, 1, f"no source '{citekey}': {suggest(citekey, sorted(stems))}")])
     declared = [c["id"] for c in (protocol or {}).get("coders") or []]
-    if coder is not None and declared and coder not in declared:
-        raise InputError([Problem(layout.PROTOCOL, 1, f"unknown coder '{coder}' (declare coders in review.yaml): {suggest(coder, declared)}")])
+    if coder_name is not None and (coder is None or not declared):
+        raise InputError([Problem(layout.PROTOCOL, 1, "--coder-name declares the coder given with --coder in review.yaml's coders"
+                                  + ("" if coder is not None else ": give --coder ID too") + ("" if declared or coder is None else
+                                  "; this review declares no coders, so any coder id is accepted as it is: leave it out"))])
+    if coder is not None and not re.match(CITEKEY_PATTERN, coder):
+        raise InputError([Problem(layout.PROTOCOL, 1, f"coder id '{coder}' names a folder: use letters, digits, '_', '.' and '-'")])
+    declare = coder is not None and bool(declared) and coder not in declared
+    if declare and not coder_name:
+        raise InputError([Problem(layout.PROTOCOL, 1, f"unknown coder '{coder}' (declare coders in review.yaml): {suggest(coder, declared)}; "
+                                  f"to declare {coder}, add --coder-name \"Their Name\"")])
     if replace and output:
         raise InputError([Problem(output, 1, "--replace turns the source's sheet into the other format in place; --output writes a copy elsewhere: give one")])
     folder = Path(layout.EXTRACTION) / layout.CODERS / coder if coder is not None else Path(layout.EXTRACTION)
@@ -96,7 +107,15 @@ def create_sheet(citekey: str, xlsx: bool, output: str | None, protocol: dict | 
         other = "--xlsx --replace" if target.suffix.lower() == ".xlsx" else "--replace"
         raise InputError([Problem(source, 1, f"'{citekey}' already has a sheet ({_rows(len(rows))}): `review sheet {citekey}{' --coder ' + coder if coder else ''} {other}` "
                                   f"turns it into {target} with every row and removes {source}; --output FILE writes a copy elsewhere")])
+    if declare:
+        from ..common.textio import read_text
+        from .protocol_edit import add_coder
+
+        text = add_coder(read_text(layout.PROTOCOL)[0], coder, coder_name, layout.PROTOCOL)  # checked before anything is written
     _write(target, header, rows, protocol)
+    if declare:
+        write_atomic(layout.PROTOCOL, text)
+        return f"wrote {target}\nwrote {layout.PROTOCOL}: coder {coder} ({coder_name}) added to coders"
     if source:
         if not _same(rows, sheet_rows(str(target))[1]):
             target.unlink(missing_ok=True)
