@@ -116,8 +116,9 @@ def test_pre_commit_hook_checks_only_review_files(review):
     hook = config["repos"][0]["hooks"][0]
     assert hook["entry"] == ".venv/bin/review check" and hook["pass_filenames"] is True
     pattern = re.compile(hook["files"])
-    changed = ["review.yaml", "sources/a.md", "sources/references.bib", "extraction/a.xlsx", "README.md", "synthesis/cli.py", "output/tables/x.csv"]
-    assert [f for f in changed if pattern.search(f)] == ["review.yaml", "sources/a.md", "sources/references.bib", "extraction/a.xlsx"]
+    changed = ["review.yaml", "sources/a.md", "sources/references.bib", "extraction/a.xlsx", "findings/Q1.yaml", "records/team.csv",
+               "README.md", "synthesis/cli.py", "output/tables/x.csv"]
+    assert [f for f in changed if pattern.search(f)] == changed[:6]
     shared = yaml.safe_load((reviewkit.ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert shared[0]["files"] == hook["files"] and shared[0]["entry"] == "review check"
     # The hook's command, as pre-commit would call it with the changed files.

@@ -45,6 +45,8 @@ def _not_checked(raw: str, sources: str, extraction: str) -> str:
         return ""  # an independent coder's sheet
     if path.is_file() and path.resolve().parent == Path(layout.RECORDS).resolve():
         return ""  # searches, records and screening: the records stage is checked with any file
+    if path.suffix.lower() in (".yaml", ".yml") and path.resolve().parent == Path(layout.FINDINGS).resolve():
+        return ""  # review findings: the whole review
     return (f"not a file review check checks: give review.yaml, {layout.BIBLIOGRAPHY}, "
             f"{sources}/*.md or *.txt, {extraction}/*.csv or *.xlsx, {extraction}/{layout.CODERS}/<coder>/*.csv or *.xlsx, or a file in {layout.RECORDS}/")
 
