@@ -48,7 +48,7 @@ def _not_checked(raw: str, sources: str, extraction: str) -> str:
     if path.suffix.lower() in (".yaml", ".yml") and path.resolve().parent == Path(layout.FINDINGS).resolve():
         return ""  # review findings: the whole review
     return (f"not a file review check checks: give review.yaml, {layout.BIBLIOGRAPHY}, "
-            f"{sources}/*.md or *.txt, {extraction}/*.csv or *.xlsx, {extraction}/{layout.CODERS}/<coder>/*.csv or *.xlsx, or a file in {layout.RECORDS}/")
+            f"{sources}/*.md or *.txt, {extraction}/*.csv or *.xlsx, {extraction}/{layout.CODERS}/<coder>/*.csv or *.xlsx, {layout.FINDINGS}/*.yaml, or a file in {layout.RECORDS}/")
 
 
 def _counted(n: int, word: str) -> str:
