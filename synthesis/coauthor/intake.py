@@ -12,8 +12,6 @@ contents and checked by the records stage on a copy of ``records/`` before anyth
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -27,11 +25,16 @@ from ..inputs import layout, yamlio
 from ..inputs.bibliography import BibEntry, plain
 from ..inputs.records import RECORD_COLUMNS, SCREENING_COLUMNS, load_records
 from ..inputs.sources import split_front_matter
+from .csvedit import append_rows, header, replace_cells
 from .protocol_edit import add_added_otherwise
 
-CSV_RECORDS = (".csv", ".bib")  # records files a row or entry can be appended to
+APPENDABLE = (".csv", ".bib")  # records files a row or an entry can be appended to
 PROVIDED = "provided"
 DEFAULT_SCREENER = "review-team"
+NO_RECORDS = ("this review keeps no records/ folder, so there is no search or screening to record the source in: "
+              "leave out --search, --record and --added-otherwise")
+UNREADABLE = ("add-source records the new source in records/, which cannot be read now: fix these first (review check), "
+              "then run add-source again")
 
 
 @dataclass
@@ -57,11 +60,12 @@ def source_roles(sources_dir: str = layout.SOURCES) -> list[dict[str, str]]:
     front matter cannot be read has role '' (its own problems are the source check's)."""
     found = []
     for path in layout.source_files(sources_dir):
-        front = Path(path).with_suffix(layout.SIDECAR_SUFFIX) if Path(path).suffix.lower() == ".pdf" else Path(path)
+        pdf = Path(path).suffix.lower() == ".pdf"
+        front = Path(path).with_suffix(layout.SIDECAR_SUFFIX) if pdf else Path(path)
         role = ""
         try:
             text = read_text(front)[0]
-            meta = yamlio.load(text if front.suffix == layout.SIDECAR_SUFFIX else split_front_matter(text, str(front))[0], str(front))[0]
+            meta = yamlio.load(text if pdf else split_front_matter(text, str(front))[0], str(front))[0]
             role = str(meta.get("role") or "") if isinstance(meta, dict) else ""
         except (InputError, OSError):
             pass
@@ -80,59 +84,14 @@ def records_problems(folder: str, protocol: dict, protocol_path: str, protocol_t
     return []
 
 
-def _line_end(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
-
-
-def _row_text(cells: list[str], end: str) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator=end).writerow(cells)
-    return out.getvalue()
-
-
-def _header(text: str) -> list[str]:
-    first = next(csv.reader(io.StringIO(text, newline="")), [])
-    return [name.strip().lower() for name in first]
-
-
-def append_rows(text: str, header: tuple[str, ...], rows: list[dict[str, str]]) -> tuple[str, int]:
-    """A CSV table's text with ``rows`` appended under its own header (``header`` when the file is new),
-    and the line the first new row starts on."""
-    end = _line_end(text) if text else "\n"
-    if text and not text.endswith(("\n", "\r")):
-        text += end
-    if not text.strip():
-        text = _row_text(list(header), end)
-    names = _header(text)
-    missing = sorted({k for row in rows for k, v in row.items() if v} - set(names))
-    if missing:
-        raise InputError([Problem("", 1, f"has no column {', '.join(missing)}: add it to the header")])
-    first_line = text.count("\n") + 1
-    return text + "".join(_row_text([row.get(name, "") for name in names], end) for row in rows), first_line
-
-
-def replace_cells(text: str, line: int, values: dict[str, str]) -> str:
-    """A CSV table's text with the named cells of the row starting on ``line`` changed (other rows untouched)."""
-    names = _header(text)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
-    for cells in reader:
-        if start == line:
-            cells = cells + [""] * (len(names) - len(cells))
-            for name, value in values.items():
-                cells[names.index(name)] = value
-            lines = text.splitlines(keepends=True)
-            ending = lines[reader.line_num - 1][len(lines[reader.line_num - 1].rstrip("\r\n")):] or _line_end(text)
-            return "".join(lines[: line - 1]) + _row_text(cells, ending) + "".join(lines[reader.line_num:])
-        start = reader.line_num + 1
-    raise InputError([Problem("", line, "no such row")])
-
-
-def _record_row(entry: BibEntry, source_path: str) -> dict[str, str]:
+def _record_row(entry: BibEntry, source_path: str, names: list[str]) -> dict[str, str]:
+    """The entry as a row of a CSV records file with these columns; what the file has no column for goes
+    into its notes."""
     field = lambda name: plain(entry.fields.get(name, ""))  # noqa: E731
-    return {"id": entry.key, "title": entry.title, "authors": "; ".join(entry.names()), "year": entry.year,
-            "doi": field("doi"), "abstract": field("abstract"), "journal": field("journal") or field("booktitle"),
-            "notes": f"Added with review add-source; full text in {source_path}"}
+    row = {"id": entry.key, "title": entry.title, "authors": "; ".join(entry.names()), "year": entry.year,
+           "doi": field("doi"), "abstract": field("abstract"), "journal": field("journal") or field("booktitle")}
+    kept = [f"{name}: {row.pop(name)}" for name in list(row) if name not in names and row[name]]
+    return row | ({"notes": "; ".join([f"Added with review add-source; full text in {source_path}"] + kept)} if "notes" in names else {})
 
 
 def _decision(record: str, stage: str, how: Intake, source: str = "", notes: str = "") -> dict[str, str]:
@@ -141,59 +100,62 @@ def _decision(record: str, stage: str, how: Intake, source: str = "", notes: str
 
 
 class _Plan:
-    """Planned edits of records/ files, checked on a copy of the folder."""
+    """Planned edits of records/ files, read back and checked on a copy of the folder."""
 
     def __init__(self, folder: str):
         self.folder = Path(folder)
         self.edits: dict[str, Edit] = {}
 
     def text(self, path: str) -> str:
-        return self.edits[path].text if path in self.edits else (read_text(path)[0] if Path(path).is_file() else "")
+        if path in self.edits:
+            return self.edits[path].text
+        return read_text(path)[0] if Path(path).is_file() else ""
 
-    def set(self, path: str, text: str, note: str) -> None:
+    def set(self, path: str, text: str, note: str = "") -> None:
         old = self.edits[path].note if path in self.edits else ""
         self.edits[path] = Edit(path, text, "; ".join(n for n in (old, note) if n))
 
-    def load(self, protocol: dict, protocol_path: str, protocol_text: str, sources: list[dict], check: bool) -> tuple[dict, list[Problem]]:
-        """The records as planned, and (with ``check``) the records stage's problems, paths as in the review."""
+    def load(self, protocol: dict, protocol_path: str, protocol_text: str, sources: list[dict],
+             check: bool) -> tuple[dict, list[Problem]]:
+        """The records as planned, and (with ``check``) the records stage's problems; paths as in the review."""
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / self.folder.name
             shutil.copytree(self.folder, copy)
             for path, edit in self.edits.items():
                 (copy / Path(path).relative_to(self.folder)).write_text(edit.text, encoding="utf-8", newline="")
-            fix = lambda value: value.replace(str(copy), str(self.folder)) if isinstance(value, str) else value  # noqa: E731
+            fix = lambda value: value.replace(str(copy), str(self.folder))  # noqa: E731
             try:
                 loaded = load_records(copy)
+                problems = records_problems(str(copy), protocol, protocol_path, protocol_text, sources) if check else []
             except InputError as err:
-                return {}, [Problem(fix(p.path), p.line, fix(p.message)) for p in err.problems]
-            problems = records_problems(str(copy), protocol, protocol_path, protocol_text, sources) if check else []
-            for row in loaded["records"] + loaded["screening"] + loaded["searches"]:
+                loaded, problems = {}, err.problems
+            for row in loaded.get("records", []) + loaded.get("screening", []) + loaded.get("searches", []):
                 row["path"] = fix(row["path"])
-            loaded["files"] = {search: fix(path) for search, path in loaded["files"].items()}
-            loaded["searches_path"] = fix(loaded["searches_path"])
-            return loaded, [Problem(fix(p.path), p.line, fix(p.message)) for p in problems]
+            if loaded:
+                loaded["files"] = {search: fix(path) for search, path in loaded["files"].items()}
+                loaded["searches_path"] = fix(loaded["searches_path"])
+            return loaded, [Problem(fix(p.path), p.line, fix(p.message), p.severity, p.code) for p in problems]
 
 
 def plan_intake(entry: BibEntry, entry_text: str, source_path: str, role: str, how: Intake, protocol: dict,
                 protocol_path: str, protocol_text: str, sources_dir: str = layout.SOURCES,
                 folder: str = layout.RECORDS) -> tuple[list[Edit], str, str, str]:
-    """The edits of records/ that record how the document came in; the protocol text (changed for
-    ``--added-otherwise``) and what was changed in it; advice for the co-author. Raise
+    """The edits of records/ that record how the document came in; the protocol's text (changed for
+    ``--added-otherwise``) and what changed in it; advice for the co-author. Raise
     :class:`InputError` when the result would not build."""
-    asked = how.search or how.record or how.added_otherwise
     if not Path(folder).is_dir():
-        if asked:
-            raise InputError([Problem(folder, 1, "this review keeps no records/ folder, so there is no search or screening to record the source in: leave out --search, --record and --added-otherwise")])
+        if how.search or how.record or how.added_otherwise:
+            raise InputError([Problem(folder, 1, NO_RECORDS)])
         return [], protocol_text, "", ""
     if role == "protocol":
         return [], protocol_text, "", "records: none needed, the review's protocol document is never a record"
     key = entry.key
     sources = [s for s in source_roles(sources_dir) if s["citekey"] != key] + [{"citekey": key, "path": source_path, "role": role}]
-    before = records_problems(folder, protocol, protocol_path, protocol_text, sources)
+    before = {str(p) for p in records_problems(folder, protocol, protocol_path, protocol_text, sources)}
     plan = _Plan(folder)
     loaded, unreadable = plan.load(protocol, protocol_path, protocol_text, sources, check=False)
     if unreadable:
-        raise InputError(unreadable + [Problem(folder, 1, "add-source records the new source in records/, which cannot be read now: fix these first (review check), then run add-source again")])
+        raise InputError(unreadable + [Problem(folder, 1, UNREADABLE)])
     new_protocol, listed = protocol_text, ""
     if how.added_otherwise:
         new_protocol = add_added_otherwise(protocol_text, key, protocol_path)
@@ -201,10 +163,10 @@ def plan_intake(entry: BibEntry, entry_text: str, source_path: str, role: str, h
     elif how.record:
         _existing_record(plan, loaded, how, key, source_path)
     else:
-        _new_record(plan, loaded, how, entry, entry_text, source_path, protocol, protocol_path, protocol_text, sources)
+        _new_record(plan, loaded, how, entry, entry_text, source_path, (protocol, protocol_path, protocol_text, sources))
     data = yamlio.load(new_protocol, protocol_path)[0] if new_protocol != protocol_text else protocol
     _loaded, after = plan.load(data, protocol_path, new_protocol, sources, check=True)
-    new = [p for p in after if str(p) not in {str(b) for b in before}]
+    new = [p for p in after if str(p) not in before]
     if new:
         raise InputError(new + [Problem(folder, 1, f"recording '{key}' this way would not build (above); nothing was written")])
     return list(plan.edits.values()), new_protocol, listed, ""
@@ -218,88 +180,95 @@ def _choose_search(loaded: dict, how: Intake) -> dict[str, Any]:
         return searches[how.search]
     provided = [s for s in loaded["searches"] if s["source"] == PROVIDED]
     if len(provided) != 1:
-        found = f"{len(provided)} searches of source '{PROVIDED}' ({', '.join(s['id'] for s in provided)})" if provided else f"no search of source '{PROVIDED}' (documents the team provided)"
-        raise InputError([Problem(loaded["searches_path"], 1, f"{found}: say how the document came in with --search ID (one of {', '.join(searches)}), "
-                                  "--record ID (it is a record already screened), or --added-otherwise")])
+        found = (f"{len(provided)} searches of source '{PROVIDED}' ({', '.join(s['id'] for s in provided)})" if provided
+                 else f"no search of source '{PROVIDED}' (documents the team provided)")
+        raise InputError([Problem(loaded["searches_path"], 1, f"{found}: say how the document came in with --search ID "
+                                  f"(one of {', '.join(searches)}), --record ID (it is a record already screened), or --added-otherwise")])
     return provided[0]
 
 
 def _new_record(plan: _Plan, loaded: dict, how: Intake, entry: BibEntry, entry_text: str, source_path: str,
-                protocol: dict, protocol_path: str, protocol_text: str, sources: list[dict]) -> None:
+                checking: tuple[dict, str, str, list[dict]]) -> None:
+    """A record of the chosen search, and its two include decisions."""
     search = _choose_search(loaded, how)
     path = loaded["files"].get(search["id"], str(plan.folder / f"{search['id']}.csv"))
-    if Path(path).suffix.lower() not in CSV_RECORDS:
-        raise InputError([Problem(path, 1, f"add-source appends records to .csv or .bib records files only: add the document to {path} yourself "
-                                  "(and its screening decisions), or pass --search ID for a search kept as CSV, or --added-otherwise")])
+    if Path(path).suffix.lower() not in APPENDABLE:
+        raise InputError([Problem(path, 1, f"add-source appends records to .csv or .bib records files only: add the document to {path} "
+                                  "yourself (and its screening decisions), or pass --search ID for a search kept as CSV, or --added-otherwise")])
+    text = plan.text(path)
     if Path(path).suffix.lower() == ".bib":
-        text = plan.text(path)
-        plan.set(path, (text.rstrip("\n") + "\n\n" if text.strip() else "") + entry_text.strip("\n\ufeff") + "\n", "")
+        plan.set(path, (text.rstrip("\n") + "\n\n" if text.strip() else "") + entry_text.strip("\n\ufeff") + "\n")
     else:
-        row, names = _record_row(entry, source_path), _header(plan.text(path)) or list(RECORD_COLUMNS)
-        kept = [f"{name}: {row.pop(name)}" for name in list(row) if name not in names and row[name] and name != "notes"]
-        row["notes"] = "; ".join([row["notes"]] + kept)  # what the file has no column for is kept in its notes
-        if "notes" not in names:
-            del row["notes"]
         try:
-            text, _line = append_rows(plan.text(path), RECORD_COLUMNS, [row])
+            plan.set(path, append_rows(text, RECORD_COLUMNS, [_record_row(entry, source_path, header(text) or list(RECORD_COLUMNS))]))
         except InputError as err:
             raise InputError([Problem(path, 1, p.message) for p in err.problems]) from None
-        plan.set(path, text, "")
     held = sum(1 for r in loaded["records"] if r["search"] == search["id"])
-    if search["results"] == held:
+    if search["results"] == held:  # else the count is wrong already, and the records check says so
         if Path(search["path"]).suffix.lower() != ".csv":
-            raise InputError([Problem(search["path"], search["line"], f"add-source edits searches.csv only: raise search '{search['id']}''s results to {held + 1} yourself, then run add-source again")])
+            raise InputError([Problem(search["path"], search["line"], f"add-source edits searches.csv only: raise the results of "
+                                      f"search '{search['id']}' to {held + 1} yourself, then run add-source again")])
         plan.set(search["path"], replace_cells(plan.text(search["path"]), search["line"], {"results": str(held + 1)}),
                  f"search '{search['id']}' now reports {held + 1} results")
-    after, _problems = plan.load(protocol, protocol_path, protocol_text, sources, check=False)
+    after, _problems = plan.load(*checking, check=False)
     ids = {r["id"] for r in loaded["records"]}
-    added = [r for r in after["records"] if r["id"] not in ids]
+    added = [r for r in after.get("records", []) if r["id"] not in ids]
     if len(added) != 1:
-        raise InputError([Problem(path, 1, f"expected one new record after adding '{entry.key}', found {len(added)}: add it and its screening decisions yourself")])
+        raise InputError([Problem(path, 1, f"expected one new record after adding '{entry.key}', found {len(added)}: "
+                                  "add it and its screening decisions yourself")])
     record = added[0]["id"]
     plan.edits[path].note = f"record {record} of the search '{search['id']}' ({search['name'] or search['source']})"
-    for dup in deduplicate(after["records"], screening_settings(protocol)["threshold"]):
+    _refuse_duplicate(after["records"], record, entry.key, screening_settings(checking[0])["threshold"])
+    screening = str(plan.folder / "screening.csv")
+    plan.set(screening, append_rows(plan.text(screening), SCREENING_COLUMNS, [
+        _decision(record, "title_abstract", how, notes="Added with review add-source."),
+        _decision(record, "full_text", how, entry.key, f"Full text in {source_path}.")]),
+        f"{record} included at title_abstract and full_text (source {entry.key}), screener {how.screener}")
+
+
+def _refuse_duplicate(records: list[dict], record: str, key: str, threshold: float) -> None:
+    """A new record that de-duplication would join to one already there: say it is probably that record."""
+    for dup in deduplicate(records, threshold):
         if record in (dup["record"], dup["kept"]):
             other = dup["kept"] if dup["record"] == record else dup["record"]
-            there = next(r for r in after["records"] if r["id"] == other)
-            raise InputError([Problem(there["path"], there["line"], f"'{entry.key}' looks like the record '{other}' already in records/ ({dup['reason']}): "
-                                      f"if the document is that record, run add-source with --record {other} instead (its full text is then recorded as retrieved)")])
-    screening = str(plan.folder / "screening.csv")
-    text, _line = append_rows(plan.text(screening), SCREENING_COLUMNS, [
-        _decision(record, "title_abstract", how, notes="Added with review add-source."),
-        _decision(record, "full_text", how, entry.key, f"Full text in {source_path}.")])
-    plan.set(screening, text, f"{record} included at title_abstract and full_text (source {entry.key}), screener {how.screener}")
+            there = next(r for r in records if r["id"] == other)
+            raise InputError([Problem(there["path"], there["line"], f"'{key}' looks like the record '{other}' already in records/ "
+                                      f"({dup['reason']}): if the document is that record, run add-source with --record {other} "
+                                      "instead (its full text is then recorded as retrieved)")])
 
 
 def _existing_record(plan: _Plan, loaded: dict, how: Intake, key: str, source_path: str) -> None:
+    """The document is a record already there: its full text is retrieved, and it is included."""
     records = {r["id"]: r for r in loaded["records"]}
     if how.record not in records:
         raise InputError([Problem(str(plan.folder), 1, f"no record '{how.record}': {suggest(how.record, list(records))}")])
     rows = {r["stage"]: r for r in loaded["screening"] if r["record"] == how.record}
     first, full = rows.get("title_abstract"), rows.get("full_text")
     if first and first["decision"] not in ("include", "maybe"):
-        raise InputError([Problem(first["path"], first["line"], f"record '{how.record}' was excluded at title_abstract: change that decision first if the document belongs in the review")])
+        raise InputError([Problem(first["path"], first["line"], f"record '{how.record}' was excluded at title_abstract: "
+                                  "change that decision first if the document belongs in the review")])
     if full and full["decision"] in ("include", "exclude"):
-        raise InputError([Problem(full["path"], full["line"], f"record '{how.record}' already has a full_text {full['decision']}"
-                                  + (f" (source {full['source']})" if full["source"] else "") + ": change it yourself if the document is this record")])
+        named = f" (source {full['source']})" if full["source"] else ""
+        raise InputError([Problem(full["path"], full["line"], f"record '{how.record}' already has a full_text {full['decision']}{named}: "
+                                  "change it yourself if the document is this record")])
+    if full and Path(full["path"]).suffix.lower() != ".csv":
+        raise InputError([Problem(full["path"], full["line"], f"add-source edits screening.csv only: set this row to a full_text "
+                                  f"include with source {key} yourself")])
     screening = str(plan.folder / "screening.csv")
-    notes = []
+    done = []
     if first is None:
-        text, _line = append_rows(plan.text(screening), SCREENING_COLUMNS, [_decision(how.record, "title_abstract", how, notes="Added with review add-source.")])
-        plan.set(screening, text, "")
-        notes.append("included at title_abstract")
+        plan.set(screening, append_rows(plan.text(screening), SCREENING_COLUMNS, [
+            _decision(how.record, "title_abstract", how, notes="Added with review add-source.")]))
+        done.append("included at title_abstract")
     if full is None:
-        text, _line = append_rows(plan.text(screening), SCREENING_COLUMNS, [_decision(how.record, "full_text", how, key, f"Full text in {source_path}.")])
-        plan.set(screening, text, "")
-    elif Path(full["path"]).suffix.lower() != ".csv":
-        raise InputError([Problem(full["path"], full["line"], f"add-source edits screening.csv only: set this row to a full_text include with source {key} yourself")])
+        plan.set(screening, append_rows(plan.text(screening), SCREENING_COLUMNS, [
+            _decision(how.record, "full_text", how, key, f"Full text in {source_path}.")]))
     else:
-        path = full["path"]
-        plan.set(path, replace_cells(plan.text(path), full["line"], {
+        plan.set(full["path"], replace_cells(plan.text(full["path"]), full["line"], {
             "decision": "include", "reason": "", "source": key, "screener": how.screener, "date": how.date,
-            "notes": f"Full text retrieved later ({full['decision']} before): {source_path}."}), "")
-    notes.append(f"included at full_text (source {key}), screener {how.screener}")
-    plan.edits[screening if screening in plan.edits else full["path"]].note = f"{how.record} " + " and ".join(notes)
+            "notes": f"Full text retrieved later ({full['decision']} before): {source_path}."}))
+    done.append(f"included at full_text (source {key}), screener {how.screener}")
+    plan.edits[screening if screening in plan.edits else full["path"]].note = f"{how.record} " + " and ".join(done)
 
 
-__all__ = ["Edit", "Intake", "append_rows", "plan_intake", "records_problems", "replace_cells", "source_roles"]
+__all__ = ["DEFAULT_SCREENER", "Edit", "Intake", "plan_intake", "records_problems", "source_roles"]

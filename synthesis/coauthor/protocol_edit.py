@@ -90,7 +90,8 @@ def add_added_otherwise(text: str, citekey: str, path: str = "review.yaml") -> s
         lines[-1] += "\n"
     section = _block(lines, "screening")
     if section is None:
-        new = "".join(lines) + f"\n# Sources that came in without a record of a search (review add-source --added-otherwise).\nscreening:\n  added_otherwise: [{scalar(citekey)}]\n"
+        new = "".join(lines) + ("\n# Sources that came in without a record of a search (review add-source --added-otherwise).\n"
+                                f"screening:\n  added_otherwise: [{scalar(citekey)}]\n")
     else:
         start, end = section
         child = next((lines[i] for i in range(start + 1, end + 1) if lines[i].strip() and not lines[i].lstrip().startswith("#")), "  x")

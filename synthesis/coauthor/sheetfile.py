@@ -39,7 +39,8 @@ def sheet_rows(path: str) -> tuple[list[str], list[dict[str, str]]]:
             continue
         loose = [i for i, cell in enumerate(cells) if cell.strip() and (i >= len(header) or not header[i])]
         if loose:
-            raise InputError([Problem(path, line, "a cell under no column heading: give its column a heading (or remove the cell) before copying the sheet")])
+            raise InputError([Problem(path, line, "a cell under no column heading: give its column a heading "
+                                      "(or remove the cell) before copying the sheet")])
         rows.append({name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name})
     return [name for name in header if name], rows
 
@@ -88,7 +89,8 @@ def create_sheet(citekey: str, xlsx: bool, output: str | None, protocol: dict | 
         raise InputError([Problem(layout.PROTOCOL, 1, f"unknown coder '{coder}' (declare coders in review.yaml): {suggest(coder, declared)}; "
                                   f"to declare {coder}, add --coder-name \"Their Name\"")])
     if replace and output:
-        raise InputError([Problem(output, 1, "--replace turns the source's sheet into the other format in place; --output writes a copy elsewhere: give one")])
+        raise InputError([Problem(output, 1, "--replace turns the source's sheet into the other format in place; "
+                                  "--output writes a copy elsewhere: give one")])
     folder = Path(layout.EXTRACTION) / layout.CODERS / coder if coder is not None else Path(layout.EXTRACTION)
     existing = sorted(str(p) for p in folder.glob(f"{citekey}.*") if p.suffix.lower() in layout.SHEET_SUFFIXES and p.is_file())
     target = Path(output) if output else folder / f"{citekey}.{'xlsx' if xlsx else 'csv'}"
@@ -99,14 +101,16 @@ def create_sheet(citekey: str, xlsx: bool, output: str | None, protocol: dict | 
     if replace and not existing:
         raise InputError([Problem(str(target), 1, f"'{citekey}' has no sheet in {folder} to replace: leave out --replace for a new one")])
     if replace and existing[0] == str(target):
-        raise InputError([Problem(str(target), 1, f"already a {target.suffix} sheet; --replace turns a sheet into the other format (--xlsx for Excel, without it CSV)")])
+        raise InputError([Problem(str(target), 1, f"already a {target.suffix} sheet; --replace turns a sheet into the other "
+                                  "format (--xlsx for Excel, without it CSV)")])
     # An independent coder's sheet is in their own folder: it never starts from the consensus sheet's rows.
     source = existing[0] if existing else None
     header, rows = sheet_rows(source) if source else ([], [])
     if source and not (output or replace):
         other = "--xlsx --replace" if target.suffix.lower() == ".xlsx" else "--replace"
-        raise InputError([Problem(source, 1, f"'{citekey}' already has a sheet ({_rows(len(rows))}): `review sheet {citekey}{' --coder ' + coder if coder else ''} {other}` "
-                                  f"turns it into {target} with every row and removes {source}; --output FILE writes a copy elsewhere")])
+        command = f"review sheet {citekey}{' --coder ' + coder if coder else ''} {other}"
+        raise InputError([Problem(source, 1, f"'{citekey}' already has a sheet ({_rows(len(rows))}): `{command}` turns it into "
+                                  f"{target} with every row and removes {source}; --output FILE writes a copy elsewhere")])
     if declare:
         from ..common.textio import read_text
         from .protocol_edit import add_coder
@@ -119,7 +123,8 @@ def create_sheet(citekey: str, xlsx: bool, output: str | None, protocol: dict | 
     if source:
         if not _same(rows, sheet_rows(str(target))[1]):
             target.unlink(missing_ok=True)
-            raise InputError([Problem(str(target), 1, f"the copy did not read back as {source} did: nothing was written; report this as a bug")])
+            raise InputError([Problem(str(target), 1, f"the copy did not read back as {source} did: nothing was written; "
+                                      "report this as a bug")])
         if replace:
             Path(source).unlink()
             return f"wrote {target} with the {_rows(len(rows))} of {source}, and removed {source} (a source has one sheet)"
