@@ -49,9 +49,15 @@ def repo_built(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def another_review_built(repo_built, tmp_path_factory):
-    """The fixture review built by the README's command for building another review (this project's
-    Snakefile, the review's folder as --directory), with the hashes of its inputs before the build."""
+    """The fixture review, committed to a git repository of its own, built by the README's command for
+    building another review (this project's Snakefile, the review's folder as --directory), with the hashes
+    of its inputs before the build."""
+    import subprocess
+
     root = reviewkit.make_review(tmp_path_factory.mktemp("another") / "review")
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+    for step in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "fixture review"]):
+        subprocess.run(git + step, cwd=root, check=True, capture_output=True)
     before = reviewkit.file_hashes(root)
     command = doccommands.documented("README.md", r"--directory /path/to/review --cores 2$").text
     result = doccommands.run(command.replace("/path/to/this/project", str(reviewkit.ROOT)).replace("/path/to/review", str(root)), repo_built)
