@@ -118,7 +118,9 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
     bib_path = layout.BIBLIOGRAPHY
     bib_text = read_text(bib_path)[0] if Path(bib_path).is_file() else ""
     bibliography = parse_bibliography(bib_text, bib_path) if bib_text else {}
-    if entry.key in bibliography:
+    # A work the sources cite (in the bibliography, not a source) may become a source under its own key.
+    cited = entry.key in bibliography and _normal_title(bibliography[entry.key].fields.get("title", "")) == _normal_title(entry.fields.get("title", ""))
+    if entry.key in bibliography and not cited:
         problems.append(Problem(entry_path, entry.line, f"key '{entry.key}' already exists in {bib_path} (line {bibliography[entry.key].line}): choose another key"))
     source = Path(layout.SOURCES) / f"{entry.key}.{'pdf' if pdf else 'md'}"
     sheet = Path(layout.EXTRACTION) / f"{entry.key}.{'xlsx' if xlsx else 'csv'}"
@@ -133,20 +135,24 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
     new_protocol, coder_note, advice = _coder_plan(protocol, protocol_text, coder)
     edits, new_protocol, listed_note, intake_advice = plan_intake(entry, entry_text, str(source), role, intake or Intake(), protocol,
                                                                   layout.PROTOCOL, new_protocol)
+    others = {k: e for k, e in bibliography.items() if k != entry.key}
     warnings = [f"{entry_path}:{entry.line}: '{entry.key}' is probably the same work as {d}; check before coding it twice"
-                for d in probable_duplicates(entry, bibliography)]
+                for d in probable_duplicates(entry, others)]
     raw = entry_text.strip("\n\ufeff")  # appended as written; whatever the file had before it is kept
     files: list[tuple[Path, str | bytes, str]] = [(source, pdf_bytes if pdf else source_document(entry, role), "")]
     if pdf:
         files.append((source.with_suffix(layout.SIDECAR_SUFFIX), pdf_sidecar(entry, role), ""))
-    files.append((Path(bib_path), (bib_text.rstrip("\n") + "\n\n" if bib_text.strip() else "") + raw + "\n", ""))
+    if not cited:
+        files.append((Path(bib_path), (bib_text.rstrip("\n") + "\n\n" if bib_text.strip() else "") + raw + "\n", ""))
     files += [(Path(e.path), e.text, e.note) for e in edits]
     if new_protocol != protocol_text:
         files.append((Path(layout.PROTOCOL), new_protocol, "; ".join(n for n in (coder_note, listed_note) if n)))
     _write_all(files, lambda: _write_sheet(sheet, xlsx, protocol))
     written = [(str(path), note) for path, _data, note in files]
-    written.insert(2 + bool(pdf), (str(sheet), ""))
-    return written, warnings, [a for a in (intake_advice, advice) if a]
+    written.insert(1 + bool(pdf) + (not cited), (str(sheet), ""))
+    kept = (f"bibliography: {entry.key} is in {bib_path} already (line {bibliography[entry.key].line}), a work the sources cite: "
+            "its entry is kept as it is") if cited else ""
+    return written, warnings, [a for a in (kept, intake_advice, advice) if a]
 
 
 def _write_sheet(sheet: Path, xlsx: bool, protocol: dict) -> None:
