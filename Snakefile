@@ -113,6 +113,7 @@ rule tables:
         "output/tables/findings.csv",
         "output/tables/sources-questions.csv",
         "output/tables/countries.csv",
+        "output/tables/gaps.csv",
         "output/tables/avenues.csv",
         "output/tables/snowball.csv",
         expand("output/tables/{question}.csv", question=QUESTIONS),

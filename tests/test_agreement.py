@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import reviewkit
-from synthesis.analysis.agreement import cohen_kappa, form_units, jaccard, krippendorff_alpha, percent_agreement
+from synthesis.analysis.agreement import _values, cohen_kappa, form_units, jaccard, krippendorff_alpha, overall_statistics, percent_agreement
 from synthesis.cli.main import main
 from synthesis.common.problems import InputError
 
@@ -81,12 +81,31 @@ def hand_matrix(units: dict[str, list[list[str]]], coders: list[str], code: str)
 def hand_kappa(x: list, y: list) -> float:
     pairs = [(a, b) for a, b in zip(x, y) if a is not None and b is not None]
     n = len(pairs)
-    n11 = sum(a == 1 and b == 1 for a, b in pairs)
-    n00 = sum(a == 0 and b == 0 for a, b in pairs)
-    po = (n11 + n00) / n
-    pa1, pb1 = sum(a for a, _ in pairs) / n, sum(b for _, b in pairs) / n
-    pe = pa1 * pb1 + (1 - pa1) * (1 - pb1)
+    po = sum(a == b for a, b in pairs) / n
+    values = {v for pair in pairs for v in pair}
+    pe = sum((sum(a == v for a, _ in pairs) / n) * (sum(b == v for _, b in pairs) / n) for v in values)
     return (po - pe) / (1 - pe)
+
+
+def hand_used(matrix: list[list]) -> list[list]:
+    """The items (columns) of a 0/1 matrix where at least one coder gave 1."""
+    kept = [column for column in zip(*matrix) if 1 in column]
+    return [list(row) for row in zip(*kept)] if kept else [[] for _ in matrix]
+
+
+def hand_sets(units: dict[str, list[list[str]]], coders: list[str]) -> list[list]:
+    """Rows per coder: per unit, the codes the coder applied there (as one label), None without a sheet."""
+    codes_of = {(c, k, r[0]): r[2].replace(" ", "").split(";") for c in SHEETS for k, rows in SHEETS[c].items() for r in rows}
+    matrix = [[] for _ in coders]
+    for citekey in ("okafor2021", "smith2020"):
+        for unit in units[citekey]:
+            for i, coder in enumerate(coders):
+                if citekey not in SHEETS[coder]:
+                    matrix[i].append(None)
+                    continue
+                rows = [m.split(":")[1] for m in unit if m.split(":")[0] == coder]
+                matrix[i].append("; ".join(sorted({code for row in rows for code in codes_of[coder, citekey, row]})))
+    return matrix
 
 
 def hand_alpha(matrix: list[list]) -> float:
@@ -139,6 +158,28 @@ def test_alpha_of_krippendorffs_nominal_example_with_missing_data():
             [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, n]]
     assert three(krippendorff_alpha(data)) == "0.743"
     assert three(hand_alpha(data)) == "0.743"  # the hand formula used below agrees with the publication
+
+
+def test_alpha_of_krippendorffs_binary_and_nominal_examples():
+    # Krippendorff (2011), sections A and B: two observers, no missing data; alpha = 0.095 and 0.692.
+    ben = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0]
+    gerry = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]
+    assert three(krippendorff_alpha([ben, gerry])) == "0.095"
+    ben, gerry = "a a b b d c c c e d d a".split(), "b a b b b c c c e d d d".split()
+    assert three(krippendorff_alpha([ben, gerry])) == "0.692"  # any hashable values are nominal categories
+    assert three(hand_alpha([ben, gerry])) == "0.692"
+
+
+def test_overall_agreement_counts_only_codes_a_coder_applied():
+    # Two coders, one unit, each applying one code the other did not: no agreement at all. Rating every
+    # code on every unit would have counted the other codes as agreement (12 of 14 here).
+    units = [{"raters": ["a", "b"], "coders": ["a", "b"], "excerpts": [{"coder": "a", "codes": ["x"]}, {"coder": "b", "codes": ["y"]}]}]
+    values = _values(units, ["a", "b"])
+    presence = [[[None if v is None else int(code in v) for v in row] for row in values] for code in ["x", "y"] + [f"c{n}" for n in range(12)]]
+    stats = overall_statistics(values, presence, ["a", "b"])
+    assert (stats["items"], stats["percent_agreement"]) == (2, 0.0)
+    # The same sets of codes on a unit agree; a unit one coder left empty disagrees.
+    assert percent_agreement([["x; y", "x", ""], ["x; y", "x", "z"]]) == pytest.approx(2 / 3)
 
 
 def test_cohen_kappa_of_a_published_two_by_two_example():
@@ -199,22 +240,28 @@ def test_agreement_table_matches_hand_computed_kappa_and_alpha(review, capsys, c
     summary_units = json.loads(json.dumps(_units_of_review()))
     assert summary_units == units  # units form as specified (stated by hand above)
     everyone = "; ".join(coders)
-    pooled = [[v for code in CODES for v in hand_matrix(units, coders, code)[i]] for i in range(len(coders))]
-    for code, matrix in [("overall", pooled)] + [(c, hand_matrix(units, coders, c)) for c in CODES]:
+    # Codes count only where a coder applied them: per code, percent agreement over the units where one did
+    # (kappa and alpha of presence on every unit); overall, percent over the pooled unit-and-code pairs a
+    # coder applied, and kappa and alpha of the units with each coder's set of codes as the value.
+    used = {c: hand_used(hand_matrix(units, coders, c)) for c in CODES}
+    pooled = [[v for code in CODES for v in used[code][i]] for i in range(len(coders))]
+    sets = hand_sets(units, coders)
+    for code in ["overall"] + CODES:
         row = rows[code, everyone]
-        if code == "grid_access":  # nobody gave it: kappa and alpha are undefined, agreement is total
-            assert (row["kappa"], row["alpha"], row["percent_agreement"]) == ("", "", "100.0")
+        if code == "grid_access":  # nobody gave it: nothing to agree on, kappa and alpha undefined
+            assert (row["kappa"], row["alpha"], row["percent_agreement"], row["items"]) == ("", "", "", "0")
             continue
+        matrix = sets if code == "overall" else hand_matrix(units, coders, code)
         kappas = [hand_kappa(matrix[i], matrix[j]) for i, j in combinations(range(len(coders)), 2)]
         defined = [k for k in kappas if k is not None]
         assert row["kappa"] == three(sum(defined) / len(defined)), code
         assert row["alpha"] == three(hand_alpha(matrix)), code
-        assert row["percent_agreement"] == f"{hand_percent(matrix):.1f}", code
+        assert row["percent_agreement"] == f"{hand_percent(pooled if code == 'overall' else used[code]):.1f}", code
         assert row["units"] == str(sum(len(u) for k, u in units.items() if sum(k in SHEETS[c] for c in coders) >= 2))
     assert rows["overall", everyone]["one_coder_units"] == ("5" if len(coders) == 2 else "6")
     if len(coders) == 3:
         for a, b in combinations(coders, 2):
-            matrix = [pooled[coders.index(a)], pooled[coders.index(b)]]
+            matrix = [sets[coders.index(a)], sets[coders.index(b)]]
             assert rows["overall", f"{a}; {b}"]["kappa"] == three(hand_kappa(*matrix))
             assert rows["overall", f"{a}; {b}"]["alpha"] == three(hand_alpha(matrix))
     out = capsys.readouterr().out
@@ -232,11 +279,13 @@ def _units_of_review() -> dict[str, list[list[str]]]:
 
 def test_two_coder_numbers_worked_out_by_hand(review):
     # bill_savings over the 7 units (smith 1-4, okafor 1-3): ann 1,0,0,1,0,0,0; bee 1,0,1,0,0,0,0.
-    # p_o = 5/7; p_ann = p_bee = 2/7; p_e = (2/7)^2 + (5/7)^2 = 29/49; kappa = (35/49 - 29/49) / (20/49) = 0.3.
+    # Kappa on presence over all 7 units: p_o = 5/7; p_ann = p_bee = 2/7; p_e = (2/7)^2 + (5/7)^2 = 29/49;
+    # kappa = (35/49 - 29/49) / (20/49) = 0.3. Percent agreement only where a coder applied the code
+    # (units 1, 3 and 4): they agree on unit 1 alone, 33.3 %.
     write_coders(review, ["ann", "bee"])
     assert main(["agree"]) == 0
     row = table(review / "output/tables/agreement.csv")["bill_savings", "ann; bee"]
-    assert (row["units"], row["percent_agreement"], row["kappa"]) == ("7", "71.4", "0.300")
+    assert (row["units"], row["items"], row["percent_agreement"], row["kappa"]) == ("7", "3", "33.3", "0.300")
     # alpha: coincidences o_11 = 2, o_00 = 8, o_10 = o_01 = 2; n = 14, n_1 = 4, n_0 = 10:
     # 1 - 13 * 4 / (2 * 4 * 10) = 0.35.
     assert row["alpha"] == "0.350"

@@ -184,14 +184,20 @@ def test_the_report_leads_with_its_answers(declared):
     write("RQa", finding())
     text = report()
     headings = re.findall(r"^(#+ .*?) \{", text, re.M)
-    assert headings[:8] == ["# Summary", "## RQa: Savings", "## RQb: Trust", "# RQa: Savings", "## Answer", "## Review findings", "## Evidence by theme", "### Bill savings"]
+    assert headings[:7] == ["# Summary", "## RQa: Savings", "## RQb: Trust", "# RQa: Savings", "## Review findings: evidence profiles",
+                            "## Evidence by theme", "### Bill savings"]
     summary = text[text.index("# Summary"):text.index("\n# RQa: Savings")]
     assert "[Savings appear real but rest on one scheme.]{#claim-RQa.answer}" in summary
     assert "| [Bills fell for members in the first year.](#claim-RQa-1) | low | One primary study in one country. | [@{smith2020}] |" in summary
     assert "The team has not written an answer to this question yet" in summary  # RQb
+    # Said once: the answer, the statement and the confidence's explanation are in the summary only.
+    for sentence in ("Savings appear real but rest on one scheme.", "Bills fell for members in the first year.", "One primary study in one country."):
+        assert text.count(sentence) == 1, sentence
     body = text[text.index("\n# RQa: Savings"):text.index("# How this review was made")]
-    assert "| Adequacy | moderate concerns | One study. | 1 independent study, 1 document, 2 excerpts. |" in body
-    assert "| Relevance | minor concerns | One country. | Countries: United Kingdom; years: 2020. |" in body
+    assert "**RQa-1: low confidence** ([statement and explanation](#summary-q-RQa))." in body
+    assert "| Adequacy | moderate concerns | One study. | 1 independent study (Smith (2020)); 1 document, 2 excerpts. |" in body
+    assert ("| Relevance | minor concerns | One country. | Countries: United Kingdom; years of the evidence not recorded; "
+            "documents published 2020. |") in body
 
 
 def test_each_quote_in_full_once_and_every_appendix_entry_links_back(declared):
@@ -217,6 +223,57 @@ def test_the_banner_names_what_is_unverified(declared):
     write("RQa", finding().replace("status: final", "status: draft"))
     text = report()
     assert text.index("::: {.banner}") < text.index("# Summary")
-    assert ("**Draft, not yet verified: 1 of the 1 review finding below are drafts or rest on draft-coded evidence, and 4 of the 6 excerpts "
+    assert ("**Draft, not yet verified:** 1 of the 1 review finding below are drafts or rest on draft-coded evidence, and 4 of the 6 excerpts "
             "were coded by a draft coder (First-pass model). Read every answer") in text
-    assert '  - "Ada Tester, Test University (research questions)"\n  - "Coded by: Ada Tester; First-pass model (draft)"' in text
+    assert '  - "Ada Tester, Test University (research questions)"\n  - "Coded by: Ada Tester; First-pass model (draft, unverified)"' in text
+
+
+GAP = """\
+  - id: RQb-G
+    kind: gap
+    statement: No document reports trust outside Germany and the UK.
+    evidence: [okafor2021:1]
+    authors: [AT]
+    status: final
+"""
+
+
+def test_an_evidence_gap_is_shown_without_a_rating(declared):
+    write("RQb", GAP, answer="Trust is reported in two countries only.")
+    data = build_evidence()
+    analysis = analyse(data)
+    assessed = next(a for a in analysis["findings"] if a["id"] == "RQb-G")
+    assert (assessed["kind"], assessed["checks"]) == ("gap", [])
+    text = report(data)
+    summary = text[text.index("# Summary"):text.index("\n# RQa: Savings")]
+    assert "| [No document reports trust outside Germany and the UK.](#claim-RQb-G) | evidence gap | A statement of what the documents lack: not rated. | [@{okafor2021}] |" in summary
+    assert "**RQb-G: evidence gap**, not rated" in text and "The team's evidence gap [RQb-G](#claim-RQb-G), above." in text
+    # A gap with a CERQual assessment, and a finding without one, are errors that say which kind needs what.
+    write("RQb", GAP + "    cerqual:" + finding().split("    cerqual:")[1], finding("RQb-2").split("    cerqual:")[0])
+    with pytest.raises(InputError) as err:
+        build_evidence()
+    assert problems(err) == [
+        "findings/RQb.yaml:10: finding RQb-G is an evidence gap (kind: gap), which has no confidence rating: CERQual assesses what evidence "
+        "shows, not its absence; remove cerqual",
+        "findings/RQb.yaml:16: finding RQb-2: no cerqual assessment: a review finding needs one (a statement that evidence is absent is an "
+        "evidence gap: write kind: gap and no cerqual)",
+    ]
+
+
+def test_levels_above_the_table_or_uneven_are_warned(declared):
+    # Two serious concerns allow at most low (from high, one level down for each).
+    write("RQa", finding(confidence="moderate", limitations="serious", adequacy="serious"))
+    warnings = {w["code"]: f"{w['path']}:{w['line']}: {w['message']}" for w in analyse(build_evidence())["warnings"]}
+    assert warnings["CONFIDENCE_ABOVE_TABLE"] == ("findings/RQa.yaml:14: finding RQa-1: moderate confidence with 2 serious concerns; the level "
+                                                  "table allows at most low (one level down from high for each serious concern)")
+    # The same concerns rated differently: the higher rating is uneven with the lower, unless its explanation answers it.
+    write("RQa", finding(confidence="low"), finding("RQa-2", confidence="very_low"))
+    warnings = [(w["code"], w["message"]) for w in analyse(build_evidence())["warnings"]]
+    assert warnings == [("CONFIDENCE_UNEVEN", "finding RQa-1: low confidence, above RQa-2 (very low), whose concerns are each at most as serious as its own")]
+    write("RQa", finding(confidence="low", extra="    addresses: [CONFIDENCE_UNEVEN]\n"), finding("RQa-2", confidence="very_low"))
+    assert analyse(build_evidence())["warnings"] == []
+    # Less serious concerns may be rated higher; more serious ones may not.
+    write("RQa", finding(confidence="low", coherence="serious"), finding("RQa-2", confidence="very_low"))
+    assert [w["code"] for w in analyse(build_evidence())["warnings"]] == ["CONFIDENCE_UNEVEN"]
+    write("RQa", finding(confidence="very_low", coherence="serious"), finding("RQa-2", confidence="low"))
+    assert analyse(build_evidence())["warnings"] == []

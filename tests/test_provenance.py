@@ -66,7 +66,8 @@ def test_a_claim_without_evidence_fails(review):
     with pytest.raises(InputError) as err:
         context["claims"].checked()
     assert [str(p) for p in err.value.problems] == [
-        "output/report/state-of-play.md:1: claim RQa.bill_savings has no evidence: Bill savings: 1 document, 1 independent study, 4 primary excerpts; strength of evidence weak."]
+        "output/report/state-of-play.md:1: claim RQa.bill_savings has no evidence: Bill savings: 1 document; 1 independent study; 4 primary excerpts; "
+        "strength of evidence weak: 1 document (needs 1)."]
 
 
 def test_anchor_escapes_unsafe_characters():

@@ -81,12 +81,12 @@ def test_flow_numbers_match_a_hand_count(recorded):
     # S3 and greensolar excluded at title/abstract; S4 (maybe) not retrieved; S1, S2 included.
     # greensolar (BibTeX) has no abstract. Citation searching: 2 records, one a duplicate; lee2019 excluded in full text.
     assert flow["arms"]["databases"] == {
-        "identified": {"database": 7}, "by_name": {"Scopus": 4, "Web of Science": 3}, "records": 7, "duplicates": 2,
+        "identified": {"database": 7}, "by_name": {"database": {"Scopus": 4, "Web of Science": 3}}, "records": 7, "partial": 0, "duplicates": 2,
         "screened": 5, "awaiting_screening": 0, "screened_title_only": 1, "screened_no_title": 0, "excluded": 2,
         "excluded_reasons": [["not_empirical", 1], ["wrong_topic", 1]], "sought": 3, "not_retrieved": 1, "not_retrieved_reasons": [["no reason given", 1]], "awaiting_retrieval": 0,
         "assessed": 2, "assessed_excluded": 0, "assessed_reasons": [], "awaiting_classification": 0, "included": 2}
     assert flow["arms"]["other"] == {
-        "identified": {"citation_searching": 2}, "by_name": {"Reference lists": 2}, "records": 2, "duplicates": 1,
+        "identified": {"citation_searching": 2}, "by_name": {"citation_searching": {"Reference lists": 2}}, "records": 2, "partial": 0, "duplicates": 1,
         "screened": 1, "awaiting_screening": 0, "screened_title_only": 1, "screened_no_title": 0, "excluded": 0, "excluded_reasons": [], "sought": 1,
         "not_retrieved": 0, "not_retrieved_reasons": [], "awaiting_retrieval": 0, "assessed": 1, "assessed_excluded": 1, "assessed_reasons": [["not_empirical", 1]],
         "awaiting_classification": 0, "included": 0}
@@ -99,7 +99,7 @@ def test_prisma2020_csv_has_the_template_columns_and_numbers(recorded):
     n = {r["data"]: r["n"] for r in rows}
     assert (n["database_results"], n["citations_results"], n["duplicates"], n["records_screened"], n["records_excluded"]) == ("7", "2", "2", "5", "2")
     assert (n["dbr_sought_reports"], n["dbr_notretrieved_reports"], n["dbr_assessed"], n["dbr_excluded"]) == ("3", "1", "2", "0")
-    assert (n["other_sought_reports"], n["other_assessed"], n["other_excluded"], n["new_studies"], n["total_reports"]) == ("1", "1", "not_empirical, 1", "2", "2")
+    assert (n["other_sought_reports"], n["other_assessed"], n["other_excluded"], n["new_studies"], n["total_reports"]) == ("1", "1", "not empirical, 1", "2", "2")
 
 
 def test_flow_diagram_is_deterministic(recorded, tmp_path):

@@ -91,3 +91,81 @@ def test_docx_has_bordered_tables_a_visible_contents_list_and_no_paths(markdown,
     monkeypatch.chdir(other)
     render("docx", "report.md", "two.docx", "sources/references.bib", csl)
     assert (other / "two.docx").read_bytes() == (review / "one.docx").read_bytes()
+
+
+LAYOUT = """---
+title: Layout
+short-titles:
+  "anon2019": "Short name"
+---
+
+::: {.banner}
+**Draft, not yet verified:** nothing here is checked.
+:::
+
+Cited in text @{anon2019} and in brackets [@{anon2019}, para. 2].
+
+| Review finding | Confidence | Explanation of the confidence | Documents |
+|:------------|:--|:------------|:----|
+| A long statement about the documents that runs on for many words to fill the column | very low | Characteristically incomprehensible explanation | Developing |
+
+| A | B | C | D | E | F |
+|:--|:--|:--|:--|:--|:--|
+| independent | development | progression | partnership | recruitment | requirement |
+
+::: {.collapsible summary="Every row"}
+| X | Y |
+|:--|:--|
+| one | two |
+:::
+"""
+
+
+def _docx_xml(path: str, name: str) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as docx:
+        return docx.read(name).decode("utf-8")
+
+
+def test_docx_tables_never_break_a_word_and_wide_ones_turn_landscape(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("layout.md").write_text(LAYOUT, encoding="utf-8")
+    Path("refs.bib").write_text("@report{anon2019,\n  title = {A very long title of a work that names no author},\n  shorttitle = {Short name},\n  year = {2019}\n}\n", encoding="utf-8")
+    render("docx", "layout.md", "layout.docx", "refs.bib")
+    document = _docx_xml("layout.docx", "word/document.xml")
+    tables = re.findall(r"<w:tbl>.*?</w:tbl>", document, re.S)
+    # Each column is at least as wide as its longest word at about 120 twips (1/12 in) a character, the
+    # width of an average character of the table font: "Confidence" no longer breaks as "Con/fiden/ce".
+    for table in tables[:2]:
+        widths = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"', table)]
+        rows = re.findall(r"<w:tr[ >].*?</w:tr>", table, re.S)
+        for column, width in enumerate(widths):
+            words = [w for row in rows for cell in [re.findall(r"<w:tc>.*?</w:tc>", row, re.S)[column]]
+                     for w in "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", cell)).split()]
+            assert width >= 120 * max(len(w) for w in words), (column, width, words)
+    # The six-column table does not fit a portrait page: it gets a landscape section of its own, between a
+    # portrait section before it and the document's own (portrait) last section.
+    at = document.index(tables[1])
+    before, after = document[:at], document[at + len(tables[1]):]
+    sections = lambda text: re.findall(r"<w:sectPr>.*?</w:sectPr>", text, re.S)  # noqa: E731
+    assert ["landscape" in x for x in sections(before)] == [False] and ["landscape" in x for x in sections(after)] == [True, False]
+    assert "landscape" not in document[:document.index(tables[0]) + len(tables[0])]
+    # The banner is a shaded, bordered box: a paragraph style of the reference document.
+    assert re.search(r'<w:pStyle w:val="Banner" ?/>', document)
+    banner = re.search(r'<w:style [^>]*w:styleId="Banner".*?</w:style>', _docx_xml("layout.docx", "word/styles.xml"), re.S).group(0)
+    assert 'w:fill="FFF4E5"' in banner and "<w:pBdr>" in banner
+    # A work without author is cited in text by its short title, not its whole title.
+    runs = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document))
+    assert "Short name (2019)" in runs and "(Short name, 2019, para. 2)" in runs
+
+
+def test_html_table_of_every_row_is_collapsible_and_short_titles_apply(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("layout.md").write_text(LAYOUT, encoding="utf-8")
+    Path("refs.bib").write_text("@report{anon2019,\n  title = {A very long title of a work that names no author},\n  shorttitle = {Short name},\n  year = {2019}\n}\n", encoding="utf-8")
+    render("html", "layout.md", "layout.html", "refs.bib")
+    html = Path("layout.html").read_text(encoding="utf-8")
+    assert "<details><summary>Every row</summary>" in html and html.index("<details>") < html.index(">one</td>") < html.index("</details>")
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    assert "Short name (2019)" in text and "(Short name, 2019, para. 2)" in text

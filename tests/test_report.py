@@ -15,19 +15,25 @@ TEMPLATES = reviewkit.ROOT / "templates"
 def test_context_per_question(review):
     context = report_context(build_evidence())
     rqa, rqb = context["sections"]
-    assert rqa["evidence_base"] == "4 excerpts from 1 document (4 from primary studies); 1 independent study; countries: United Kingdom."
+    assert rqa["evidence_base"] == ("4 excerpts from 1 document (4 from primary studies); 1 independent study; countries: United Kingdom; "
+                                    "years of the evidence not recorded; documents published 2020.")
     assert rqb["evidence_base"] == ("3 excerpts from 2 documents (1 from primary studies, 2 from secondary reports); 1 independent study; "
-                                    "countries: Germany, United Kingdom.")
+                                    "countries: Germany, United Kingdom; years of the evidence not recorded; documents published 2020-2021.")
     assert [t["code"] for t in rqb["themes"]] == ["uptake", "local_trust"]
-    assert [m["label"] for m in rqb["missing"]] == ["Grid access"]
-    assert rqa["missing"] == []
+    # What is missing: computed, each gap once.
+    assert [(g["id"], g["kind"], g["text"]) for g in rqb["gaps"]] == [
+        ("RQb-G1", "one-document", "Resting on one document: Local trust (okafor2021)."),
+        ("RQb-G2", "one-study", "Naming at most one study (the number in brackets): Uptake (1) and Local trust (0)."),
+        ("RQb-G3", "no-evidence", "No coded excerpt on Grid access."),
+    ]
+    assert [g["kind"] for g in rqa["gaps"]] == ["one-document", "one-study"]
     first = rqa["themes"][0]["lines"][0]
     assert (first["evidence_id"], first["citation"]) == ("smith2020:1", "[@{smith2020}, p. 3]")
     assert rqa["themes"][0]["lines"][1]["citation"] == "[@{smith2020}, para. 2]"  # no locator: the paragraph
     # smith2020:2 is coded for both RQa themes: listed under the first, counted under the second.
     assert [line["evidence_id"] for line in rqa["themes"][1]["lines"]] == []
     assert (rqa["themes"][1]["elsewhere_count"], rqa["themes"][1]["elsewhere"]) == (1, ["Bill savings"])
-    assert context["scope"] == "This review codes 6 excerpts from 2 sources against 4 codes."
+    assert context["scope"] == "This review codes 6 excerpts from 2 documents against 4 codes."
 
 
 def test_markdown_report(review):
@@ -36,10 +42,14 @@ def test_markdown_report(review):
     assert "# RQb: Trust {#q-RQb}" in text
     assert ("- [Members' bills fell by 12% in year one.]{#claim-RQa.bill_savings.smith2020:1} [@{smith2020}, p. 3] ([quote](#ev-smith2020:1)) "
             "[RQa.bill\\_savings.smith2020:1](#claim-RQa.bill_savings.smith2020:1){.claim-id}") in text
-    assert "[4 excerpts from 1 document (4 from primary studies); 1 independent study; countries: United Kingdom.]{#claim-RQa.evidence-base}" in text
+    assert ("[4 excerpts from 1 document (4 from primary studies); 1 independent study; countries: United Kingdom; years of the evidence "
+            "not recorded; documents published 2020.]{#claim-RQa.evidence-base}") in text
+    # The context of a quote is plain text within its section: no Markdown heading (the heading is named in "where").
     assert ("::: {#ev-smith2020:1 .evidence}\n**smith2020:1**: Members' bills fell by 12% in year one.\n\n"
-            "> ...\\# Findings Members of the cooperative **saw bills fall by 12 per cent in the first year**. Uptake was highest") in text
-    assert "- No coded excerpt addresses **Grid access**: Connection to the grid." in text
+            "> ...Members of the cooperative **saw bills fall by 12 per cent in the first year**. Uptake was highest") in text
+    assert "- [No coded excerpt on Grid access.]{#gap-RQb-G3} (RQb-G3)" in text
+    # Each answer once; the full table of excerpts is in the report itself, linked, never a CSV file.
+    assert "](../tables/" not in text and "](#all-excerpts)" in text and "{#all-excerpts}" in text
     assert "Literal text: \\*bold\\* \\[\\@x\\] \\<script\\>alert(1)\\</script\\> \\| \\$5 \\& more" in text
 
 
@@ -48,7 +58,7 @@ def test_empty_question_says_so(review):
     data["evidence"] = [e for e in data["evidence"] if "RQb" not in e["questions"]]
     rqb = report_context(data)["sections"][1]
     assert rqb["evidence_base"] == "No excerpt in the coded sources addresses this question."
-    assert [m["label"] for m in rqb["missing"]] == ["Uptake", "Local trust", "Grid access"]
+    assert [(g["kind"], g["codes"]) for g in rqb["gaps"]] == [("no-evidence", ["uptake", "local_trust", "grid_access"])]
 
 
 def test_undefined_template_value_is_an_error_at_its_line(review, tmp_path):

@@ -106,28 +106,63 @@ def test_country_comparison_states_what_is_missing(compared):
     ]
 
 
-def test_avenues_come_from_the_gaps_with_their_basis(compared):
-    avenues = analyse(build_evidence())["avenues"]
-    assert [(a["id"], a["kind"], a["question"], a["code"], a["basis"]) for a in avenues] == [
-        ("A1", "weak-evidence", "RQa", "bill_savings", "cells.csv: RQa x bill_savings rated thin"),
-        ("A2", "weak-evidence", "RQa", "uptake", "cells.csv: RQa x uptake rated thin"),
-        ("A3", "weak-evidence", "RQb", "local_trust", "cells.csv: RQb x local_trust rated thin"),
-        ("A4", "no-evidence", "RQb", "grid_access", "cells.csv: RQb x grid_access has 0 excerpts"),
-        ("A5", "missing-comparator", "", "", "countries.csv: no row for any of the group's countries"),
+def test_gaps_are_computed_per_question_each_once(compared):
+    found = analyse(build_evidence())["gaps"]
+    assert [(g["id"], g["kind"], g["codes"], g["text"]) for g in found] == [
+        ("RQa-G1", "one-document", ["bill_savings", "uptake"], "Resting on one document: Bill savings (smith2020) and Uptake (smith2020)."),
+        ("RQa-G2", "one-study", ["bill_savings", "uptake"], "Naming at most one study (the number in brackets): Bill savings (1) and Uptake (1)."),
+        ("RQb-G1", "no-evaluation", ["local_trust"], "No evaluation (survey) on Local trust."),
+        ("RQb-G2", "one-document", ["local_trust"], "Resting on one document: Local trust (okafor2021)."),
+        ("RQb-G3", "one-study", ["uptake", "local_trust"], "Naming at most one study (the number in brackets): Uptake (1) and Local trust (0)."),
+        ("RQb-G4", "no-evidence", ["grid_access"], "No coded excerpt on Grid access."),
     ]
-    assert avenues[0]["text"] == "Evidence on 'Bill savings' for RQa is thin (1 document (needs 2)): further, independent studies would test it."
-    assert avenues[0]["evidence"] == ["smith2020:1", "smith2020:2", "smith2020:3", "smith2020:4"]
+    assert found[2]["basis"] == "cells.csv: RQb x local_trust without evaluation evidence"
 
 
-def test_a_question_without_evaluation_evidence_is_an_avenue(compared):
+def test_avenues_one_per_kind_of_gap_with_the_gaps_they_fill(compared):
+    avenues = analyse(build_evidence())["avenues"]
+    assert [(a["id"], a["kind"], a["question"], a["gaps"]) for a in avenues] == [
+        ("A1", "no-evaluation", "RQb", ["RQb-G1"]),
+        ("A2", "one-document", "RQa; RQb", ["RQa-G1", "RQb-G2"]),
+        ("A3", "one-study", "RQa; RQb", ["RQa-G2", "RQb-G3"]),
+        ("A4", "no-evidence", "RQb", ["RQb-G4"]),
+        ("A5", "missing-comparator", "", []),
+    ]
+    assert avenues[0]["text"] == "Evaluations (survey): for RQb, Local trust."
+    assert avenues[1]["basis"] == "gaps.csv: RQa-G1, RQb-G2"
+    # Every gap is filled by exactly one avenue: none repeated, none left out.
+    filled = [g for a in avenues for g in a["gaps"]]
+    assert sorted(filled) == sorted(g["id"] for g in analyse(build_evidence())["gaps"]) and len(filled) == len(set(filled))
+
+
+def test_a_question_without_evaluation_evidence_is_a_gap(compared):
     rows = [r[:] for r in reviewkit.SMITH_ROWS]
     for row in rows[1:]:
         row[5] = "case_study" if row[5] else ""
     Path("extraction/smith2020.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
-    avenues = analyse(build_evidence())["avenues"]
-    no_eval = [a for a in avenues if a["kind"] == "no-evaluation"]
-    assert [a["question"] for a in no_eval] == ["RQa", "RQb"]
+    found = analyse(build_evidence())
+    no_eval = [g for g in found["gaps"] if g["kind"] == "no-evaluation"]
+    assert [g["question"] for g in no_eval] == ["RQa", "RQb"]
     assert no_eval[0]["basis"] == "cells.csv: no RQa cell has evaluation evidence"
+    assert no_eval[0]["text"] == "No evaluation (survey) reports on this question: its evidence is description, second-hand summary and argument."
+    assert next(a for a in found["avenues"] if a["kind"] == "no-evaluation")["text"] == "Evaluations (survey): RQa and RQb as a whole."
+
+
+def test_a_question_wholly_out_of_scope_and_without_primary_evidence(compared):
+    text = Path("review.yaml").read_text(encoding="utf-8").replace(
+        "    text: Does local ownership build trust?\n", "    text: Does local ownership build trust?\n    scope:\n      countries: [\"NO\"]\n      description: Norway\n")
+    Path("review.yaml").write_text(text, encoding="utf-8")
+    Path("sources/smith2020.md").write_text(Path("sources/smith2020.md").read_text(encoding="utf-8").replace("role: primary", "role: secondary"), encoding="utf-8")
+    found = analyse(build_evidence())
+    rqb = [(g["kind"], g["text"]) for g in found["gaps"] if g["question"] == "RQb"]
+    assert rqb[:2] == [
+        ("no-evidence-in-scope", "No evidence from the question's scope (Norway): all 3 excerpts are about other countries, so they are indirect evidence at most."),
+        ("no-primary", "No primary evidence: every excerpt comes from secondary reports; they name no study."),
+    ]
+    # The Nordic group is Norway, RQb's scope: its missing comparator adds to that avenue, not one of its own.
+    kinds = [a["kind"] for a in found["avenues"]]
+    assert "missing-comparator" not in kinds and kinds[0] == "no-evidence-in-scope"
+    assert found["avenues"][0]["basis"] == "gaps.csv: RQb-G1; countries.csv: no row for any of the group's countries"
 
 
 def test_changing_a_sheet_changes_the_synthesis(compared):
@@ -136,7 +171,7 @@ def test_changing_a_sheet_changes_the_synthesis(compared):
     after = analyse(build_evidence())
     cell = lambda a, q, c: next(x for x in a["cells"] if (x["question"], x["code"]) == (q, c))  # noqa: E731
     assert (cell(before, "RQb", "grid_access")["facts"]["documents"], cell(after, "RQb", "grid_access")["facts"]["documents"]) == ([], ["smith2020"])
-    assert "no-evidence" in [a["kind"] for a in before["avenues"]] and "no-evidence" not in [a["kind"] for a in after["avenues"]]
+    assert "no-evidence" in [g["kind"] for g in before["gaps"]] and "no-evidence" not in [g["kind"] for g in after["gaps"]]
 
 
 def test_snowball_ranks_cited_works_by_citing_sources(review):

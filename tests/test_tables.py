@@ -16,7 +16,7 @@ def read(path) -> list[dict]:
 def test_tables_of_the_fixture_review(review):
     paths = write_tables(build_evidence(), "output/tables")
     assert sorted(p.name for p in paths) == ["RQa.csv", "RQb.csv", "avenues.csv", "cells.csv", "countries.csv", "evidence.csv",
-                                             "findings.csv", "gap-map.csv", "snowball.csv", "sources-questions.csv"]
+                                             "findings.csv", "gap-map.csv", "gaps.csv", "snowball.csv", "sources-questions.csv"]
     evidence = read(review / "output/tables/evidence.csv")
     header = (review / "output/tables/evidence.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("evidence_id,citekey,citation,questions,codes,finding,quote,locator,start,end,paragraph,heading,")

@@ -115,7 +115,7 @@ def test_the_almp_review_builds(almp_built):
     assert "???" not in html
     # The synthesis sections, generated from the data, with the comparator gaps stated.
     text = " ".join(re.sub(r"<[^>]+>", "", html).split())
-    for heading in ("How sources were found and chosen", "Where the review needs more sources", "Summary", "Evidence by theme", "strength of evidence", "Evidence gap map", "Country comparison", "Avenues for further research", "What to read next"):
+    for heading in ("How sources were found and chosen", "Where the review needs more sources", "Summary", "Evidence by theme", "strength of evidence", "Evidence gap map", "Country comparison", "Avenues for further research", "Appendix: what to read next"):
         assert heading in text, heading
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) == 2  # gap map and PRISMA flow diagram
     import yaml
@@ -155,16 +155,84 @@ def check_the_almp_answers(root: Path) -> None:
     assert {r["rating"] for r in table(root, "cells.csv") if r["question"] == "Q4"} <= {lowest, "none"}
     findings = table(root, "findings.csv")
     assert {r["question"] for r in findings} == set(questions)
-    assert {r["confidence"] for r in findings if r["question"] == "Q4"} <= {"low", "very_low"}
+    assert {r["confidence"] for r in findings if r["question"] == "Q4" and r["kind"] == "finding"} <= {"low", "very_low"}
     # The abstract frames the questions; it counts nowhere.
     framing = [s.stem for s in (root / layout.SOURCES).glob("*.md") if "role: protocol" in s.read_text(encoding="utf-8")]
     assert framing == ["jones-abstract"]
     for name, column in (("cells.csv", "evidence"), ("gap-map.csv", "evidence"), ("findings.csv", "evidence"), ("findings.csv", "documents")):
         assert not any("jones-abstract" in r[column] for r in table(root, name)), name
-    # The body up to the appendix and references, as plain text, is under 9,000 words.
+    # The body up to the appendix and references, as plain text, is under 7,000 words.
     body = markdown[:markdown.index("# References {#references}")]
     plain = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "plain"], input=body, capture_output=True, text=True, check=True).stdout
-    assert len(plain.split()) < 9000, len(plain.split())
+    assert len(plain.split()) < 7000, len(plain.split())
+    check_the_almp_counts_and_gaps(root, markdown, body)
+    check_the_html_alone(root)
+
+
+def check_the_almp_counts_and_gaps(root: Path, markdown: str, body: str) -> None:
+    """One count of studies and documents everywhere; the gaps a reader needs; each answer said once."""
+    import yaml
+
+    # No source of this review reports its own study: every count of studies says they are second-hand.
+    for match in re.finditer(r"(?<!at least )\b(\d+) independent stud(?:y|ies)([^.;|]*)", body):
+        assert "known only second-hand" in match.group(2), match.group(0)
+    assert re.findall(r"from (\d+) documents against", body) == ["4"]  # the framing document apart
+    assert "five documents" not in body and "5 sources" not in body
+    # Each question's count of studies is its excerpts' distinct named studies, as its table lists them.
+    for q in ("Q1", "Q2", "Q3", "Q4"):
+        at = markdown.index(f"{{#claim-{q}.evidence-base}}")
+        said = int(re.findall(r"(\d+) independent stud", markdown[at - 400:at])[-1])
+        assert said == len({r["study"] for r in table(root, f"{q}.csv") if r["study"] and r["role"] != "protocol"}), q
+    gaps = table(root, "gaps.csv")
+    kinds = {(g["question"], g["kind"]) for g in gaps}
+    for q in ("Q1", "Q2", "Q3", "Q4"):
+        assert (q, "no-primary") in kinds and (q, "no-evaluation") in kinds, q
+    assert {("Q3", "one-document"), ("Q4", "no-evidence-in-scope"), ("Q4", "no-evidence")} <= kinds
+    for g in gaps:
+        section = markdown[markdown.index(f"{{#q-{g['question']}-missing}}"):]
+        assert section.count(f"{{#gap-{g['id']}}}") == 1, g["id"]
+    assert "Every theme of this question has at least one excerpt" not in markdown
+    # Research avenues: one per kind of gap, filling every gap once.
+    avenues = table(root, "avenues.csv")
+    filled = [g for a in avenues for g in a["gaps"].split("; ") if g]
+    assert sorted(filled) == sorted(g["id"] for g in gaps) and len(filled) == len(set(filled))
+    assert "further, independent studies would test it" not in markdown
+    # Each sentence of each answer appears once in the report.
+    for path in sorted((root / "findings").glob("*.yaml")):
+        answer = " ".join(yaml.safe_load(path.read_text(encoding="utf-8"))["answer"].split())
+        for sentence in re.split(r"(?<=[.?!]) ", answer):
+            assert markdown.count(sentence) == 1, sentence
+    # Q4-F1 states an absence: an evidence gap, shown without a confidence rating.
+    findings = {r["id"]: r for r in table(root, "findings.csv")}
+    assert (findings["Q4-F1"]["kind"], findings["Q4-F1"]["confidence"]) == ("gap", "")
+
+
+def check_the_html_alone(root: Path) -> None:
+    """The HTML report sent on its own: every link is to a place in the page, or to the web."""
+    import html.parser
+
+    alone = root.parent / "sent-alone"
+    alone.mkdir(exist_ok=True)
+    page = (root / "output/report/state-of-play.html").read_text(encoding="utf-8")
+    (alone / "report.html").write_text(page, encoding="utf-8")
+    ids, links = set(), []
+
+    class Scan(html.parser.HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if attrs.get("id"):
+                ids.add(attrs["id"])
+            for key in ("href", "src"):
+                if attrs.get(key) is not None:
+                    links.append(attrs[key])
+
+    Scan().feed((alone / "report.html").read_text(encoding="utf-8"))
+    local = [u for u in links if not u.startswith(("#", "http://", "https://", "data:image/png;base64,"))]
+    assert local == []
+    import urllib.parse
+
+    assert [u for u in links if u.startswith("#") and urllib.parse.unquote(u[1:]) not in ids] == []
+    assert "<details>" in page  # the table of every excerpt, collapsible
 
 
 def _git(root: Path, *args: str) -> str:

@@ -6,26 +6,36 @@ from its first to its last character. A unit is a connected group of linked exce
 none is a unit of its own. So two coders who quoted slightly different words of one passage code the same
 unit.
 
-**Values.** For each unit and code, a coder's value is 1 when one of their excerpts in the unit carries the
-code, else 0, when the coder coded that source (has an independent sheet for it, even an empty one); a
-coder who did not code the source has no value there (missing). A unit only one coder marked stays in: the
-other coders' values there are 0.
+**Values.** For each unit, a coder's value is the set of codes their excerpts in the unit carry (empty
+when the coder coded that source, i.e. has an independent sheet for it, but marked nothing in the unit); a
+coder who did not code the source has no value there (missing). A unit only one coder marked stays in.
 
-**Statistics.** Per code and overall (every unit-and-code pair pooled): the number of units rated by at
-least two coders, percent agreement (agreeing coder pairs over all coder pairs, per rated item), Cohen's
-kappa (two coders; with more, one row per pair and their mean, Light's kappa, on the all-coders row) and
-Krippendorff's alpha (nominal, any number of coders, missing values allowed; the ``krippendorff``
-package). A statistic that is undefined (no item rated by two coders, or only one value ever given) is None.
+**Statistics**, over the units that at least two coders rated. Codes count only where coders used them: a
+code neither coder applied to a unit is no agreement (rating every code on every unit, as this module did
+before, let two coders who disagree on the only code they used agree on all the others).
+
+- *Per code*: percent agreement over the units where at least one coder applied the code (coder pairs who
+  both applied it, over all coder pairs there); Cohen's kappa and Krippendorff's alpha of the code's presence
+  (1) or absence (0) on every rated unit, where chance correction needs both values.
+- *Overall*: percent agreement over every unit-and-code pair at least one coder applied, pooled; kappa and
+  alpha of the units, each coder's value the set of codes they applied (a nominal category: two coders agree
+  on a unit when they gave it the same codes).
+
+Kappa is Cohen's for two coders; with more, one row per pair and their mean (Light's kappa) on the
+all-coders row. Alpha is Krippendorff's, nominal, any number of coders, missing values allowed, computed here
+from the coincidence matrix (Krippendorff 2011, "Computing Krippendorff's Alpha-Reliability"). A statistic
+that is undefined (no item rated by two coders, or only one value ever given) is None.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import combinations
 from typing import Any, Iterable
 
 LINK = 0.5  # minimum Jaccard index of two excerpts' ranges for them to code the same unit
 OVERALL = "overall"
-Matrix = Any  # one row per coder, one column per item: lists with None, or a float array with NaN, for missing
+Matrix = list[list]  # one row per coder, one column per item, None where the coder gave no value
 
 
 def jaccard(a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -87,87 +97,103 @@ def units_of(coded: dict[str, Any]) -> list[dict[str, Any]]:
     return units
 
 
-def _array(matrix):
-    """A reliability data matrix as floats, missing values NaN (lists with None are accepted)."""
-    import numpy as np
-
-    if isinstance(matrix, np.ndarray):
-        return matrix.astype(float)
-    if all(isinstance(row, np.ndarray) for row in matrix):
-        return np.vstack(matrix).astype(float)
-    return np.array([[np.nan if v is None else v for v in row] for row in matrix], dtype=float).reshape(len(matrix), -1)
+def _columns(matrix: Matrix) -> list[list]:
+    """A reliability data matrix (one row per coder, one column per item; None for missing) by item."""
+    return [list(column) for column in zip(*matrix)] if matrix else []
 
 
-def _rated(data):
-    """Which items (columns) two or more coders rated."""
-    import numpy as np
-
-    return (~np.isnan(data)).sum(axis=0) >= 2
+def _given(column: list) -> list:
+    return [v for v in column if v is not None]
 
 
 def percent_agreement(matrix: Matrix) -> float | None:
     """Agreeing coder pairs over all coder pairs, over the items two or more coders rated."""
-    import numpy as np
-
-    data = _array(matrix)
-    given = (~np.isnan(data)).sum(axis=0)
-    pairs = (given * (given - 1) / 2).sum()
-    if not pairs:
-        return None
-    same = sum((n * (n - 1) / 2).sum() for n in ((data == v).sum(axis=0) for v in np.unique(data[~np.isnan(data)])))
-    return float(same / pairs)
+    same = pairs = 0
+    for column in _columns(matrix):
+        given = _given(column)
+        pairs += len(given) * (len(given) - 1) // 2
+        same += sum(n * (n - 1) // 2 for n in Counter(given).values())
+    return same / pairs if pairs else None
 
 
-def cohen_kappa(first, second) -> float | None:
+def cohen_kappa(first: list, second: list) -> float | None:
     """Cohen's kappa of two coders over the items both rated: (p_o - p_e) / (1 - p_e)."""
-    import numpy as np
-
-    data = _array([first, second])
-    both = data[:, ~np.isnan(data).any(axis=0)]
-    if not both.shape[1]:
+    both = [(a, b) for a, b in zip(first, second) if a is not None and b is not None]
+    if not both:
         return None
-    observed = float((both[0] == both[1]).mean())
-    expected = float(sum((both[0] == v).mean() * (both[1] == v).mean() for v in np.unique(both)))
+    n = len(both)
+    observed = sum(a == b for a, b in both) / n
+    left, right = Counter(a for a, _ in both), Counter(b for _, b in both)
+    expected = sum(left[v] * right[v] for v in left) / (n * n)
     return None if expected == 1 else (observed - expected) / (1 - expected)
 
 
 def krippendorff_alpha(matrix: Matrix) -> float | None:
-    """Krippendorff's alpha (nominal) of a reliability data matrix, missing values allowed."""
-    import krippendorff
-    import numpy as np
-
-    data = _array(matrix)
-    rated = data[:, _rated(data)]
-    if len(np.unique(rated[~np.isnan(rated)])) < 2:
+    """Krippendorff's alpha (nominal) of a reliability data matrix, missing values allowed:
+    1 - (n - 1) * (disagreeing coincidences) / (sum over value pairs c != k of n_c * n_k)."""
+    totals: Counter = Counter()  # n_c: values in pairable items
+    disagreeing = 0.0
+    for column in _columns(matrix):
+        counts = Counter(_given(column))
+        m = sum(counts.values())
+        if m < 2:
+            continue  # a value no other coder can be paired with is not pairable
+        totals.update(counts)
+        disagreeing += (m * m - sum(n * n for n in counts.values())) / (m - 1)
+    n = sum(totals.values())
+    expected = n * n - sum(v * v for v in totals.values())
+    if len(totals) < 2 or not expected:
         return None  # no item two coders rated, or one value only: alpha is undefined
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    return 1 - (n - 1) * disagreeing / expected
+
+
+def kappa_of(matrix: Matrix, coders: list[str]) -> float | None:
+    """Cohen's kappa of two coders; the mean of the pairwise kappas (Light's) of more."""
+    kappas = [cohen_kappa(matrix[i], matrix[j]) for i, j in combinations(range(len(coders)), 2)]
+    defined = [k for k in kappas if k is not None]
+    if len(coders) == 2:
+        return kappas[0]
+    return sum(defined) / len(defined) if defined else None
 
 
 def statistics(matrix: Matrix, coders: list[str]) -> dict[str, Any]:
     """Percent agreement, kappa (pairwise mean with more than two coders) and alpha of one matrix."""
-    data = _array(matrix)
-    kappas = [cohen_kappa(data[i], data[j]) for i, j in combinations(range(len(coders)), 2)]
-    defined = [k for k in kappas if k is not None]
-    return {"items": int(_rated(data).sum()), "percent_agreement": percent_agreement(data),
-            "kappa": (sum(defined) / len(defined) if defined else None) if len(coders) > 2 else kappas[0],
-            "alpha": krippendorff_alpha(data)}
+    rated = sum(1 for column in _columns(matrix) if len(_given(column)) >= 2)
+    return {"items": rated, "percent_agreement": percent_agreement(matrix), "kappa": kappa_of(matrix, coders),
+            "alpha": krippendorff_alpha(matrix)}
 
 
-def _cube(units: list[dict], coders: list[str], codes: list[str]):
-    """Values as an array coders x units x codes (1, 0, NaN where the coder did not code the source)."""
-    import numpy as np
+def _used(matrix: Matrix) -> Matrix:
+    """The items of a presence (1) / absence (0) matrix at least one coder marked present."""
+    kept = [column for column in _columns(matrix) if 1 in column]
+    return [list(row) for row in zip(*kept)] if kept else [[] for _ in matrix]
 
-    coder_at = {c: i for i, c in enumerate(coders)}
-    code_at = {c: i for i, c in enumerate(codes)}
-    cube = np.full((len(coders), len(units), len(codes)), np.nan)
+
+def code_statistics(presence: Matrix, coders: list[str]) -> dict[str, Any]:
+    """One code: percent agreement where a coder applied it; kappa and alpha of presence on every unit."""
+    used = _used(presence)
+    return {"items": len(used[0]) if used else 0, "percent_agreement": percent_agreement(used),
+            "kappa": kappa_of(presence, coders), "alpha": krippendorff_alpha(presence)}
+
+
+def overall_statistics(sets: Matrix, presences: list[Matrix], coders: list[str]) -> dict[str, Any]:
+    """All codes: percent agreement over the unit-and-code pairs a coder applied; kappa and alpha of the
+    units, a coder's value being the set of codes they applied there."""
+    used = [_used(m) for m in presences]
+    pooled = [[v for m in used for v in m[i]] for i in range(len(coders))]
+    labels = [[None if v is None else "; ".join(sorted(v)) for v in row] for row in sets]
+    return {"items": len(pooled[0]) if pooled else 0, "percent_agreement": percent_agreement(pooled),
+            "kappa": kappa_of(labels, coders), "alpha": krippendorff_alpha(labels)}
+
+
+def _values(units: list[dict], coders: list[str]) -> list[list[frozenset | None]]:
+    """Per coder, per unit: the set of codes the coder applied there, None where they did not code the source."""
+    values: list[list[frozenset | None]] = [[None] * len(units) for _ in coders]
     for u, unit in enumerate(units):
         for coder in unit["raters"]:
-            cube[coder_at[coder], u, :] = 0
-        for item in unit["excerpts"]:
-            for code in item["codes"]:
-                if code in code_at:
-                    cube[coder_at[item["coder"]], u, code_at[code]] = 1
-    return cube
+            applied = {code for item in unit["excerpts"] if item["coder"] == coder for code in item["codes"]}
+            values[coders.index(coder)][u] = frozenset(applied)
+    return values
 
 
 def agreement(coded: dict[str, Any], protocol: dict[str, Any]) -> dict[str, Any]:
@@ -177,17 +203,18 @@ def agreement(coded: dict[str, Any], protocol: dict[str, Any]) -> dict[str, Any]
     codes = [c["id"] for c in protocol["codes"]]
     labels = {c["id"]: c["label"] for c in protocol["codes"]}
     sets = [coders] + ([list(pair) for pair in combinations(coders, 2)] if len(coders) > 2 else [])
-    cube = _cube(units, coders, codes)
+    values = _values(units, coders)
     rows = []
     for subset in sets if len(coders) >= 2 else []:
-        index = [coders.index(c) for c in subset]
         rated = [n for n, u in enumerate(units) if sum(c in u["raters"] for c in subset) >= 2]
         one = sum(1 for n in rated if len(set(units[n]["coders"]) & set(subset)) == 1)
-        sub = cube[index][:, rated, :]
-        matrices = [(OVERALL, sub.reshape(len(subset), -1))] + [(code, sub[:, :, k]) for k, code in enumerate(codes)]
-        for code, matrix in matrices:
+        mine = [[values[coders.index(c)][n] for n in rated] for c in subset]
+        presence = {code: [[None if v is None else int(code in v) for v in row] for row in mine] for code in codes}
+        made = [(OVERALL, overall_statistics(mine, list(presence.values()), subset))]
+        made += [(code, code_statistics(presence[code], subset)) for code in codes]
+        for code, stats in made:
             rows.append({"code": code, "label": labels.get(code, "all codes"), "coders": subset, "units": len(rated),
-                         "one_coder_units": one} | statistics(matrix, subset))
+                         "one_coder_units": one} | stats)
     return {
         "coders": coders,
         "sources": sorted({s["citekey"] for s in coded["sheets"]}),
@@ -215,4 +242,4 @@ def consensus_matches(evidence: list[dict], coded: dict[str, Any]) -> dict[str, 
 
 
 __all__ = ["LINK", "OVERALL", "agreement", "cohen_kappa", "consensus_matches", "form_units", "jaccard", "krippendorff_alpha",
-           "percent_agreement", "statistics", "units_of"]
+           "percent_agreement", "statistics", "units_of", "code_statistics", "overall_statistics"]

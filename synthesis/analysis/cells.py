@@ -15,7 +15,7 @@ from .comparison import country_rows, group_statements
 from .counting import facts, is_evidence, scope_of
 from .findings import assess_findings
 from .gapmap import gap_columns, gap_map
-from .gaps import avenues, snowball
+from .gaps import avenues, gaps, snowball
 from .shapes import Analysis, Cell
 from .strength import rate
 
@@ -24,7 +24,12 @@ def scope_text(question: dict) -> str:
     return question["scope"]["description"] if question.get("scope") else ""
 
 
-def cells(protocol: dict, evidence: list[dict], sources: dict[str, dict]) -> list[Cell]:
+def study_years(data: dict[str, Any]) -> dict[str, str]:
+    """Each bibliography entry's year, for the years of the evidence when no period is coded."""
+    return {k: e.get("year", "") for k, e in data.get("bibliography", {}).items()}
+
+
+def cells(protocol: dict, evidence: list[dict], sources: dict[str, dict], years: dict[str, str] | None = None) -> list[Cell]:
     """Question x code cells: every codebook pairing (gaps included) and every pairing coders made,
     each with its facts and rating. Excerpts of the protocol document are not evidence and count nowhere."""
     found: dict[tuple[str, str], list[dict]] = {(q["id"], c["id"]): [] for q in protocol["questions"] for c in protocol["codes"] if q["id"] in c["questions"]}
@@ -39,7 +44,7 @@ def cells(protocol: dict, evidence: list[dict], sources: dict[str, dict]) -> lis
     column = protocol.get("strength", {}).get("agreement_column", "stance")
     out: list[Cell] = []
     for (q, c), items in sorted(found.items(), key=lambda kv: (q_order[kv[0][0]], c_order[kv[0][1]])):
-        counted = facts(items, sources, scope_of(questions[q]), column)
+        counted = facts(items, sources, scope_of(questions[q]), column, years)
         out.append({"question": q, "code": c, "label": labels[c], "facts": counted,
                     "strength": rate(counted, protocol, scope_text(questions[q]))})
     return out
@@ -61,23 +66,28 @@ def analyse(data: dict[str, Any]) -> Analysis:
     protocol, evidence = data["protocol"], data["evidence"]
     sources = {s["citekey"]: s for s in data["sources"]}
     column = protocol.get("strength", {}).get("agreement_column", "stance")
-    grid = cells(protocol, evidence, sources)
+    years = study_years(data)
+    grid = cells(protocol, evidence, sources, years)
     counted = [i for i in evidence if is_evidence(i, sources)]
     countries = country_rows(protocol, counted, sources)
     groups = group_statements(protocol, countries)
     columns = gap_columns(protocol, evidence, sources)
-    assessed, problems = assess_findings(data.get("findings", []), evidence, sources, protocol)
+    assessed, problems = assess_findings(data.get("findings", []), evidence, sources, protocol, years)
     errors, warnings = split(problems)
     if errors:
         raise InputError(errors, warnings)
+    per_question = {q["id"]: facts([i for i in evidence if q["id"] in i["questions"]], sources, scope_of(q), column, years)
+                    for q in protocol["questions"]}
+    found = gaps(protocol, grid, assessed, per_question)
     return {
         "cells": grid,
-        "questions": {q["id"]: facts([i for i in evidence if q["id"] in i["questions"]], sources, scope_of(q), column) for q in protocol["questions"]},
+        "questions": per_question,
         "gap_map": gap_map(protocol, evidence, sources, columns),
         "gap_columns": columns,
         "countries": countries,
         "groups": groups,
-        "avenues": avenues(protocol, grid, groups),
+        "gaps": found,
+        "avenues": avenues(protocol, found, groups),
         "snowball": snowball(data),
         "source_matrix": source_matrix(protocol, data),
         "findings": assessed,
@@ -85,4 +95,4 @@ def analyse(data: dict[str, Any]) -> Analysis:
     }
 
 
-__all__ = ["analyse", "cells", "scope_text", "source_matrix"]
+__all__ = ["analyse", "cells", "scope_text", "source_matrix", "study_years"]

@@ -8,72 +8,14 @@ order; on de-duplication the first of a group is kept.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from typing import Any
 
 from ..common.problems import Problem, suggest
 from ..inputs.records import DATABASE_SOURCES, DECISIONS, STAGES
+from .dedup import DUPLICATE_THRESHOLD, deduplicate, first_author, normal_doi, normal_text
 
-DUPLICATE_THRESHOLD = 95  # rapidfuzz ratio (0-100) of normalised titles, with the same year and first author
 FORWARD = ("include", "maybe")  # a title/abstract decision that sends a record on to full text
-
-
-def normal_text(value: str) -> str:
-    """Lower case, accents and punctuation dropped, spaces collapsed."""
-    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", value.lower()).split())
-
-
-def normal_doi(value: str) -> str:
-    value = value.strip().lower()
-    return re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", value)
-
-
-def first_author(record: dict) -> str:
-    """The first author's family name, normalised ('' when unknown)."""
-    if not record["authors"]:
-        return ""
-    name = record["authors"][0]
-    family = name.split(",")[0] if "," in name else (name.split() or [""])[-1]
-    return normal_text(family)
-
-
-def deduplicate(records: list[dict], threshold: float = DUPLICATE_THRESHOLD) -> list[dict[str, str]]:
-    """Duplicates among ``records`` (in order): ``{record, kept, reason}``, the first of each group kept.
-
-    Same DOI; or titles at least ``threshold`` similar (rapidfuzz ratio of normalised titles) with the same
-    year and, when both records name one, the same first author. Titles are compared within a year only,
-    so thousands of records stay fast.
-    """
-    from rapidfuzz import fuzz
-
-    by_doi: dict[str, str] = {}
-    by_year: dict[str, list[tuple[str, str, str]]] = {}
-    found = []
-    for record in records:
-        doi, title, year, author = normal_doi(record["doi"]), normal_text(record["title"]), record["year"], first_author(record)
-        if doi and doi in by_doi:
-            found.append({"record": record["id"], "kept": by_doi[doi], "reason": f"same DOI {doi}"})
-            continue
-        match = None
-        if title and year:
-            for kept_id, kept_title, kept_author in by_year.get(year, []):
-                if author and kept_author and author != kept_author:
-                    continue
-                score = fuzz.ratio(title, kept_title)
-                if score >= threshold:
-                    who = f" and first author {author}" if author and kept_author else ""
-                    match = (kept_id, f"title {score:.0f}% similar (threshold {threshold:g}), same year {year}{who}")
-                    break
-        if match:
-            found.append({"record": record["id"], "kept": match[0], "reason": match[1]})
-            continue
-        if doi:
-            by_doi[doi] = record["id"]
-        if title and year:
-            by_year.setdefault(year, []).append((record["id"], title, author))
-    return found
 
 
 def screening_settings(protocol: dict) -> dict[str, Any]:
@@ -189,8 +131,9 @@ def flow(data: dict, duplicates: list[dict], protocol: dict) -> dict[str, Any]:
         ft = {k: decision.get((k, "full_text")) for k in sought}
         arms[arm] = {
             "identified": dict(sorted(Counter(searches[r["search"]]["source"] for r in mine).items())),
-            "by_name": dict(sorted(Counter(searches[r["search"]]["name"] or searches[r["search"]]["source"] for r in mine).items())),
+            "by_name": _by_kind_name(mine, searches),
             "records": len(mine),
+            "partial": sum(1 for r in mine if r.get("partial")),  # read only in part: a warning names each
             "duplicates": len(mine) - len(unique),
             "screened": len(screened),
             "awaiting_screening": len(unique) - len(screened),
@@ -216,6 +159,16 @@ def flow(data: dict, duplicates: list[dict], protocol: dict) -> dict[str, Any]:
             "uses_databases": arms["databases"]["records"] > 0, "uses_other": arms["other"]["records"] > 0}
 
 
+def _by_kind_name(records: list[dict], searches: dict) -> dict[str, dict[str, int]]:
+    """Records per source kind and search name (``{"database": {"Scopus": 4}}``), for PRISMA2020's
+    database- and register-specific counts."""
+    counts = Counter((searches[r["search"]]["source"], searches[r["search"]]["name"] or searches[r["search"]]["id"]) for r in records)
+    out: dict[str, dict[str, int]] = {}
+    for (kind, name), n in sorted(counts.items()):
+        out.setdefault(kind, {})[name] = n
+    return out
+
+
 def _reasons(rows) -> list[list]:
     counts = Counter(row["reason"] or "no reason given" for row in rows)
     return [[reason, n] for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
@@ -238,21 +191,32 @@ def build_records(data: dict, protocol: dict, sources: list[dict], protocol_path
     Returns what the build writes to ``output/build/records.json``: searches, records with their
     de-duplication and decisions, duplicates and the flow.
     """
-    from ..common.problems import raise_if_any
+    from ..common.problems import InputError
 
     settings = screening_settings(protocol)
     duplicates = deduplicate(data["records"], settings["threshold"])
-    raise_if_any(check(data, duplicates, protocol, sources, protocol_path, protocol_text))
+    problems = check(data, duplicates, protocol, sources, protocol_path, protocol_text)
+    if problems:
+        raise InputError(problems, data.get("warnings", []))  # what reading found is shown beside
     kept_as = {d["record"]: d for d in duplicates}
     searches = {s["id"]: s for s in data["searches"]}
     decision = {(r["record"], r["stage"]): r for r in data["screening"]}
     rows = []
     for record in data["records"]:
         ta, ft = decision.get((record["id"], "title_abstract"), {}), decision.get((record["id"], "full_text"), {})
-        rows.append({key: record[key] for key in ("id", "search", "title", "authors", "year", "doi", "path", "line")}
+        rows.append({key: record.get(key, "") for key in RECORD_FIELDS}
                     | {"duplicate_of": kept_as.get(record["id"], {}).get("kept", ""), "screened_on": _basis(record, searches[record["search"]]),
                        "title_abstract": ta.get("decision", ""), "title_abstract_reason": ta.get("reason", ""),
                        "full_text": ft.get("decision", ""), "full_text_reason": ft.get("reason", ""), "source": ft.get("source", "")})
     protocol_sources = sorted(s["citekey"] for s in sources if s.get("role") == "protocol")
-    return {"searches": data["searches"], "records": rows, "duplicates": duplicates,
+    formats = {}
+    for record in data["records"]:
+        formats.setdefault(record["search"], record.get("format", ""))
+    return {"searches": [s | {"format": formats.get(s["id"], "")} for s in data["searches"]], "records": rows,
+            "duplicates": duplicates, "screening": data["screening"], "warnings": [w.as_dict() for w in data.get("warnings", [])],
             "flow": flow(data, duplicates, protocol) | {"protocol_sources": protocol_sources}}
+
+
+# What records.json keeps of each record (then its de-duplication and decisions).
+RECORD_FIELDS = ("id", "search", "title", "authors", "year", "doi", "journal", "abstract", "keywords", "format", "path", "line",
+                 "end", "partial")

@@ -15,10 +15,13 @@ class Facts(TypedDict):
     excerpts: int
     documents: list[str]          # citekeys, protocol documents never included
     studies: list[str]            # independent studies (named study, or a primary source itself)
+    first_hand_studies: list[str] # of those, reported by a primary source of the review
+    second_hand_studies: list[str]  # of those, known only through other documents' reports
     primary: int                  # excerpts from primary sources
     roles: dict[str, int]         # excerpts by source role
     countries: list[str]
     years: list[str]              # publication years of the documents
+    periods: list[str]            # years the evidence covers, as coded (an excerpt's ``period``)
     in_scope: int                 # excerpts whose countries all lie in the question's scope
     out_of_scope: int             # indirect excerpts
     direct_primary: int           # primary excerpts within the scope
@@ -35,6 +38,7 @@ class Rating(TypedDict):
     reasons: list[str]            # each condition of the rule that gave it
     not_higher: list[str]         # what each stronger rule lacked
     capped: bool                  # lowered by the cap (no direct primary evidence)
+    uncapped: str                 # what the rules alone would give, when the cap lowered it; else ""
 
 
 class Cell(TypedDict):
@@ -75,13 +79,28 @@ class GroupStatement(TypedDict):
     evidence: list[str]
 
 
+class Gap(TypedDict):
+    """What one question's evidence lacks (see :func:`synthesis.analysis.gaps.question_gaps`)."""
+
+    id: str                       # "<question>-G<n>"
+    question: str
+    kind: str                     # one of synthesis.analysis.gaps.KINDS
+    text: str
+    target: str                   # what it concerns, briefly
+    codes: list[str]              # the themes it concerns, if any
+    findings: list[str]           # the review findings it concerns, if any
+    basis: str                    # the table rows that show it
+    evidence: list[str]
+
+
 class Avenue(TypedDict):
     id: str
-    kind: str
-    question: str
-    code: str
+    kind: str                     # a gap kind, or "missing-comparator"
+    question: str                 # the questions it concerns, "; "-separated
+    code: str                     # the themes it concerns, "; "-separated
     text: str
     basis: str
+    gaps: list[str]               # the gaps it would fill
     evidence: list[str]
 
 
@@ -98,6 +117,7 @@ class FindingAssessment(TypedDict):
     """A review finding with the facts beside each of its judgements."""
 
     id: str
+    kind: str                     # "finding" (with a CERQual assessment) or "gap" (a statement of absence)
     question: str
     facts: Facts
     draft: bool                   # the finding is a draft, or rests on draft-coded evidence
@@ -112,6 +132,7 @@ class Analysis(TypedDict):
     gap_columns: list[str]
     countries: list[CountryRow]
     groups: list[GroupStatement]
+    gaps: list[Gap]
     avenues: list[Avenue]
     snowball: list[dict]
     source_matrix: list[dict]
@@ -119,4 +140,4 @@ class Analysis(TypedDict):
     warnings: list[dict]          # contradiction warnings not addressed by their finding
 
 
-__all__ = ["Analysis", "Avenue", "Cell", "Check", "CountryRow", "Facts", "FindingAssessment", "GapCell", "GroupStatement", "Rating"]
+__all__ = ["Analysis", "Avenue", "Gap", "Cell", "Check", "CountryRow", "Facts", "FindingAssessment", "GapCell", "GroupStatement", "Rating"]

@@ -76,9 +76,9 @@ def rate(facts: Facts, protocol: dict, scope: str = "") -> Rating:
     lowest = rules[-1]["rating"]
     within = f" within the question's scope ({scope})" if scope else ""
     if not facts["excerpts"]:
-        return {"rating": NONE, "reasons": ["no evidence"], "not_higher": [], "capped": False}
+        return {"rating": NONE, "reasons": ["no evidence"], "not_higher": [], "capped": False, "uncapped": ""}
     if not facts["in_scope"]:
-        return {"rating": lowest, "capped": True, "not_higher": [],
+        return {"rating": lowest, "capped": True, "not_higher": [], "uncapped": "",
                 "reasons": [f"all {_n(facts['excerpts'], 'excerpt')} lie outside the question's scope ({scope}): indirect evidence only"]}
     missed = []
     for position, rule in enumerate(rules):
@@ -88,11 +88,11 @@ def rate(facts: Facts, protocol: dict, scope: str = "") -> Rating:
             continue
         reasons = [reason for _ok, reason in checks]
         if position < len(rules) - 1 and not facts["direct_primary"]:
-            return {"rating": lowest, "capped": True, "not_higher": missed,
+            return {"rating": lowest, "capped": True, "not_higher": missed, "uncapped": rule["rating"],
                     "reasons": [f"capped at {lowest}: no excerpt comes from a primary source (one reporting its own study){within}",
                                 f"the rules alone would give {rule['rating']}: " + "; ".join(reasons)]}
-        return {"rating": rule["rating"], "reasons": reasons, "not_higher": missed, "capped": False}
-    return {"rating": UNRATED, "reasons": ["no rule holds"], "not_higher": missed, "capped": False}
+        return {"rating": rule["rating"], "reasons": reasons, "not_higher": missed, "capped": False, "uncapped": ""}
+    return {"rating": UNRATED, "reasons": ["no rule holds"], "not_higher": missed, "capped": False, "uncapped": ""}
 
 
 def scale(protocol: dict) -> list[str]:

@@ -113,9 +113,26 @@ def cmd_records(args) -> int:
         raise InputError([Problem(args.records, 1, "no records folder")])
     text = read_text(args.protocol)[0] if Path(args.protocol).is_file() else ""
     summary = build_records(loaded, data["protocol"], data["sources"], args.protocol, text)
+    print_warnings(_first_of_each(summary["warnings"]))
     write_json(args.output, summary)
     write_outputs(summary, args.output_dir, args.svg, args.png)
     return 0
+
+
+def _first_of_each(warnings: list[dict], shown: int = 20) -> list[dict]:
+    """The first ``shown`` warnings of each code, then one line per code saying how many more there are:
+    an export of 100,000 records without years would otherwise fill the terminal (records.json has all)."""
+    counts: dict[str, int] = {}
+    out = []
+    for item in warnings:
+        counts[item["code"]] = counts.get(item["code"], 0) + 1
+        if counts[item["code"]] <= shown:
+            out.append(item)
+    for code, n in counts.items():
+        if n > shown:
+            out.append({"path": "output/build/records.json", "line": 1, "message": f"{n - shown} more {code} warnings are listed here",
+                        "severity": "warning", "code": code})
+    return out
 
 
 def cmd_provenance(args) -> int:

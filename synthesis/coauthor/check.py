@@ -85,8 +85,11 @@ def run_check(paths: list[str], protocol: str = layout.PROTOCOL, bibliography: s
     n, excerpts = len(data["sources"]), len(data["evidence"])
     if only is None:
         recorded = _check_records(data, protocol)
-        if recorded:
-            return recorded + warnings, f"{_counted(len(recorded), 'problem')} in {_counted(len({p.path for p in recorded}), 'file')}"
+        errors = [p for p in recorded if not p.is_warning]
+        if errors:
+            return recorded + warnings, f"{_counted(len(errors), 'problem')} in {_counted(len({p.path for p in errors}), 'file')}"
+        warnings += recorded  # records read only in part, without a year, or not in the format their name says
+        warned = f"; {_counted(len(warnings), 'warning')}" if warnings else ""
         return warnings, f"ok: {_counted(n, 'source')}, {_counted(excerpts, 'excerpt')}, every quote located{warned}"
     # What the given files take part in beyond themselves: the records stage (every source must be a
     # record or added otherwise) and the review findings that cite their evidence.
@@ -94,9 +97,12 @@ def run_check(paths: list[str], protocol: str = layout.PROTOCOL, bibliography: s
 
     roles = {s["citekey"]: s for s in source_roles(sources)} | {s["citekey"]: s for s in data["sources"]}
     findings = layout.findings_files()
-    found = _findings_citing(data, only, findings) + _check_records(data, protocol, sorted(roles.values(), key=lambda s: s["citekey"]))
+    recorded = _check_records(data, protocol, sorted(roles.values(), key=lambda s: s["citekey"]))
+    found = _findings_citing(data, only, findings) + [p for p in recorded if not p.is_warning]
+    warnings += [p for p in recorded if p.is_warning]
     if found:
         return found + warnings, f"{_counted(len(found), 'problem')} in {_counted(len({p.path for p in found}), 'file')}"
+    warned = f"; {_counted(len(warnings), 'warning')}" if warnings else ""
     total = len(layout.source_files(sources))
     also = [part for part, present in (("records and screening", Path(layout.RECORDS).is_dir()),
                                        ("review findings citing them", bool(findings))) if present]
@@ -144,8 +150,8 @@ def _check_coders(data: dict, sources: str, extraction: str, only: set[str] | No
 
 
 def _check_records(data: dict, protocol: str, sources: list[dict] | None = None, folder: str = layout.RECORDS) -> list[Problem]:
-    """The records stage's problems (none without a ``records/`` folder); ``sources``: every source's
-    citekey, path and role (default: the checked ones)."""
+    """The records stage's problems and warnings (none without a ``records/`` folder); ``sources``: every
+    source's citekey, path and role (default: the checked ones)."""
     from ..common.textio import read_text
     from .intake import records_problems
 

@@ -74,14 +74,14 @@ def source_roles(sources_dir: str = layout.SOURCES) -> list[dict[str, str]]:
 
 
 def records_problems(folder: str, protocol: dict, protocol_path: str, protocol_text: str, sources: list[dict]) -> list[Problem]:
-    """The records stage's problems, as the build reports them."""
+    """The records stage's problems and warnings, as the build reports them."""
     try:
         loaded = load_records(folder)
         if loaded is not None:
             build_records(loaded, protocol, sources, protocol_path, protocol_text)
     except InputError as err:
-        return err.problems
-    return []
+        return err.problems + err.warnings
+    return loaded["warnings"] if loaded is not None else []
 
 
 def _record_row(entry: BibEntry, source_path: str, names: list[str]) -> dict[str, str]:
@@ -154,6 +154,7 @@ def plan_intake(entry: BibEntry, entry_text: str, source_path: str, role: str, h
     before = {str(p) for p in records_problems(folder, protocol, protocol_path, protocol_text, sources)}
     plan = _Plan(folder)
     loaded, unreadable = plan.load(protocol, protocol_path, protocol_text, sources, check=False)
+    unreadable = [p for p in unreadable if not p.is_warning]
     if unreadable:
         raise InputError(unreadable + [Problem(folder, 1, UNREADABLE)])
     new_protocol, listed = protocol_text, ""
@@ -166,7 +167,7 @@ def plan_intake(entry: BibEntry, entry_text: str, source_path: str, role: str, h
         _new_record(plan, loaded, how, entry, entry_text, source_path, (protocol, protocol_path, protocol_text, sources))
     data = yamlio.load(new_protocol, protocol_path)[0] if new_protocol != protocol_text else protocol
     _loaded, after = plan.load(data, protocol_path, new_protocol, sources, check=True)
-    new = [p for p in after if str(p) not in before]
+    new = [p for p in after if not p.is_warning and str(p) not in before]
     if new:
         raise InputError(new + [Problem(folder, 1, f"recording '{key}' this way would not build (above); nothing was written")])
     return list(plan.edits.values()), new_protocol, listed, ""

@@ -18,6 +18,7 @@ from ..inputs.findings import COMPONENTS
 
 EVIDENCE_FILE = Path("output") / "build" / "evidence.json"
 PROVENANCE_FILE = Path("output") / "provenance.json"
+RECORDS_FILE = Path("output") / "build" / "records.json"  # only for a review with a records/ folder
 
 EVIDENCE_COLUMNS = ["evidence_id", "citekey", "id", "citation", "year", "role", "counts", "quote", "exact", "finding", "codes",
                     "questions", "evidence_type", "countries", "cites", "study", "study_design", "coder", "locator", "notes",
@@ -31,9 +32,14 @@ QUESTION_COLUMNS = ["question", "short", "text", "scope", "scope_countries", "an
 CELL_COLUMNS = ["question", "code", "label", "excerpts", "documents", "studies", "primary", "in_scope", "out_of_scope",
                 "rating", "capped", "evidence"]
 GAP_COLUMNS = ["code", "label", "country", "documents", "studies", "directness", "evidence"]
-FINDING_COLUMNS = (["finding", "question", "statement", "status", "authors", "evidence", "confidence", "confidence_explanation"]
+FINDING_COLUMNS = (["finding", "kind", "question", "statement", "status", "authors", "evidence", "confidence", "confidence_explanation"]
                    + [f"{c}_{part}" for c in COMPONENTS for part in ("concern", "explanation")]
                    + ["excerpts", "documents", "studies", "draft", "warnings", "path", "line"])
+RECORD_COLUMNS = ["record", "search", "search_name", "search_kind", "title", "authors", "year", "doi", "journal", "abstract",
+                  "keywords", "format", "partial", "duplicate_of", "screened_on", "title_abstract", "title_abstract_reason",
+                  "full_text", "full_text_reason", "source", "path", "line"]
+DUPLICATE_COLUMNS = ["record", "kept", "reason", "search", "kept_search"]
+SCREENING_COLUMNS = ["record", "search", "stage", "decision", "reason", "screener", "date", "source", "notes", "path", "line"]
 
 
 class Review:
@@ -42,7 +48,11 @@ class Review:
     and country column; ``findings`` a row per review finding (empty when the review has none).
 
     Each DataFrame is made when first used; those from the analysis (``questions``, ``cells``,
-    ``gap_map``, ``findings``) share one run of it, the same the tables and report are made from."""
+    ``gap_map``, ``findings``) share one run of it, the same the tables and report are made from.
+
+    With a ``records/`` folder, ``records`` has a row per record found by a search (duplicates included,
+    with the record each duplicates), ``duplicates`` a row per duplicate removed and ``screening`` a row
+    per screening decision; without one they are empty, with these columns."""
 
     def __init__(self, data: dict, path: Path = Path(".")):
         self.path = Path(path)
@@ -87,6 +97,29 @@ class Review:
     def findings(self):
         return _frame(finding_rows(self.data, self.analysis), FINDING_COLUMNS)
 
+    @cached_property
+    def _records(self) -> dict:
+        import orjson
+
+        file = self.path / RECORDS_FILE
+        return orjson.loads(file.read_bytes()) if file.is_file() else {"searches": [], "records": [], "duplicates": [], "screening": []}
+
+    @cached_property
+    def records(self):
+        return _frame(record_rows(self._records), RECORD_COLUMNS)
+
+    @cached_property
+    def duplicates(self):
+        search = {r["id"]: r["search"] for r in self._records["records"]}
+        return _frame([{"record": d["record"], "kept": d["kept"], "reason": d["reason"], "search": search.get(d["record"], ""),
+                        "kept_search": search.get(d["kept"], "")} for d in self._records["duplicates"]], DUPLICATE_COLUMNS)
+
+    @cached_property
+    def screening(self):
+        search = {r["id"]: r["search"] for r in self._records["records"]}
+        return _frame([{k: (row.get(k, "") if k != "search" else search.get(row["record"], "")) for k in SCREENING_COLUMNS}
+                       for row in self._records.get("screening", [])], SCREENING_COLUMNS)
+
     def provenance(self) -> dict:
         """``output/provenance.json`` (every claim, excerpt and selector), read when asked for: it is large."""
         import orjson
@@ -126,18 +159,31 @@ def long_rows(evidence: list[dict]) -> list[dict]:
             for e in evidence for q, c in e["pairs"]]
 
 
+def record_rows(summary: dict) -> list[dict]:
+    """One row per record of ``records.json``, with its search's name and kind (database, register, ...)."""
+    searches = {s["id"]: s for s in summary["searches"]}
+    rows = []
+    for r in summary["records"]:
+        search = searches.get(r["search"], {})
+        row = {k: r.get(k, "") for k in RECORD_COLUMNS if k not in ("record", "search_name", "search_kind")}
+        rows.append(row | {"record": r["id"], "search_name": search.get("name") or r["search"], "search_kind": search.get("source", "")})
+    return rows
+
+
 def finding_rows(data: dict, analysis: dict) -> list[dict]:
     assessed = {a["id"]: a for a in analysis["findings"]}
     rows = []
     for record in data.get("findings", []):
         for f in record["findings"]:
             a = assessed[f["id"]]
-            row = {"finding": f["id"], "question": record["question"], "statement": f["statement"], "status": f["status"],
-                   "authors": f["authors"], "evidence": f["evidence"], "confidence": f["overall"]["confidence"],
-                   "confidence_explanation": f["overall"]["explanation"]}
+            rated = f.get("overall") is not None  # an evidence gap (kind: gap) has no CERQual assessment
+            row = {"finding": f["id"], "kind": f.get("kind", "finding"), "question": record["question"], "statement": f["statement"],
+                   "status": f["status"], "authors": f["authors"], "evidence": f["evidence"],
+                   "confidence": f["overall"]["confidence"] if rated else None,
+                   "confidence_explanation": f["overall"]["explanation"] if rated else None}
             for c in COMPONENTS:
-                row[f"{c}_concern"] = f["components"][c]["concern"]
-                row[f"{c}_explanation"] = f["components"][c]["explanation"]
+                row[f"{c}_concern"] = f["components"][c]["concern"] if rated else None
+                row[f"{c}_explanation"] = f["components"][c]["explanation"] if rated else None
             row.update(excerpts=a["facts"]["excerpts"], documents=len(a["facts"]["documents"]), studies=len(a["facts"]["studies"]),
                        draft=a["draft"], warnings=[c["code"] for c in a["checks"] if not c["addressed"]],
                        path=record["path"], line=f["line"])
@@ -181,4 +227,4 @@ def open_review(path: str | Path = ".") -> Review:
     return frames(orjson.loads(evidence_file.read_bytes()), root)
 
 
-__all__ = ["Review", "frames", "open_review"]
+__all__ = ["DUPLICATE_COLUMNS", "RECORD_COLUMNS", "SCREENING_COLUMNS", "Review", "frames", "open_review"]

@@ -67,8 +67,8 @@ def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layou
         entries = _collect(problems, lambda: load_bibliography(bibliography_path)[0])
         if entries is not None:
             problems += [w for e in entries.values() for w in split_name_warnings(e, bibliography_path)]
-            bibliography = {key: {"citation": e.citation(), "title": e.title, "year": e.year, "type": e.entry_type, "line": e.line}
-                            for key, e in sorted(entries.items())}
+            bibliography = {key: {"citation": e.citation(), "title": e.title, "short_title": e.short_title, "year": e.year,
+                                  "type": e.entry_type, "line": e.line} for key, e in sorted(entries.items())}
     inputs = {"protocol": {"path": protocol_path, "sha256": _file_sha256(protocol_path) if Path(protocol_path).is_file() else ""},
               "bibliography": {"path": bibliography_path, "sha256": _file_sha256(bibliography_path) if Path(bibliography_path).is_file() else ""}}
     return {"protocol": protocol, "bibliography": bibliography, "inputs": inputs, "problems": _problem_dicts(problems)}

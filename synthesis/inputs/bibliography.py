@@ -43,6 +43,13 @@ class BibEntry:
         """The title as plain text."""
         return plain(self.fields.get("title", ""))
 
+    @property
+    def short_title(self) -> str:
+        """The title a work without author or editor is cited by in text: its ``shorttitle``, else ''."""
+        if (self.fields.get("author") or self.fields.get("editor") or "").strip():
+            return ""
+        return plain(self.fields.get("shorttitle", ""))
+
     def names(self) -> list[str]:
         """Authors (else editors) as written, plain text; a corporate name whole."""
         names = self.fields.get("author") or self.fields.get("editor") or ""
@@ -57,7 +64,7 @@ class BibEntry:
         """Short narrative citation, e.g. ``Green and Sissons (2023)``."""
         names = self.surnames()
         if not names:
-            who = self.fields.get("organization") or self.fields.get("institution") or self.fields.get("publisher") or self.title
+            who = self.fields.get("organization") or self.fields.get("institution") or self.fields.get("publisher") or self.short_title or self.title
             names = [plain(who)] if who else [self.key]
         if names[-1] == "others":  # BibTeX's "and others": citeproc writes "et al."
             who = f"{names[0]} et al."

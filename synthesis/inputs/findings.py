@@ -2,7 +2,9 @@
 
 A file holds the question's short answer and its review findings; each finding names the evidence ids it
 rests on and carries a GRADE-CERQual assessment (a concern for each of four components, then the overall
-confidence, each with its explanation). Format: docs/formats.md, "Review findings".
+confidence, each with its explanation). A statement of absence is an evidence gap (``kind: gap``): CERQual
+assesses what the evidence shows, not what it lacks, so a gap has no assessment. Format: docs/formats.md,
+"Review findings".
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .schemacheck import schema_problems, shipped_schema
 COMPONENTS = ("methodological_limitations", "coherence", "adequacy", "relevance")
 CONCERNS = ("no_or_very_minor", "minor", "moderate", "serious")
 CONFIDENCE = ("high", "moderate", "low", "very_low")
+KINDS = ("finding", "gap")
 # Words for people (the report never shows the ids above).
 WORDS = {
     "methodological_limitations": "Methodological limitations", "coherence": "Coherence", "adequacy": "Adequacy",
@@ -49,15 +52,24 @@ def parse_findings(text: str, path: str, question_ids: list[str], coders: list[s
         for k, author in enumerate(item["authors"]):
             if coders is not None and author not in coders:
                 problems.append(Problem(path, line("findings", n, "authors", k), f"finding {item['id']}: unknown author '{author}' (authors are coders declared in review.yaml): {suggest(author, coders)}"))
-        cerqual = item["cerqual"]
+        kind = item.get("kind", "finding")
+        cerqual = item.get("cerqual")
+        if kind == "finding" and cerqual is None:
+            problems.append(Problem(path, line("findings", n, "id"), f"finding {item['id']}: no cerqual assessment: a review finding needs one "
+                                    "(a statement that evidence is absent is an evidence gap: write kind: gap and no cerqual)"))
+            continue
+        if kind == "gap" and cerqual is not None:
+            problems.append(Problem(path, line("findings", n, "cerqual"), f"finding {item['id']} is an evidence gap (kind: gap), which has no confidence "
+                                    "rating: CERQual assesses what evidence shows, not its absence; remove cerqual"))
+            continue
         findings.append({
-            "id": item["id"], "question": stem, "line": line("findings", n, "id"), "statement": " ".join(item["statement"].split()),
+            "id": item["id"], "kind": kind, "question": stem, "line": line("findings", n, "id"), "statement": " ".join(item["statement"].split()),
             "evidence": list(item["evidence"]), "evidence_lines": [line("findings", n, "evidence", k) for k in range(len(item["evidence"]))],
             "authors": list(item["authors"]), "status": item["status"],
             "components": {c: {"concern": cerqual[c]["concern"], "explanation": " ".join(cerqual[c]["explanation"].split()),
-                               "line": line("findings", n, "cerqual", c, "concern")} for c in COMPONENTS},
+                               "line": line("findings", n, "cerqual", c, "concern")} for c in COMPONENTS} if cerqual else None,
             "overall": {"confidence": cerqual["overall"]["confidence"], "explanation": " ".join(cerqual["overall"]["explanation"].split()),
-                        "line": line("findings", n, "cerqual", "overall", "confidence")},
+                        "line": line("findings", n, "cerqual", "overall", "confidence")} if cerqual else None,
             "addresses": list(item.get("addresses", [])), "addresses_line": line("findings", n, "addresses"),
         })
     if problems:
@@ -100,4 +112,4 @@ def legacy_commentary_problems(paths: list[str]) -> list[Problem]:
     return [Problem(p, 1, LEGACY_COMMENTARY.format(path=p, stem=Path(p).stem)) for p in paths]
 
 
-__all__ = ["COMPONENTS", "CONCERNS", "CONFIDENCE", "WORDS", "legacy_commentary_problems", "load_findings", "parse_findings", "reference_problems"]
+__all__ = ["COMPONENTS", "CONCERNS", "CONFIDENCE", "KINDS", "WORDS", "legacy_commentary_problems", "load_findings", "parse_findings", "reference_problems"]

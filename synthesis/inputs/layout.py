@@ -121,7 +121,8 @@ class ShardInputs:
 
 
 RECORDS = "records"
-RECORD_SUFFIXES = (".ris", ".bib", ".csv", ".xlsx")
+# A search's export as the database saved it (.txt: Web of Science, MEDLINE, Ovid; .nbib: PubMed), screening.
+RECORD_SUFFIXES = (".ris", ".bib", ".csv", ".tsv", ".txt", ".nbib", ".xlsx")
 
 
 def record_files(directory: str | Path = RECORDS) -> list[str]:

@@ -12,7 +12,7 @@ from .styles import csl_problems
 from ..common.textio import read_text
 
 # Question ids name output tables (output/tables/<id>.csv); these names are taken.
-RESERVED_QUESTION_IDS = ("evidence", "cells", "gap-map", "findings", "sources-questions", "countries", "avenues", "snowball")
+RESERVED_QUESTION_IDS = ("evidence", "cells", "gap-map", "findings", "sources-questions", "countries", "gaps", "avenues", "snowball")
 
 
 def schema() -> dict[str, Any]:

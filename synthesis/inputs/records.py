@@ -3,11 +3,13 @@
 Files (see docs/formats.md, "Records"):
 
 - ``records/searches.csv``: one row per search (id, source, name, date, query, results, notes);
-- ``records/<search id>.ris|.bib|.csv``: the records that search found (RIS read with rispy, BibTeX with
-  bibtexparser, CSV with a header);
+- ``records/<search id>.<ext>``: the records that search found, as the database exported them (RIS, Web
+  of Science plain text, PubMed/MEDLINE, Ovid, BibTeX, CSV or tab-delimited; told from the content: see
+  ``inputs.exports``);
 - ``records/screening.csv`` (or ``.xlsx``): one row per record and stage with the decision.
 
-Reading collects every problem as ``path:line: message``; numbers are checked in ``analysis.prisma``.
+Reading collects every problem as ``path:line: message`` and every warning (a record read only in part, a
+record without a year, a file that is not what its name says); numbers are checked in ``analysis.prisma``.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..common.problems import InputError, Problem, suggest
-from ..common.textio import read_text
+from ..common.problems import InputError, Problem, split, suggest
+from .export_tables import RECORD_COLUMNS
+from .exports import read_export
 from .layout import RECORDS, record_files
 from .sheets import read_table
 
@@ -30,7 +33,6 @@ SEARCH_COLUMNS = ("id", "source", "name", "date", "query", "results", "notes")
 STAGES = ("title_abstract", "full_text")
 DECISIONS = {"title_abstract": ("include", "exclude", "maybe"), "full_text": ("include", "exclude", "maybe", "not_retrieved")}
 SCREENING_COLUMNS = ("record", "stage", "decision", "reason", "screener", "date", "source", "notes")
-RECORD_COLUMNS = ("id", "title", "authors", "year", "doi", "abstract", "journal", "notes")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -82,66 +84,6 @@ def read_searches(path: str, problems: list[Problem]) -> list[dict[str, Any]]:
     return searches
 
 
-def _record(search: str, key: str, path: str, line: int, title: str, authors: list[str], year: str, doi: str = "",
-            abstract: str = "", journal: str = "", notes: str = "") -> dict[str, Any]:
-    return {"id": f"{search}:{key}", "search": search, "title": " ".join(title.split()), "authors": authors,
-            "year": year, "doi": doi.strip(), "abstract": " ".join(abstract.split()), "journal": journal, "notes": notes,
-            "path": path, "line": line}
-
-
-def _first(entry: dict, *names: str) -> Any:
-    for name in names:
-        if entry.get(name):
-            return entry[name]
-    return ""
-
-
-def read_ris(path: str, search: str) -> list[dict[str, Any]]:
-    """Records from a RIS file (rispy); each keeps the line its ``TY`` tag is on."""
-    import rispy
-
-    text, _sha = read_text(path)
-    try:
-        entries = rispy.loads(text)
-    except Exception as err:  # rispy raises IOError/ValueError for broken files
-        raise InputError([Problem(path, 1, f"cannot read as RIS: {err}")]) from None
-    starts = [n for n, line in enumerate(text.splitlines(), start=1) if line.startswith("TY  -")]
-    records = []
-    for n, entry in enumerate(entries):
-        year = str(_first(entry, "year", "publication_year"))[:4]
-        records.append(_record(search, str(entry.get("id") or n + 1), path, starts[n] if n < len(starts) else 1,
-                               str(_first(entry, "title", "primary_title")), list(_first(entry, "authors", "first_authors") or []),
-                               year, str(entry.get("doi", "")), str(entry.get("abstract", "")),
-                               str(_first(entry, "secondary_title", "journal_name", "alternate_title3"))))
-    return records
-
-
-def read_bib(path: str, search: str) -> list[dict[str, Any]]:
-    """Records from a BibTeX file; the record key is the entry key."""
-    from .bibliography import parse_bibliography, plain
-
-    text, _sha = read_text(path)
-    records = []
-    for entry in parse_bibliography(text, path).values():
-        records.append(_record(search, entry.key, path, entry.line, entry.title, entry.names(), entry.year,
-                               plain(entry.fields.get("doi", "")), plain(entry.fields.get("abstract", "")),
-                               plain(entry.fields.get("journal", "") or entry.fields.get("booktitle", "")),
-                               plain(entry.fields.get("note", ""))))
-    return records
-
-
-def read_csv(path: str, search: str, problems: list[Problem]) -> list[dict[str, Any]]:
-    """Records from a CSV file with a ``title`` column (``authors`` separated by ``;``)."""
-    table = read_table(path)
-    columns = _header(table, path, ("title",), RECORD_COLUMNS, problems)
-    records = []
-    for n, (line, row) in enumerate(_rows(table, columns), start=1):
-        authors = [a.strip() for a in row.get("authors", "").split(";") if a.strip()]
-        records.append(_record(search, row.get("id") or str(n), path, line, row.get("title", ""), authors, row.get("year", ""),
-                               row.get("doi", ""), row.get("abstract", ""), row.get("journal", ""), row.get("notes", "")))
-    return records
-
-
 def read_screening(path: str, problems: list[Problem]) -> list[dict[str, Any]]:
     """Screening rows with a decision, in file order (rows without a decision are still to do)."""
     table = read_table(path)
@@ -157,7 +99,8 @@ def read_screening(path: str, problems: list[Problem]) -> list[dict[str, Any]]:
 def load_records(folder: str | Path = RECORDS) -> dict[str, Any] | None:
     """Searches, records and screening rows of a review, or None when it has no ``records/`` folder.
 
-    Raises :class:`InputError` with every problem in reading; cross-checks are ``analysis.prisma``'s.
+    Raises :class:`InputError` with every problem in reading (and the warnings found beside them);
+    the result's ``warnings`` are the rest. Cross-checks are ``analysis.prisma``'s.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -176,7 +119,8 @@ def load_records(folder: str | Path = RECORDS) -> dict[str, Any] | None:
         if stem == SEARCHES:
             continue
         if Path(path).suffix.lower() == ".xlsx" and stem not in (SEARCHES, SCREENING):
-            problems.append(Problem(path, 1, "records of a search are .ris, .bib or .csv; only searches and screening may be .xlsx"))
+            problems.append(Problem(path, 1, "records of a search are the database's export as saved (.ris, .txt, .nbib, .bib, .csv, "
+                                    ".tsv); only searches and screening may be .xlsx: save the sheet as CSV"))
             continue
         if stem == SCREENING:
             screening += read_screening(path, problems)
@@ -188,25 +132,23 @@ def load_records(folder: str | Path = RECORDS) -> dict[str, Any] | None:
             problems.append(Problem(path, 1, f"search '{stem}' already has records in {files[stem]}: one file per search"))
             continue
         files[stem] = path
-        suffix = Path(path).suffix.lower()
         try:
-            found = read_ris(path, stem) if suffix == ".ris" else read_bib(path, stem) if suffix == ".bib" else read_csv(path, stem, problems)
+            records += read_export(path, stem, problems)
         except InputError as err:
             problems += err.problems
-            continue
-        records += found
     seen: dict[str, dict] = {}
     for record in records:
         if record["id"] in seen:
             first = seen[record["id"]]
             problems.append(Problem(record["path"], record["line"], f"duplicate record id '{record['id']}' (first on line {first['line']})"))
         seen.setdefault(record["id"], record)
-    if problems:
-        raise InputError(problems)
+    errors, warnings = split(problems)
+    if errors:
+        raise InputError(errors, warnings)
     order = {s["id"]: n for n, s in enumerate(searches)}
     records.sort(key=lambda r: (order[r["search"]], r["line"]))  # search order, then file order: who is kept on de-duplication
     return {"searches": searches, "records": records, "screening": screening, "files": files,
-            "searches_path": str(searches_path)}
+            "searches_path": str(searches_path), "warnings": warnings}
 
 
-__all__ = ["DATABASE_SOURCES", "DECISIONS", "RECORDS", "SCREENING_COLUMNS", "SEARCH_SOURCES", "STAGES", "load_records", "record_files"]
+__all__ = ["DATABASE_SOURCES", "DECISIONS", "RECORD_COLUMNS", "RECORDS", "SCREENING_COLUMNS", "SEARCH_SOURCES", "STAGES", "load_records", "record_files"]

@@ -216,6 +216,7 @@ def check_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bi
         for name in OPTIONAL:
             row.setdefault(name, [] if name in LIST_COLUMNS or name in vocabularies else "")
         problems += _study_and_coder_problems(row, where, path, bib_keys, coders)
+        problems += _period_problems(row, where, path)
         if not row["questions"]:
             row["questions"] = [q for q in question_ids if any(q in code_map.get(c, []) for c in row["codes"])]
         rows.append(row)
@@ -232,6 +233,22 @@ def _study_and_coder_problems(row: dict, where: str, path: str, bib_keys: set[st
     if coders and row["coder"] and row["coder"] not in coders:
         problems.append(Problem(path, line, f"{where}: unknown coder '{row['coder']}' (declare coders in review.yaml): {suggest(row['coder'], coders)}"))
     return problems
+
+
+PERIOD = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+
+
+def _period_problems(row: dict, where: str, path: str) -> list[Problem]:
+    """The optional ``period`` column (the years the excerpt's evidence covers): ``2011`` or ``1999-2003``."""
+    value = next((v for k, v in row["extra"].items() if k.lower() == "period"), "")
+    if not value:
+        return []
+    found = PERIOD.match(value)
+    if not found:
+        return [Problem(path, row["line"], f"{where}: period '{value}': write the year (e.g. 2011) or the span of years (e.g. 1999-2003) the evidence covers")]
+    if found.group(2) and int(found.group(2)) < int(found.group(1)):
+        return [Problem(path, row["line"], f"{where}: period '{value}' ends before it starts")]
+    return []
 
 
 def rows_by_id(path: str) -> dict[str, dict[str, str]]:

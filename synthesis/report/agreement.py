@@ -57,8 +57,9 @@ def agreement_context(summary: dict[str, Any] | None, protocol: dict[str, Any]) 
              f"{'was' if len(summary['double_coded']) == 1 else 'were'} coded independently by {words.plural(len(coders), 'coder')} ({who})."]
     kappa = "mean pairwise Cohen's kappa" if len(coders) > 2 else "Cohen's kappa"
     lines.append(f"Their excerpts form {words.plural(overall['units'], 'unit')}, {overall['one_coder_units']} of them marked by one coder only. "
-                 f"Over every unit and code, percent agreement is {_shown(None if overall['percent_agreement'] is None else 100 * overall['percent_agreement'], 1)}%, "
-                 f"{kappa} {_shown(overall['kappa'])} and Krippendorff's alpha {_shown(overall['alpha'])}.")
+                 f"Over the codes a coder applied to a unit, percent agreement is {_shown(None if overall['percent_agreement'] is None else 100 * overall['percent_agreement'], 1)}%; "
+                 f"comparing the set of codes each coder gave each unit, {kappa} is {_shown(overall['kappa'])} "
+                 f"and Krippendorff's alpha {_shown(overall['alpha'])}.")
     rows = [{"label": r["label"], "units": r["units"], "one": r["one_coder_units"],
              "percent": _shown(None if r["percent_agreement"] is None else 100 * r["percent_agreement"], 1),
              "kappa": _shown(r["kappa"]), "alpha": _shown(r["alpha"])} for r in main if r["code"] != OVERALL]

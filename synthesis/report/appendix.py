@@ -3,12 +3,21 @@ in full), where it is, and a link back to every place in the report that cites i
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from . import markdown
 from .claims import anchor
 
 READING_CONTEXT = 160  # characters either side of a quote
+# A Markdown source's heading line: the context stops there (the heading is named in "where" instead).
+HEADING_LINE = re.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t].*$")
+LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+
+
+def plain_context(text: str) -> str:
+    """A source's surrounding text as a reader sees it: links as their text, no bold or heading marks."""
+    return LINK.sub(r"\1", text).replace("**", "").replace("__", "")
 
 
 def in_context(before: str, exact: str, after: str, cuts: list[tuple[int, int]] = ()) -> markdown.Markdown:
@@ -24,6 +33,8 @@ def in_context(before: str, exact: str, after: str, cuts: list[tuple[int, int]] 
 
 
 def reading_context(text: str, start: int, end: int, body_start: int = 0) -> tuple[str, str]:
+    """Up to READING_CONTEXT characters either side of a quote, within its section (never across a heading),
+    as plain text."""
     before = text[max(body_start, start - READING_CONTEXT):start]
     after = text[end:end + READING_CONTEXT]
     # Begin and end on whole words.
@@ -31,12 +42,18 @@ def reading_context(text: str, start: int, end: int, body_start: int = 0) -> tup
         before = before[before.index(" ") + 1:]
     if len(after) == READING_CONTEXT and " " in after:
         after = after[:after.rindex(" ")]
-    return before, after
+    headings = list(HEADING_LINE.finditer(before))
+    if headings:
+        before = before[headings[-1].end():].lstrip()
+    following = HEADING_LINE.search(after)
+    if following:
+        after = after[:following.start()].rstrip()
+    return plain_context(before), plain_context(after)
 
 
 def _back_link(claim: dict, labels: dict[str, str]) -> dict[str, Any]:
-    if claim["kind"] == "review-finding":
-        label = f"finding {claim['id']}"
+    if claim["kind"] in ("review-finding", "evidence-gap"):
+        label = f"{'finding' if claim['kind'] == 'review-finding' else 'evidence gap'} {claim['id']}"
     else:
         label = f"{claim['question']}, {labels.get(claim['code'], claim['code'])}" if claim["code"] else claim["question"]
     return {"label": label, "anchor": claim["anchor"]}
@@ -96,4 +113,4 @@ def appendix(evidence: list[dict], sources: dict[str, dict], citing: dict[str, l
     return entries
 
 
-__all__ = ["READING_CONTEXT", "appendix", "appendix_entry", "in_context", "read_source_text", "reading_context", "where"]
+__all__ = ["READING_CONTEXT", "appendix", "appendix_entry", "in_context", "plain_context", "read_source_text", "reading_context", "where"]

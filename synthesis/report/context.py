@@ -19,7 +19,7 @@ from ..inputs.protocol import draft_coders
 from . import markdown, words
 from .answers import answers
 from .appendix import appendix, read_source_text
-from .claims import Claims
+from .claims import Claims, anchor
 from .overview import comparison_context, gap_map_context, snowball_context, sources_context
 from .themes import theme_sections
 from .method import method_context
@@ -28,7 +28,7 @@ from .agreement import agreement_context
 TEMPLATE = "state-of-play.md.j2"
 # Defaults for review.yaml's report settings; the CSV tables always hold everything.
 LIMITS = {"findings_per_theme": 6, "source_rows": 100, "snowball_rows": 25}
-VISIBLE = ("finding", "review-finding")  # claims that link to each of their quotes
+VISIBLE = ("finding", "review-finding", "evidence-gap")  # claims that link to each of their quotes
 
 
 def limits(protocol: dict) -> dict[str, int]:
@@ -38,12 +38,12 @@ def limits(protocol: dict) -> dict[str, int]:
 
 
 def evidence_base(facts: Facts) -> str:
-    """One sentence: excerpts, documents by role, independent studies, countries."""
+    """One sentence: excerpts, documents by role, independent studies, countries, years."""
     if not facts["excerpts"]:
         return "No excerpt in the coded sources addresses this question."
     where = f"; countries: {words.countries(facts['countries'])}" if facts["countries"] else "; no country recorded"
     return (f"{words.plural(facts['excerpts'], 'excerpt')} from {words.plural(len(facts['documents']), 'document')} "
-            f"({words.by_role(facts['roles'])}); {words.plural(len(facts['studies']), 'independent study', 'independent studies')}{where}.")
+            f"({words.by_role(facts['roles'])}); {words.studies(facts)}{where}; {words.years(facts)}.")
 
 
 def question_section(question: dict, data: dict, analysis: Analysis, answered: dict, limit: dict, claims: Claims) -> dict[str, Any]:
@@ -54,18 +54,15 @@ def question_section(question: dict, data: dict, analysis: Analysis, answered: d
     sentence = evidence_base(facts)
     scope = question["scope"]["description"] if question.get("scope") else ""
     codes = {c["id"]: c for c in data["protocol"]["codes"]}
-    mapped = [c for c in data["protocol"]["codes"] if qid in c["questions"]]
-    covered = {c["code"] for c in analysis["cells"] if c["question"] == qid and c["facts"]["excerpts"]}
     return {
         "id": qid, "anchor": markdown.Markdown(f"q-{qid}"), "short": question["short"], "text": question["text"], "scope": scope,
         "answer": answer,
         "evidence_base": sentence,
         "evidence_claim": claims.add(f"{qid}.evidence-base", "evidence-base", sentence, facts["evidence"], qid) if facts["excerpts"] else None,
-        "out_of_scope": (f"None of the {words.plural(facts['excerpts'], 'excerpt')} on this question lies within its scope ({scope}): "
-                         "all of it is indirect evidence." if scope and facts["excerpts"] and not facts["in_scope"] else ""),
         "themes": theme_sections(question, analysis["cells"], data["evidence"], codes, limit["findings_per_theme"], claims),
-        "missing": [{"label": c["label"], "definition": c["definition"]} for c in mapped if c["id"] not in covered],
-        "table": markdown.Markdown(f"../tables/{qid}.csv"),
+        # What is missing: the computed gaps, each once (analysis.gaps), and the team's own evidence gaps.
+        "gaps": [g | {"anchor": anchor("gap-", g["id"])} for g in analysis["gaps"] if g["question"] == qid],
+        "gap_findings": [f for f in (answer or {}).get("findings", []) if f["gap"]],
     }
 
 
@@ -84,12 +81,37 @@ def banner(data: dict, analysis: Analysis) -> str:
         parts.append(f"{len(draft_findings)} of the {words.plural(len(analysis['findings']), 'review finding')} below are drafts or rest on draft-coded evidence")
     if draft_items:
         parts.append(f"{len(draft_items)} of the {words.plural(len(evidence), 'excerpt')} were coded by a draft coder ({'; '.join(names)})")
-    return "Draft, not yet verified: " + ", and ".join(parts) + ". Read every answer, finding and confidence rating as unverified until the team has checked them against the quotes."
+    return ", and ".join(parts) + ". Read every answer, finding and confidence rating as unverified until the team has checked them against the quotes."
 
 
 def coders_line(protocol: dict) -> str:
+    """Who coded, each named once; a draft coder's work is said to be unverified."""
     coders = protocol.get("coders") or []
-    return "; ".join(f"{c['name']}" + (" (draft)" if c.get("draft") else "") for c in coders)
+    return "; ".join(f"{c['name']}" + (" (draft, unverified)" if c.get("draft") else "") for c in coders)
+
+
+def short_titles(data: dict) -> dict[str, str]:
+    """Works without author or editor that the report cites, with the short title they are cited by in text."""
+    cited = {s["citekey"] for s in data["sources"]}
+    return {k: e["short_title"] for k, e in sorted(data.get("bibliography", {}).items()) if k in cited and e.get("short_title")}
+
+
+def rating_method(protocol: dict) -> dict[str, Any]:
+    """The rating rules, stated once for the method section: the review's strength rules and the cap."""
+    from ..analysis.strength import rules_of
+
+    settings = rules_of(protocol)
+    labels = {"min_studies": ("independent study", "independent studies"), "min_sources": ("document", "documents"),
+              "min_evidence_types": ("evidence type", "evidence types")}
+    rules = []
+    for rule in settings["ratings"]:
+        needs = ["at least " + words.plural(rule[k], *labels[k]) for k in labels if k in rule]
+        if rule.get("requires_evaluation"):
+            needs.append("evaluation evidence (" + " or ".join(settings["evaluation_designs"] + settings["evaluation_types"]) + ")")
+        if rule.get("agreement"):
+            needs.append("no disagreeing stances")
+        rules.append(f"{rule['rating']}: " + ", ".join(needs))
+    return {"rules": rules, "lowest": settings["ratings"][-1]["rating"]}
 
 
 def report_context(data: dict[str, Any], source_text: Callable[[str], str] = read_source_text, analysis: Analysis | None = None) -> dict[str, Any]:
@@ -114,10 +136,12 @@ def report_context(data: dict[str, Any], source_text: Callable[[str], str] = rea
         "method": method_context(data.get("records")),  # None without records/: no method section
         "agreement": agreement_context(data.get("agreement"), protocol),  # None without independent sheets
         "sources": sources_context(data, limit["source_rows"]),
-        "scope": f"This review codes {words.plural(len(data['evidence']), 'excerpt')} from {words.plural(len(data['sources']), 'source')} against {words.plural(len(protocol['codes']), 'code')}.",
+        "scope": coverage(data),
+        "rating": rating_method(protocol),
+        "short_titles": short_titles(data),
         "gap_map": gap_map_context(analysis),
         "comparison": comparison,
-        "avenues": analysis["avenues"],
+        "avenues": [a | {"links": [{"id": g, "anchor": anchor("gap-", g)} for g in a["gaps"]]} for a in analysis["avenues"]],
         "snowball": snowball_context(analysis["snowball"], limit["snowball_rows"]),
         "claims": claims,
     }
@@ -125,7 +149,37 @@ def report_context(data: dict[str, Any], source_text: Callable[[str], str] = rea
     citing = {e: [c for c in cs if c["kind"] in VISIBLE] for e, cs in claims.citing().items()}
     context["appendix"] = appendix(data["evidence"], sources, {e: cs for e, cs in citing.items() if cs}, labels, source_text)
     context["appendix_more"] = len(data["evidence"]) - len(context["appendix"])
+    context["every_excerpt"] = every_excerpt(data["evidence"], {e["evidence_id"] for e in context["appendix"]}, protocol)
     return context
+
+
+def coverage(data: dict) -> str:
+    """How much the review codes: one count of documents, the framing document named apart."""
+    sources = {s["citekey"]: s for s in data["sources"]}
+    framing = [s["citekey"] for s in data["sources"] if s["role"] == "protocol"]
+    counted = [i for i in data["evidence"] if sources[i["citekey"]]["role"] != "protocol"]
+    documents = len(data["sources"]) - len(framing)
+    said = (f"This review codes {words.plural(len(counted), 'excerpt')} from {words.plural(documents, 'document')} "
+            f"against {words.plural(len(data['protocol']['codes']), 'code')}.")
+    if framing:
+        quoted = len(data["evidence"]) - len(counted)
+        said += (f" It also quotes {words.plural(quoted, 'excerpt')} of {', '.join(framing)}, the review's framing document, "
+                 "which frame the questions and count nowhere.")
+    return said
+
+
+def every_excerpt(evidence: list[dict], in_appendix: set[str], protocol: dict) -> list[dict[str, Any]]:
+    """Every excerpt of the review, for the report's own full table (so the HTML and DOCX need no CSV):
+    the quote is shown here unless the appendix already shows it in context."""
+    labels = {c["id"]: c["label"] for c in protocol["codes"]}
+    rows = []
+    for item in evidence:
+        shown = item["evidence_id"] in in_appendix
+        rows.append({"id": item["evidence_id"], "anchor": anchor("ev-", item["evidence_id"]) if shown else None,
+                     "questions": ", ".join(item["questions"]), "themes": "; ".join(labels.get(c, c) for c in item["codes"]),
+                     "finding": item["finding"], "quote": "" if shown else item["quote"],
+                     "citation": markdown.citation(item["citekey"], markdown.locator(item))})
+    return rows
 
 
 def environment(templates: str | Path):
@@ -168,4 +222,4 @@ def _template_line(err: BaseException, path: str) -> int:
     return lines[-1] if lines and lines[-1] else 1
 
 
-__all__ = ["LIMITS", "banner", "evidence_base", "limits", "question_section", "render_markdown", "report_context"]
+__all__ = ["LIMITS", "banner", "coverage", "every_excerpt", "evidence_base", "rating_method", "short_titles", "limits", "question_section", "render_markdown", "report_context"]

@@ -23,6 +23,10 @@ def arm_sentences(name: str, arm: dict) -> list[str]:
     """What happened to one arm's records, one sentence per step of the flow."""
     found = ", ".join(f"{KIND_LABELS[k].lower()} {n}" for k, n in arm["identified"].items())
     out = [f"{name}: {_plural(arm['records'], 'record')} identified ({found}); {_plural(arm['duplicates'], 'duplicate')} removed."]
+    if arm.get("partial"):
+        n = arm["partial"]
+        out[0] += (f" {_plural(n, 'record')} could not be read whole from {'its' if n == 1 else 'their'} export and "
+                   f"{'was' if n == 1 else 'were'} read as far as possible (key, title, year); the build's warnings name {'it' if n == 1 else 'each'}.")
     screened = f"{_plural(arm['screened'], 'record')} screened on title and abstract"
     if arm["screened_title_only"]:
         screened += f" ({arm['screened_title_only']} with no abstract on record, screened on the title alone"

@@ -123,43 +123,93 @@ def write_flow(flow: dict, svg: str | Path, png: str | Path) -> None:
         write_atomic(path, buffer.getvalue())
 
 
-# The PRISMA2020 R package's CSV template (inst/extdata/PRISMA.csv): its columns and the data rows it reads.
+# The PRISMA2020 R package's CSV template (inst/extdata/PRISMA.csv of prisma-flowdiagram/PRISMA2020, MIT
+# licence; tests/prisma2020/ holds the file and checks these rows against it): every row, in its order, with
+# its own text; ``n`` is the template's own value, replaced where this review has a number.
 TEMPLATE_COLUMNS = ("data", "node", "box", "description", "boxtext", "tooltips", "url", "n")
-TEMPLATE_ROWS = (
-    ("previous_studies", "node5", "box1", "Studies included in previous version of review"),
-    ("previous_reports", "NA", "box1", "Reports of studies included in previous version of review"),
-    ("database_results", "node7", "box2", "Records identified from: Databases"),
-    ("register_results", "NA", "box2", "Records identified from: Registers"),
-    ("website_results", "node17", "box11", "Records identified from: Websites"),
-    ("organisation_results", "NA", "box11", "Records identified from: Organisations"),
-    ("citations_results", "NA", "box11", "Records identified from: Citation searching"),
-    ("duplicates", "node8", "box3", "Duplicate records"),
-    ("excluded_automatic", "NA", "box3", "Records marked as ineligible by automation tools"),
-    ("excluded_other", "NA", "box3", "Records removed for other reasons"),
-    ("records_screened", "node9", "box4", "Records screened (databases and registers)"),
-    ("records_excluded", "node10", "box5", "Records excluded (databases and registers)"),
-    ("dbr_sought_reports", "node11", "box6", "Reports sought for retrieval (databases and registers)"),
-    ("dbr_notretrieved_reports", "node12", "box7", "Reports not retrieved (databases and registers)"),
-    ("other_sought_reports", "node18", "box12", "Reports sought for retrieval (other)"),
-    ("other_notretrieved_reports", "node19", "box13", "Reports not retrieved (other)"),
-    ("dbr_assessed", "node13", "box8", "Reports assessed for eligibility (databases and registers)"),
-    ("dbr_excluded", "node14", "box9", "Reports excluded (databases and registers)"),
-    ("other_assessed", "node20", "box14", "Reports assessed for eligibility (other)"),
-    ("other_excluded", "node21", "box15", "Reports excluded (other)"),
-    ("new_studies", "node15", "box10", "New studies included in review"),
-    ("new_reports", "NA", "box10", "Reports of new included studies"),
-    ("total_studies", "node22", "box16", "Total studies included in review"),
-    ("total_reports", "NA", "box16", "Reports of total included studies"),
+_REASONS = "Reason1, xxx; Reason2, xxx; Reason3, xxx"
+TEMPLATE = (
+    ("NA", "node4", "prevstud", "Grey title box; Previous studies", "Previous studies", "Grey title box; Previous studies", "prevstud.html", "0"),
+    ("previous_studies", "node5", "box1", "Studies included in previous version of review", "Studies included in previous version of review",
+     "Studies included in previous version of review", "previous_studies.html", "0"),
+    ("previous_reports", "NA", "box1", "Reports of studies included in previous version of review",
+     "Reports of studies included in previous version of review", "NA", "previous_reports.html", "0"),
+    ("NA", "node6", "newstud", "Yellow title box; Identification of new studies via databases and registers",
+     "Identification of new studies via databases and registers",
+     "Yellow title box; Identification of new studies via databases and registers", "newstud.html", "0"),
+    ("database_results", "node7", "box2", "Records identified from: Databases", "Databases", "Records identified from: Databases and Registers",
+     "database_results.html", "0"),
+    ("database_specific_results", "NA", "box2", "Records identified from: specific databases", "Specific Databases", "NA",
+     "database_results.html", "Database 1, xxx; Database 2, xxx; Database 3, xxx"),
+    ("register_results", "NA", "box2", "Records identified from: Registers", "Registers", "NA", "NA", "0"),
+    ("register_specific_results", "NA", "box2", "Records identified from: specific registers", "Specific Registers", "NA",
+     "database_results.html", "Register 1, xxx; Register 2, xxx; Register 3, xxx"),
+    ("NA", "node16", "othstud", "Grey title box; Identification of new studies via other methods", "Identification of new studies via other methods",
+     "Grey title box; Identification of new studies via other methods", "othstud.html", "0"),
+    ("website_results", "node17", "box11", "Records identified from: Websites", "Websites",
+     "Records identified from: Websites, Organisations and Citation Searching", "website_results.html", "0"),
+    ("organisation_results", "", "box11", "Records identified from: Organisations", "Organisations", "NA", "NA", "0"),
+    ("citations_results", "NA", "box11", "Records identified from: Citation searching", "Citation searching", "NA", "NA", "0"),
+    ("duplicates", "node8", "box3", "Duplicate records", "Duplicate records", "Duplicate records", "duplicates.html", "0"),
+    ("excluded_automatic", "NA", "box3", "Records marked as ineligible by automation tools", "Records marked as ineligible by automation tools",
+     "NA", "NA", "0"),
+    ("excluded_other", "NA", "box3", "Records removed for other reasons", "Records removed for other reasons", "NA", "NA", "0"),
+    ("records_screened", "node9", "box4", "Records screened (databases and registers)", "Records screened",
+     "Records screened (databases and registers)", "records_screened.html", "0"),
+    ("records_excluded", "node10", "box5", "Records excluded (databases and registers)", "Records excluded",
+     "Records excluded (databases and registers)", "records_excluded.html", "0"),
+    ("dbr_sought_reports", "node11", "box6", "Reports sought for retrieval (databases and registers)", "Reports sought for retrieval",
+     "Reports sought for retrieval (databases and registers)", "dbr_sought_reports.html", "0"),
+    ("dbr_notretrieved_reports", "node12", "box7", "Reports not retrieved (databases and registers)", "Reports not retrieved",
+     "Reports not retrieved (databases and registers)", "dbr_notretrieved_reports.html", "0"),
+    ("other_sought_reports", "node18", "box12", "Reports sought for retrieval (other)", "Reports sought for retrieval",
+     "Reports sought for retrieval (other)", "other_sought_reports.html", "0"),
+    ("other_notretrieved_reports", "node19", "box13", "Reports not retrieved (other)", "Reports not retrieved",
+     "Reports not retrieved (other)", "other_notretrieved_reports.html", "0"),
+    ("dbr_assessed", "node13", "box8", "Reports assessed for eligibility (databases and registers)", "Reports assessed for eligibility",
+     "Reports assessed for eligibility (databases and registers)", "dbr_assessed.html", "0"),
+    ("dbr_excluded", "node14", "box9", f"Reports excluded (databases and registers): [separate reasons and numbers using ; e.g. {_REASONS}]",
+     "Reports excluded", "Reports excluded (databases and registers)", "dbrexcludedrecords.html", _REASONS),
+    ("other_assessed", "node20", "box14", "Reports assessed for eligibility (other)", "Reports assessed for eligibility",
+     "Reports assessed for eligibility (other)", "other_assessed.html", "0"),
+    ("other_excluded", "node21", "box15", f"Reports excluded (other): [separate reasons and numbers using ; e.g. {_REASONS}]",
+     "Reports excluded", "Reports excluded (other)", "other_excluded.html", _REASONS),
+    ("new_studies", "node15", "box10", "New studies included in review", "New studies included in review", "New studies included in review",
+     "new_studies.html", "0"),
+    ("new_reports", "NA", "box10", "Reports of new included studies", "Reports of new included studies", "NA", "NA", "0"),
+    ("total_studies", "node22", "box16", "Total studies included in review", "Total studies included in review",
+     "Total studies included in review", "total_studies.html", "0"),
+    ("total_reports", "NA", "box16", "Reports of total included studies", "Reports of total included studies", "NA", "NA", "0"),
+    ("identification", "node1", "identification", "Blue identification box", "Identification", "Blue identification box",
+     "identification.html", "0"),
+    ("screening", "node2", "screening", "Blue screening box", "Screening", "Blue screening box", "screening.html", "0"),
+    ("included", "node3", "included", "Blue included box", "Included", "Blue included box", "included.html", "0"),
+    ("total_studies_ma", "node23", "box17", "Total studies included in meta-analysis", "Total studies included in meta-analysis",
+     "Total studies included in meta-analysis", "total_studies_meta_analysis.html", "0"),
+    ("total_reports_ma", "NA", "box17", "Reports of total included studies in meta-analysis",
+     "Reports of total included studies in meta-analysis", "NA", "NA", "0"),
 )
 
 
+def _label(text: str) -> str:
+    # The package splits a cell at ";" and a reason from its number at ",": neither may be in a name.
+    return " ".join(text.replace("_", " ").replace(",", " ").replace(";", " ").split()) or "no reason given"
+
+
 def _reasons_cell(reasons: list[list]) -> str:
-    # The template's form for excluded reports: "Reason1, xxx; Reason2, xxx".
-    return "; ".join(f"{reason}, {n}" for reason, n in reasons) if reasons else "0"
+    """The template's form for excluded reports, ``Reason1, xxx; Reason2, xxx``; "0" when none were."""
+    return "; ".join(f"{_label(reason)}, {n}" for reason, n in reasons) if reasons else "0"
+
+
+def _by_name(flow: dict, kinds: tuple[str, ...]) -> str:
+    """``Scopus, 4; Web of Science, 3``: records per database (or register) as searches.csv names them."""
+    named = flow["arms"]["databases"]["by_name"]
+    cells = [f"{_label(name)}, {n}" for kind in kinds for name, n in named.get(kind, {}).items()]
+    return "; ".join(cells)
 
 
 def template_values(flow: dict) -> dict[str, str]:
-    """The template's ``n`` for each data row, from the flow.
+    """The ``n`` of each template row this review has a number for (the other rows keep the template's).
 
     The template has no box for the other methods' duplicates or title screening, nor for records the
     team provided: team-provided records are counted with organisations (the row's label says so).
@@ -167,8 +217,8 @@ def template_values(flow: dict) -> dict[str, str]:
     db, other = flow["arms"]["databases"], flow["arms"]["other"]
     ident = db["identified"] | other["identified"]
     values = {
-        "previous_studies": 0, "previous_reports": 0,
         "database_results": ident.get("database", 0), "register_results": ident.get("register", 0),
+        "database_specific_results": _by_name(flow, ("database",)), "register_specific_results": _by_name(flow, ("register",)),
         "website_results": ident.get("website", 0),
         "organisation_results": ident.get("organisation", 0) + ident.get("provided", 0),
         "citations_results": ident.get("citation_searching", 0),
@@ -181,21 +231,21 @@ def template_values(flow: dict) -> dict[str, str]:
         "new_studies": flow["total_sources"], "new_reports": flow["included_reports"],
         "total_studies": flow["total_sources"], "total_reports": flow["included_reports"],
     }
-    return {key: str(value) for key, value in values.items()}
+    return {key: str(value) for key, value in values.items() if value != ""}
 
 
 def template_csv(flow: dict) -> str:
-    """The flow in the PRISMA2020 package's CSV template format."""
+    """The flow in the PRISMA2020 package's CSV template: all its rows, in its order."""
     values = template_values(flow)
     provided = (flow["arms"]["other"]["identified"]).get("provided", 0)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(TEMPLATE_COLUMNS)
-    for data, node, box, description in TEMPLATE_ROWS:
-        text = description.split(": ", 1)[-1].split(" (")[0]
+    for row in TEMPLATE:
+        data, node, box, description, boxtext, tooltips, url, n = row
         if data == "organisation_results" and provided:
-            text = "Organisations and the review team"
-        writer.writerow((data, node, box, description, text, description, f"{data}.html" if node != "NA" else "NA", values[data]))
+            boxtext = "Organisations and the review team"
+        writer.writerow((data, node, box, description, boxtext, tooltips, url, values.get(data, n)))
     return out.getvalue()
 
 
@@ -222,4 +272,4 @@ def write_outputs(summary: dict, folder: str | Path, svg: str | Path, png: str |
     write_flow(summary["flow"], svg, png)
 
 
-__all__ = ["arm_boxes", "flow_figure", "template_csv", "template_values", "write_flow", "write_outputs"]
+__all__ = ["TEMPLATE", "TEMPLATE_COLUMNS", "arm_boxes", "flow_figure", "template_csv", "template_values", "write_flow", "write_outputs"]

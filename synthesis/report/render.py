@@ -17,6 +17,16 @@ from ..common.problems import InputError, Problem
 
 FORMATS = ("html", "docx")
 FILTER = Path(__file__).parent / "pandoc" / "report.lua"
+CITE_FILTER = Path(__file__).parent / "pandoc" / "cite.lua"  # runs before citeproc: short titles
+# The draft banner in the DOCX: a shaded, bordered paragraph style (the HTML's is in report.css).
+BANNER_STYLE = ('<w:style w:type="paragraph" w:customStyle="1" w:styleId="Banner"><w:name w:val="Banner"/>'
+                '<w:basedOn w:val="BodyText"/><w:qFormat/><w:pPr><w:pBdr>'
+                + "".join(f'<w:{side} w:val="single" w:sz="12" w:space="4" w:color="E6A23C"/>' for side in ("top", "left", "bottom", "right"))
+                + '</w:pBdr><w:shd w:val="clear" w:color="auto" w:fill="FFF4E5"/><w:spacing w:before="120" w:after="120"/>'
+                '<w:ind w:left="113" w:right="113"/></w:pPr></w:style>')
+# US Letter portrait with 1 in margins (what the default reference document leaves to the word processor).
+PAGE = ('<w:pgSz w:w="12240" w:h="15840"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" '
+        'w:header="720" w:footer="720" w:gutter="0"/>')
 # Borders for every table of the DOCX (pandoc's default table style has none).
 TABLE_BORDERS = ("<w:tblBorders>" + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="999999"/>'
                  for side in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>")
@@ -60,12 +70,16 @@ def reference_docx(directory: str | Path) -> Path:
     with zipfile.ZipFile(io.BytesIO(default)) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info)
+            if info.filename == "word/document.xml":
+                # The page size and margins stated, as report.lua states them for a landscape table's pages.
+                data = data.decode("utf-8").replace("</w:footnotePr>", "</w:footnotePr>" + PAGE, 1).encode("utf-8")
             if info.filename == "word/styles.xml":
                 text = data.decode("utf-8")
                 # OOXML orders a table's properties: borders go after the indent, before the cell margins.
                 start = text.index('w:styleId="Table"')
                 at = text.index("<w:tblCellMar>", start)
-                data = (text[:at] + TABLE_BORDERS + text[at:]).encode("utf-8")
+                text = text[:at] + TABLE_BORDERS + text[at:]
+                data = text.replace("</w:styles>", BANNER_STYLE + "</w:styles>").encode("utf-8")
             # pandoc stamps the default file's entries with the current time and copies some of them into
             # the DOCX as they are: a fixed time keeps the DOCX byte-identical across builds.
             info.date_time = (1980, 1, 1, 0, 0, 0)
@@ -79,12 +93,13 @@ def pandoc_command(fmt: str, markdown: str, output: str, bibliography: str, csl:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     # markdown-smart: quotes and dashes in the text stay exactly as written.
-    # Figures are referenced relative to the Markdown file. The Lua filters run after citeproc.
+    # Figures are referenced relative to the Markdown file. cite.lua runs before citeproc, the others after:
+    # safe.lua first, then report.lua, whose own fixed markup (the <details> of the full table) must survive it.
     # Nothing that reaches pandoc may carry live markup: raw HTML and raw blocks are
     # read as text, and safe.lua drops event attributes and javascript: links.
-    cmd = [pandoc_path(), markdown, "--from", READER, "--to", fmt, "--output", output,
+    cmd = [pandoc_path(), markdown, "--from", READER, "--to", fmt, "--output", output, "--lua-filter", str(CITE_FILTER),
            "--citeproc", "--bibliography", bibliography, "--standalone", "--resource-path", str(Path(markdown).parent),
-           "--lua-filter", str(FILTER), "--lua-filter", str(SAFE_FILTER)]
+           "--lua-filter", str(SAFE_FILTER), "--lua-filter", str(FILTER)]
     if csl:
         cmd += ["--csl", csl]
     if fmt == "html":

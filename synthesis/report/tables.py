@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.cells import analyse
+from ..inputs.findings import COMPONENTS
 from ..inputs.sheets import OPTIONAL
 from ..common.textio import inert, write_atomic
 
@@ -67,10 +68,11 @@ def _joined(values) -> str:
 def _cell_row(c: dict) -> dict[str, Any]:
     f, s = c["facts"], c["strength"]
     return {"question": c["question"], "code": c["code"], "label": c["label"], "excerpts": f["excerpts"],
-            "documents": len(f["documents"]), "studies": len(f["studies"]), "primary": f["primary"], "in_scope": f["in_scope"],
+            "documents": len(f["documents"]), "studies": len(f["studies"]), "second_hand_studies": len(f["second_hand_studies"]),
+            "primary": f["primary"], "in_scope": f["in_scope"],
             "out_of_scope": f["out_of_scope"], "rating": s["rating"], "capped": "yes" if s["capped"] else "",
             "reasons": _joined(s["reasons"]), "not_higher": _joined(s["not_higher"]), "evidence_types": _joined(f["evidence_types"]),
-            "study_designs": _joined(f["study_designs"]), "evidence": _joined(f["evidence"])}
+            "study_designs": _joined(f["study_designs"]), "periods": _joined(f["periods"]), "evidence": _joined(f["evidence"])}
 
 
 def _finding_rows(findings: list[dict], analysis: dict[str, Any]) -> list[dict[str, Any]]:
@@ -80,30 +82,37 @@ def _finding_rows(findings: list[dict], analysis: dict[str, Any]) -> list[dict[s
         for finding in record["findings"]:
             a = assessed[finding["id"]]
             f = a["facts"]
-            rows.append({"question": record["question"], "id": finding["id"], "statement": finding["statement"], "status": finding["status"],
-                         "draft": "yes" if a["draft"] else "", "confidence": finding["overall"]["confidence"],
-                         **{c: v["concern"] for c, v in finding["components"].items()},
-                         "documents": _joined(f["documents"]), "studies": _joined(f["studies"]), "excerpts": f["excerpts"],
+            rated = finding["overall"] is not None  # an evidence gap has no CERQual assessment
+            rows.append({"question": record["question"], "id": finding["id"], "kind": a["kind"], "statement": finding["statement"], "status": finding["status"],
+                         "draft": "yes" if a["draft"] else "", "confidence": finding["overall"]["confidence"] if rated else "",
+                         **{c: v["concern"] if rated else "" for c, v in (finding["components"] or dict.fromkeys(COMPONENTS, {})).items()},
+                         "documents": _joined(f["documents"]), "studies": _joined(f["studies"]),
+                         "second_hand_studies": _joined(f["second_hand_studies"]), "excerpts": f["excerpts"],
                          "primary": f["primary"], "in_scope": f["in_scope"], "countries": _joined(f["countries"]),
+                         "years": _joined(f["years"]), "periods": _joined(f["periods"]),
                          "warnings": _joined(c["code"] for c in a["checks"] if not c["addressed"]),
                          "addressed": _joined(c["code"] for c in a["checks"] if c["addressed"]), "evidence": _joined(finding["evidence"])})
     return rows
 
 
-FINDING_COLUMNS = ["question", "id", "statement", "status", "draft", "confidence", "methodological_limitations", "coherence", "adequacy",
-                   "relevance", "documents", "studies", "excerpts", "primary", "in_scope", "countries", "warnings", "addressed", "evidence"]
-CELL_COLUMNS = ["question", "code", "label", "excerpts", "documents", "studies", "primary", "in_scope", "out_of_scope", "rating", "capped",
-                "reasons", "not_higher", "evidence_types", "study_designs", "evidence"]
+FINDING_COLUMNS = ["question", "id", "kind", "statement", "status", "draft", "confidence", "methodological_limitations", "coherence", "adequacy",
+                   "relevance", "documents", "studies", "second_hand_studies", "excerpts", "primary", "in_scope", "countries", "years", "periods",
+                   "warnings", "addressed", "evidence"]
+CELL_COLUMNS = ["question", "code", "label", "excerpts", "documents", "studies", "second_hand_studies", "primary", "in_scope", "out_of_scope",
+                "rating", "capped", "reasons", "not_higher", "evidence_types", "study_designs", "periods", "evidence"]
+GAP_COLUMNS = ["id", "question", "kind", "text", "codes", "findings", "basis", "evidence"]
+AVENUE_COLUMNS = ["id", "kind", "question", "code", "text", "basis", "gaps", "evidence"]
 
 
 def synthesis_tables(protocol: dict, analysis: dict[str, Any], findings: list[dict]) -> dict[str, str]:
-    """cells, gap-map, findings, sources-questions, countries, avenues and snowball tables as CSV text."""
+    """cells, gap-map, findings, sources-questions, countries, gaps, avenues and snowball tables as CSV text."""
     questions = [q["id"] for q in protocol["questions"]]
     gap = [{**g, "evidence": _joined(g["evidence"])} for g in analysis["gap_map"] if g["documents"]]
     matrix = [{"citekey": r["citekey"], "citation": r["citation"], "role": r["role"], **r["by_question"]} for r in analysis["source_matrix"]]
     countries = [{"country": r["country"], "home": "yes" if r["home"] else "", "excerpts": r["excerpts"], "sources": r["sources"],
                   **r["by_question"], "evidence": _joined(r["evidence"])} for r in analysis["countries"]]
-    avenues = [{**a, "evidence": _joined(a["evidence"])} for a in analysis["avenues"]]
+    avenues = [{**a, "gaps": _joined(a["gaps"]), "evidence": _joined(a["evidence"])} for a in analysis["avenues"]]
+    gaps = [{**g, "codes": _joined(g["codes"]), "findings": _joined(g["findings"]), "evidence": _joined(g["evidence"])} for g in analysis["gaps"]]
     snowball = [{**r, "cited_by_sources": len(r["cited_by"]), "cited_by": _joined(r["cited_by"]), "excerpts": _joined(r["excerpts"])} for r in analysis["snowball"]]
     return {
         "cells.csv": to_csv([_cell_row(c) for c in analysis["cells"]], CELL_COLUMNS),
@@ -111,7 +120,8 @@ def synthesis_tables(protocol: dict, analysis: dict[str, Any], findings: list[di
         "findings.csv": to_csv(_finding_rows(findings, analysis), FINDING_COLUMNS),
         "sources-questions.csv": to_csv(matrix, ["citekey", "citation", "role", *questions]),
         "countries.csv": to_csv(countries, ["country", "home", "excerpts", "sources", *questions, "evidence"]),
-        "avenues.csv": to_csv(avenues, ["id", "kind", "question", "code", "text", "basis", "evidence"]),
+        "gaps.csv": to_csv(gaps, GAP_COLUMNS),
+        "avenues.csv": to_csv(avenues, AVENUE_COLUMNS),
         "snowball.csv": to_csv(snowball, ["key", "citation", "title", "year", "cited_by_sources", "cited_by", "excerpts"]),
     }
 

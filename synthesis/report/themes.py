@@ -29,12 +29,21 @@ def spread(items: list[dict], limit: int) -> list[dict]:
     return [items[n] for n in sorted(chosen)]
 
 
+def strength_words(cell: Cell) -> str:
+    """The rating and, briefly, why; the rules themselves are explained once, in the method section."""
+    rating = cell["strength"]
+    if rating["capped"] and rating["uncapped"]:
+        return f"{rating['rating']}, capped: no primary evidence (the rules alone would give {rating['uncapped']})"
+    if rating["capped"]:
+        return f"{rating['rating']}, capped: no evidence from the question's scope"
+    return f"{rating['rating']}: {'; '.join(rating['reasons'])}"
+
+
 def rating_words(cell: Cell) -> str:
     facts = cell["facts"]
-    counted = (f"{words.plural(len(facts['documents']), 'document')}, "
-               f"{words.plural(len(facts['studies']), 'independent study', 'independent studies')}, "
-               f"{words.plural(facts['primary'], 'primary excerpt')}")
-    return f"{counted}; strength of evidence {cell['strength']['rating']}"
+    primary = words.plural(facts["primary"], "primary excerpt") if facts["primary"] else "no primary excerpt"
+    counted = f"{words.plural(len(facts['documents']), 'document')}; {words.studies(facts)}; {primary}"
+    return f"{counted}; strength of evidence {strength_words(cell)}"
 
 
 def theme_sections(question: dict, cells: list[Cell], evidence: list[dict], codes: dict[str, dict], limit: int, claims: Claims) -> list[dict[str, Any]]:
@@ -69,4 +78,4 @@ def theme_sections(question: dict, cells: list[Cell], evidence: list[dict], code
     return themes
 
 
-__all__ = ["rating_words", "spread", "theme_sections"]
+__all__ = ["rating_words", "spread", "strength_words", "theme_sections"]

@@ -33,4 +33,34 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {words or word + 's'}"
 
 
-__all__ = ["ROLES", "ROLE_GROUPS", "ROLE_WORDS", "by_role", "cerqual", "countries", "country", "kind", "plural", "role"]
+def studies(facts: dict, names: dict[str, str] | None = None, most: int = 4) -> str:
+    """Independent studies, counted once, and how many are known only second-hand, e.g. "2 independent
+    studies, both known only second-hand (Berry (2014); Finn (2003))"; names given for at most ``most``."""
+    found, second = facts["studies"], facts["second_hand_studies"]
+    if not found:
+        return "no named study"
+    said = plural(len(found), "independent study", "independent studies")
+    if second and len(second) == len(found):
+        said += ", known only second-hand" if len(found) == 1 else f", {'both' if len(found) == 2 else 'all'} known only second-hand"
+    elif second:
+        said += f" ({len(second)} known only second-hand)"
+    if names is not None and len(found) <= most:
+        said += " (" + "; ".join(names.get(s, s) for s in found) + ")"
+    return said
+
+
+def _span(periods: list[str]) -> str:
+    """Years or spans of years as one span, e.g. ["1999-2003", "2011"] -> "1999-2011"; one year as itself."""
+    bounds = [int(y) for p in periods for y in p.split("-")]
+    first, last = min(bounds), max(bounds)
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def years(facts: dict) -> str:
+    """The years of the evidence (coded periods) apart from the documents' publication years."""
+    covered = f"evidence from {_span(facts['periods'])}" if facts["periods"] else "years of the evidence not recorded"
+    published = f"documents published {_span(facts['years'])}" if facts["years"] else "publication years not recorded"
+    return f"{covered}; {published}"
+
+
+__all__ = ["ROLES", "ROLE_GROUPS", "ROLE_WORDS", "by_role", "cerqual", "countries", "country", "kind", "plural", "role", "studies", "years"]

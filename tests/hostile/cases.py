@@ -209,6 +209,18 @@ CASES = [
      ["extraction/smith2020.csv:3: A3 (id a b): id 'a b' does not match the pattern ^[A-Za-z0-9][A-Za-z0-9_.-]*$ (letters, digits, '_', '.', '-'; e.g. 12)"]),
     ("sheet-id-formula", cells({(1, 0): "=1+1"}), CHECK, 1,
      ["extraction/smith2020.csv:2: A2 (id =1+1): id '=1+1' does not match the pattern ^[A-Za-z0-9][A-Za-z0-9_.-]*$ (letters, digits, '_', '.', '-'; e.g. 12)"]),
+    ("sheet-period-not-years", put(SHEET, "id,quote,codes,finding,period\n1,renters rarely joined,uptake,f,soon\n2,Uptake was highest,uptake,f,2011-1999\n"), CHECK, 1,
+     ["extraction/smith2020.csv:2: row 2 (id 1): period 'soon': write the year (e.g. 2011) or the span of years (e.g. 1999-2003) the evidence covers",
+      "extraction/smith2020.csv:3: row 3 (id 2): period '2011-1999' ends before it starts"]),
+    ("findings-gap-with-cerqual", put("findings/RQa.yaml", "question: RQa\nanswer: No answer yet.\nfindings:\n  - id: G1\n    kind: gap\n"
+                                      "    statement: Nothing on renters.\n    evidence: [smith2020:2]\n    authors: [AT]\n    status: draft\n"
+                                      "    cerqual:\n      methodological_limitations: {concern: minor, explanation: x}\n      coherence: {concern: minor, explanation: x}\n"
+                                      "      adequacy: {concern: minor, explanation: x}\n      relevance: {concern: minor, explanation: x}\n"
+                                      "      overall: {confidence: high, explanation: x}\n"), CHECK, 1,
+     ["findings/RQa.yaml:10: finding G1 is an evidence gap (kind: gap), which has no confidence rating: CERQual assesses what evidence shows, not its absence; remove cerqual"]),
+    ("findings-unknown-kind", put("findings/RQa.yaml", "question: RQa\nanswer: No answer yet.\nfindings:\n  - id: F1\n    kind: absence\n    statement: x\n"
+                                  "    evidence: [smith2020:2]\n    authors: [AT]\n    status: draft\n"), CHECK, 1,
+     ["findings/RQa.yaml:5: findings[0].kind: \"absence\" is not allowed: allowed: finding, gap"]),
     ("sheet-control-character", cells({(1, 3): "bills \x1b[2J fell"}), CHECK, 1,
      ["extraction/smith2020.csv:2: control character U+001B (ESC) at column 70: remove it; only tab and line breaks are accepted"]),
     ("sheet-quote-repeated", both(edit(SMITH, "# Caveats", "Uptake was highest among homeowners.\n\n# Caveats"), cells({(4, 1): "Uptake was highest among homeowners"})), CHECK, 1,

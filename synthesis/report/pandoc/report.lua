@@ -3,6 +3,101 @@
 --    otherwise store the CSL file's absolute path, so two clones in different folders would differ.
 -- 2. DOCX only: a table of contents as ordinary links (headings of levels 1 and 2), visible as soon as the
 --    document opens, instead of Word's TOC field that shows nothing until the reader updates fields.
+-- 3. DOCX only: table column widths that never break a word (each column at least as wide as its longest
+--    word, the rest shared by how much text a column holds); a table too wide for a portrait page gets a
+--    landscape page of its own. The draft banner is a shaded box (the reference document's "Banner" style).
+-- 4. HTML only: a `.collapsible` division (the table of every excerpt) as a <details> element, closed.
+
+-- Characters that fit across the DOCX text column at the table font (measured on LibreOffice's rendering:
+-- 6.5 in of a US Letter portrait page, 9 in of a landscape one).
+local LINE = 66
+local LANDSCAPE_LINE = 90
+-- A section ends with the paragraph that holds its properties: the one before a wide table ends the
+-- portrait pages, the one after it ends the table's landscape pages (the page size is the reference
+-- document's, US Letter with 1 in margins, stated so every section agrees).
+local MARGINS = '<w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="720" w:footer="720" w:gutter="0"/>'
+local PORTRAIT = '<w:p><w:pPr><w:sectPr><w:pgSz w:w="12240" w:h="15840"/>' .. MARGINS .. '</w:sectPr></w:pPr></w:p>'
+local LANDSCAPE = '<w:p><w:pPr><w:sectPr><w:pgSz w:w="15840" w:h="12240" w:orient="landscape"/>' .. MARGINS .. '</w:sectPr></w:pPr></w:p>'
+
+local function words_of(text)
+  local longest, length = 0, utf8.len(text) or #text
+  for word in text:gmatch("%S+") do
+    longest = math.max(longest, utf8.len(word) or #word)
+  end
+  return longest, length
+end
+
+local function widths(tbl, line)
+  local n = #tbl.colspecs
+  local need, size = {}, {}
+  for i = 1, n do need[i], size[i] = 1, 0 end
+  local function scan(rows, bold)
+    for _, row in ipairs(rows) do
+      for i, cell in ipairs(row.cells) do
+        if i <= n then
+          local longest, length = words_of(pandoc.utils.stringify(cell.contents))
+          need[i] = math.max(need[i], math.ceil(longest * (bold and 1.2 or 1.05)) + 2)
+          size[i] = size[i] + length
+        end
+      end
+    end
+  end
+  scan(tbl.head.rows, true)
+  for _, body in ipairs(tbl.bodies) do scan(body.body, false) end
+  local total_need, total_size = 0, 0
+  for i = 1, n do total_need, total_size = total_need + need[i], total_size + size[i] end
+  if line == nil then
+    return total_need
+  end
+  -- Share the line by how much text each column holds, but never below a column's longest word: columns
+  -- that would get less are fixed at their need and the rest is shared again among the others.
+  local width, fixed = {}, {}
+  local changed = true
+  while changed do
+    changed = false
+    local room, text = line, 0
+    for i = 1, n do
+      if fixed[i] then room = room - need[i] else text = text + size[i] end
+    end
+    for i = 1, n do
+      if not fixed[i] then
+        width[i] = text > 0 and math.max(room, 0) * size[i] / text or need[i]
+        if width[i] < need[i] then fixed[i], changed = true, true end
+      else
+        width[i] = need[i]
+      end
+    end
+  end
+  local sum = 0
+  for i = 1, n do sum = sum + width[i] end
+  for i = 1, n do
+    tbl.colspecs[i] = {tbl.colspecs[i][1], width[i] / math.max(sum, line)}
+  end
+  return tbl
+end
+
+function Table(tbl)
+  if FORMAT == "docx" then
+    if widths(tbl) <= LINE then
+      return widths(tbl, LINE)
+    end
+    return {pandoc.RawBlock("openxml", PORTRAIT), widths(tbl, LANDSCAPE_LINE), pandoc.RawBlock("openxml", LANDSCAPE)}
+  end
+end
+
+function Div(div)
+  if FORMAT == "docx" and div.classes:includes("banner") then
+    div.attributes["custom-style"] = "Banner"
+    return div
+  end
+  if FORMAT == "html" and div.classes:includes("collapsible") then
+    local label = div.attributes["summary"] or "Show"
+    local blocks = {pandoc.RawBlock("html", "<details><summary>" .. label:gsub("[<>&\"]", "") .. "</summary>")}
+    for _, block in ipairs(div.content) do table.insert(blocks, block) end
+    table.insert(blocks, pandoc.RawBlock("html", "</details>"))
+    return blocks
+  end
+end
 
 local function contents(blocks)
   local top = {}
