@@ -377,11 +377,11 @@ ANN = [{"id": "1", "quote": "who trained while in work, 61 per cent earned more 
        {"id": "2", "quote": "Employers helped design two of the five courses.", "codes": "employer_led_design", "finding": "Employers designed courses."}]
 BEE = [{"id": "1", "quote": ROWS[0]["quote"], "codes": "in_work_progression", "finding": "Most earned more."},
        {"id": "2", "quote": "Learners who also had a career conversation with a work coach", "codes": "holistic_support", "finding": "Coaching helped."}]
-# in_work_progression: units (1,1), (0,0), (0,0): agreed, kappa 1. holistic_support: (0,0), (0,0), (0,1): 2 of 3,
-# p_e = 1 x 2/3 = p_o, kappa 0. Overall: 40 of the 42 unit-code pairs (14 codes) agree.
+# Agreement counts a code on the units where some coder used it. in_work_progression: unit 1, (1,1): agreed,
+# kappa 1. holistic_support: unit 3 only, (0,1): 0 %. Overall: 1 of the 3 unit-code pairs agree.
 AGREED = {"in_work_progression": ["ann;", "bee", "3", "2", "100.0", "1.000", "1.000"],
-          "holistic_support": ["ann;", "bee", "3", "2", "66.7", "0.000", "0.000"],
-          "overall": ["ann;", "bee", "3", "2", "95.2", "0.475", "0.481"]}
+          "holistic_support": ["ann;", "bee", "3", "2", "0.0", "0.000", "0.000"],
+          "overall": ["ann;", "bee", "3", "2", "33.3", "0.143", "0.231"]}
 
 ROUTES = (Route("csv", "smith2024", 0, False, ("Adding a source to the review", "Coding a source twice")),
           Route("excel", "patel2025", 1, False, ("Adding a source to the review",)),
