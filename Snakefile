@@ -9,7 +9,9 @@ import os
 import sys
 
 from synthesis.inputs import layout
+from synthesis.inputs.door import misplaced
 from synthesis.audit.revision import revision
+from synthesis.audit.status import clear_stale_lock, this_build
 
 PYTHON = sys.executable
 # The project's templates, named relative to the review folder when inside it (this repository's own review),
@@ -25,8 +27,15 @@ REVISION = revision()  # provenance records it; HTML and DOCX take their dates f
 
 # The build-status record (output/build-status.json): a failed or stopped build leaves
 # the previous outputs in place but marked as not current (review trace refuses them).
+# A killed build (SIGKILL, power loss) cannot unlock: its lock is removed when the process
+# recorded as building is gone; its half-made outputs are re-made (profiles/default).
+if workflow.is_main_process:  # not in a cluster job's own Snakemake
+    clear_stale_lock()
+BUILDER = this_build()
+
+
 onstart:
-    shell("{PYTHON:q} -m synthesis status building")
+    shell("{PYTHON:q} -m synthesis status building --builder {BUILDER:q}")
 
 
 onsuccess:
@@ -91,6 +100,7 @@ rule evidence:
         shards=expand("output/build/shards/{shard}.json", shard=range(SHARDS)),
         findings=layout.findings_files(),
         legacy=layout.commentary_files(),
+        misplaced=misplaced(),  # entries the door refuses: one appearing re-runs the check, which reports it
     output:
         "output/build/evidence.json",
     benchmark:

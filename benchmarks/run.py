@@ -104,11 +104,36 @@ def pdf_extraction(review: Path, limit: int = 20) -> dict[str, float]:
     pdfs = sorted((review / "sources").glob("*.pdf"))[:limit]
     if not pdfs:
         return {}
-    start = time.perf_counter()
+    start = time.process_time()
     pages = sum(len(extract(p.read_bytes(), str(p))["pages"]) for p in pdfs)
-    seconds = time.perf_counter() - start
-    return {"pdf_extraction_pages_s": pages / seconds, "pdf_extraction_mb_s": sum(p.stat().st_size for p in pdfs) / 1e6 / seconds,
-            "pdf_extraction_s_per_source": seconds / len(pdfs)}
+    seconds = time.process_time() - start
+    out = {"pdf_extraction_pages_s": pages / seconds, "pdf_extraction_mb_s": sum(p.stat().st_size for p in pdfs) / 1e6 / seconds,
+           "pdf_extraction_s_per_source": seconds / len(pdfs)}
+    return out | pdftotext_ratio(pdfs, seconds)
+
+
+def pdftotext_ratio(pdfs: list[Path], seconds: float) -> dict[str, float]:
+    """Our extractor's CPU time over poppler's `pdftotext` (GPL; a yardstick only, never a dependency) on the same PDFs."""
+    if shutil.which("pdftotext") is None:
+        return {}
+    before = os.times()
+    for p in pdfs:
+        subprocess.run(["pdftotext", str(p), os.devnull], check=True)
+    after = os.times()
+    poppler = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return {"pdftotext_s": poppler, "pdf_extraction_vs_pdftotext": seconds / max(poppler, 1e-3)}
+
+
+def real_pdfs() -> dict[str, float]:
+    """Extraction of the real PDFs in tests/pdfs/ (journal articles, a Federal Register notice, reports) beside pdftotext."""
+    sys.path.insert(0, str(ROOT))
+    from synthesis.inputs.pdf_text import extract
+
+    pdfs = sorted((ROOT / "tests" / "pdfs").glob("*.pdf"))
+    start = time.process_time()
+    pages = sum(len(extract(p.read_bytes(), str(p))["pages"]) for p in pdfs)
+    seconds = time.process_time() - start
+    return {"real_pdf_pages": pages, "real_pdf_pages_s": pages / seconds, **{f"real_{k}": v for k, v in pdftotext_ratio(pdfs, seconds).items()}}
 
 
 def edit_one_sheet(review: Path, which: int) -> None:
@@ -152,7 +177,7 @@ def bench(n: int, work: Path, cores: int, pdf_share: float = 0.0) -> dict[str, f
     result["source_text_mb"] = sum(p.stat().st_size for p in (review / "sources").glob("*.md")) / 1e6
     result["pdf_sources"] = len(list((review / "sources").glob("*.pdf")))
     result["pdf_mb"] = sum(p.stat().st_size for p in (review / "sources").glob("*.pdf")) / 1e6
-    result |= pdf_extraction(review)
+    result |= pdf_extraction(review) | real_pdfs()
     if n <= 1000:
         result["quote_location_mb_s"] = location_throughput(review)
     print(f"N={n}: " + ", ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()), flush=True)
@@ -179,8 +204,10 @@ def summary(results: list[dict], cores: int, pdf_share: float = 0.0) -> str:
                ("job_report_s", "Report Markdown (s)"), ("job_figures_s", "Gap map figure (s)"), ("job_provenance_s", "Provenance (s)"),
                ("job_html_s", "pandoc HTML (s)"), ("job_docx_s", "pandoc DOCX (s)"), ("source_text_mb", "Source text (MB)"),
                ("quote_location_mb_s", "Quote location throughput (MB/s)"), ("pdf_sources", "PDF sources"), ("pdf_mb", "PDF files (MB)"),
-               ("pdf_extraction_pages_s", "PDF extraction (pages/s, one process, no cache)"), ("pdf_extraction_mb_s", "PDF extraction (MB of PDF/s)"),
-               ("pdf_extraction_s_per_source", "PDF extraction per PDF source (s)")]
+               ("pdf_extraction_pages_s", "PDF extraction (pages per CPU s, one process, no cache)"), ("pdf_extraction_mb_s", "PDF extraction (MB of PDF/s)"),
+               ("pdf_extraction_s_per_source", "PDF extraction per PDF source (CPU s)"),
+               ("pdf_extraction_vs_pdftotext", "PDF extraction CPU time / pdftotext's, same PDFs"),
+               ("real_pdf_pages_s", "Real PDFs (tests/pdfs): pages/s"), ("real_pdf_extraction_vs_pdftotext", "Real PDFs: CPU time / pdftotext's")]
     head = "| Metric | " + " | ".join(f"N = {int(r['sources']):,}" for r in results) + " |"
     lines = [head, "|:--|" + "--:|" * len(results)]
     for key, label in metrics:

@@ -95,3 +95,48 @@ def add_pdf_source(root: Path, rows: list[list] | None = None) -> Path:
         bib.write(BIB_ENTRY)
     (root / "extraction" / "trust2024.csv").write_text(reviewkit.csv_text(rows or SHEET_ROWS), encoding="utf-8")
     return root
+
+
+def type3_pdf(path: Path, lines: list[bytes], size: float = 10.0) -> Path:
+    """A one-page PDF set in a Type 3 font as dvips and Ghostscript write TeX's bitmap fonts: no ToUnicode,
+    glyph names that are their codes (so code 11, OT1's ff ligature, reads as U+000B), and a FontBBox that bounds
+    nothing, so PDFium boxes each glyph by its ink (x-height letters shorter than ascenders), as it does such a
+    preprint's. ``lines`` are byte strings in that font."""
+    letters = sorted({c for line in lines for c in line if c != 32} | {32})
+    tall = set(b"bdfhklt0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ\x0b\x0c")
+
+    def glyph(code: int) -> tuple[int, bytes]:
+        if code == 32:
+            return 333, b"333 0 d0"
+        top = 690 if code in tall else 450
+        width = 560 if code in (11, 12) else 500
+        return width, f"{width} 0 30 0 {width - 30} {top} d1 30 0 {width - 60} {top} re f".encode()
+
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+    ]
+    content = b"BT /F1 %g Tf 14 TL 72 700 Td " % size + b" ".join(
+        b"(" + line.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b") '" for line in lines) + b" ET"
+    objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    widths = b" ".join(b"%d" % (glyph(c)[0] if c in letters else 0) for c in range(letters[0], letters[-1] + 1))
+    differences = b" ".join(b"%d /g%d" % (c, c) for c in letters)
+    procs = b" ".join(b"/g%d %d 0 R" % (c, 7 + n) for n, c in enumerate(letters))
+    objects.append(b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1 1] /FontMatrix [0.001 0 0 0.001 0 0] "
+                   b"/Encoding 6 0 R /CharProcs << " + procs + b" >> /FirstChar %d /LastChar %d /Widths [%s] /Resources << >> >>"
+                   % (letters[0], letters[-1], widths))
+    objects.append(b"<< /Type /Encoding /Differences [" + differences + b"] >>")
+    for c in letters:
+        stream = glyph(c)[1]
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path

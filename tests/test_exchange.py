@@ -88,7 +88,7 @@ def test_the_fixture_review_exports_coders_as_users_and_crlf_sources_in_place(na
 def test_export_needs_a_target_and_a_build(review, tmp_path):
     assert export(review).returncode == 2
     result = export(review, "--qdc", str(tmp_path / "c.qdc"))
-    assert (result.returncode, result.stderr) == (1, "output/build/evidence.json: no built review; build it first (snakemake --cores 2)\n")
+    assert (result.returncode, result.stderr) == (1, "output/build/evidence.json:1: no built review here: build it first (snakemake --cores 2)\n1 problem in 1 file; nothing was written.\n")
 
 
 def test_export_refuses_a_source_changed_since_the_build(named_built, tmp_path):

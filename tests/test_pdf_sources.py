@@ -38,7 +38,7 @@ def test_quotes_in_a_pdf_are_located_and_cited_by_page(pdf_review):
     assert {k: (v["pages"]["locator"], v["pages"]["first_index"], v["pages"]["last_index"]) for k, v in items.items()} == {
         "1": ("p. 1", 3, 3), "2": ("p. 1", 3, 3), "3": ("p. 1", 3, 3), "4": ("pp. 1-2", 3, 4), "5": ("p. ii", 2, 2)}
     assert items["2"]["exact"] == "The cooperative's community fund paid dividends"
-    assert items["4"]["exact"] == "In the second phase the scheme\nwas\n\nextended to tenants of housing\nassociations"
+    assert items["4"]["exact"] == "In the second phase the scheme\nwas\nextended to tenants of housing\nassociations"  # runs on across the page
     source = next(s for s in data["sources"] if s["citekey"] == "trust2024")
     assert source["sha256"] == hashlib.sha256(Path("sources/trust2024.pdf").read_bytes()).hexdigest()
     assert (source["path"], source["page_count"], source["sidecar"]["path"]) == ("sources/trust2024.pdf", 4, "sources/trust2024.yaml")
@@ -60,15 +60,22 @@ def test_a_coders_matching_page_is_no_warning_and_other_locators_are_not_checked
     assert _trust(data)["1"]["locator"] == "table 3"
 
 
+def test_a_quote_copied_from_a_viewer_matches_across_the_line_end_hyphen(pdf_review):
+    rows = [row[:] for row in pdfkit.SHEET_ROWS]
+    rows[2][1] = "The cooperative's commu- nity fund paid dividends"  # as a viewer shows it; the text joins the word
+    Path("extraction/trust2024.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
+    assert _trust(build_evidence())["2"]["exact"] == "The cooperative's community fund paid dividends"
+
+
 def test_a_quote_not_in_the_pdf_fails_as_in_a_markdown_source(pdf_review):
     rows = [row[:] for row in pdfkit.SHEET_ROWS]
-    rows[2][1] = "The cooperative's commu- nity fund paid dividends"
+    rows[2][1] = "The cooperative's commu- nity fund paid bonuses"
     Path("extraction/trust2024.csv").write_text(reviewkit.csv_text(rows), encoding="utf-8")
     with pytest.raises(InputError) as err:
         build_evidence()
     [problem] = [str(p) for p in err.value.problems]
     assert problem.startswith("extraction/trust2024.csv:3: B3 (trust2024:2): quote not found in sources/trust2024.pdf; closest passage, line ")
-    assert "The cooperative's [source: community | quote: nity] fund paid dividends" in problem  # the extracted text, hyphen joined
+    assert "fund paid [source: dividends | quote: bonuses]" in problem
 
 
 def test_running_headers_and_footers_are_not_quotable(pdf_review):
@@ -198,7 +205,9 @@ def test_provenance_of_a_pdf_quote(built):
     quote, position, fragment = item["selector"]
     assert cached["text"][position["start"]:position["end"]] == quote["exact"]
     assert fragment == {"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc3778", "value": "page=3"}
-    assert item["pages"] == {"first": "1", "last": "2", "first_index": 3, "last_index": 4, "labelled": True}
+    # Cited by the printed number (the footer's "page 1"), with the label and place in the file beside it.
+    assert item["pages"] == {"first": "1", "last": "2", "first_index": 3, "last_index": 4, "labelled": True,
+                             "first_label": "1", "last_label": "2", "first_printed": "1", "last_printed": "2"}
     source = next(s for s in record["inputs"]["sources"] if s["citekey"] == "trust2024")
     assert source["sidecar"] == {"path": "sources/trust2024.yaml", "sha256": hashlib.sha256((built / "sources/trust2024.yaml").read_bytes()).hexdigest()}
 
@@ -207,7 +216,7 @@ def test_trace_and_audit_of_a_pdf_quote(built, monkeypatch, capsys):
     monkeypatch.chdir(built)
     assert main(["trace", "trust2024:4"]) == 0
     out = capsys.readouterr().out
-    assert f"  Source:  sources/trust2024.pdf, pp. 1-2 (pages 3-4 of the file), paragraph 6, line 17 of the extracted text, characters 341-420 of the text extracted by {pdf_text.extractor_version()}" in out
+    assert f"  Source:  sources/trust2024.pdf, pp. 1-2 (pages 3-4 of the file), paragraph 6, line 17 of the extracted text, characters 341-419 of the text extracted by {pdf_text.extractor_version()}" in out
     assert "  >    17 | \u00bbIn the second phase the scheme\n" in out
     assert main(["audit"]) == 0
     assert capsys.readouterr().out.endswith("; no drift.\n")

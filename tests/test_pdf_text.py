@@ -10,7 +10,8 @@ import pytest
 
 import pdfkit
 from synthesis.common.problems import InputError
-from synthesis.inputs import pdf_text
+from synthesis.inputs import pdf_assemble, pdf_pages, pdf_text
+from synthesis.inputs.pdf_runs import PageRuns, Run
 
 REPORT_TEXT = """\
 Foreword
@@ -31,7 +32,6 @@ Renters rarely joined the scheme
 because landlords owned the roofs.
 In the second phase the scheme
 was
-
 extended to tenants of housing
 associations in 2021.
 
@@ -39,50 +39,128 @@ Trust in the operator rose after
 the first annual meeting."""
 
 
-def page(lines, label=None):
-    """A page as the layout step gives it: lines (text, y0, y1, box) on an 800-point page."""
-    return {"label": label, "height": 800.0, "bottom": 0.0, "lines": lines}
+def run(text, x0, y0, size=10.0, width=None, upright=True):
+    return Run(text, x0, y0, x0 + (width or 5.0 * len(text)), y0 + size, size, upright)
+
+
+def page(index, runs, label=""):
+    """A page of runs on a 600 x 800 point page."""
+    return PageRuns(index, label, 0.0, 0.0, 600.0, 800.0, runs)
+
+
+def text_of(pages):
+    """Extract pages of runs as :func:`pdf_text.extract` does after reading them."""
+    from synthesis.inputs.pdf_layout import body_size, page_blocks
+    from synthesis.inputs.pdf_pages import furniture
+
+    drop = furniture(pages)
+    kept = [[r for n, r in enumerate(p.runs) if (p.index, n) not in drop] for p in pages]
+    size = body_size(kept)
+    return pdf_text.assemble(pages, [page_blocks(p, runs, size, p.index == 1) for p, runs in zip(pages, kept)])
 
 
 def test_running_headers_footers_and_page_numbers_are_removed_where_they_repeat():
-    pages = [page([("Annual Report 2023", 770, 780, 0), (f"Body of page {n}.", 400, 410, 1), (f"Page {n} of 3", 20, 30, 2)])
+    pages = [page(n, [run("Annual Report 2023", 50, 770), run(f"Body of page {n}.", 50, 400), run(f"Page {n} of 3", 50, 20)])
              for n in (1, 2, 3)]
-    result = pdf_text.assemble(pages)
+    result = text_of(pages)
     assert result["text"] == "Body of page 1.\n\nBody of page 2.\n\nBody of page 3."
     assert [result["text"][p["start"]:p["end"]] for p in result["pages"]] == ["Body of page 1.", "Body of page 2.", "Body of page 3."]
-    assert [(p["index"], p["label"], p["labelled"]) for p in result["pages"]] == [(1, "1", False), (2, "2", False), (3, "3", False)]
+    # The footers' numbers are the printed page numbers.
+    assert [(p["index"], p["label"], p["printed"], p["number"]) for p in result["pages"]] == [(1, "", "1", "1"), (2, "", "2", "2"), (3, "", "3", "3")]
 
 
-def test_lines_near_the_edge_that_do_not_repeat_are_kept():
-    pages = [page([("A title only on page one", 770, 780, 0), ("Body one.", 400, 410, 1)]),
-             page([("Body two.", 400, 410, 0), ("A footnote at the foot of page two", 20, 30, 1)])]
-    assert pdf_text.assemble(pages)["text"] == "A title only on page one\n\nBody one.\n\nBody two.\n\nA footnote at the foot of page two"
+def test_printed_numbers_progress_with_the_pages_and_fill_a_page_that_prints_none():
+    pages = [page(n, [run(f"Body of page {n}.", 50, 400)] + ([run(str(47697 + n), 50, 770)] if n != 2 else [])
+                  + [run("Frm 0000" + str(n), 300, 10, size=4)], label=str(n - 1)) for n in (1, 2, 3)]
+    result = text_of(pages)
+    assert [(p["printed"], p["printed_from"], p["label"], p["number"]) for p in result["pages"]] == [
+        ("47698", "page", "0", "47698"), ("47699", "inferred", "1", "47699"), ("47700", "page", "2", "47700")]
+    roman = [page(n, [run(f"Body {n}.", 50, 400), run(number, 290, 20)]) for n, number in ((1, "iii"), (2, "iv"), (3, "1"), (4, "2"))]
+    assert [p["number"] for p in text_of(roman)["pages"]] == ["iii", "iv", "1", "2"]
+    # No numbers printed: the label, else the position.
+    assert [p["number"] for p in text_of([page(1, [run("One.", 50, 400)], "A-1"), page(2, [run("Two.", 50, 400)])])["pages"]] == ["A-1", "2"]
 
 
-def test_a_single_page_keeps_its_header():
-    assert pdf_text.assemble([page([("Header", 770, 780, 0), ("Body.", 400, 410, 1)])])["text"] == "Header\n\nBody."
+def test_roman_numerals():
+    assert [pdf_pages.roman_value(r) for r in ("iv", "xiv", "mcmxc", "iiii", "ic", "x")] == [4, 14, 1990, None, None, 10]
+    assert pdf_pages.to_roman(1994) == "mcmxciv"
 
 
-def test_hyphenated_line_ends_are_joined_even_across_a_page_break():
-    pages = [page([("H", 770, 780, 0), ("a well-", 400, 410, 1), ("known cooperative em-", 386, 396, 1), ("Hyphen-", 372, 382, 1)]),
-             page([("H", 770, 780, 0), ("Free text and employ-", 400, 410, 0)]),
-             page([("H", 770, 780, 0), ("ment rose.", 400, 410, 0)])]
-    pages[0]["lines"].insert(3, ("ployees 2023-", 379, 389, 1))
-    result = pdf_text.assemble(pages)
-    # A lower-case continuation joins; a capital or a number before the hyphen does not.
-    assert result["text"] == "a wellknown cooperative employees 2023-\nHyphen-\n\nFree text and employment rose."
-    third = result["pages"][2]
-    assert result["text"][third["start"]:third["end"]] == "ment rose."
+def test_columns_read_in_order_and_a_sentence_runs_on_across_columns_and_pages():
+    left = [run(f"Left line {n} of the column text", 50, 700 - 12 * n, width=230) for n in range(3)]
+    right = [run(f"right line {n} of the column text", 320, 700 - 12 * n, width=230) for n in range(3)]
+    pages = [page(1, [run("A title across both columns", 50, 740, size=14, width=500)] + right + left
+                  + [run("the sentence goes on and its expec-", 320, 664, width=230)]),
+             page(2, [run("tations end on the next page.", 50, 700, width=230)])]
+    text = text_of(pages)["text"]
+    assert text == ("A title across both columns\n\n" + "\n".join(r.text for r in left) + "\n" + "\n".join(r.text for r in right)
+                    + "\nthe sentence goes on and its expectations end on the next page.")
 
 
-def test_an_empty_page_has_an_empty_range():
-    pages = [page([("One.", 400, 410, 0)], "i"), page([], "ii"), page([("Three.", 400, 410, 0)], "1")]
-    result = pdf_text.assemble(pages)
-    assert result["text"] == "One.\n\nThree."
-    assert [(p["label"], p["start"], p["end"], p["labelled"]) for p in result["pages"]] == [("i", 0, 4, True), ("ii", 4, 4, True), ("1", 6, 12, True)]
-    assert pdf_text.pages_of(result["pages"], 6, 12)[0]["label"] == "1"
-    first, last = pdf_text.pages_of(result["pages"], 0, 12)
-    assert (first["label"], last["label"]) == ("i", "1")
+def test_footnotes_tables_captions_and_margin_text_follow_the_body_marked():
+    body = [run(f"Body text line {n} of the page, in the body size", 50, 700 - 12 * n, width=480) for n in range(4)]
+    body.append(run("and the sentence goes on to the", 50, 652, width=480))
+    pages = [page(1, [run("A", 50, 760, width=10)] + body + [
+        run("Figure 1: A caption under a figure.", 50, 500, width=300),
+        run("1 A footnote in small print at the foot.", 50, 90, size=8, width=300),
+        run("arXiv:1234.5678v1 [cs.CL]", 10, 300, size=20, width=20, upright=False)]),
+        page(2, [run("next page, where it ends.", 50, 700, width=480), run("More body on page two.", 50, 670, width=480)])]
+    result = text_of(pages)
+    assert result["text"].split("\n\n") == [
+        "A", "\n".join(r.text for r in body) + "\nnext page, where it ends.",
+        "[caption]\nFigure 1: A caption under a figure.", "[footnote]\n1 A footnote in small print at the foot.",
+        "[margin]\narXiv:1234.5678v1 [cs.CL]", "More body on page two."]
+    # The footnote is on page 1 though it follows page 2's first paragraph.
+    footnote = result["text"].index("[footnote]")
+    assert pdf_text.pages_of(result["pages"], result["spans"], footnote, footnote + 5)[0]["index"] == 1
+
+
+def test_words_split_at_line_ends_are_joined_unless_compounds():
+    hyphenated, plain = {"decision-making"}, {"wellbeing"}
+    assert not pdf_assemble.keeps_hyphen("expec", "tations", hyphenated, plain)
+    assert pdf_assemble.keeps_hyphen("decision", "making", hyphenated, plain)  # written so elsewhere
+    assert not pdf_assemble.keeps_hyphen("well", "being", hyphenated, plain)  # written joined elsewhere
+    assert pdf_assemble.keeps_hyphen("self", "reporting", hyphenated, plain)  # a hyphenated prefix
+    assert pdf_assemble.keeps_hyphen("FAA", "approved", hyphenated, plain)  # an acronym
+    assert pdf_assemble.keeps_hyphen("post", "COVID", hyphenated, plain)
+    lines = [run("The expec-", 50, 700, width=200), run("tations of self-", 50, 688, width=200), run("reporting staff.", 50, 676, width=200)]
+    result = text_of([page(1, lines)])
+    assert result["text"] == "The expectations of self-\nreporting staff."
+    assert result["breaks"] == [9, 24]  # where the join is, and the kept hyphen
+
+
+def test_a_raised_mark_starting_a_note_is_a_word_apart_and_one_after_a_word_stays_on_it():
+    from synthesis.inputs.pdf_runs import _Cutter
+
+    def cut(chars):
+        cutter = _Cutter()
+        x = 50.0
+        for char, bottom, size in chars:
+            cutter.add(char, x, bottom, x + 0.5 * size, bottom + size, True)
+            x += 0.5 * size
+        cutter.close()
+        return [r.text for r in cutter.runs]
+
+    note = [("4", 703, 5.5)] + [(c, 700, 8.0) for c in "We also"]
+    assert cut(note) == ["4 We also"]
+    cited = [(c, 700, 8.0) for c in "time."] + [("1", 704, 5.5), ("2", 704, 5.5)] + [(c, 700, 8.0) for c in " Note"]
+    assert cut(cited) == ["time.12 Note"]
+    assert cut([("H", 700, 8.0), ("2", 698, 5.5), ("O", 700, 8.0)]) == ["H2O"]  # a subscript is not a mark
+
+
+def test_small_print_with_airy_leading_is_one_block_not_a_band_a_line():
+    from synthesis.inputs.pdf_layout import page_blocks
+
+    lines = [run(f"line {n} of an appendix set small with wide leading", 40, 600 - 12.5 * n, size=8.0, width=400)
+             for n in range(4)]
+    blocks = page_blocks(page(1, lines), lines, 10.0, False)
+    assert [len(b.lines) for b in blocks] == [4]
+
+
+def test_unmapped_glyphs_are_counted_per_page():
+    pages = [page(1, [run("One.", 50, 400)]), page(2, [run("Two.", 50, 400)])]
+    pages[1].unmapped = 3
+    assert text_of(pages)["glyphs"] == [[2, 3]]
 
 
 def test_page_locators():
@@ -109,7 +187,7 @@ def test_a_report_in_reading_order_without_headers_footers_or_hyphens(report):
     assert result["text"] == REPORT_TEXT
     assert result["sha256"] == hashlib.sha256(report.read_bytes()).hexdigest()
     assert result["extractor"] == pdf_text.extractor_version()
-    assert result["extractor"].startswith("pdfminer.six-")
+    assert result["extractor"].startswith("pypdfium2-")
 
 
 def test_page_labels_and_the_page_map(report):
@@ -123,7 +201,8 @@ def test_page_labels_and_the_page_map(report):
 
 def test_a_pdf_without_page_labels_is_numbered_by_position(tmp_path):
     result = pdf_text.extract(pdfkit.report_pdf(tmp_path / "plain.pdf", labels=False).read_bytes(), "plain.pdf")
-    assert [(p["label"], p["labelled"]) for p in result["pages"]] == [("1", False), ("2", False), ("3", False), ("4", False)]
+    # Its footers print "page 1" and "page 2" on the last two pages: those are the pages' numbers.
+    assert [(p["label"], p["labelled"], p["number"]) for p in result["pages"]] == [("", False, "1"), ("", False, "2"), ("", False, "3"), ("", False, "4")]
     assert result["text"] == REPORT_TEXT
 
 
@@ -165,3 +244,108 @@ def test_extraction_is_deterministic(report, tmp_path):
     a, _ = pdf_text.cached_extraction(str(report), str(tmp_path / "a"), write=True)
     b, _ = pdf_text.cached_extraction(str(again), str(tmp_path / "b"), write=True)
     assert [p.read_bytes() for p in (tmp_path / "a").iterdir()] == [p.read_bytes() for p in (tmp_path / "b").iterdir()]
+
+
+def test_a_type3_tex_font_reads_its_ligatures_and_its_type_size_from_ink_boxes(tmp_path):
+    from pdfkit import type3_pdf
+    from synthesis.inputs.pdf_runs import page_runs
+
+    pdf = type3_pdf(tmp_path / "preprint.pdf", [b"Here the e\x0bective theory is used to",
+                                                b"\x0cnd the masses of heavy mesons."])
+    [page] = page_runs(pdf.read_bytes())
+    # OT1's codes 11 and 12 beside letters are ff and fi, not unmapped glyphs; a run's size is the type's (10
+    # points), not the ink's height (4.5 points for x-height letters, 6.9 for ascenders).
+    assert [r.text for r in page.runs] == ["Here the e\ufb00ective theory is used to", "\ufb01nd the masses of heavy mesons."]
+    assert page.unmapped == 0
+    assert [round(r.size, 1) for r in page.runs] == [10.0, 10.0]
+    assert pdf_text.extract(pdf.read_bytes(), "preprint.pdf")["text"] == \
+        "Here the e\ufb00ective theory is used to\n\ufb01nd the masses of heavy mesons."
+
+
+def test_a_thin_space_is_a_word_space_but_not_loose_letters_or_an_ellipsis():
+    from synthesis.inputs.pdf_runs import _Cutter
+
+    def cut(text, gaps):
+        cutter = _Cutter()
+        x = 50.0
+        for n, char in enumerate(text):
+            x += gaps.get(n, 0.0)
+            cutter.add(char, x, 700, x + 5.0, 710, True)
+            x += 5.0
+        cutter.close()
+        return [r.text for r in cutter.runs]
+
+    # Thin spaces (a tenth of the 10-point line or more, as a squeezed justified line and "[23, 43]" set
+    # them, and as poppler reads them) are word spaces; letters 0.8 apart are one word; dots are an ellipsis.
+    assert cut("[23,43] oneRCT", {4: 1.1, 11: 1.2}) == ["[23, 43] one RCT"]
+    assert cut("above", {1: 0.8, 2: 0.8, 3: 0.8, 4: 0.8}) == ["above"]
+    assert cut("(...continued)", {2: 1.2, 3: 1.2, 4: 1.2}) == ["(...continued)"]
+    assert cut("s\u2032 and", {1: 1.5}) == ["s\u2032 and"]  # a prime set apart from its letter
+
+
+def test_an_accent_drawn_as_its_own_glyph_over_a_letter_composes_with_it():
+    from synthesis.inputs.pdf_runs import _Cutter
+
+    def cut(glyphs):
+        cutter = _Cutter()
+        for char, left, bottom in glyphs:
+            cutter.add(char, left, bottom, left + 5.0, bottom + 10.0, True)
+        cutter.close()
+        return [r.text for r in cutter.runs]
+
+    line = [(c, 50.0 + 5 * n, 700.0) for n, c in enumerate("2.2 A in")]
+    # The ring is drawn after the line, over its A (as a 2014 journal's PDF does): the viewer shows Å.
+    assert cut(line + [("\u02da", 70.5, 703.0)]) == ["2.2 \u00c5 in"]
+    # An umlaut drawn before its letter, apart from the letter before it; a degree sign over no letter stays.
+    assert cut([("K", 50.0, 700.0), ("\u00a8", 56.0, 703.0), ("o", 56.0, 700.0), ("n", 61.0, 700.0)]) == ["K\u00f6n"]
+    assert cut([("3", 50.0, 700.0), ("0", 55.0, 700.0), ("\u02da", 60.0, 703.0), ("C", 65.0, 700.0)]) == ["30\u02daC"]
+
+
+def test_set_aside_blocks_wait_until_the_sentence_they_would_split_ends():
+    body = [run(f"Body text line {n} of the page, in the body size", 50, 700 - 12 * n, width=480) for n in range(3)]
+    body.append(run("and the sentence goes on to the", 50, 664, width=480))
+    left = [run("next page, whose first column", 50, 700, width=230), run("still does not end it but", 50, 688, width=230)]
+    right = [run("its second column does. Then", 320, 700, width=230), run("more text follows there.", 320, 688, width=230)]
+    pages = [page(1, body + [run("1 A footnote in small print at the foot.", 50, 90, size=8, width=300)]),
+             page(2, left + right)]
+    assert text_of(pages)["text"].split("\n\n") == [
+        "\n".join(r.text for r in body + left + right), "[footnote]\n1 A footnote in small print at the foot."]
+
+
+def test_a_running_head_in_the_outer_margin_beside_the_text_is_furniture():
+    # As an Emerald journal sets it: "Shift work" / "interventions" beside the text on rectos, "ER" / "29,2"
+    # on versos, at 85% of the page's height (below the header band); a short body line at another height stays.
+    def body(n):
+        return [run(f"Body line {k} of page {n}, long enough to be the text", 120, 680 - 12 * k, width=340)
+                for k in range(12)]
+    pages = [page(n, body(n) + ([run("Shift work", 480, 685, width=60), run("interventions", 480, 672, width=60)]
+                                if n % 2 else [run("ER", 20, 685, width=20), run("29,2", 20, 672, width=20)])
+                  + [run("Short line.", 120, 400 + 40 * n, width=60)]) for n in range(1, 6)]
+    text = text_of(pages)["text"]
+    assert "Shift" not in text and "interventions" not in text and "ER" not in text and "29,2" not in text
+    assert text.count("Short line.") == 5
+
+
+def test_a_sheet_printing_two_pages_side_by_side_is_two_pages_each_cited_by_its_number():
+    # A preprint copied two pages to a landscape sheet: each half prints its number in its footer.
+    def half(x, n):
+        return [run(f"Text of printed page {n}, line {k}, which runs on.", x, 500 - 12 * k, width=250) for k in range(3)]
+    sheets = [PageRuns(n, "", 0.0, 0.0, 800.0, 600.0, half(40, 2 * n - 1) + half(440, 2 * n)
+                       + [run(str(2 * n - 1), 190, 30, width=10), run(str(2 * n), 590, 30, width=10)])
+              for n in (1, 2, 3)]
+    result = pdf_text.assemble(sheets, *pdf_text.lay_out(sheets))
+    assert [(p["index"], p.get("part"), p["printed"], p["number"]) for p in result["pages"]] == [
+        (1, "left", "1", "1"), (1, "right", "2", "2"), (2, "left", "3", "3"), (2, "right", "4", "4"),
+        (3, "left", "5", "5"), (3, "right", "6", "6")]
+    text = result["text"]
+    at = text.index("page 4, line 1")
+    assert [p["number"] for p in pdf_text.pages_of(result["pages"], result["spans"], at, at + 10)] == ["4", "4"]
+    at = text.index("page 3, line 2")
+    assert pdf_text.pages_of(result["pages"], result["spans"], at, text.index("page 4, line 0") + 5)[1]["number"] == "4"
+    assert text.index("page 3, line 2") < text.index("page 4, line 0") < text.index("page 5, line 0")
+
+
+def test_a_prime_starting_a_run_of_its_own_stays_on_its_letter():
+    lines = [run("we can remove", 50, 700, width=70), run("s", 50, 688, width=5),
+             run("\u2032 and give the chance", 55.5, 688, width=100)]
+    assert text_of([page(1, lines)])["text"] == "we can remove\ns\u2032 and give the chance"

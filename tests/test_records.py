@@ -177,6 +177,7 @@ def test_reading_problems_are_collected(recorded):
         load_records()
     assert [str(p) for p in err.value.problems] == [
         "records/extra.csv:1: no search 'extra' in records/searches.csv: a records file is named after its search; allowed: scopus, wos, hand, web",
+        "records/searches.csv:5: date '2024-13-01' is not a real date (month must be in 1..12); write YYYY-MM-DD",
         "records/searches.csv:5: results 'x' must be a whole number (the records the search returned)",
         "records/searches.csv:5: unknown source 'websit': did you mean 'website'? allowed: database, register, website, organisation, citation_searching, provided",
     ]

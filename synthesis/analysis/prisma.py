@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from ..common.dates import date_problem
 from ..common.problems import Problem, suggest
 from ..inputs.records import DATABASE_SOURCES, DECISIONS, STAGES
 from .dedup import DUPLICATE_THRESHOLD, deduplicate, first_author, normal_doi, normal_text
@@ -77,8 +78,8 @@ def check(data: dict, duplicates: list[dict], protocol: dict, sources: list[dict
             problems.append(Problem(*at, f"unknown reason '{row['reason']}' (review.yaml screening.reasons): {suggest(row['reason'], settings['reasons'])}"))
         if not row["screener"]:
             problems.append(Problem(*at, "missing screener: who made this decision"))
-        if row["date"] and not re.match(r"^\d{4}-\d{2}-\d{2}$", row["date"]):
-            problems.append(Problem(*at, f"date '{row['date']}' must be YYYY-MM-DD"))
+        if row["date"] and date_problem(row["date"]):
+            problems.append(Problem(*at, f"date {date_problem(row['date'])}"))
         if row["source"] and not (row["stage"] == "full_text" and row["decision"] == "include"):
             problems.append(Problem(*at, "only a full_text include names a source"))
         decided[key] = row

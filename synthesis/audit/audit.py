@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..evidence.locate import find_quote, normalise
+from ..evidence.locate import find_quote, matchable
 from ..common.problems import Problem
 from ..common.textio import decode
 
@@ -60,22 +60,23 @@ def _check_quotes(evidence: list[dict], data: bytes | None, report: AuditReport)
     source = evidence[0]["source"]
     if "text" in source:  # a PDF: selectors refer to its extracted text
         from ..common.problems import InputError
-        from ..inputs.pdf_text import text_of_pdf
+        from ..inputs.pdf_text import extraction_of_pdf
 
         try:
-            text = text_of_pdf(data, source["path"], source["text"]["path"])
+            extraction = extraction_of_pdf(data, source["path"], source["text"]["path"])
+            text, breaks = extraction["text"], extraction["breaks"]
         except InputError as err:
             report.problems.extend(err.problems)
             report.affected.update(item["id"] for item in evidence)
             return
     else:
-        text = decode(data, source["path"])
+        text, breaks = decode(data, source["path"]), None
     norm = None
     for item in evidence:
         quote, position = item["selector"][0], item["selector"][1]
         if text[position["start"]:position["end"]] == quote["exact"]:
             continue
-        norm = norm or normalise(text)
+        norm = norm or matchable(text, breaks)
         span = find_quote(norm, item["quote"])
         where = f"{item['source']['path']}:{item['line']}: {item['id']}"
         if span == (position["start"], position["end"]):

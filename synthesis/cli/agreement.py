@@ -29,6 +29,9 @@ def cmd_agree(args) -> int:
     from ..analysis.agreement import agreement
     from ..report.agreement import COLUMNS, table_rows, write_agreement_table
 
+    from ..inputs.writes import permit
+
+    permit("agree", args.output, force=args.force)
     coded, protocol = _coded(args)
     if not coded["sheets"]:
         raise _no_coders(args.extraction)
@@ -79,7 +82,8 @@ def register(sub) -> None:
     p = add_command(sub, "agree", "Agreement between independent coders (extraction/coders/<coder>/): percent agreement, Cohen's kappa and Krippendorff's alpha per code and overall.",
                     "review agree")
     add_inputs(p)
-    p.add_argument("--output", default=TABLE, help="CSV table to write (default: %(default)s)")
+    p.add_argument("--output", default=TABLE, help="CSV table to write (default: %(default)s, replaced)")
+    p.add_argument("--force", action="store_true", help="replace another existing file (never an input of the review)")
     p.set_defaults(func=cmd_agree)
     p = add_command(sub, "reconcile", "Write the reconciliation sheet of an independently coded source: each unit with each coder's quote, codes and finding, and where they differ.",
                     "review reconcile smith2020")

@@ -29,6 +29,9 @@ class _GroupedHelp(argparse.RawDescriptionHelpFormatter):
         return super()._format_action(action)
 
 
+STEPS = set()  # the pipeline steps' names, filled by build_parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed so tests can check every subcommand's help)."""
     from .. import __version__
@@ -44,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         for module in modules:
             module.register(sub)
         rows = [(a.dest, a.help) for a in sub._choices_actions if a.dest not in before]
+        if modules is not GROUPS[0][1]:
+            STEPS.update(name for name, _ in rows)
         width = max(len(name) for name, _ in rows)
         epilog.append(f"{title}:\n" + "\n".join(f"  {name:<{width}}  {text}" for name, text in rows))
     parser.epilog = "\n\n".join(epilog) + "\n\n'review COMMAND --help' shows a command's options and an example."
@@ -54,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status."""
     args = build_parser().parse_args(argv)
     try:
+        if args.command in STEPS:  # a step replaces the outputs it is given, never an input of the review
+            from ..inputs.writes import STEP_OUTPUTS, permit
+
+            permit(args.command, *[getattr(args, n) for n in STEP_OUTPUTS if getattr(args, n, None)])
         return args.func(args)
     except InputError as err:
         return _report(err)

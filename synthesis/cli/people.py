@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..common.problems import InputError, Problem
 from ..inputs import layout
-from .shared import add_command, add_inputs, read_json
+from .shared import add_command, add_inputs, id_argument, read_json
 
 
 def cmd_check(args) -> int:
@@ -169,7 +169,7 @@ def register(sub) -> None:
     p.add_argument("citekey", help="the source's citekey")
     p.add_argument("--xlsx", action="store_true", help="Excel workbook instead of CSV")
     p.add_argument("--output", help="where to write (default: extraction/<citekey>.csv or .xlsx)")
-    p.add_argument("--coder", help="an empty independent sheet for this coder: extraction/coders/CODER/<citekey>.csv or .xlsx (double coding)")
+    p.add_argument("--coder", type=id_argument, help="an empty independent sheet for this coder: extraction/coders/CODER/<citekey>.csv or .xlsx (double coding)")
     p.add_argument("--coder-name", metavar="NAME", help="with --coder: declare that coder in review.yaml's coders, with this name, when it is not declared")
     p.add_argument("--replace", action="store_true", help="turn the source's sheet into this format with every row (e.g. its CSV into an Excel sheet with --xlsx) and remove the old one")
     p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for the drop-down lists (default: %(default)s)")

@@ -29,10 +29,77 @@ def add_inputs(parser: argparse.ArgumentParser, *names: str) -> None:
         parser.add_argument(f"--{name}", default=default, help=f"{what} (default: %(default)s)")
 
 
+# Values a command takes from its arguments and writes into the review's files are checked like a sheet's cells:
+# argparse refuses them (exit 2) before anything runs.
+def _plain(value: str, what: str) -> str:
+    from ..common.textio import CONTROL, FORMULA_START, visible
+
+    if CONTROL.search(value):
+        raise argparse.ArgumentTypeError(f"'{visible(value)}' holds a control character: {what} is plain text")
+    if not value.strip():
+        raise argparse.ArgumentTypeError(f"empty: give {what}")
+    if value.startswith(FORMULA_START):
+        raise argparse.ArgumentTypeError(f"'{value}' starts with '{value[0]}', which a spreadsheet would run as a formula: give {what}")
+    return value
+
+
+def name_argument(value: str) -> str:
+    """A person's name or initials (e.g. ``--screener``), as a cell holds it."""
+    return _plain(value, "a name or initials").strip()
+
+
+def id_argument(value: str) -> str:
+    """An id that names a file or folder (``--coder``, ``--search``): letters, digits, ``_ . -``."""
+    import re
+
+    from ..inputs.sources import CITEKEY_PATTERN
+
+    _plain(value, "an id")
+    if not re.match(CITEKEY_PATTERN, value):
+        raise argparse.ArgumentTypeError(f"'{value}' is not an id: use letters, digits, '_', '.' and '-', starting with a letter or digit")
+    return value
+
+
+def date_argument(value: str) -> str:
+    """A real date, ``YYYY-MM-DD``."""
+    from ..common.dates import date_problem
+
+    problem = date_problem(_plain(value, "a date, YYYY-MM-DD"))
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
 def read_json(path: str) -> dict:
     import orjson
 
     return orjson.loads(Path(path).read_bytes())
+
+
+def read_build(path: str, what: str = "evidence set", keys: tuple[str, ...] = ("protocol", "sources", "evidence")) -> dict:
+    """A build's JSON file (e.g. ``output/build/evidence.json``) for a command: missing, damaged or of the wrong
+    shape is a problem asking to build again, never a traceback."""
+    from ..common.problems import InputError, Problem
+
+    if not Path(path).is_file():
+        raise InputError([Problem(path, 1, "no built review here: build it first (snakemake --cores 2)")])
+    try:
+        data = read_json(path)
+    except ValueError as err:
+        raise InputError([Problem(path, 1, f"not a valid {what} ({err}): build the review again")]) from None
+    if not isinstance(data, dict) or not all(k in data for k in keys):
+        raise InputError([Problem(path, 1, f"not an {what} of this version (it needs {', '.join(keys)}): build the review again")])
+    return data
+
+
+def shape_guard(path: str, step, what: str = "evidence set"):
+    """Run ``step`` on a build's data; data of the wrong shape is a clear problem, not a traceback."""
+    from ..common.problems import InputError, Problem
+
+    try:
+        return step()
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError) as err:
+        raise InputError([Problem(path, 1, f"the {what} is damaged ({type(err).__name__}: {err}): build the review again")]) from None
 
 
 def write_json(path: str, data: dict) -> None:
@@ -55,4 +122,4 @@ def print_warnings(warnings: list[dict]) -> None:
         print(Problem(**item), file=sys.stderr)
 
 
-__all__ = ["INPUT_OPTIONS", "add_command", "add_inputs", "print_warnings", "read_json", "write_json"]
+__all__ = ["INPUT_OPTIONS", "add_command", "add_inputs", "date_argument", "id_argument", "name_argument", "print_warnings", "read_build", "read_json", "shape_guard", "write_json"]

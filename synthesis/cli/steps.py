@@ -149,7 +149,7 @@ def cmd_provenance(args) -> int:
 def cmd_status(args) -> int:
     from ..audit.status import write_status
 
-    write_status(args.output_dir, args.state)
+    write_status(args.output_dir, args.state, args.builder)
     return 0
 
 
@@ -220,4 +220,5 @@ def register(sub) -> None:
     p = add_command(sub, "status", "Record whether the outputs are current (the Snakefile's onstart, onsuccess and onerror handlers call it).", "python -m synthesis status failed")
     p.add_argument("state", choices=("building", "ok", "failed"), help="the build's state")
     p.add_argument("--output-dir", default="output", help="the build's output folder (default: %(default)s)")
+    p.add_argument("--builder", default="", help="with building: the Snakemake process, <pid>@<host> (so the next build can tell a killed build's lock)")
     p.set_defaults(func=cmd_status)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Iterable
 
-from ..inputs import layout
+from ..inputs import door, layout
 from ..common.problems import InputError, Problem
 
 
@@ -21,8 +21,8 @@ def scope(paths: Iterable[str], protocol: str = layout.PROTOCOL, bibliography: s
         path = Path(raw)
         if path.resolve() in (Path(protocol).resolve(), Path(bibliography).resolve()):
             return None
-        if path.parent.name == layout.FINDINGS and path.suffix.lower() in (".yaml", ".yml"):
-            return None  # a review finding may rest on any source's evidence
+        if path.parent.name in (layout.FINDINGS, layout.RECORDS):
+            return None  # a review finding may rest on any source's evidence; records are checked against all sources
         if path.suffix.lower() in layout.SOURCE_SUFFIXES + layout.SHEET_SUFFIXES + (layout.SIDECAR_SUFFIX,):
             keys.add(path.stem)
     return keys
@@ -31,10 +31,16 @@ def scope(paths: Iterable[str], protocol: str = layout.PROTOCOL, bibliography: s
 def _not_checked(raw: str, sources: str, extraction: str) -> str:
     """Why ``review check`` cannot check this file, or '' when it can."""
     path = Path(raw)
+    refused = door.refused(path)  # a link out of the review, a folder: said as such, never read
+    if refused:
+        return refused[0].message
     if not path.exists():
         return "no such file"
     if path.name in (Path(layout.PROTOCOL).name, Path(layout.BIBLIOGRAPHY).name):
         return ""
+    inputs = {Path(layout.FINDINGS): (".yaml", ".yml"), Path(layout.RECORDS): layout.RECORD_SUFFIXES}
+    if any(path.suffix.lower() in suffixes and path.resolve().parent == folder.resolve() for folder, suffixes in inputs.items()):
+        return ""  # review findings; searches, records and screening decisions
     if path.suffix.lower() == layout.SIDECAR_SUFFIX and path.resolve().parent == Path(sources).resolve():
         return ""  # a PDF source's front matter
     folders = {layout.SOURCE_SUFFIXES: Path(sources), layout.SHEET_SUFFIXES: Path(extraction)}
@@ -43,12 +49,9 @@ def _not_checked(raw: str, sources: str, extraction: str) -> str:
             return ""
     if path.suffix.lower() in layout.SHEET_SUFFIXES and path.resolve().parent.parent == (Path(extraction) / layout.CODERS).resolve():
         return ""  # an independent coder's sheet
-    if path.is_file() and path.resolve().parent == Path(layout.RECORDS).resolve():
-        return ""  # searches, records and screening: the records stage is checked with any file
-    if path.suffix.lower() in (".yaml", ".yml") and path.resolve().parent == Path(layout.FINDINGS).resolve():
-        return ""  # review findings: the whole review
     return (f"not a file review check checks: give review.yaml, {layout.BIBLIOGRAPHY}, "
-            f"{sources}/*.md or *.txt, {extraction}/*.csv or *.xlsx, {extraction}/{layout.CODERS}/<coder>/*.csv or *.xlsx, {layout.FINDINGS}/*.yaml, or a file in {layout.RECORDS}/")
+            f"{sources}/*.md, *.txt, *.pdf or *.yaml, {extraction}/*.csv or *.xlsx, {extraction}/{layout.CODERS}/<coder>/*.csv or *.xlsx, "
+            f"{layout.FINDINGS}/*.yaml, or a file in {layout.RECORDS}/ (*.csv, *.ris, *.bib, *.xlsx)")
 
 
 def _counted(n: int, word: str) -> str:

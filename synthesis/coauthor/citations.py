@@ -6,12 +6,10 @@ Running it again adds only works not yet recorded and updates the search's numbe
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from ..analysis.gaps import snowball
-from ..common.textio import write_atomic
+from ..common.textio import csv_text, write_atomic
 from ..inputs.bibliography import load_bibliography, plain
 from ..inputs.records import RECORD_COLUMNS, SEARCH_COLUMNS
 from ..inputs.sheets import read_table
@@ -39,10 +37,9 @@ def _table_rows(path: Path) -> list[list[str]]:
     return [cells for _line, cells in read_table(str(path))] if path.is_file() else []
 
 
-def _csv(rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue()
+def _csv(rows: list[list[str]], kept: int) -> str:
+    # The file's own rows stay as they were; the cells added (titles from the bibliography) are never a live formula.
+    return csv_text(rows, kept)
 
 
 def add_citation_records(data: dict, bibliography_path: str, folder: str | Path, search: str, date: str) -> tuple[int, int]:
@@ -55,10 +52,11 @@ def add_citation_records(data: dict, bibliography_path: str, folder: str | Path,
     known = {cells[header.index("id")] for cells in existing[1:] if "id" in header and len(cells) > header.index("id")}
     new = [r for r in candidate_rows(data, bibliography_path) if r["id"] not in known]
     rows = (existing or [header]) + [[r.get(c, "") for c in header] for r in new]
-    write_atomic(records_path, _csv(rows))
+    write_atomic(records_path, _csv(rows, len(existing)))
     total = len(rows) - 1
     searches_path = folder / "searches.csv"
-    table = _table_rows(searches_path) or [list(SEARCH_COLUMNS)]
+    read = _table_rows(searches_path)
+    table = read or [list(SEARCH_COLUMNS)]
     columns = [h.strip().lower() for h in table[0]]
     mine = [cells for cells in table[1:] if cells and cells[columns.index("id")] == search]
     if mine:
@@ -68,7 +66,7 @@ def add_citation_records(data: dict, bibliography_path: str, folder: str | Path,
         values = {"id": search, "source": "citation_searching", "name": "Reference lists of the sources", "date": date,
                   "query": QUERY, "results": str(total), "notes": ""}
         table.append([values.get(c, "") for c in columns])
-    write_atomic(searches_path, _csv(table))
+    write_atomic(searches_path, _csv(table, len(read)))
     return len(new), total
 
 

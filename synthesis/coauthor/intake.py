@@ -20,7 +20,7 @@ from typing import Any
 
 from ..analysis.prisma import build_records, deduplicate, screening_settings
 from ..common.problems import InputError, Problem, suggest
-from ..common.textio import read_text
+from ..inputs.door import read_input
 from ..inputs import layout, yamlio
 from ..inputs.bibliography import BibEntry, plain
 from ..inputs.records import RECORD_COLUMNS, SCREENING_COLUMNS, load_records
@@ -64,7 +64,7 @@ def source_roles(sources_dir: str = layout.SOURCES) -> list[dict[str, str]]:
         front = Path(path).with_suffix(layout.SIDECAR_SUFFIX) if pdf else Path(path)
         role = ""
         try:
-            text = read_text(front)[0]
+            text = read_input(front)[0]
             meta = yamlio.load(text if pdf else split_front_matter(text, str(front))[0], str(front))[0]
             role = str(meta.get("role") or "") if isinstance(meta, dict) else ""
         except (InputError, OSError):
@@ -109,7 +109,7 @@ class _Plan:
     def text(self, path: str) -> str:
         if path in self.edits:
             return self.edits[path].text
-        return read_text(path)[0] if Path(path).is_file() else ""
+        return read_input(path)[0] if Path(path).is_file() else ""
 
     def set(self, path: str, text: str, note: str = "") -> None:
         old = self.edits[path].note if path in self.edits else ""

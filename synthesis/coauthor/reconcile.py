@@ -9,15 +9,14 @@ writes or overwrites.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
 from ..analysis.agreement import units_of
 from ..common.problems import InputError, Problem, suggest
-from ..common.textio import write_atomic
+from ..common.textio import csv_text, write_atomic
 from ..inputs import layout
+from ..inputs.writes import permit
 
 COLUMNS = ("unit", "start", "end", "coder", "row", "quote", "codes", "finding", "differs")
 NOTHING = "(nothing coded)"
@@ -59,24 +58,19 @@ def reconciliation_rows(coded: dict[str, Any], protocol: dict[str, Any], citekey
     return rows
 
 
-def output_problem(output: str, citekey: str, extraction: str = layout.EXTRACTION, force: bool = False) -> Problem | None:
-    """Why ``output`` may not be written: it is the consensus sheet, or it exists (without ``force``)."""
+def output_problem(output: str, citekey: str, extraction: str = layout.EXTRACTION) -> Problem | None:
+    """Why ``output`` may not be written when it is a consensus sheet (other inputs and existing files: :func:`permit`)."""
     target = Path(output).resolve()
     consensus = {(Path(extraction) / f"{citekey}{suffix}").resolve() for suffix in layout.SHEET_SUFFIXES}
     if target in consensus or (target.parent == Path(extraction).resolve() and target.suffix.lower() in layout.SHEET_SUFFIXES):
         return Problem(output, 1, f"this would be a consensus sheet: the reconciliation sheet goes elsewhere (default reconcile/{citekey}.csv); "
                                   "write the consensus sheet yourself from it")
-    if Path(output).exists() and not force:
-        return Problem(output, 1, "exists already: pass --force to replace this reconciliation sheet")
     return None
 
 
 def write_reconciliation(rows: list[dict[str, Any]], output: str) -> None:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    write_atomic(output, out.getvalue())
+    # Quotes and findings come from coders' sheets: a spreadsheet shows each as text, never runs it.
+    write_atomic(output, csv_text([COLUMNS] + [[row[c] for c in COLUMNS] for row in rows]))
 
 
 def reconcile(coded: dict[str, Any], protocol: dict[str, Any], citekey: str, output: str, extraction: str = layout.EXTRACTION,
@@ -86,9 +80,10 @@ def reconcile(coded: dict[str, Any], protocol: dict[str, Any], citekey: str, out
         coded_keys = sorted({Path(p).stem for p in layout.coder_sheet_files(extraction)})
         raise InputError([Problem(str(Path(extraction) / layout.CODERS), 1, f"no independent sheet for '{citekey}' "
                                   f"(expected {extraction}/{layout.CODERS}/<coder>/{citekey}.csv or .xlsx): {suggest(citekey, coded_keys)}")])
-    problem = output_problem(output, citekey, extraction, force)
+    problem = output_problem(output, citekey, extraction)
     if problem:
         raise InputError([problem])
+    permit("reconcile", output, force=force)
     rows = reconciliation_rows(coded, protocol, citekey)
     write_reconciliation(rows, output)
     return rows

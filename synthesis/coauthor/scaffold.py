@@ -18,7 +18,9 @@ from ..inputs.bibliography import BibEntry, parse_bibliography, plain
 from ..common.problems import InputError, Problem
 from ..inputs.sheets import OPTIONAL, REQUIRED
 from ..inputs.sources import CITEKEY_PATTERN, PLACEHOLDER
-from ..common.textio import read_text, write_atomic
+from ..common.textio import write_atomic
+from ..inputs.door import read_input
+from ..inputs.writes import permit
 
 SHEET_COLUMNS = REQUIRED + OPTIONAL
 # BibTeX/BibLaTeX entry types to the source types this project uses.
@@ -116,7 +118,7 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
     if not re.match(CITEKEY_PATTERN, entry.key):
         problems.append(Problem(entry_path, entry.line, f"citekey '{entry.key}' cannot name a file: use letters, digits, '_', '.' and '-' ({CITEKEY_PATTERN})"))
     bib_path = layout.BIBLIOGRAPHY
-    bib_text = read_text(bib_path)[0] if Path(bib_path).is_file() else ""
+    bib_text = read_input(bib_path)[0] if Path(bib_path).is_file() else ""
     bibliography = parse_bibliography(bib_text, bib_path) if bib_text else {}
     # A work the sources cite (in the bibliography, not a source) may become a source under its own key.
     cited = entry.key in bibliography and _normal_title(bibliography[entry.key].fields.get("title", "")) == _normal_title(entry.fields.get("title", ""))
@@ -131,7 +133,7 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
     if problems:
         raise InputError(problems)
     protocol = protocol or {"questions": [], "codes": []}
-    protocol_text = read_text(layout.PROTOCOL)[0]
+    protocol_text = read_input(layout.PROTOCOL)[0]
     new_protocol, coder_note, advice = _coder_plan(protocol, protocol_text, coder)
     edits, new_protocol, listed_note, intake_advice = plan_intake(entry, entry_text, str(source), role, intake or Intake(), protocol,
                                                                   layout.PROTOCOL, new_protocol)
@@ -147,6 +149,9 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
     files += [(Path(e.path), e.text, e.note) for e in edits]
     if new_protocol != protocol_text:
         files.append((Path(layout.PROTOCOL), new_protocol, "; ".join(n for n in (coder_note, listed_note) if n)))
+    search = next((Path(e.path).stem for e in edits if Path(e.path).stem not in ("searches", "screening")), None)
+    permit("add-source", *[path for path, _data, _note in files], sheet, citekey=entry.key,
+           **({"search": search} if search else {}))  # before anything is written
     _write_all(files, lambda: _write_sheet(sheet, xlsx, protocol))
     written = [(str(path), note) for path, _data, note in files]
     written.insert(1 + bool(pdf) + (not cited), (str(sheet), ""))

@@ -7,7 +7,6 @@ run resumes at the next unscreened record.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import sys
@@ -17,7 +16,9 @@ from typing import Any, Callable
 
 from ..analysis.prisma import FORWARD, deduplicate, screening_settings
 from ..common.problems import InputError, Problem
-from ..common.textio import read_text, write_atomic
+from ..common.textio import csv_text, visible, write_atomic
+from ..inputs.door import read_input
+from ..inputs.writes import permit
 from ..inputs.records import DECISIONS, SCREENING_COLUMNS
 
 KEYS = {"i": "include", "e": "exclude", "m": "maybe", "n": "not_retrieved"}
@@ -60,78 +61,121 @@ def describe(record: dict, searches: dict[str, dict], width: int = 78) -> str:
 def append_decision(path: str | Path, row: dict[str, str]) -> None:
     """Add one decision to the screening CSV (created with its header when missing)."""
     path = Path(path)
-    old = read_text(path)[0] if path.is_file() else ""
+    old = read_input(path)[0] if path.is_file() else ""
     if old and not old.endswith("\n"):
         old += "\n"
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    if not old:
-        writer.writerow(SCREENING_COLUMNS)
-    writer.writerow([row.get(c, "") for c in SCREENING_COLUMNS])
-    write_atomic(path, old + out.getvalue())
+    new = ([] if old else [SCREENING_COLUMNS]) + [[row.get(c, "") for c in SCREENING_COLUMNS]]
+    write_atomic(path, old + csv_text(new))
 
 
-def read_key(stream=None) -> str:
-    """One key press: unbuffered from a terminal, else the first character of a line."""
-    stream = stream or sys.stdin
-    if stream.isatty():
-        import termios
-        import tty
+class Keys:
+    """What the screener presses: single keys, unbuffered, from a terminal; piped in (scripted screening), one key
+    per line. ``None`` at the end of input; a line that is not UTF-8 stops the session (:class:`Stopped`)."""
 
-        fd = stream.fileno()
-        saved = termios.tcgetattr(fd)
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdin
+        self.terminal = self.stream.isatty()
+        self.line = 0  # of the piped input, for messages
+        self._saved = None
+
+    def open(self) -> None:
+        """A terminal reads single keys for the whole session: a key pressed before its prompt (Ctrl-D too) is kept."""
+        if self.terminal and self._saved is None:
+            import termios
+            import tty
+
+            self._saved = termios.tcgetattr(self.stream.fileno())
+            tty.setcbreak(self.stream.fileno(), termios.TCSANOW)  # TCSANOW: keep what was typed before
+
+    def close(self) -> None:
+        if self._saved is not None:
+            import termios
+
+            termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, self._saved)
+            self._saved = None
+
+    def __call__(self) -> str | None:
+        if self.terminal:
+            self.open()
+            pressed = os.read(self.stream.fileno(), 1)
+            return None if pressed in (b"", b"\x04") else pressed.decode("utf-8", "replace")  # Ctrl-D: end of input
+        raw = self.stream.buffer.readline() if hasattr(self.stream, "buffer") else self.stream.readline().encode("utf-8")
+        if not raw:
+            return None
+        self.line += 1
         try:
-            tty.setcbreak(fd, termios.TCSANOW)  # TCSANOW: keep a key pressed before the prompt appeared
-            return os.read(fd, 1).decode("utf-8", "replace")
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-    line = stream.readline()
-    return line[:1] if line else "q"
+            return raw.decode("utf-8").strip()
+        except UnicodeDecodeError as err:
+            raise Stopped(f"<stdin>:{self.line}: not valid UTF-8 (byte 0x{raw[err.start]:02x}): screening input is one key per line") from None
+
+
+class Stopped(Exception):
+    """Screening stopped on input it cannot use; the decisions recorded before it are kept."""
 
 
 def screen(loaded: dict, protocol: dict, stage: str, screener: str, date: str, out: str | Path,
-           key: Callable[[], str] = read_key, say: Callable[[str], None] = print) -> int:
-    """Show each unscreened record and record a decision with single keys; return how many were recorded."""
+           key: Callable[[], str | None] | None = None, say: Callable[[str], None] = print) -> int:
+    """Show each unscreened record and record a decision with single keys; return how many were recorded.
+
+    Ends at ``q``, at the end of the input (each decision is written when it is complete, so nothing is
+    half-written), and, when the keys are piped in, at a line that is not a key offered (:class:`Stopped`).
+    """
     if stage not in DECISIONS:
         raise InputError([Problem(str(out), 1, f"unknown stage '{stage}'")])
+    key = key or Keys()
+    scripted = not getattr(key, "terminal", True)
     settings = screening_settings(protocol)
     reasons = settings["reasons"][:len(REASON_KEYS)]
     searches = {s["id"]: s for s in loaded["searches"]}
     todo = pending(loaded, stage, settings["threshold"])
     choices = [k for k, d in KEYS.items() if d in DECISIONS[stage]]
     prompt = "  ".join(f"[{k}] {KEYS[k].replace('_', ' ')}" for k in choices) + "  [s] skip  [q] quit"
-    recorded = 0
-    for n, record in enumerate(todo, start=1):
-        say(f"\n--- {stage.replace('_', ' ')}: {n} of {len(todo)} unscreened ---")
-        say(describe(record, searches))
+    recorded = at = 0
+
+    def ask(offered: list[str], record: dict) -> str | None:
         while True:
+            got = key()
+            if got is None or got.lower() in offered:
+                return got if got is None else got.lower()
+            if scripted:  # a script that says something else has lost its place: stop before recording a guess
+                shown = visible(got if len(got) <= 40 else got[:37] + "...")
+                raise Stopped(f"<stdin>:{key.line}: '{shown}' is not a key offered here ({', '.join(k or 'an empty line' for k in offered)}): "
+                              f"nothing recorded for {record['id']}")
+
+    getattr(key, "open", lambda: None)()
+    try:
+        for at, record in enumerate(todo, start=1):
+            say(f"\n--- {stage.replace('_', ' ')}: {at} of {len(todo)} unscreened ---")
+            say(describe(record, searches))
             say(prompt)
-            pressed = key().lower()
-            if pressed == "q":
-                say(f"Recorded {recorded}; {len(todo) - n + 1} left.")
+            pressed = ask(choices + ["s", "q"], record)
+            if pressed in (None, "q"):
+                ended = "End of input: r" if pressed is None else "R"
+                say(f"{ended}ecorded {recorded}; {len(todo) - at + 1} left." + (" Run review screen again to go on." if pressed is None else ""))
                 return recorded
-            if pressed == "s" or pressed in choices:
-                break
-        if pressed == "s":
-            continue
-        decision, reason = KEYS[pressed], ""
-        if decision == "exclude" and not reasons:
-            say("review.yaml declares no screening.reasons, and an exclusion needs one: add them, then screen again.")
-            return recorded
-        if decision in ("exclude", "not_retrieved") and reasons:
-            say("Reason: " + "  ".join(f"[{REASON_KEYS[i]}] {r}" for i, r in enumerate(reasons))
-                + ("" if decision == "exclude" else "  [enter] none"))
-            while True:
-                got = key().lower()
-                if got in REASON_KEYS[:len(reasons)]:
-                    reason = reasons[REASON_KEYS.index(got)]
-                    break
-                if decision == "not_retrieved" and got in ("\n", "\r", ""):
-                    break
-        append_decision(out, {"record": record["id"], "stage": stage, "decision": decision, "reason": reason,
-                              "screener": screener, "date": date})
-        recorded += 1
-        say(f"Recorded: {decision}" + (f" ({reason})" if reason else ""))
+            if pressed == "s":
+                continue
+            decision, reason = KEYS[pressed], ""
+            if decision == "exclude" and not reasons:
+                say("review.yaml declares no screening.reasons, and an exclusion needs one: add them, then screen again.")
+                return recorded
+            if decision in ("exclude", "not_retrieved") and reasons:
+                say("Reason: " + "  ".join(f"[{REASON_KEYS[i]}] {r}" for i, r in enumerate(reasons))
+                    + ("" if decision == "exclude" else "  [enter] none"))
+                got = ask(list(REASON_KEYS[:len(reasons)]) + ([] if decision == "exclude" else ["", "\n", "\r"]), record)
+                if got is None:
+                    raise Stopped(f"<stdin>:{getattr(key, 'line', 0) + 1}: the input ended before the reason for {record['id']} "
+                                  f"({decision.replace('_', ' ')}): nothing recorded for it")
+                reason = reasons[REASON_KEYS.index(got)] if got and got in REASON_KEYS else ""  # "" (enter): none
+            append_decision(out, {"record": record["id"], "stage": stage, "decision": decision, "reason": reason,
+                                  "screener": screener, "date": date})
+            recorded += 1
+            say(f"Recorded: {decision}" + (f" ({reason})" if reason else ""))
+    except (Stopped, KeyboardInterrupt) as err:
+        why = str(err) if isinstance(err, Stopped) else "interrupted"
+        raise Stopped(f"{why}; recorded {recorded} before it, {len(todo) - max(at, 1) + 1} left; run review screen again to go on") from None
+    finally:
+        getattr(key, "close", lambda: None)()  # the terminal as it was
     say(f"Recorded {recorded}; nothing left to screen at {stage.replace('_', ' ')}.")
     return recorded
 
@@ -143,8 +187,7 @@ def export_sheet(loaded: dict, protocol: dict, stage: str, path: str | Path) -> 
     empty are still to do. An existing file is never overwritten.
     """
     path = Path(path)
-    if path.exists():
-        raise InputError([Problem(str(path), 1, "already exists: choose another file name (filled decisions would be lost)")])
+    permit("screen", path)  # a new file outside the review's inputs: filled decisions are never overwritten
     searches = {s["id"]: s for s in loaded["searches"]}
     header = list(SCREENING_COLUMNS) + ["title", "authors", "year", "search", "abstract"]
     rows = [[r["id"], stage, "", "", "", "", "", "", r["title"], "; ".join(r["authors"]), r["year"],
@@ -171,12 +214,8 @@ def export_sheet(loaded: dict, protocol: dict, stage: str, path: str | Path) -> 
         book.save(buffer)
         write_atomic(path, buffer.getvalue())
     else:
-        out = io.StringIO()
-        from ..common.textio import inert
-
-        csv.writer(out, lineterminator="\n").writerows([header] + [[inert(v) for v in row] for row in rows])
-        write_atomic(path, out.getvalue())
+        write_atomic(path, csv_text([header] + rows))
     return len(rows)
 
 
-__all__ = ["append_decision", "describe", "export_sheet", "pending", "read_key", "screen"]
+__all__ = ["Keys", "Stopped", "append_decision", "describe", "export_sheet", "pending", "screen"]

@@ -17,6 +17,7 @@ from ..common.textio import write_atomic
 from ..inputs import layout
 from ..inputs.sheets import OPTIONAL, REQUIRED, read_table
 from ..inputs.sources import CITEKEY_PATTERN
+from ..inputs.writes import permit
 from .scaffold import sheet_csv
 
 KNOWN = {name: name for name in REQUIRED + OPTIONAL}
@@ -112,10 +113,12 @@ def create_sheet(citekey: str, xlsx: bool, output: str | None, protocol: dict | 
         raise InputError([Problem(source, 1, f"'{citekey}' already has a sheet ({_rows(len(rows))}): `{command}` turns it into "
                                   f"{target} with every row and removes {source}; --output FILE writes a copy elsewhere")])
     if declare:
-        from ..common.textio import read_text
+        from ..inputs.door import read_input
         from .protocol_edit import add_coder
 
-        text = add_coder(read_text(layout.PROTOCOL)[0], coder, coder_name, layout.PROTOCOL)  # checked before anything is written
+        text = add_coder(read_input(layout.PROTOCOL)[0], coder, coder_name, layout.PROTOCOL)  # checked before anything is written
+    permit("sheet", target, *([source] if replace else []), *([layout.PROTOCOL] if declare else []), citekey=citekey,
+           **({"coder": coder} if coder is not None else {}))  # before anything is written
     _write(target, header, rows, protocol)
     if declare:
         write_atomic(layout.PROTOCOL, text)

@@ -51,9 +51,28 @@ def decode(data: bytes, path: str) -> str:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")  # -0.235 is a number to a spreadsheet, not a formula: kept a number
+
+
 def inert(value):
     """A CSV table cell that a spreadsheet shows as text, never evaluates."""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def csv_text(rows: Iterable[Iterable], kept: int = 0) -> str:
+    """CSV text (``\\n`` line ends) of ``rows``, every cell made :func:`inert`: the one writer of every CSV file
+    the tool writes. The first ``kept`` rows are a file's own rows, rewritten as they were read (an input the
+    command updates keeps its bytes' meaning); only cells the tool adds are neutralised."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for n, row in enumerate(rows):
+        writer.writerow(row if n < kept else [inert(cell) for cell in row])
+    return out.getvalue()
 
 
 def visible(text: str) -> str:

@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from ..inputs import layout
+from ..inputs import door
+from ..inputs.door import layout_problems, link_problem
 from ..inputs.bibliography import load_bibliography, split_name_warnings
 from ..inputs.findings import legacy_commentary_problems, load_findings, reference_problems
-from .locate import MAX_ELISION, closest_passage, elided_negations, find_matches, normalise
+from .locate import MAX_ELISION, closest_passage, elided_negations, find_matches, matchable
 from ..common.problems import InputError, Problem, split, warning
 from ..common.textio import line_of
 from ..inputs.protocol import load_protocol, theme_pairs
@@ -57,11 +59,16 @@ def _problem_dicts(problems: list[Problem]) -> list[dict[str, Any]]:
 def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY) -> dict[str, Any]:
     """Check the protocol and bibliography; return them (None when broken) with their problems."""
     problems: list[Problem] = []
+    refused = door.refused(protocol_path, what="the review protocol")  # a folder, or a link out of the review
+    if refused:
+        raise InputError(refused)
     if not Path(protocol_path).is_file():
         raise InputError([Problem(protocol_path, 1, f"no review protocol here: {Path(protocol_path).resolve()} does not exist; run this in the review's folder (the one holding review.yaml)")])
     protocol = _collect(problems, lambda: load_protocol(protocol_path))
     bibliography = None
-    if not Path(bibliography_path).is_file():
+    if door.refused(bibliography_path, what="the bibliography"):
+        problems += door.refused(bibliography_path, what="the bibliography")
+    elif not Path(bibliography_path).is_file():
         problems.append(Problem(bibliography_path, 1, "bibliography not found: every source needs an entry in this BibTeX file"))
     else:
         entries = _collect(problems, lambda: load_bibliography(bibliography_path)[0])
@@ -70,7 +77,7 @@ def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layou
             bibliography = {key: {"citation": e.citation(), "title": e.title, "short_title": e.short_title, "year": e.year,
                                   "type": e.entry_type, "line": e.line} for key, e in sorted(entries.items())}
     inputs = {"protocol": {"path": protocol_path, "sha256": _file_sha256(protocol_path) if Path(protocol_path).is_file() else ""},
-              "bibliography": {"path": bibliography_path, "sha256": _file_sha256(bibliography_path) if Path(bibliography_path).is_file() else ""}}
+              "bibliography": {"path": bibliography_path, "sha256": _file_sha256(bibliography_path) if Path(bibliography_path).is_file() and not door.refused(bibliography_path) else ""}}
     return {"protocol": protocol, "bibliography": bibliography, "inputs": inputs, "problems": _problem_dicts(problems)}
 
 
@@ -91,10 +98,9 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
     sidecars = [p for p in source_paths if Path(p).suffix.lower() == layout.SIDECAR_SUFFIX]
     source_paths = [p for p in source_paths if p not in sidecars]
     stems = {Path(p).stem for p in source_paths}
-    root = Path(sources_dir).resolve().parent
-    outside = {p for p in source_paths + sheet_paths if not Path(p).resolve().is_relative_to(root)}
-    for path in sorted(outside):
-        problems.append(Problem(path, 1, f"a link to {Path(path).resolve()}, outside the review folder {root}: copy the file into the review instead"))
+    refusals = [r for r in (link_problem(p) for p in source_paths + sheet_paths) if r]  # never read
+    problems += refusals
+    outside = {r.path for r in refusals}
     source_paths = [p for p in source_paths if p not in outside]
     sheet_paths = [p for p in sheet_paths if p not in outside]
     pdf_stems = {Path(p).stem for p in source_paths if Path(p).suffix.lower() == ".pdf"}
@@ -112,6 +118,7 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
             source = _collect(problems, lambda: load_source(path, bib_keys, countries))
         if source is not None:
             sources[stem] = source
+            problems += source.warnings
     evidence, sheet_of, row_ids = [], {}, []
     for path in sorted(sheet_paths):
         stem = Path(path).stem
@@ -165,6 +172,7 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths
     """
     problems = [Problem(**p) for p in prepared["problems"]] + [Problem(**p) for s in shards for p in s["problems"]]
     problems += legacy_commentary_problems(list(legacy_paths))
+    problems += layout_problems(Path(sources_dir).parent)  # a folder named like an input, a link out of the review
     if not any(s["source_count"] for s in shards):
         problems.append(Problem(sources_dir, 1, "no source documents (*.md, *.txt or *.pdf) found"))
     protocol = prepared["protocol"]
@@ -241,7 +249,7 @@ SHOWN = 240  # characters of a closest passage shown in a message
 
 def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Problem], coder: str = "") -> list[dict]:
     """Locate each row's quote in its source; a quote not found is a problem (``coder``: of an independent sheet)."""
-    norm = normalise(source.text)
+    norm = matchable(source.text, source.breaks if source.pages is not None else None)
     text = source.text
     located = []
     for row in rows:
@@ -280,7 +288,8 @@ def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pro
 
 def _closest(norm, quote: str, source: Source) -> str:
     """What a co-author needs to fix a quote: where the source says nearly the same, and how it differs."""
-    offset, passage, score, differences = closest_passage(norm, quote, start=source.body_start)
+    offset, passage, score, differences = closest_passage(norm.base or norm, quote, start=source.body_start)
+    norm = norm.base or norm
     hint = f" (a [...] may cut at most {MAX_ELISION:,} characters, within one paragraph)" if "[...]" in quote or "[\u2026]" in quote else ""
     if not passage:
         return f"no similar passage{hint}"
@@ -290,15 +299,18 @@ def _closest(norm, quote: str, source: Source) -> str:
         return f"closest passage, line {line} (similarity {score:.2f}), same words{hint}: \"{shown}\""
     return f"closest passage, line {line} (similarity {score:.2f}){hint}, differs at: " + "; ".join(f"\"{d}\"" if d[:4] != "and " else d for d in differences)
 def _pages(source: Source, row: dict, start: int, end: int, sheet: str, problems: list[Problem]) -> dict[str, Any]:
-    """Where a quote in a PDF is: its first and last page (label and place in the file) and
-    its page locator; a coder's page locator that disagrees is a warning."""
-    first, last = pages_of(source.pages, start, end)
-    pages = {"first": first["label"], "last": last["label"], "first_index": first["index"], "last_index": last["index"],
-             "labelled": first["labelled"], "locator": page_locator(first["label"], last["label"])}
+    """Where a quote in a PDF is: its first and last page (the number printed on the page, else its
+    label, else its place in the file; all three recorded) and its page locator; a coder's page
+    locator that disagrees with the printed page is a warning."""
+    first, last = pages_of(source.pages, source.spans, start, end)
+    pages = {"first": first["number"], "last": last["number"], "first_index": first["index"], "last_index": last["index"],
+             "labelled": first["labelled"], "first_label": first["label"], "last_label": last["label"],
+             "first_printed": first["printed"], "last_printed": last["printed"],
+             "locator": page_locator(first["number"], last["number"])}
     given = parse_page_locator(row.get("locator") or "")
     if given is not None:
         coder = tuple(p.casefold() for p in given)
-        if coder[0] != first["label"].casefold() or (given[1] != given[0] and coder[1] != last["label"].casefold()):
+        if coder[0] != first["number"].casefold() or (given[1] != given[0] and coder[1] != last["number"].casefold()):
             problems.append(warning(sheet, row["line"], "PAGE_MISMATCH",
                                     f"row {row['id']} ({source.citekey}:{row['id']}): locator '{row['locator']}' disagrees with where the quote is in {source.path}: "
                                     f"{page_place(pages)}; correct the locator, or leave it empty to use the located page"))

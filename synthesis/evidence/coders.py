@@ -15,6 +15,7 @@ from typing import Any
 from ..common.problems import InputError, Problem
 from ..inputs import layout
 from ..inputs.coders import check_coder_sheet, coder_sheets
+from ..inputs.door import link_problem
 from ..inputs.pdf_source import load_pdf_source
 from ..inputs.sources import load_source
 from .build import locate_rows
@@ -43,6 +44,8 @@ def locate_coders(prepared: dict[str, Any], sources_dir: str = layout.SOURCES, e
         if citekey not in sources:
             try:
                 path = source_paths[citekey]
+                if link_problem(path):  # a link out of the review: never read
+                    raise InputError([link_problem(path)])
                 # A PDF's text comes from the build's cache when the locate step has made it.
                 sources[citekey] = (load_pdf_source(path, bib_keys, countries, layout.TEXT_CACHE) if path.lower().endswith(".pdf")
                                     else load_source(path, bib_keys, countries))

@@ -2,9 +2,19 @@
 
 Both the source and the quote are normalised the same way: Unicode NFKC,
 curly/straight quotes, dashes, every run of whitespace (line breaks included)
-to one space, soft hyphens and zero-width characters removed. A match in the
-normalised text is mapped back to character offsets in the original text.
-``[...]`` in a quote stands for any span of the source.
+to one space, zero-width characters removed, a soft hyphen before a line break
+made a hyphen and other soft hyphens removed. A match in the normalised text is
+mapped back to character offsets in the original text. ``[...]`` in a quote
+stands for any span of the source.
+
+Words split at a line end: where the source may break a line at a hyphen (a PDF's
+extracted text, or a Markdown or text source that has a letter, ``-``, a line
+break and a letter), both sides are matched with every hyphen between two letters
+or digits removed (with the space after it), and a match is kept only if the
+hyphens it ignored differ just at the source's line-end breaks (``breaks``): so
+``expec- tations`` matches ``expectations`` where the source split that word at a
+line end, and ``self-reporting`` matches ``self-\nreporting``, but
+``cooperation`` never matches ``co-operation`` in the middle of a line.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ _ONE_TO_ONE = str.maketrans({
 # text costs one regex scan (about 45 MB/s here).
 _SPECIAL = re.compile(r"[^ -~][^!-~]*| {2,}")  # no leading " ?": it would slow the scan threefold
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_SOFT_BREAK = re.compile("\u00ad[\u200b\u200c\u200d\u2060\ufeff]*(?=\\s)")  # a soft hyphen the line broke at
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -35,6 +46,12 @@ class Normalised:
     text: str
     norm_breaks: list[int]
     orig_breaks: list[int]
+    # With hyphens removed (see the module's docstring): where they were removed, and the
+    # (normalised) places where a hyphen may differ between quote and source; ``base`` the text before.
+    hyphens: bool = False
+    removed: tuple[int, ...] = ()
+    allowed: frozenset[int] = frozenset()
+    base: "Normalised | None" = None
 
     def original(self, offset: int) -> int:
         """Original offset of a normalised offset."""
@@ -48,12 +65,78 @@ class Normalised:
 
 
 def _replacement(span: str) -> str:
-    new = unicodedata.normalize("NFKC", span).translate(_ONE_TO_ONE)
+    new = _SOFT_BREAK.sub("-", unicodedata.normalize("NFKC", span)).translate(_ONE_TO_ONE)
     return _WHITESPACE.sub(" ", _INVISIBLE.sub("", new))
 
 
-def normalise(text: str) -> Normalised:
-    """Normalise ``text`` for matching, keeping a map back to original offsets."""
+_INNER_HYPHEN = re.compile(r"(?<=[^\W_])- ?(?=[^\W_])")
+_LINE_END_HYPHEN = re.compile(r"[^\W_][-\u00ad\u2010\u2011][ \t]*\r?\n[ \t]*[^\W_]")
+
+
+def line_end_hyphens(text: str) -> bool:
+    """Whether a Markdown or text source breaks a line at a hyphen between letters (then quotes
+    match across it with or without the hyphen)."""
+    return "\n" in text and _LINE_END_HYPHEN.search(text) is not None
+
+
+def normalise(text: str, hyphens: bool = False, breaks: list[int] | None = None) -> Normalised:
+    """Normalise ``text`` for matching, keeping a map back to original offsets.
+
+    With ``hyphens``, hyphens between letters are removed too (see the module's docstring);
+    ``breaks`` are the original offsets of line-end hyphens and joins (a PDF's extraction);
+    without them, the places where the text has a hyphen, then a line break.
+    """
+    base = _normalise(text)
+    if not hyphens:
+        return base
+    return _without_hyphens(base, text, breaks)
+
+
+def matchable(text: str, breaks: list[int] | None = None) -> Normalised:
+    """A source's text normalised for matching: a PDF's with its line-end ``breaks`` (see the module's
+    docstring); a Markdown or text source's with hyphens removed only when it breaks a line at one."""
+    if breaks is not None:
+        return normalise(text, True, breaks)
+    return normalise(text, line_end_hyphens(text))
+
+
+def _without_hyphens(base: Normalised, text: str, breaks: list[int] | None) -> Normalised:
+    pieces, removed, pos = [], [], 0
+    points: list[tuple[int, int]] = []  # (normalised offset, original offset) breakpoints
+    cut = 0  # characters removed so far
+    hay = base.text
+    moves = iter(zip(base.norm_breaks, base.orig_breaks))
+    pending = next(moves, None)
+    newline_breaks = []
+    for match in _INNER_HYPHEN.finditer(hay):
+        start, end = match.span()
+        while pending is not None and pending[0] <= start:
+            points.append((pending[0] - cut, pending[1]))
+            pending = next(moves, None)
+        pieces.append(hay[pos:start])
+        removed.append(start - cut)
+        if breaks is None and "\n" in text[base.original(start):base.original(end)]:
+            newline_breaks.append(start - cut)
+        cut += end - start
+        pos = end
+        while pending is not None and pending[0] <= end:  # breakpoints inside the removed hyphen
+            pending = next(moves, None)
+        points.append((end - cut, base.original(end)))
+    while pending is not None:
+        points.append((pending[0] - cut, pending[1]))
+        pending = next(moves, None)
+    pieces.append(hay[pos:])
+    merged: dict[int, int] = {}
+    for at, orig in points:
+        merged[at] = orig  # the later breakpoint at one place wins
+    norm_breaks = sorted(merged)
+    result = Normalised("".join(pieces), norm_breaks, [merged[k] for k in norm_breaks], True, tuple(removed),
+                        frozenset(), base)
+    allowed = frozenset(newline_breaks) if breaks is None else frozenset(result.normalised(b) for b in breaks)
+    return Normalised(result.text, result.norm_breaks, result.orig_breaks, True, result.removed, allowed, base)
+
+
+def _normalise(text: str) -> Normalised:
     pieces, norm_breaks, orig_breaks = [], [0], [0]
     pos = norm_pos = 0
     prev_space = False
@@ -81,29 +164,50 @@ def normalise(text: str) -> Normalised:
     return Normalised("".join(pieces), norm_breaks, orig_breaks)
 
 
-def quote_segments(quote: str) -> list[str]:
-    """The normalised pieces of a quote between its ``[...]`` elisions."""
+def quote_segments(quote: str, hyphens: bool = False) -> list[str]:
+    """The normalised pieces of a quote between its ``[...]`` elisions (hyphens between letters removed
+    with ``hyphens``; :func:`hyphen_places` says where)."""
     norm = normalise(quote).text.replace("[\u2026]", ELISION)
-    return [seg.strip() for seg in norm.split(ELISION) if seg.strip()]
+    segments = [seg.strip() for seg in norm.split(ELISION) if seg.strip()]
+    return [_INNER_HYPHEN.sub("", seg) for seg in segments] if hyphens else segments
 
 
-def _whole(hay: str, seg: str, at: int) -> bool:
-    # A quote may not start or end inside a word: "tarif" is not "tariff".
+def hyphen_places(segment: str) -> set[int]:
+    """Where hyphens were removed from a normalised quote segment (offsets in the result)."""
+    places, cut = set(), 0
+    for match in _INNER_HYPHEN.finditer(segment):
+        places.add(match.start() - cut)
+        cut += match.end() - match.start()
+    return places
+
+
+def _whole(hay: str, seg: str, at: int, source: "Normalised | None" = None) -> bool:
+    # A quote may not start or end inside a word: "tarif" is not "tariff" (a removed hyphen is a word's end).
     before = hay[at - 1:at]
     after = hay[at + len(seg):at + len(seg) + 1]
+    if source is not None and source.removed:
+        before = "" if _removed_at(source, at) else before
+        after = "" if _removed_at(source, at + len(seg)) else after
     return not (seg[0].isalnum() and before.isalnum()) and not (seg[-1].isalnum() and after.isalnum())
 
 
-def _find_whole(hay: str, seg: str, lo: int, hi: int) -> int:
+def _removed_at(source: "Normalised", at: int) -> bool:
+    i = bisect.bisect_left(source.removed, at)
+    return i < len(source.removed) and source.removed[i] == at
+
+
+def _find_whole(hay: str, seg: str, lo: int, hi: int, source: "Normalised | None" = None,
+                places: set[int] | None = None) -> int:
     found = hay.find(seg, lo, hi)
-    while found >= 0 and not _whole(hay, seg, found):
+    while found >= 0 and not (_whole(hay, seg, found, source) and (places is None or _hyphens_agree(source, found, len(seg), places))):
         found = hay.find(seg, found + 1, hi)
     return found
 
 
-def _rfind_whole(hay: str, seg: str, lo: int, hi: int) -> int:
+def _rfind_whole(hay: str, seg: str, lo: int, hi: int, source: "Normalised | None" = None,
+                 places: set[int] | None = None) -> int:
     found = hay.rfind(seg, lo, hi)
-    while found >= 0 and not _whole(hay, seg, found):
+    while found >= 0 and not (_whole(hay, seg, found, source) and (places is None or _hyphens_agree(source, found, len(seg), places))):
         found = hay.rfind(seg, lo, found + len(seg) - 1)
     return found
 
@@ -133,43 +237,63 @@ def find_matches(source: Normalised, quote: str, start: int = 0, end: int | None
     word boundary, each cut at most :data:`MAX_ELISION` characters and (when the
     original ``text`` is given) within one paragraph; each match is tightened
     (earlier segments moved as late as they can go). ``start``/``end`` are
-    original offsets bounding the search (e.g. the document body).
+    original offsets bounding the search (e.g. the document body). In a source
+    normalised with ``hyphens``, a segment's hyphens may differ only at the source's breaks.
     """
-    segments = quote_segments(quote)
+    segments = quote_segments(quote, source.hyphens)
     if not segments:
         return []
+    places = [hyphen_places(seg) for seg in quote_segments(quote)] if source.hyphens else [None] * len(segments)
     hay = source.text
     lo = source.normalised(start)
     hi = len(hay) if end is None else source.normalised(end)
     found: list[Match] = []
-    candidate, tries = _find_whole(hay, segments[0], lo, hi), 0
+    candidate, tries = _find_whole(hay, segments[0], lo, hi, source, places[0]), 0
     while candidate >= 0 and len(found) < limit and tries < _MAX_CANDIDATES:
         tries += 1
-        match = _match_at(source, segments, candidate, hi, text)
+        match = _match_at(source, segments, candidate, hi, text, places)
         if match is not None and match not in found:
             found.append(match)
-        candidate = _find_whole(hay, segments[0], candidate + 1, hi)
+        candidate = _find_whole(hay, segments[0], candidate + 1, hi, source, places[0])
     return found
 
 
-def _match_at(source: Normalised, segments: list[str], first: int, hi: int, text: str | None) -> Match | None:
+def _hyphens_agree(source: Normalised, at: int, length: int, places: set[int]) -> bool:
+    """Whether the hyphens removed inside ``at:at+length`` of the source and of the quote segment
+    differ only where the source may break a line at one."""
+    removed = source.removed
+    i = bisect.bisect_right(removed, at)
+    here = set()
+    while i < len(removed) and removed[i] < at + length:
+        here.add(removed[i] - at)
+        i += 1
+    return all(at + d in source.allowed for d in here ^ places)
+
+
+def _match_at(source: Normalised, segments: list[str], first: int, hi: int, text: str | None,
+              places: list) -> Match | None:
     hay = source.text
     positions, cursor = [first], first + len(segments[0])
-    for seg in segments[1:]:
-        found = _find_whole(hay, seg, cursor, min(hi, cursor + MAX_ELISION + len(seg) + 2))
+    for k, seg in enumerate(segments[1:], start=1):
+        found = _find_whole(hay, seg, cursor, min(hi, cursor + MAX_ELISION + len(seg) + 2), source, places[k])
         if found < 0:
             return None
         positions.append(found)
         cursor = found + len(seg)
     # Tighten: move each earlier segment as late as it can go before the next.
     for k in range(len(segments) - 2, -1, -1):
-        later = _rfind_whole(hay, segments[k], positions[k], positions[k + 1])
+        later = _rfind_whole(hay, segments[k], positions[k], positions[k + 1], source, places[k])
         if later >= 0:
             positions[k] = later
-    cuts = tuple((source.original(positions[k] + len(segments[k])), source.original(positions[k + 1])) for k in range(len(segments) - 1))
+    cuts = tuple((_end(source, positions[k] + len(segments[k])), source.original(positions[k + 1])) for k in range(len(segments) - 1))
     if text is not None and any(_PARAGRAPH_BREAK.search(text, a, b) for a, b in cuts):
         return None
-    return Match(source.original(positions[0]), source.original(positions[-1] + len(segments[-1])), cuts)
+    return Match(source.original(positions[0]), _end(source, positions[-1] + len(segments[-1])), cuts)
+
+
+def _end(source: Normalised, at: int) -> int:
+    """The original offset where a match ending at normalised ``at`` ends (before a removed hyphen)."""
+    return source.original(at - 1) + 1 if at and _removed_at(source, at) else source.original(at)
 
 
 def find_quote(source: Normalised, quote: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
@@ -200,7 +324,7 @@ def closest_passage(source: Normalised, quote: str, start: int = 0) -> tuple[int
     """
     from rapidfuzz.distance import Indel
 
-    target = " ".join(quote_segments(quote))
+    target = " ".join(quote_segments(quote, source.hyphens))
     body = source.normalised(start)
     hay = source.text
     words = [(m.start(), m.group()) for m in _WORD.finditer(target)]
@@ -283,4 +407,5 @@ def _clip(text: str, width: int = 120) -> str:
     return text if len(text) <= width else text[:width - 3] + "..."
 
 
-__all__ = ["ELISION", "MAX_ELISION", "Match", "NEGATIONS", "Normalised", "closest_passage", "elided_negations", "find_matches", "find_quote", "normalise", "quote_segments"]
+__all__ = ["ELISION", "MAX_ELISION", "Match", "NEGATIONS", "Normalised", "closest_passage", "elided_negations", "find_matches",
+           "find_quote", "hyphen_places", "line_end_hyphens", "matchable", "normalise", "quote_segments"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..common.problems import InputError, Problem, raise_if_any, warning
-from ..common.textio import read_text
+from .door import read_input
 
 # Fields that citeproc (pandoc's BibTeX reader) splits at an unbraced "and": name lists, and the
 # literal lists of BibLaTeX (institution = {Learning and Work Institute} -> "Learning; Work Institute").
@@ -189,6 +189,7 @@ def parse_bibliography(text: str, path: str) -> dict[str, BibEntry]:
             if value and value[0] not in "{\"" and not value.isdigit() and value.lower() not in _MONTHS:
                 what = "joins strings with #, which is not supported" if "#" in value else f"'{value}' is not a defined @string macro"
                 problems.append(Problem(path, entry.start_line + 1, f"{entry.key}: field {f.key} = {value}: {what}; put the text in braces: {f.key} = {{...}}"))
+    problems += macro_problems(library.strings, path) + date_field_problems(library.entries, path)
     library = RemoveEnclosingMiddleware(True).transform(library)
     for block in library.failed_blocks:
         line = block.start_line + 1
@@ -207,6 +208,67 @@ def parse_bibliography(text: str, path: str) -> dict[str, BibEntry]:
     }
 
 
+# How bibtexparser and pandoc's reader both read a macro: @string{name = {text}} (or "text", or a number), the
+# name a letter, then letters, digits, _ or - (pandoc refuses "a.b"). Anything else (an empty name, a second
+# definition, a month redefined, several macros in one block) the two read differently, or pandoc not at all.
+_MACRO = re.compile(r'(?is)^@string\s*\{\s*([a-z][a-z0-9_-]*)\s*=\s*(\{.*\}|"[^"]*"|\d+)\s*\}$')
+
+
+def macro_problems(strings, path: str) -> list[Problem]:
+    """Every ``@string`` definition that BibTeX, bibtexparser and pandoc would not read alike."""
+    problems, first = [], {}
+    for block in strings:
+        line, raw = block.start_line + 1, " ".join(block.raw.split())
+        match = _MACRO.match(block.raw.strip())
+        if not match or not _balanced(match.group(2)):
+            problems.append(Problem(path, line, f"@string macro not understood: {raw[:80]}: write one macro per @string, "
+                                                'as @string{name = {text}}, the name a letter followed by letters, digits, _ or -'))
+            continue
+        name = match.group(1).lower()
+        if name in _MONTHS:
+            problems.append(Problem(path, line, f"@string{{{match.group(1)} = ...}} redefines the month abbreviation '{name}': choose another name"))
+        elif name in first:
+            problems.append(Problem(path, line, f"@string macro '{match.group(1)}' is defined twice (first on line {first[name]}; "
+                                                "names ignore case): keep one"))
+        first.setdefault(name, line)
+    return problems
+
+
+def _balanced(value: str) -> bool:
+    """A braced value whose braces pair up inside (``{a} # {b}`` is two values, not one)."""
+    if not value.startswith("{"):
+        return True
+    depth = 0
+    for n, char in enumerate(value):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and n < len(value) - 1 or depth < 0:
+            return False
+    return depth == 0
+
+
+DATE_FIELDS = ("date", "urldate", "eventdate", "origdate")  # BibLaTeX's date fields (ISO 8601, as pandoc reads them)
+_BIB_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+def date_field_problems(entries, path: str) -> list[Problem]:
+    """BibLaTeX date fields that are not a real date: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``, or a range ``a/b``."""
+    from ..common.dates import date_problem
+
+    problems = []
+    for entry in entries:
+        for f in entry.fields:
+            if f.key.lower() not in DATE_FIELDS or not isinstance(f.value, str):
+                continue
+            value = f.value.strip()
+            value = value[1:-1].strip() if value[:1] in "{\"" and len(value) > 1 else value
+            parts = value.split("/") if "/" in value else [value]
+            bad = [p for p in parts if p and (not _BIB_DATE.match(p) or date_problem((p + "-01-01")[:10]))]
+            if bad or not any(parts):
+                problems.append(Problem(path, f.start_line + 1, f"{entry.key}: {f.key} = {{{value}}} is not a real date: write "
+                                                               "YYYY-MM-DD (or YYYY-MM, or YYYY; a range as 2020-01/2020-03)"))
+    return problems
+
+
 def _logged_reason(messages: list[str], start_line: int) -> str:
     # bibtexparser logs 0-based lines: "... block (line 5) aborted on line 7 due to ...".
     for message in messages:
@@ -218,7 +280,7 @@ def _logged_reason(messages: list[str], start_line: int) -> str:
 
 def load_bibliography(path: str) -> tuple[dict[str, BibEntry], str]:
     """Read and parse the bibliography file; return entries and the file's SHA-256."""
-    text, sha = read_text(path)
+    text, sha = read_input(path)
     return parse_bibliography(text, path), sha
 
 

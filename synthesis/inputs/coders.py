@@ -13,6 +13,7 @@ from typing import Any
 
 from ..common.problems import Problem, suggest
 from . import layout
+from .door import coders_problems
 from .protocol import coder_ids
 from .sheets import check_sheet
 
@@ -23,7 +24,7 @@ def coder_sheets(extraction: str, protocol: dict, source_keys: set[str], sources
     problems of the folder layout: undeclared coders, two sheets of one coder for one source, a sheet
     without a source. ``only`` limits the sheets to those citekeys."""
     declared = coder_ids(protocol)
-    problems: list[Problem] = []
+    problems: list[Problem] = coders_problems(Path(extraction) / layout.CODERS)  # the door: files and folders as they must be
     sheets: dict[tuple[str, str], str] = {}
     unknown: set[str] = set()
     for path in layout.coder_sheet_files(extraction):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..common.problems import InputError, Problem, suggest, warning
+from .door import read_input_bytes, refused
 
 # What a file's name promises, by suffix ('.txt' promises nothing: any tagged export or a table).
 FORMAT_NAMES = {"ris": "RIS", "wos": "Web of Science plain text", "medline": "PubMed/MEDLINE", "ovid": "Ovid",
@@ -83,10 +84,12 @@ def sniff(text: str) -> str:
 def read_export(path: str, search: str, problems: list[Problem]) -> list[dict[str, Any]]:
     """The records of ``path`` (a records file of ``search``); errors and warnings go to ``problems``."""
     file = Path(path)
+    if refused(path):  # a link out of the review or a folder: refused before anything is read
+        raise InputError(refused(path))
     if file.stat().st_size > MAX_RECORDS_BYTES:
         limit = MAX_RECORDS_BYTES // 2**20
         raise InputError([Problem(path, 1, f"too large: at most {limit} MiB of records per file; split the export")])
-    text, found = decode_export(file.read_bytes(), path)
+    text, found = decode_export(read_input_bytes(path, MAX_RECORDS_BYTES + 1), path)
     problems += found
     kind = sniff(text)
     if not text.strip():

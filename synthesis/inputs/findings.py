@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..common.problems import InputError, Problem, suggest
-from ..common.textio import read_text
+from .door import read_input
 from . import yamlio
 from .schemacheck import schema_problems, shipped_schema
 
@@ -52,6 +52,12 @@ def parse_findings(text: str, path: str, question_ids: list[str], coders: list[s
         for k, author in enumerate(item["authors"]):
             if coders is not None and author not in coders:
                 problems.append(Problem(path, line("findings", n, "authors", k), f"finding {item['id']}: unknown author '{author}' (authors are coders declared in review.yaml): {suggest(author, coders)}"))
+        listed: dict[str, int] = {}
+        for k, evidence_id in enumerate(item.get("evidence", [])):  # a repeat would inflate the counts beside the judgements
+            at = line("findings", n, "evidence", k)
+            if evidence_id in listed:
+                problems.append(Problem(path, at, f"finding {item['id']}: evidence id '{evidence_id}' is listed more than once (first on line {listed[evidence_id]}): list each excerpt once"))
+            listed.setdefault(evidence_id, at)
         kind = item.get("kind", "finding")
         cerqual = item.get("cerqual")
         if kind == "finding" and cerqual is None:
@@ -82,7 +88,7 @@ def load_findings(paths: list[str], question_ids: list[str], coders: list[str] |
     found, problems = {}, []
     for path in paths:
         try:
-            text, sha = read_text(path)
+            text, sha = read_input(path)
             found[Path(path).stem] = parse_findings(text, path, question_ids, coders) | {"sha256": sha}
         except InputError as err:
             problems += err.problems

@@ -1,20 +1,29 @@
 """Text of a PDF source, in reading order, with a page map.
 
-pdfminer.six (MIT) lays each page out into text boxes and orders them (columns
-included); from its lines we drop running headers, footers and page numbers
-that repeat across pages, and join words hyphenated at line ends. Quotes are
-matched against the result, so it must be deterministic: the same PDF bytes and
-the same extractor version give the same text, and the cache is keyed by both.
+pypdfium2 (PDFium; Apache-2.0/BSD-3) gives each page's characters with their
+boxes (:mod:`.pdf_runs`); running headers, footers and page numbers are removed
+and the printed page numbers read (:mod:`.pdf_pages`); each page is put in
+reading order and its footnotes, tables, captions, margin text and first-page
+furniture set aside (:mod:`.pdf_layout`); the text is assembled with words split
+at line ends joined (:mod:`.pdf_assemble`). Quotes are matched against the
+result, so it must be deterministic: the same PDF bytes and the same extractor
+version give the same text, and the cache is keyed by both.
 
-The page map gives each page's character range in the text, its position in
-the file (1-based) and its label: the PDF's own page label (/PageLabels, e.g.
-a report's roman front matter then arabic numbering) where it has one.
+The page map gives each page its place in the file (``index``, 1-based), its
+``/PageLabels`` entry (``label``, ``""`` when none), the number printed on it
+(``printed``: read from its header or footer, or inferred from its neighbours'
+(``printed_from``), ``""`` when none) and the number it is cited by
+(``number``: printed, else label, else index); ``spans`` say which page each
+stretch of the text comes from, by its place in the page map (a page's
+set-aside blocks may follow the next page's first paragraph). A sheet that prints
+two pages side by side (a preprint copied two to a sheet) is two entries, its
+halves (``part``: ``left``, ``right``), each with its own printed number; else
+an entry's place is its page's place in the file.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 from importlib import metadata
@@ -23,115 +32,84 @@ from typing import Any
 
 from ..common.problems import InputError, Problem
 
-ALGORITHM = "1"  # bump when the text this module produces changes for the same PDF
-BAND = 0.12  # top and bottom fraction of a page where running headers and footers sit
-_DIGITS = re.compile(r"\d+")
-_ROMAN = re.compile(r"\b[ivxlcdm]+\b", re.I)
-_HYPHENATED = re.compile(r"[^\W\d_]-$")
+ALGORITHM = "7"  # bump when the text this module produces changes for the same PDF
 
 
 def extractor_version() -> str:
     """The extractor's name and version: part of the cache key and of provenance."""
-    return f"pdfminer.six-{metadata.version('pdfminer.six')}+s{ALGORITHM}"
+    return f"pypdfium2-{metadata.version('pypdfium2')}+s{ALGORITHM}"
 
 
-def _lines(data: bytes) -> list[dict[str, Any]]:
-    """Each page's text lines in reading order: [{label, height, lines: [(text, y0, y1, box)]}]."""
-    from pdfminer.layout import LAParams, LTTextBox
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
+def layout_pages(data: bytes) -> tuple[list, list, list]:
+    """The PDF's pages (runs), each page's classed blocks in reading order, and the pages as printed: one
+    ``(page, part, printed number)`` per page of blocks: ``part`` is ``""``, or ``"left"``/``"right"`` for the
+    halves of a sheet that prints two pages side by side (each half is a page of blocks; the number ``""``
+    unless read so)."""
+    from .pdf_runs import page_runs
 
-    import logging
-
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings about odd but readable files are noise here
-    document = PDFDocument(PDFParser(io.BytesIO(data)))
-    manager = PDFResourceManager()
-    device = PDFPageAggregator(manager, laparams=LAParams())
-    interpreter = PDFPageInterpreter(manager, device)
-    pages = []
-    for page in PDFPage.create_pages(document):
-        interpreter.process_page(page)
-        layout = device.get_result()
-        lines = []
-        for box_no, box in enumerate(b for b in layout if isinstance(b, LTTextBox)):
-            for line in box:
-                text = " ".join(line.get_text().split())
-                if text:
-                    lines.append((text, line.y0, line.y1, box_no))
-        pages.append({"label": page.label, "height": layout.height, "bottom": layout.y0, "lines": lines})
-    return pages
+    pages = page_runs(data)
+    return (pages, *lay_out(pages))
 
 
-def _furniture_key(text: str) -> str:
-    # Page numbers differ from page to page; the rest of a running header does not.
-    return " ".join(_ROMAN.sub("#", _DIGITS.sub("#", text)).casefold().split())
+def lay_out(pages: list) -> tuple[list, list]:
+    """Pages of runs as pages of blocks, and the pages as printed (see :func:`layout_pages`; pure)."""
+    from .pdf_layout import body_size, page_blocks
+    from .pdf_pages import furniture, number_runs, two_up
+
+    drop = furniture(pages) | number_runs(pages)
+    kept = [[run for n, run in enumerate(page.runs) if (page.index, n) not in drop] for page in pages]
+    body = body_size(kept)
+    sheets = two_up(pages)
+    blocks, printed = [], []
+    for page, runs in zip(pages, kept):
+        if page.index not in sheets:
+            blocks.append(page_blocks(page, runs, body, page.index == 1))
+            printed.append((page.index, "", ""))
+            continue
+        middle, left, right = sheets[page.index]
+        for part, number, half in (("left", left, [r for r in runs if (r.x0 + r.x1) / 2 < middle]),
+                                   ("right", right, [r for r in runs if (r.x0 + r.x1) / 2 >= middle])):
+            blocks.append(page_blocks(page, half, body, page.index == 1))
+            printed.append((page.index, part, number))
+    return blocks, printed
 
 
-def _in_band(page: dict, y0: float, y1: float) -> bool:
-    height = page["height"] or 1.0
-    return (y0 - page["bottom"]) / height > 1 - BAND or (y1 - page["bottom"]) / height < BAND
+def assemble(pages: list, blocks: list, sheets: list | None = None) -> dict[str, Any]:
+    """The text, page map, spans, hyphen breaks and unmapped glyphs (pure, for tests). ``sheets``: as
+    :func:`layout_pages` gives them (by default one page of blocks per page)."""
+    from .pdf_assemble import assemble as join
+    from .pdf_pages import printed_numbers
 
-
-def running_furniture(pages: list[dict]) -> set[tuple[int, int]]:
-    """(page, line) positions of headers, footers and page numbers repeated across pages."""
-    seen: dict[str, set[int]] = {}
-    for p, page in enumerate(pages):
-        for text, y0, y1, _box in page["lines"]:
-            if _in_band(page, y0, y1):
-                seen.setdefault(_furniture_key(text), set()).add(p)
-    threshold = max(2, round(0.4 * len(pages)))
-    repeated = {key for key, on in seen.items() if len(on) >= threshold}
-    return {(p, n) for p, page in enumerate(pages) for n, (text, y0, y1, _box) in enumerate(page["lines"])
-            if _in_band(page, y0, y1) and _furniture_key(text) in repeated}
-
-
-def assemble(pages: list[dict]) -> dict[str, Any]:
-    """The text and page map from pages of lines (pure, for tests).
-
-    Lines of a text box are joined by a line break, boxes and pages by a blank
-    line; a line ending in letter + '-' followed by a line starting with a
-    lower-case letter is joined without the hyphen (also across a page break).
-    """
-    drop = running_furniture(pages)
-    out: list[str] = []
-    length = 0
+    joined = join(blocks)
+    printed = dict(zip((page.index for page in pages), printed_numbers(pages)))
+    by_index = {page.index: page for page in pages}
     page_map = []
-    previous: tuple[int, int] | None = None  # (page, box) of the last line written
-    for p, page in enumerate(pages):
-        start = None
-        for n, (text, _y0, _y1, box) in enumerate(page["lines"]):
-            if (p, n) in drop:
-                continue
-            if previous is not None:
-                if _HYPHENATED.search(out[-1]) and text[:1].islower():
-                    out[-1] = out[-1][:-1]
-                    length -= 1
-                    separator = ""
-                else:
-                    separator = "\n" if previous == (p, box) else "\n\n"
-                out.append(separator)
-                length += len(separator)
-            if start is None:
-                start = length
-            out.append(text)
-            length += len(text)
-            previous = (p, box)
-        label = page["label"]
-        page_map.append({"index": p + 1, "label": label if label else str(p + 1), "labelled": bool(label),
-                         "start": length if start is None else start, "end": length})
-    return {"text": "".join(out), "pages": page_map}
+    shown = sheets or [(page.index, "", "") for page in pages]
+    for place, (index, part, number) in enumerate(shown, start=1):
+        page = by_index[index]
+        own = [s for s in joined.spans if s[2] == place]
+        start = own[0][0] if own else next((s[0] for s in joined.spans if s[2] > place),
+                                           len(joined.text))
+        end = own[-1][1] if own else start
+        while end > start and joined.text[end - 1] == "\n":  # the break after a page's text is not on it
+            end -= 1
+        number, how = (number, "page") if number else printed[index]
+        entry = {"index": index, "label": page.label, "labelled": bool(page.label), "printed": number,
+                 "printed_from": how, "number": number or page.label or str(index), "start": start,
+                 "end": end}
+        page_map.append({**entry, "part": part} if part else entry)
+    glyphs = [[page.index, page.unmapped] for page in pages if page.unmapped]
+    return {"text": joined.text, "pages": page_map, "spans": joined.spans, "breaks": joined.breaks, "glyphs": glyphs}
 
 
 def extract(data: bytes, path: str) -> dict[str, Any]:
     """Extract a PDF's text and page map; raise :class:`InputError` when it has no text layer."""
+    # Issue 25's limits on a PDF's size, pages and decompression belong here, before any parsing.
     try:
-        pages = _lines(data)
-    except Exception as err:  # pdfminer raises many kinds on a damaged file
+        pages, blocks, sheets = layout_pages(data)
+    except Exception as err:  # PDFium raises PdfiumError (and others) on a damaged file
         raise InputError([Problem(path, 1, f"cannot read this PDF ({type(err).__name__}: {err}); check that it opens, or save it again as PDF")]) from None
-    result = assemble(pages)
+    result = assemble(pages, blocks, sheets)
     if not result["text"].strip():
         raise InputError([Problem(path, 1, f"this PDF has no text layer ({len(pages)} page{'s' if len(pages) != 1 else ''}, no extractable text): it is probably scanned; run OCR on it first (e.g. ocrmypdf) and add the OCR'd PDF")])
     return {"extractor": extractor_version(), "sha256": hashlib.sha256(data).hexdigest(), **result}
@@ -162,14 +140,16 @@ def cached_extraction(path: str, cache_dir: str | Path | None, write: bool = Fal
     return result, ""
 
 
-def pages_of(page_map: list[dict], start: int, end: int) -> tuple[dict, dict]:
-    """The first and last page of the text span ``start:end``."""
+def pages_of(page_map: list[dict], spans: list[list[int]], start: int, end: int) -> tuple[dict, dict]:
+    """The first and last page of the text span ``start:end`` (by the spans the text came from)."""
     import bisect
 
-    starts = [p["start"] for p in page_map]
-    first = page_map[max(0, bisect.bisect_right(starts, start) - 1)]
-    last = page_map[max(0, bisect.bisect_right(starts, max(start, end - 1)) - 1)]
-    return first, last
+    if not spans:
+        return page_map[0], page_map[0]
+    starts = [s[0] for s in spans]
+    first = spans[max(0, bisect.bisect_right(starts, start) - 1)][2]
+    last = spans[max(0, bisect.bisect_right(starts, max(start, end - 1)) - 1)][2]
+    return page_map[first - 1], page_map[last - 1]
 
 
 def page_locator(first: str, last: str) -> str:
@@ -192,13 +172,18 @@ def read_extracted_text(cache_file: str | Path) -> str:
     return json.loads(Path(cache_file).read_text(encoding="utf-8"))["text"]
 
 
-def text_of_pdf(data: bytes, path: str, cache_file: str = "") -> str:
-    """The extracted text of these PDF bytes: from ``cache_file`` when it is this PDF's, else extracted now."""
+def extraction_of_pdf(data: bytes, path: str, cache_file: str = "") -> dict[str, Any]:
+    """The extraction of these PDF bytes: from ``cache_file`` when it is this PDF's, else extracted now."""
     if cache_file and Path(cache_file).is_file():
         cached = json.loads(Path(cache_file).read_text(encoding="utf-8"))
-        if cached.get("sha256") == hashlib.sha256(data).hexdigest():
-            return cached["text"]
-    return extract(data, path)["text"]
+        if cached.get("sha256") == hashlib.sha256(data).hexdigest() and cached.get("extractor") == extractor_version():
+            return cached
+    return extract(data, path)
+
+
+def text_of_pdf(data: bytes, path: str, cache_file: str = "") -> str:
+    """The extracted text of these PDF bytes: from ``cache_file`` when it is this PDF's, else extracted now."""
+    return extraction_of_pdf(data, path, cache_file)["text"]
 
 
 _PAGE_REF = re.compile(r"^\s*(?:pp?\.?|pages?)\s*([0-9A-Za-z]+)(?:\s*[-\u2013\u2014]\s*([0-9A-Za-z]+))?\s*$", re.I)
@@ -213,5 +198,5 @@ def parse_page_locator(locator: str) -> tuple[str, str] | None:
     return match.group(1), match.group(2) or match.group(1)
 
 
-__all__ = ["ALGORITHM", "assemble", "cache_path", "cached_extraction", "extract", "extractor_version", "page_locator",
-           "page_place", "pages_of", "parse_page_locator", "read_extracted_text", "running_furniture", "text_of_pdf"]
+__all__ = ["ALGORITHM", "assemble", "cache_path", "cached_extraction", "extract", "extraction_of_pdf", "extractor_version", "page_locator",
+           "lay_out", "layout_pages", "page_place", "pages_of", "parse_page_locator", "read_extracted_text", "text_of_pdf"]

@@ -9,7 +9,7 @@ from . import yamlio
 from ..common.problems import COUNTRY_ALIASES, InputError, Problem, raise_if_any, suggest
 from .schemacheck import where_of, schema_problems, shipped_schema
 from .styles import csl_problems
-from ..common.textio import read_text
+from .door import read_input
 
 # Question ids name output tables (output/tables/<id>.csv); these names are taken.
 RESERVED_QUESTION_IDS = ("evidence", "cells", "gap-map", "findings", "sources-questions", "countries", "gaps", "avenues", "snowball")
@@ -22,7 +22,7 @@ def schema() -> dict[str, Any]:
 
 def load_protocol(path: str) -> dict[str, Any]:
     """Read and validate ``review.yaml``; raise :class:`InputError` listing every problem."""
-    text, _sha = read_text(path)
+    text, _sha = read_input(path)
     data, node = yamlio.load(text, path)
     return validate_protocol(data, node, path)
 

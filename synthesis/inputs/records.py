@@ -18,10 +18,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..common.dates import date_problem
 from ..common.problems import InputError, Problem, split, suggest
+from .door import folder_problems, refused, review_root
 from .export_tables import RECORD_COLUMNS
 from .exports import read_export
-from .layout import RECORDS, record_files
+from .layout import RECORD_SUFFIXES, RECORDS, record_files
 from .sheets import read_table
 
 SEARCHES = "searches"
@@ -33,7 +35,6 @@ SEARCH_COLUMNS = ("id", "source", "name", "date", "query", "results", "notes")
 STAGES = ("title_abstract", "full_text")
 DECISIONS = {"title_abstract": ("include", "exclude", "maybe"), "full_text": ("include", "exclude", "maybe", "not_retrieved")}
 SCREENING_COLUMNS = ("record", "stage", "decision", "reason", "screener", "date", "source", "notes")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -43,6 +44,9 @@ def _header(table: list[tuple[int, list[str]]], path: str, required: tuple[str, 
         problems.append(Problem(path, 1, f"empty file: the first line names the columns ({', '.join(required)})"))
         return {}
     header = [h.strip().lower() for h in table[0][1]]
+    for n, name in enumerate(header):
+        if name and name in header[:n]:  # a second column of one name would silently win
+            problems.append(Problem(path, 1, f"column '{name}' appears twice (columns {header.index(name) + 1} and {n + 1})"))
     for name in required:
         if name not in header:
             problems.append(Problem(path, 1, f"missing column '{name}'; columns needed: {', '.join(required)}"))
@@ -73,8 +77,8 @@ def read_searches(path: str, problems: list[Problem]) -> list[dict[str, Any]]:
         seen.setdefault(search["id"], line)
         if search["source"] not in SEARCH_SOURCES:
             problems.append(Problem(path, line, f"unknown source '{search['source']}': {suggest(search['source'], SEARCH_SOURCES)}"))
-        if search["date"] and not _DATE.match(search["date"]):
-            problems.append(Problem(path, line, f"date '{search['date']}' must be YYYY-MM-DD"))
+        if search["date"] and date_problem(search["date"]):
+            problems.append(Problem(path, line, f"date {date_problem(search['date'])}"))
         if not search["results"].isdigit():
             problems.append(Problem(path, line, f"results '{search['results']}' must be a whole number (the records the search returned)"))
             search["results"] = -1
@@ -104,11 +108,15 @@ def load_records(folder: str | Path = RECORDS) -> dict[str, Any] | None:
     """
     folder = Path(folder)
     if not folder.is_dir():
+        if refused(folder, folder=True):  # a file named records, or a link out of the review: never skipped
+            raise InputError(refused(folder, folder=True))
         return None
-    problems: list[Problem] = []
+    # The door: an entry named like a records file that is a folder, or a link out of the review.
+    problems: list[Problem] = folder_problems(folder, RECORD_SUFFIXES, "searches, records and screening", review_root(folder))
+    refusals = {p.path for p in problems}
     searches_path = next((p for p in (folder / f"{SEARCHES}.csv", folder / f"{SEARCHES}.xlsx") if p.is_file()), None)
-    if searches_path is None:
-        raise InputError([Problem(str(folder / f"{SEARCHES}.csv"), 1, "missing: a records/ folder needs searches.csv, one row per search")])
+    if searches_path is None or str(searches_path) in refusals:
+        raise InputError(problems or [Problem(str(folder / f"{SEARCHES}.csv"), 1, "missing: a records/ folder needs searches.csv, one row per search")])
     searches = read_searches(str(searches_path), problems)
     by_id = {s["id"]: s for s in searches}
     records: list[dict[str, Any]] = []
@@ -116,7 +124,7 @@ def load_records(folder: str | Path = RECORDS) -> dict[str, Any] | None:
     files: dict[str, str] = {}
     for path in record_files(folder):
         stem = Path(path).stem
-        if stem == SEARCHES:
+        if stem == SEARCHES or path in refusals:
             continue
         if Path(path).suffix.lower() == ".xlsx" and stem not in (SEARCHES, SCREENING):
             problems.append(Problem(path, 1, "records of a search are the database's export as saved (.ris, .txt, .nbib, .bib, .csv, "

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..common.problems import COUNTRY_ALIASES, InputError, Problem, suggest
-from ..common.textio import CONTROL, read_text
+from ..common.textio import CONTROL
+from .door import read_input, refused
 
 REQUIRED = ("id", "quote", "codes", "finding")
 OPTIONAL = ("questions", "locator", "evidence_type", "study", "study_design", "countries", "cites", "coder", "notes")
@@ -64,6 +65,9 @@ def _workbook_problems(path: str) -> list[Problem]:
     """Refuse a workbook too large to open safely, before openpyxl decompresses it."""
     import zipfile
 
+    door = refused(path)  # a link out of the review, or a folder: never opened
+    if door:
+        return door
     size = Path(path).stat().st_size
     if size > MAX_WORKBOOK_BYTES:
         return [Problem(path, 1, f"workbook too large: {size:,} bytes; at most {MAX_WORKBOOK_BYTES:,} are accepted")]
@@ -125,7 +129,7 @@ def read_table(path: str) -> list[tuple[int, list[str]]]:
     """
     if Path(path).suffix.lower() == ".xlsx":
         return _read_workbook(path)
-    text, _sha = read_text(path)
+    text, _sha = read_input(path)
     reader = csv.reader(io.StringIO(text, newline=""))
     rows, line = [], 1
     try:

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlio
+from ..common.dates import date_problem
 from ..common.problems import COUNTRY_ALIASES, InputError, Problem, suggest
-from ..common.textio import read_text
+from .door import read_input
 
 CITEKEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 REQUIRED = ("citekey", "type", "role", "tags")
@@ -46,6 +47,11 @@ class Source:
     text_path: str = ""
     extractor: str = ""
     sidecar: str = ""
+    # A PDF source: which page each stretch of ``text`` comes from ([start, end, page index]),
+    # the offsets of its line-end hyphens and joins, and warnings about its extraction.
+    spans: list[list[int]] = field(default_factory=list)
+    breaks: list[int] = field(default_factory=list)
+    warnings: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # place() runs once per quote; bisect over precomputed block starts.
@@ -132,6 +138,8 @@ def check_front_matter(meta: Any, node, path: str, first_line: int, bib_keys: se
     for key in ("url", "accessed", "notes"):
         if key in meta and not isinstance(meta[key], str):
             problems.append(Problem(path, line(key), f"{key} must be a string (quote it)"))
+        elif key == "accessed" and key in meta and meta[key] and date_problem(meta[key]):
+            problems.append(Problem(path, line(key), f"accessed: {date_problem(meta[key])} (the day the document was retrieved)"))
     return problems
 
 
@@ -162,7 +170,7 @@ def _shown(value: Any) -> str:
 
 def load_source(path: str, bib_keys: set[str] | None = None, countries: list[str] | None = None) -> Source:
     """Read and parse one source file."""
-    text, sha = read_text(path)
+    text, sha = read_input(path)
     return parse_source(text, path, sha, bib_keys, countries)
 
 

@@ -6,12 +6,10 @@ A review without independent sheets has neither (the context is None and the tem
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from ..analysis.agreement import OVERALL
-from ..common.textio import write_atomic
+from ..common.textio import csv_text, write_atomic
 from . import words
 
 COLUMNS = ("code", "label", "coders", "units", "one_coder_units", "items", "percent_agreement", "kappa", "alpha")
@@ -30,11 +28,7 @@ def table_rows(summary: dict[str, Any]) -> list[list[str]]:
 
 
 def write_agreement_table(summary: dict[str, Any], path: str) -> None:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(table_rows(summary))
-    write_atomic(path, out.getvalue())
+    write_atomic(path, csv_text([COLUMNS] + table_rows(summary)))  # labels come from review.yaml: never a live formula
 
 
 def _shown(value: float | None, digits: int = 2) -> str:

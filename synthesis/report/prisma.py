@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from ..common.textio import inert, write_atomic
+from ..common.textio import csv_text, write_atomic
 
 KIND_LABELS = {"database": "Databases", "register": "Registers", "website": "Websites", "organisation": "Organisations",
                "citation_searching": "Citation searching", "provided": "Provided by the review team"}
@@ -250,13 +250,8 @@ def template_csv(flow: dict) -> str:
 
 
 def _table(rows: list[dict], columns: list[str]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        # Titles and authors come from outside (search exports): never a live spreadsheet formula.
-        writer.writerow([inert("; ".join(row[c]) if isinstance(row[c], list) else row[c]) for c in columns])
-    return out.getvalue()
+    # Titles and authors come from outside (search exports): never a live spreadsheet formula.
+    return csv_text([columns, *(["; ".join(row[c]) if isinstance(row[c], list) else row[c] for c in columns] for row in rows)])
 
 
 RECORD_TABLE = ["id", "search", "title", "authors", "year", "doi", "duplicate_of", "screened_on", "title_abstract",

@@ -4,15 +4,13 @@ avenues and snowball candidates."""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
 from ..analysis.cells import analyse
 from ..inputs.findings import COMPONENTS
 from ..inputs.sheets import OPTIONAL
-from ..common.textio import inert, write_atomic
+from ..common.textio import csv_text, write_atomic
 
 LEADING = ("evidence_id", "citekey", "citation", "questions", "codes", "finding", "quote", "locator", "start", "end", "paragraph", "heading", "pages")
 TRAILING = tuple(c for c in OPTIONAL if c not in ("questions", "locator")) + ("role", "source", "source_line", "sheet", "sheet_line")
@@ -45,20 +43,12 @@ def evidence_rows(evidence: list[dict], sources: dict[str, dict], columns: list[
 
 
 def _csv_lists(rows: list[list[Any]], columns: list[str]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([inert(c) for c in columns])
-    writer.writerows([inert(v) for v in row] for row in rows)
-    return out.getvalue()
+    return csv_text([columns, *rows])
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     """CSV text with ``\\n`` line ends and every column in ``columns`` order."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([inert(c) for c in columns])
-    writer.writerows([inert(row.get(c, "")) for c in columns] for row in rows)
-    return out.getvalue()
+    return csv_text([columns, *([row.get(c, "") for c in columns] for row in rows)])
 
 
 def _joined(values) -> str:

@@ -90,3 +90,45 @@ def test_temporary_files_of_a_killed_run_are_removed_by_the_next(tmp_path):
     (tmp_path / "refs.bib").write_text(reviewkit.BIBLIOGRAPHY, encoding="utf-8")
     render("html", str(tmp_path / "r.md"), str(tmp_path / "r.html"), str(tmp_path / "refs.bib"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["evidence.csv", "r.html", "r.md", "refs.bib"]
+
+
+def test_ctrl_d_in_a_terminal_ends_screening_with_nothing_half_written(review):
+    """At a terminal, Ctrl-D (end of input) at the reason prompt stops: exit 1, the half-made decision not recorded."""
+    import recordskit
+    from test_screen import ONLY_S1, Terminal
+
+    recordskit.add_records(review, recordskit.FILES | {"screening.csv": ONLY_S1})
+    term = Terminal("screen", "--screener", "AT", "--date", "2024-07-01")
+    term.expect("[q] quit")
+    term.press("e")
+    term.expect("[1] wrong_topic")
+    term.press("\x04")
+    term.expect("nothing recorded for it; recorded 0 before it, 5 left")
+    assert term.close() == 1
+    assert (review / "records/screening.csv").read_text(encoding="utf-8") == ONLY_S1
+
+
+def test_a_lock_is_removed_only_when_the_build_holding_it_is_gone(tmp_path, capsys):
+    import socket
+    import subprocess
+    import sys
+
+    from synthesis.audit.status import clear_stale_lock, write_status
+
+    here = socket.gethostname()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "snakemake"])  # a build's command line
+    try:
+        for builder, kept in ((f"{running.pid}@{here}", True), (f"{gone.pid}@elsewhere", True), (f"{gone.pid}@{here}", False)):
+            locks = tmp_path / ".snakemake/locks"
+            locks.mkdir(parents=True, exist_ok=True)
+            (locks / "0.input.lock").write_text("output/x\n", encoding="utf-8")
+            write_status(tmp_path / "output", "building", builder)
+            said = clear_stale_lock(tmp_path / "output", locks)
+            assert (locks / "0.input.lock").exists() == kept, builder
+            assert bool(said) != kept
+    finally:
+        running.kill()
+        running.wait()
+    assert capsys.readouterr().err.count("removed the lock of a build that was killed") == 1
