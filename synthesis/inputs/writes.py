@@ -49,7 +49,7 @@ COMMANDS: dict[str, Writes] = {
     "reconcile": Writes(exists="exists already: pass --force to replace this reconciliation sheet"),
     "export": Writes(),
 }
-READ_ONLY = ("check", "trace", "audit", "text")  # write nothing (standard output only)
+READ_ONLY = ("check", "trace", "audit", "text", "slurm-check")  # write nothing (standard output only)
 STEP_OUTPUTS = ("output", "output_dir", "svg", "png", "table", "claims", "text_cache")  # the steps' arguments naming outputs
 
 
