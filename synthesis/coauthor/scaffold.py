@@ -2,18 +2,21 @@
 
 Creates ``sources/<citekey>.md`` (front matter filled from the entry, a
 placeholder where the text goes), appends the entry to references.bib and
-creates an empty extraction sheet. Refuses a key that exists; warns on a
+creates an empty extraction sheet and an empty appraisal (``appraisal/<citekey>.yaml``;
+none for the protocol document, which is never appraised). Refuses a key that exists; warns on a
 probable duplicate work (same DOI, or same normalised title and year).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from pathlib import Path
 
 from ..inputs import layout
+from ..inputs.appraisals import scaffold as empty_appraisal
 from ..inputs.bibliography import BibEntry, parse_bibliography, plain
 from ..common.problems import InputError, Problem
 from ..inputs.sheets import OPTIONAL, REQUIRED
@@ -97,7 +100,7 @@ def _place_problems() -> list[Problem]:
         hint = f"; the review is in {above}: cd there first" if above else ": run it in the review's folder"
         return [Problem(layout.PROTOCOL, 1, f"no review protocol in {here}{hint}")]
     return [Problem(folder, 1, "is a file, but must be a folder: rename it and run again")
-            for folder in (layout.SOURCES, layout.EXTRACTION) if Path(folder).exists() and not Path(folder).is_dir()]
+            for folder in (layout.SOURCES, layout.EXTRACTION, layout.APPRAISAL) if Path(folder).exists() and not Path(folder).is_dir()]
 
 
 def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: dict | None = None, role: str = "",
@@ -119,12 +122,15 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
     source = Path(layout.SOURCES) / f"{entry.key}.{'pdf' if pdf else 'md'}"
     sheet = Path(layout.EXTRACTION) / f"{entry.key}.{'xlsx' if xlsx else 'csv'}"
     existing = [p for p in layout.source_files() + layout.sidecar_files() + layout.sheet_files() if Path(p).stem == entry.key]
+    appraisal = Path(layout.APPRAISAL) / f"{entry.key}.yaml" if role != "protocol" else None
+    existing += [str(appraisal)] if appraisal and os.path.lexists(appraisal) else []
     for path in existing:
         problems.append(Problem(path, 1, f"already exists; add-source never overwrites a file (key '{entry.key}')"))
     pdf_bytes = _readable_pdf(pdf, problems) if pdf else b""
     if problems:
         raise InputError(problems)
-    permit("add-source", source, sheet, bib_path, *([source.with_suffix(layout.SIDECAR_SUFFIX)] if pdf else []), citekey=entry.key)
+    permit("add-source", source, sheet, bib_path, *([source.with_suffix(layout.SIDECAR_SUFFIX)] if pdf else []),
+           *([appraisal] if appraisal else []), citekey=entry.key)
     warnings = [f"{entry_path}:{entry.line}: '{entry.key}' is probably the same work as {d}; check before coding it twice"
                 for d in probable_duplicates(entry, bibliography)]
     # Append the entry as written; keep whatever the file had before it.
@@ -149,12 +155,26 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
         else:
             write_atomic(sheet, sheet_csv())
         created.append(sheet)
+        if appraisal:
+            write_atomic(appraisal, empty_appraisal(protocol if protocol is not None else _lenient_protocol()))
+            created.append(appraisal)
         write_atomic(bib_path, (bib_text.rstrip("\n") + "\n\n" if bib_text.strip() else "") + raw + "\n")
     except BaseException:
         for path in created:
             path.unlink(missing_ok=True)
         raise
-    return written + [bib_path, str(sheet)], warnings
+    return written + [bib_path] + ([str(appraisal)] if appraisal else []) + [str(sheet)], warnings
+
+
+def _lenient_protocol() -> dict | None:
+    """review.yaml as far as it reads, for the appraisal's list of tools (add-source does not check it)."""
+    from ..inputs import yamlio
+
+    try:
+        data, _node = yamlio.load(read_input(layout.PROTOCOL)[0], layout.PROTOCOL)
+    except (InputError, OSError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _readable_pdf(path: str, problems: list[Problem]) -> bytes:
