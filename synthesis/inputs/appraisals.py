@@ -187,7 +187,7 @@ def unappraised_warnings(appraisals: dict[str, dict], sources: list[dict], proto
 def tool_summaries(protocol: dict) -> dict[str, dict]:
     """What the report and the explorer say of each declared tool: its name, title, source and what it suits."""
     tools = shipped_tools()
-    return {t: {k: tools[t][k] for k in ("name", "title", "citation", "url", "suits")} for t in declared_tools(protocol)}
+    return {t: {k: tools[t][k] for k in ("name", "short", "title", "citation", "url", "suits")} for t in declared_tools(protocol)}
 
 
 def scaffold(protocol: dict | None) -> str:
