@@ -11,7 +11,7 @@ from ..inputs.findings import COMPONENTS
 from . import words
 from .appraisal import limitations_sentence
 from .claims import Claims, anchor
-from .markdown import Markdown, citations
+from .markdown import Markdown, citations, escape
 
 
 def _documents(facts: Facts) -> Markdown:
@@ -36,7 +36,7 @@ def component_facts(component: str, facts: Facts, scope: str, names: dict[str, s
                 else "No disagreeing stances coded." if facts["stances"] else "No stances coded.")
     designs = f"; study designs: {', '.join(words.kind(d) for d in facts['study_designs'])}" if facts["study_designs"] else ""
     appraised = limitations_sentence(limits)
-    return f"Excerpts: {roles}{designs}." + (f" {appraised}" if appraised else "")
+    return Markdown(escape(f"Excerpts: {roles}{designs}.") + f" {appraised}") if appraised else f"Excerpts: {roles}{designs}."
 
 
 def finding_context(finding: dict, assessed: FindingAssessment, scope: str, claims: Claims, names: dict[str, str] | None = None) -> dict[str, Any]:

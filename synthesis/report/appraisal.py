@@ -7,22 +7,18 @@ from typing import Any
 
 from ..analysis.shapes import LimitationFacts
 from . import words
-from .markdown import Markdown
+from .markdown import Markdown, escape
 
 
-def limitations_sentence(limits: LimitationFacts | None) -> str:
-    """The appraisals a finding's evidence rests on, largest share first, e.g. "Appraisals (share of excerpts):
-    green2023 5/6, minor concerns (Incongruence defended); ray2017 1/6, not appraised."; "" when none is."""
+def limitations_sentence(limits: LimitationFacts | None) -> Markdown:
+    """The appraisals a finding's evidence rests on, largest share first, linked to the method section's table
+    (which gives each tool and the items of concern), e.g. "Appraisals: green2023 5/6 moderate; ray2017 1/6
+    serious." (5 of the finding's 6 excerpts come from green2023, appraised with moderate concerns); empty when none of its sources is appraised."""
     if not limits or not limits["excerpts"] or not any(r["appraised"] for r in limits["sources"]):
-        return ""
-    shown = []
-    for r in limits["sources"]:
-        said = f"{r['citekey']} {r['excerpts']}/{limits['excerpts']}, "
-        said += words.cerqual(r["concern"]) if r["appraised"] else "not appraised"
-        if r["concerns"]:
-            said += f" ({', '.join(c['label'] for c in r['concerns'])})"
-        shown.append(said)
-    return "Appraisals (share of excerpts): " + "; ".join(shown) + "."
+        return Markdown("")
+    shown = [f"{r['citekey']} {r['excerpts']}/{limits['excerpts']} " + (r["concern"].replace("_", " ") if r["appraised"] else "not appraised")
+             for r in limits["sources"]]
+    return Markdown("[Appraisals](#appraisal): " + escape("; ".join(shown) + "."))
 
 
 def appraisal_context(data: dict[str, Any]) -> dict[str, Any] | None:
@@ -41,7 +37,7 @@ def appraisal_context(data: dict[str, Any]) -> dict[str, Any] | None:
     appraised = {a["citekey"] for a in appraisals}
     missing = [s["citekey"] for s in data["sources"] if s["role"] != "protocol" and s["citekey"] not in appraised]
     used = {a["tool"] for a in appraisals}
-    return {"tools": [f"{t['name']} ({t['short']})" for k, t in tools.items() if k in used], "rows": rows, "missing": missing}
+    return {"tools": [f"{t['name']}, {t['short']}" for k, t in tools.items() if k in used], "rows": rows, "missing": missing}
 
 
 __all__ = ["appraisal_context", "limitations_sentence"]
