@@ -31,7 +31,7 @@ def appraisal_context(data: dict[str, Any]) -> dict[str, Any] | None:
     rows = []
     for a in appraisals:
         coder = coders.get(a["appraiser"], {"name": a["appraiser"]})
-        rows.append({"cite": Markdown(f"@{{{a['citekey']}}}"), "tool": a["tool_name"], "concern": words.cerqual(a["overall"]["concern"]),
+        rows.append({"cite": Markdown(f"@{{{a['citekey']}}} ({escape(a['citekey'])})"), "tool": a["tool_name"], "concern": words.cerqual(a["overall"]["concern"]),
                      "concerns": ", ".join(i["label"] for i in a["items"] if i["concern"]) or "none",
                      "appraiser": coder["name"] + (" (draft)" if coder.get("draft") else "")})
     appraised = {a["citekey"] for a in appraisals}
