@@ -23,7 +23,7 @@ def almp_built(tmp_path_factory):
     from synthesis.inputs import layout
 
     root = tmp_path_factory.mktemp("almp") / "almp"
-    for name in (layout.SOURCES, layout.EXTRACTION, layout.FINDINGS, layout.RECORDS):
+    for name in (layout.SOURCES, layout.EXTRACTION, layout.FINDINGS, layout.RECORDS, layout.APPRAISAL):
         if (reviewkit.ROOT / name).is_dir():
             shutil.copytree(reviewkit.ROOT / name, root / name)
     shutil.copy(reviewkit.ROOT / layout.PROTOCOL, root / layout.PROTOCOL)
