@@ -137,7 +137,7 @@ CASES = [
     ("protocol-question-id-case", edit("review.yaml", "id: RQb", "id: rqa"), CHECK, 1,
      ["review.yaml:10: questions[1].id: duplicate id 'rqa' (first used in questions[0]; ids must differ in more than case)"]),
     ("protocol-unknown-key", edit("review.yaml", "title: Community", "titel: x\ntitle: Community"), CHECK, 1,
-     ["review.yaml:1: unknown key 'titel' in top level: did you mean 'title'? allowed: authors, coders, codes, comparison, questions, report, screening, strength, subtitle, title, vocabularies"]),
+     ["review.yaml:1: unknown key 'titel' in top level: did you mean 'title'? allowed: appraisal, authors, coders, codes, comparison, questions, report, screening, strength, subtitle, title, vocabularies"]),
     ("protocol-duplicate-vocabulary-value", edit("review.yaml", "[survey, case_study]", "[survey, case_study, survey]"), CHECK, 1,
      ["review.yaml:31: vocabularies.evidence_type: 'survey' is listed twice"]),
     # --- references.bib ---
