@@ -202,8 +202,7 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths
     counts = Counter(item["citekey"] for item in evidence)
     order = {q["id"]: n for n, q in enumerate(protocol["questions"])}
     inputs = prepared["inputs"] | {"findings": [{"path": f["path"], "sha256": f["sha256"]} for f in sorted(findings.values(), key=lambda f: f["path"])]}
-    if appraisal_paths is not None and protocol is not None:
-        inputs["appraisals"] = [{"path": a["path"], "sha256": a["sha256"]} for _k, a in sorted(appraisals.items())]
+    inputs["appraisals"] = [{"path": a["path"], "sha256": a["sha256"]} for _k, a in sorted(appraisals.items())]
     return {
         "protocol": protocol,
         "sources": [r | {"excerpts": counts[r["citekey"]]} for r in sources],
