@@ -191,11 +191,9 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths
         problems += finding_problems + reference_problems(findings, row_ids, protocol_keys)
     appraisals = {}
     if protocol is not None and appraisal_paths is not None:
-        appraisals, found = appraising.load_appraisals(appraisal_paths, protocol, [c["id"] for c in protocol.get("coders") or []] or None)
-        roles = {r["citekey"]: r["role"] for r in sources}
-        known = sorted(set(roles) | {Path(p).stem for p in layout.source_files(sources_dir)})
-        problems += found + appraising.reference_problems(appraisals, roles, known)
-        problems += appraising.unappraised_warnings(appraisals, sources, protocol, appraisal_dir)
+        known = sorted({r["citekey"] for r in sources} | {Path(p).stem for p in layout.source_files(sources_dir)})
+        appraisals, found = appraising.check_appraisals(appraisal_paths, protocol, sources, known, appraisal_dir)
+        problems += found
     errors, warnings = split(problems)
     if errors:
         raise InputError(errors, warnings)

@@ -184,6 +184,15 @@ def unappraised_warnings(appraisals: dict[str, dict], sources: list[dict], proto
     return found
 
 
+def check_appraisals(paths: list[str], protocol: dict, sources: list[dict], known: list[str],
+                     folder: str) -> tuple[dict[str, dict], list[Problem]]:
+    """Every appraisal in ``paths`` for the evidence set's ``sources`` (``known``: every source's citekey), with
+    every problem in them and a warning for each evidence source left unappraised."""
+    appraisals, problems = load_appraisals(paths, protocol, [c["id"] for c in protocol.get("coders") or []] or None)
+    problems += reference_problems(appraisals, {s["citekey"]: s["role"] for s in sources}, known)
+    return appraisals, problems + unappraised_warnings(appraisals, sources, protocol, folder)
+
+
 def tool_summaries(protocol: dict) -> dict[str, dict]:
     """What the report and the explorer say of each declared tool: its name, title, source and what it suits."""
     tools = shipped_tools()
@@ -206,5 +215,5 @@ def scaffold(protocol: dict | None) -> str:
         ""])
 
 
-__all__ = ["CONCERNS", "WEAK", "declared_tools", "is_unfilled", "load_appraisals", "parse_appraisal", "reference_problems",
+__all__ = ["CONCERNS", "WEAK", "check_appraisals", "declared_tools", "is_unfilled", "load_appraisals", "parse_appraisal", "reference_problems",
            "scaffold", "shipped_tools", "tool_items", "tool_summaries", "unappraised_warnings"]
