@@ -2,7 +2,8 @@
 
 For every finding the pipeline counts what a team needs to judge each GRADE-CERQual component (adequacy:
 studies, documents, excerpts; relevance: countries and years against the question's scope; coherence:
-coded stances; methodological limitations: the roles of the documents) and warns where a judgement
+coded stances; methodological limitations: the roles of the documents and, in a review that appraises
+its sources, their appraisals, see :mod:`.appraisal`) and warns where a judgement
 contradicts those facts. A finding may name, in ``addresses``, the warnings its explanation answers; those
 are shown as addressed instead of warned about.
 
