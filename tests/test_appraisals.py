@@ -144,7 +144,10 @@ def test_check_lists_unappraised_sources(appraising, capsys):
     # Checking the one appraisal file checks that source (and its appraisal) only.
     put("okafor2021.yaml", aacods())
     assert main(["check", "appraisal/okafor2021.yaml"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["ok: checked 1 of 2 sources (2 excerpts), every quote located"]
+    assert capsys.readouterr().out.splitlines() == [
+        "ok: checked 1 of 2 sources (2 excerpts), every quote located",
+        "not checked: the other source and its sheet; whether a study named in these sheets has the same design in the other "
+        "sheets (`review check` without files checks the whole review, as the build does)"]
 
 
 def test_a_review_that_does_not_appraise(review, capsys):
