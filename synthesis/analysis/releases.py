@@ -53,7 +53,7 @@ def snapshot(data: dict[str, Any], flow: dict[str, Any] | None = None) -> dict[s
         for f in record["findings"]:
             findings[f["id"]] = {
                 "question": record["question"], "kind": f["kind"], "statement": f["statement"],
-                "confidence": f["overall"]["confidence"] if f.get("overall") else "",
+                "confidence": f["overall"]["confidence"] if f.get("overall") else "not_rated",  # an evidence gap
                 "components": {c: f["components"][c]["concern"] for c in COMPONENTS} if f.get("components") else {},
                 "evidence": list(f["evidence"])}
     evidence = {i["evidence_id"]: {"citekey": i["citekey"], "quote_sha256": _sha(i["quote"]), "coding_sha256": _coding(i)}
@@ -111,11 +111,11 @@ def _components_why(old: dict, new: dict) -> list[str]:
     return parts
 
 
-CONFIDENCE_WORDS = {"high": "high", "moderate": "moderate", "low": "low", "very_low": "very low"}
+CONFIDENCE_WORDS = {"high": "high", "moderate": "moderate", "low": "low", "very_low": "very low", "not_rated": "not rated"}
 
 
 def _confidence(value: str) -> str:
-    return CONFIDENCE_WORDS.get(value, value) if value else "not rated"
+    return CONFIDENCE_WORDS.get(value, value)
 
 
 def _finding_changes(fid: str, old: dict, new: dict, before: dict, after: dict) -> list[Change]:

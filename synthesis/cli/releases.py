@@ -88,16 +88,15 @@ def cmd_release(args) -> int:
     state = git_state(".")
     if state["commit"]:
         changed = _uncommitted() or []
-        if changed:
-            shown = ", ".join(changed[:10]) + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
-            raise InputError([Problem(".", 1, f"the review has uncommitted changes ({shown}): commit them first, so that release "
-                                              f"{args.name} names the commit it records (git status lists them)")])
+        if changed:  # each file git lists, so a co-author sees what to commit
+            raise InputError([Problem(path, 1, f"not committed: commit the review's changes first, so that release {args.name} "
+                                               "names the commit it records (git status lists them)") for path in changed])
     try:
         review = current(args)
-    except InputError as err:
-        lead = Problem(".", 1, f"the review does not build, so there is nothing to release as {args.name}: fix the problems below "
-                               "(review check lists them too)")
-        raise InputError([lead, *err.problems], err.warnings) from None
+    except InputError:
+        print(f"review release: the review does not build, so nothing was released as {args.name}; fix these problems "
+              "(review check lists them too):", file=sys.stderr)
+        raise
     release = {"format": FORMAT, "name": args.name, "date": args.date or (_commit_date() if state["commit"] else "") or _today(),
                "commit": state["commit"] or "", "fingerprint": fingerprint(review), "review": review}
     write_atomic(target, release_json(release))

@@ -88,8 +88,10 @@ def parse_release(text: str, path: str) -> dict[str, Any]:
     except json.JSONDecodeError as err:
         raise InputError([Problem(path, err.lineno, f"invalid JSON: {err.msg} (column {err.colno}); a release is written by "
                                                     f"`review release`: restore it from git or make it again")]) from None
-    except ValueError as err:
-        raise InputError([Problem(path, 1, f"invalid JSON: {err}")]) from None
+    except ValueError as err:  # NaN or Infinity: Python reads them, JSON has no such number
+        found = re.search(r"(?<![\w\"])-?(NaN|Infinity)\b", text)
+        at = text.count("\n", 0, found.start()) + 1 if found else 1
+        raise InputError([Problem(path, at, f"invalid JSON: {err}")]) from None
     from jsonschema import Draft202012Validator
 
     schema = shipped_schema("release.schema.json")
