@@ -208,7 +208,15 @@ def _double_coded(root: Path, ran) -> None:
     assert (root / "output/tables/agreement.csv").is_file() and (root / "reconcile/ray2017.csv").is_file()
 
 
-README_OUTPUTS = {"Building another review": _built_other, "Auditing a claim": _audited, "Coding a source twice": _double_coded}
+def _released(root: Path, ran) -> None:
+    released, _committed, diff = (r.stdout for r in ran)
+    assert released.startswith("Wrote releases/v1.json: release v1 of ") and (root / "releases/v1.json").is_file()
+    assert diff.splitlines()[0] == "Changes since v1"
+    assert diff.splitlines()[1].startswith("Nothing the report states has changed since release v1 (")
+
+
+README_OUTPUTS = {"Building another review": _built_other, "Auditing a claim": _audited, "Coding a source twice": _double_coded,
+                  "Releasing a version": _released}
 
 
 # ---- CONTRIBUTING.md ------------------------------------------------------------------------------
