@@ -18,8 +18,8 @@ from ..inputs.findings import COMPONENTS, WORDS
 # What an excerpt's coding is: a change to any of these is a changed excerpt (its quote is hashed apart).
 CODING = ("codes", "finding", "questions", "countries", "evidence_type", "study", "study_design", "cites", "locator")
 # The screened records' counts a release keeps (PRISMA 2020 flow, all arms summed), with their words.
-RECORD_COUNTS = {"identified": "records identified", "duplicates": "duplicates removed", "screened": "records screened",
-                 "excluded": "records excluded on screening", "assessed": "reports assessed for eligibility",
+RECORD_COUNTS = {"identified": "records identified", "duplicates": "duplicates removed",
+                 "screened": "records screened", "excluded": "records excluded on screening", "assessed": "reports assessed for eligibility",
                  "included": "reports included"}
 FLOW_KEYS = {"identified": "records", "duplicates": "duplicates", "screened": "screened", "excluded": "excluded",
              "assessed": "assessed", "included": "included"}
@@ -28,7 +28,7 @@ FLOW_KEYS = {"identified": "records", "duplicates": "duplicates", "screened": "s
 class Change(TypedDict):
     """One change since a release: ``change`` is a stable code (docs/formats.md, "changes.csv")."""
 
-    change: str  # answer, finding_added, finding_removed, statement, confidence, judgements, evidence, source_added, ...
+    change: str  # answer, finding_added, statement, confidence, judgements, evidence, source_added, records, ...
     question: str  # the question it concerns ('' for a source or a count)
     item: str  # a question id, finding id, citekey or count
     before: str
@@ -56,15 +56,16 @@ def snapshot(data: dict[str, Any], flow: dict[str, Any] | None = None) -> dict[s
                 "confidence": f["overall"]["confidence"] if f.get("overall") else "not_rated",  # an evidence gap
                 "components": {c: f["components"][c]["concern"] for c in COMPONENTS} if f.get("components") else {},
                 "evidence": list(f["evidence"])}
-    evidence = {i["evidence_id"]: {"citekey": i["citekey"], "quote_sha256": _sha(i["quote"]), "coding_sha256": _coding(i)}
-                for i in data["evidence"]}
-    sources = {s["citekey"]: {"sha256": s["sha256"], "role": s["role"], "citation": s.get("citation", "")} for s in data["sources"]}
+    evidence = {i["evidence_id"]: {"citekey": i["citekey"], "quote_sha256": _sha(i["quote"]),
+                                   "coding_sha256": _coding(i)} for i in data["evidence"]}
+    sources = {s["citekey"]: {"sha256": s["sha256"], "role": s["role"], "citation": s.get("citation", "")}
+               for s in data["sources"]}
     records = {}
     if flow:
         arms = flow["arms"].values()
         records = {name: sum(int(arm[key]) for arm in arms) for name, key in FLOW_KEYS.items()}
-    return {"answers": answers, "findings": dict(sorted(findings.items())), "evidence": dict(sorted(evidence.items())),
-            "sources": dict(sorted(sources.items())), "records": records}
+    return {"answers": answers, "findings": dict(sorted(findings.items())),
+            "evidence": dict(sorted(evidence.items())), "sources": dict(sorted(sources.items())), "records": records}
 
 
 def natural(text: str) -> list:
@@ -82,9 +83,10 @@ def _evidence_why(old: dict, new: dict, before: dict, after: dict) -> list[str]:
     parts = []
     added = now - was
     if added:
-        fresh = sorted({after["evidence"][e]["citekey"] for e in added if e in after["evidence"]} - set(before["sources"]))
-        parts.append(f"evidence added: {_ids(added)}" + (f" (from new source{'s' if len(fresh) > 1 else ''} {', '.join(fresh)})"
-                                                         if fresh else ""))
+        keys = {after["evidence"][e]["citekey"] for e in added if e in after["evidence"]}
+        fresh = sorted(keys - set(before["sources"]))
+        new = f" (from new source{'s' if len(fresh) > 1 else ''} {', '.join(fresh)})" if fresh else ""
+        parts.append(f"evidence added: {_ids(added)}{new}")
     if was - now:
         parts.append(f"evidence removed: {_ids(was - now)}")
     changed = []
@@ -111,7 +113,8 @@ def _components_why(old: dict, new: dict) -> list[str]:
     return parts
 
 
-CONFIDENCE_WORDS = {"high": "high", "moderate": "moderate", "low": "low", "very_low": "very low", "not_rated": "not rated"}
+CONFIDENCE_WORDS = {"high": "high", "moderate": "moderate", "low": "low", "very_low": "very low",
+                    "not_rated": "not rated"}
 
 
 def _confidence(value: str) -> str:
@@ -122,7 +125,8 @@ def _finding_changes(fid: str, old: dict, new: dict, before: dict, after: dict) 
     q = new["question"]
     out = []
     if old["statement"] != new["statement"]:
-        out.append(Change(change="statement", question=q, item=fid, before=old["statement"], after=new["statement"], why=""))
+        out.append(Change(change="statement", question=q, item=fid, before=old["statement"], after=new["statement"],
+                          why=""))
     why = "; ".join(_components_why(old, new) + _evidence_why(old, new, before, after))
     if old["kind"] != new["kind"] or old["confidence"] != new["confidence"]:
         out.append(Change(change="confidence", question=q, item=fid, before=_confidence(old["confidence"]),
@@ -147,20 +151,23 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     for fid in sorted(set(old_f) | set(new_f), key=key):
         old, new = old_f.get(fid), new_f.get(fid)
         if old is None:
-            rated = f"{_confidence(new['confidence'])} confidence" if new["kind"] == "finding" else "an evidence gap, not rated"
-            out.append(Change(change="finding_added", question=new["question"], item=fid, before="", after=new["statement"],
-                              why=f"{rated}; evidence: {_ids(new['evidence']) or 'none'}"))
+            rated = (f"{_confidence(new['confidence'])} confidence" if new["kind"] == "finding"
+                     else "an evidence gap, not rated")
+            out.append(Change(change="finding_added", question=new["question"], item=fid, before="",
+                              after=new["statement"], why=f"{rated}; evidence: {_ids(new['evidence']) or 'none'}"))
         elif new is None:
-            out.append(Change(change="finding_removed", question=old["question"], item=fid, before=old["statement"], after="", why=""))
+            out.append(Change(change="finding_removed", question=old["question"], item=fid, before=old["statement"],
+                              after="", why=""))
         else:
             out += _finding_changes(fid, old, new, before, after)
     for key_, old in sorted(before["sources"].items()):
         new = after["sources"].get(key_)
         if new is None:
-            out.append(Change(change="source_removed", question="", item=key_, before=old["citation"], after="", why=""))
+            out.append(Change(change="source_removed", question="", item=key_, before=old["citation"], after="",
+                              why=""))
         elif new["sha256"] != old["sha256"]:
-            out.append(Change(change="source_changed", question="", item=key_, before=old["sha256"][:12], after=new["sha256"][:12],
-                              why="its file changed"))
+            out.append(Change(change="source_changed", question="", item=key_, before=old["sha256"][:12],
+                              after=new["sha256"][:12], why="its file changed"))
     for key_, new in sorted(after["sources"].items()):
         if key_ not in before["sources"]:
             n = sum(1 for e in after["evidence"].values() if e["citekey"] == key_)

@@ -48,8 +48,9 @@ def _uncommitted() -> list[str] | None:
     import subprocess
 
     try:
-        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", ".", ":(exclude)output",
-                                 ":(exclude).snakemake", ":(exclude).venv"], capture_output=True, text=True, timeout=30)
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", ".",
+                                 ":(exclude)output", ":(exclude).snakemake", ":(exclude).venv"],
+                                capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
         return None
     if status.returncode != 0:
@@ -89,16 +90,18 @@ def cmd_release(args) -> int:
     if state["commit"]:
         changed = _uncommitted() or []
         if changed:  # each file git lists, so a co-author sees what to commit
-            raise InputError([Problem(path, 1, f"not committed: commit the review's changes first, so that release {args.name} "
-                                               "names the commit it records (git status lists them)") for path in changed])
+            said = (f"not committed: commit the review's changes first, so that release {args.name} names the commit "
+                    "it records (git status lists them)")
+            raise InputError([Problem(path, 1, said) for path in changed])
     try:
         review = current(args)
     except InputError:
-        print(f"review release: the review does not build, so nothing was released as {args.name}; fix these problems "
-              "(review check lists them too):", file=sys.stderr)
+        print(f"review release: the review does not build, so nothing was released as {args.name}; "
+              "fix these problems (review check lists them too):", file=sys.stderr)
         raise
-    release = {"format": FORMAT, "name": args.name, "date": args.date or (_commit_date() if state["commit"] else "") or _today(),
-               "commit": state["commit"] or "", "fingerprint": fingerprint(review), "review": review}
+    date = args.date or (_commit_date() if state["commit"] else "") or _today()
+    release = {"format": FORMAT, "name": args.name, "date": date, "commit": state["commit"] or "",
+               "fingerprint": fingerprint(review), "review": review}
     write_atomic(target, release_json(release))
     counts = ", ".join(_plural(len(review[key]), word) for key, word in
                        (("answers", "answer"), ("findings", "finding"), ("evidence", "excerpt"), ("sources", "source")))
@@ -122,8 +125,8 @@ def cmd_diff(args) -> int:
     if problems:
         raise InputError(problems)
     if not releases:
-        raise InputError([Problem(args.releases, 1, "no release yet: `review release NAME` records one, and `review diff` then "
-                                                    "says what changed since")])
+        raise InputError([Problem(args.releases, 1, "no release yet: `review release NAME` records one, and "
+                                                    "`review diff` then says what changed since")])
     release = chosen(releases, load_protocol(args.protocol), args.protocol, args.name or "")
     sys.stdout.write(text(release, compare(release["review"], current(args))))
     return 0
@@ -131,15 +134,20 @@ def cmd_diff(args) -> int:
 
 def register(sub) -> None:
     """Add ``review release`` and ``review diff``."""
-    p = add_command(sub, "release", "Record this version of the review as releases/NAME.json (answers, findings, confidence, evidence, "
-                    "sources, records, commit).", "review release v1\n  review release 2025-06 --date 2025-06-30")
-    p.add_argument("name", type=_name, help="the release's name (letters, digits, '_', '.', '-'; e.g. v1): it is never replaced")
-    p.add_argument("--date", type=date_argument, help="the release's date (default: the commit's date in git, else today)")
+    p = add_command(sub, "release", "Record this version of the review as releases/NAME.json (answers, findings, "
+                    "confidence, evidence, sources, records, commit).",
+                    "review release v1\n  review release 2025-06 --date 2025-06-30")
+    p.add_argument("name", type=_name, help="the release's name (letters, digits, '_', '.', '-'; e.g. v1): "
+                   "it is never replaced")
+    p.add_argument("--date", type=date_argument,
+                   help="the release's date (default: the commit's date in git, else today)")
     add_inputs(p, "protocol", "bibliography", "sources", "extraction", "findings", "appraisals")
     p.set_defaults(func=cmd_release)
-    p = add_command(sub, "diff", "Say what changed since a release: answers, findings, confidence levels and why, new sources and "
-                    "records.", "review diff v1\n  review diff          # since the latest release (or review.yaml's report.changes_since)")
-    p.add_argument("name", nargs="?", type=_name, help="the release to compare with (default: review.yaml's report.changes_since, else the latest)")
+    p = add_command(sub, "diff", "Say what changed since a release: answers, findings, confidence levels and why, "
+                    "new sources and records.",
+                    "review diff v1\n  review diff          # since the latest release (or review.yaml's report.changes_since)")
+    p.add_argument("name", nargs="?", type=_name,
+                   help="the release to compare with (default: review.yaml's report.changes_since, else the latest)")
     p.add_argument("--releases", default=layout.RELEASES, help="folder of the releases (default: %(default)s)")
     add_inputs(p, "protocol", "bibliography", "sources", "extraction", "findings", "appraisals")
     p.set_defaults(func=cmd_diff)

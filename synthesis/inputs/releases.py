@@ -32,14 +32,15 @@ GUIDE = 'docs/formats.md, "Releases"'
 def name_problem(name: str) -> str:
     """'' for a name a release may have; else what is wrong with it."""
     if not re.match(NAME_PATTERN, name):
-        return (f"'{name}' is not a release name: use up to 64 letters, digits, '_', '.' and '-', starting with a letter or digit "
-                "(e.g. v1, 2024-06)")
+        return (f"'{name}' is not a release name: use up to 64 letters, digits, '_', '.' and '-', "
+                "starting with a letter or digit (e.g. v1, 2024-06)")
     return ""
 
 
 def fingerprint(review: dict[str, Any]) -> str:
-    """The SHA-256 of a release's content, its keys sorted: equal for equal versions, whatever their name or commit."""
-    return hashlib.sha256(json.dumps(review, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+    """The SHA-256 of a release's content, keys sorted: equal for equal versions, whatever their name or commit."""
+    text = json.dumps(review, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def release_json(release: dict[str, Any]) -> str:
@@ -74,7 +75,8 @@ def _duplicates(text: str, path: str) -> list[Problem]:
     try:
         yamlio.load(text, path)
     except InputError as err:
-        return [Problem(p.path, p.line, p.message.replace("YAML would", "a reader would")) for p in err.problems if "duplicate key" in p.message]
+        return [Problem(p.path, p.line, p.message.replace("YAML would", "a reader would"))
+                for p in err.problems if "duplicate key" in p.message]
     return []
 
 
@@ -84,10 +86,12 @@ def parse_release(text: str, path: str) -> dict[str, Any]:
         data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
     except _Duplicate:
         said = _duplicates(text, path)
-        raise InputError(said or [Problem(path, 1, "a key appears twice: a reader would keep only the last")]) from None
+        said = said or [Problem(path, 1, "a key appears twice: a reader would keep only the last")]
+        raise InputError(said) from None
     except json.JSONDecodeError as err:
-        raise InputError([Problem(path, err.lineno, f"invalid JSON: {err.msg} (column {err.colno}); a release is written by "
-                                                    f"`review release`: restore it from git or make it again")]) from None
+        said = (f"invalid JSON: {err.msg} (column {err.colno}); a release is written by `review release`: "
+                "restore it from git or make it again")
+        raise InputError([Problem(path, err.lineno, said)]) from None
     except ValueError as err:  # NaN or Infinity: Python reads them, JSON has no such number
         found = re.search(r"(?<![\w\"])-?(NaN|Infinity)\b", text)
         at = text.count("\n", 0, found.start()) + 1 if found else 1
@@ -107,20 +111,21 @@ def parse_release(text: str, path: str) -> dict[str, Any]:
     problems = []
     stem = Path(path).stem
     if data["name"] != stem:
-        problems.append(Problem(path, line("name"), f"name: '{data['name']}' is not this file's name ({stem}): a release's file is "
-                                                    f"releases/<name>.json; rename the file back"))
+        problems.append(Problem(path, line("name"), f"name: '{data['name']}' is not this file's name ({stem}): "
+                                                    "a release's file is releases/<name>.json; rename the file back"))
     if data["date"] and date_problem(data["date"]):
         problems.append(Problem(path, line("date"), f"date: {date_problem(data['date'])}"))
     review = data["review"]
     for fid, finding in sorted(review["findings"].items()):
         missing = [e for e in finding["evidence"] if e not in review["evidence"]]
         if missing:
-            problems.append(Problem(path, line("review", "findings", fid, "evidence"),
-                                    f"review.findings.{fid}.evidence: {', '.join(missing)} not among the release's evidence"))
+            problems.append(Problem(path, line("review", "findings", fid, "evidence"), f"review.findings.{fid}.evidence: "
+                                    f"{', '.join(missing)} not among the release's evidence"))
     if not problems and fingerprint(review) != data["fingerprint"]:
-        problems.append(Problem(path, line("fingerprint"), "the release was edited after `review release` made it (its content no longer "
-                                                           "matches its fingerprint): a release records a version as it was; restore it "
-                                                           "from git, or make a new release"))
+        problems.append(Problem(path, line("fingerprint"), "the release was edited after `review release` made it "
+                                                           "(its content no longer matches its fingerprint): a release "
+                                                           "records a version as it was; restore it from git, or make "
+                                                           "a new release"))
     if problems:
         raise InputError(problems)
     return data | {"path": path}
@@ -160,12 +165,13 @@ def named(releases: dict[str, dict], name: str, where: str, line: int = 1) -> di
     if name in releases:
         return releases[name]
     known = [r["name"] for r in ordered(releases)]
-    raise InputError([Problem(where, line, f"no release '{name}' in releases/: {suggest(name, known) if known else 'there is none yet'} "
+    which = suggest(name, known) if known else "there is none yet"
+    raise InputError([Problem(where, line, f"no release '{name}' in releases/: {which} "
                                            f"(`review release NAME` makes one; {GUIDE})")])
 
 
 def changes_since_setting(protocol: dict) -> str:
-    """review.yaml's ``report.changes_since``: the release the report's changes are counted from ('' for the latest)."""
+    """review.yaml's ``report.changes_since``: the release the report counts changes from ('' for the latest)."""
     report = protocol.get("report") or {}
     return report.get("changes_since", "") if isinstance(report, dict) else ""
 
@@ -189,5 +195,5 @@ def _setting_line(protocol_path: str) -> int:
     return next((n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith("changes_since:")), 1)
 
 
-__all__ = ["FORMAT", "GUIDE", "chosen", "MAX_RELEASE_BYTES", "NAME_PATTERN", "changes_since_setting", "fingerprint", "load_release",
-           "load_releases", "name_problem", "named", "ordered", "parse_release", "release_json"]
+__all__ = ["FORMAT", "GUIDE", "MAX_RELEASE_BYTES", "NAME_PATTERN", "changes_since_setting", "chosen", "fingerprint",
+           "load_release", "load_releases", "name_problem", "named", "ordered", "parse_release", "release_json"]

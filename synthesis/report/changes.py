@@ -23,7 +23,8 @@ def sentence(row: Change) -> str:
     """One change, as a reader reads it."""
     kind, item, before, after, why = row["change"], row["item"], row["before"], row["after"], row["why"]
     if kind == "answer":
-        return f"The answer to {item} changed. It was: “{before or '(no answer)'}” It is now: “{after or '(no answer)'}”"
+        was, now = before or "(no answer)", after or "(no answer)"
+        return f"The answer to {item} changed. It was: “{was}” It is now: “{now}”"
     if kind == "statement":
         return f"{item}'s statement changed. It was: “{before}” It is now: “{after}”"
     if kind == "finding_added":
@@ -89,14 +90,16 @@ def section(release: dict[str, Any] | None, rows: list[Change]) -> markdown.Mark
     """The report's "Changes since NAME" section as Markdown ('' without a release)."""
     if release is None:
         return markdown.Markdown("")
-    lines = [f"# Changes since {markdown.escape(release['name'])} {{#changes}}", "", markdown.escape(lead(release, rows)), ""]
+    lines = [f"# Changes since {markdown.escape(release['name'])} {{#changes}}", "",
+             markdown.escape(lead(release, rows)), ""]
     lines += [f"- {markdown.escape(sentence(r))}" for r in rows]
     return markdown.Markdown("\n".join(lines).rstrip("\n"))
 
 
 def text(release: dict[str, Any], rows: list[Change]) -> str:
     """``review diff``'s output: the section's heading, lead and sentences, as plain lines."""
-    return "\n".join([f"Changes since {release['name']}", lead(release, rows), *[f"- {sentence(r)}" for r in rows]]) + "\n"
+    lines = [f"Changes since {release['name']}", lead(release, rows), *[f"- {sentence(r)}" for r in rows]]
+    return "\n".join(lines) + "\n"
 
 
 def table(rows: list[Change]) -> str:
@@ -108,7 +111,8 @@ def write_table(path: str | Path, rows: list[Change]) -> None:
     write_atomic(path, table(rows))
 
 
-def since_release(data: dict[str, Any], releases_dir: str | Path, protocol_path: str | Path) -> tuple[dict | None, list[Change]]:
+def since_release(data: dict[str, Any], releases_dir: str | Path,
+                  protocol_path: str | Path) -> tuple[dict | None, list[Change]]:
     """The release the report counts changes from (see :func:`synthesis.inputs.releases.chosen`) and the changes
     from it to this build (``data`` is the evidence set, with ``records`` when the review has records/); every
     release is checked at the door, all problems at once."""
@@ -127,4 +131,5 @@ def since_release(data: dict[str, Any], releases_dir: str | Path, protocol_path:
     return release, compare(release["review"], snapshot(data, flow))
 
 
-__all__ = ["COLUMNS", "TABLE", "lead", "section", "sentence", "since", "since_release", "summary", "table", "text", "write_table"]
+__all__ = ["COLUMNS", "TABLE", "lead", "section", "sentence", "since", "since_release", "summary", "table", "text",
+           "write_table"]

@@ -135,7 +135,7 @@ def test_the_table_of_what_each_command_may_write_is_the_code():
     assert all(f"`{c}`" in rows[READ_ONLY[0]] or c == READ_ONLY[0] for c in READ_ONLY)
     for name, rule in COMMANDS.items():
         for pattern in rule.inputs:
-            shown = pattern.replace("{records}", "records").replace("{citekey}", "<citekey>").replace("{coder}", "<coder>").replace("{search}", "<search>")
+            shown = pattern.replace("{records}", "records").replace("{citekey}", "<citekey>").replace("{coder}", "<coder>").replace("{search}", "<search>").replace("{name}", "<name>")
             assert shown.rsplit(".", 1)[0] in rows[name], (name, shown)
         assert {"never": "never", "force": "with `--force`", "always": "always"}[rule.replaces] in rows[name], name
     assert _commands() <= set(COMMANDS) | set(READ_ONLY) | _steps()
