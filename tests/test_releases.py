@@ -271,3 +271,31 @@ def test_a_confidence_move_says_why_and_the_section_escapes_markdown():
     assert section(None, []) == ""
     assert text(release, []) == ("Changes since v1_*x*\n"
                                  "Nothing the report states has changed since release v1_*x* (2024-06-01, commit ffffffffffff).\n")
+
+
+def test_new_sources_and_screened_records_since_a_release(tmp_path):
+    """A review with records/: a new record screened out, and lee2019 retrieved, included and coded."""
+    import recordskit
+
+    root = reviewkit.make_named_review(tmp_path / "review")
+    recordskit.add_records(root)
+    assert run(root, "release", "v1", "--date", "2024-06-01")[0] == 0
+    (root / "sources/lee2019.md").write_text(LEE, encoding="utf-8")
+    (root / "extraction/lee2019.csv").write_text(LEE_SHEET, encoding="utf-8")
+    records = root / "records"
+    (records / "hand.csv").write_text(recordskit.HAND + "ng2023,Heat networks,\"Ng, Jo\",2023,cited by lee2019\n", encoding="utf-8")
+    (records / "searches.csv").write_text(recordskit.SEARCHES.replace("backward citation searching,2,", "backward citation searching,3,"),
+                                          encoding="utf-8")
+    screening = recordskit.SCREENING.replace("hand:lee2019,full_text,exclude,not_empirical,AT,2024-06-11,,",
+                                             "hand:lee2019,full_text,include,,AT,2024-06-11,lee2019,")
+    (records / "screening.csv").write_text(screening + "hand:ng2023,title_abstract,exclude,wrong_topic,AT,2024-07-01,,\n",
+                                           encoding="utf-8")
+    code, out, err = run(root, "diff")
+    assert code == 0, err
+    assert out == ("Changes since v1\n"
+                   "Since release v1 (2024-06-01): 1 new source, 4 record counts changed.\n"
+                   "- New source: lee2019, Lee (2019) (primary; 1 excerpt).\n"
+                   "- Records identified: 9, now 10.\n"
+                   "- Records screened: 6, now 7.\n"
+                   "- Records excluded on screening: 2, now 3.\n"
+                   "- Reports included: 2, now 3.\n")
