@@ -94,7 +94,8 @@ def test_a_release_then_a_change_in_the_report_diff_and_changes_csv(released):
     assert code == 0, err
     assert out == "\n".join(["Changes since v1", LEAD, *(f"- {s}" for s in SENTENCES)]) + "\n"
     assert run(released, "diff", "v1")[1] == out
-    result = reviewkit.snakemake(released)
+    # The build as far as the HTML and changes.csv (the DOCX, provenance and crate are tested elsewhere).
+    result = reviewkit.snakemake(released, "output/report/state-of-play.html", "output/tables/changes.csv")
     assert result.returncode == 0, result.stderr[-3000:]
     assert (released / "output/tables/changes.csv").read_text(encoding="utf-8") == CHANGES_CSV
     report = (released / "output/report/state-of-play.md").read_text(encoding="utf-8")
