@@ -1,0 +1,143 @@
+"""The evidence explorer's data: what ``output/report/explorer.html`` embeds, from the evidence set, the
+analysis and the report's claims (the page itself is :mod:`synthesis.report.explorer_page`).
+
+Every excerpt is embedded with its quote as located in the source (``exact``) inside a window of context
+(the appendix's: up to :data:`~synthesis.report.appendix.READING_CONTEXT` characters either side, within its
+section), never the whole source; the claims, review findings and gap-map cells refer to excerpts by their
+position in ``evidence``, so an excerpt's text is embedded once. Keys are short because a review of 1,000
+sources has 20,000 excerpts; docs/formats.md lists them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..analysis.counting import countries_of
+from ..inputs.findings import COMPONENTS
+from . import markdown, words
+from .answers import component_facts
+from .appendix import read_source_text, reading_context, where
+
+FORMAT = "synthesis-explorer/1"
+
+
+def _listed(value: Any) -> list[str]:
+    return [v for v in value if v] if isinstance(value, list) else [value] if value else []
+
+
+def source_record(source: dict) -> dict[str, Any]:
+    """A source as the explorer shows it beside each of its excerpts."""
+    record = {"key": source["citekey"], "cite": source.get("citation") or source["citekey"], "title": source.get("title", ""),
+              "year": source.get("year", ""), "role": source["role"], "type": source.get("type", ""), "path": source["path"],
+              "sha": source["sha256"], "sheet": source.get("sheet", "")}
+    if source.get("text_path"):  # a PDF: its quotes are located in the text extracted from it
+        record["extractor"] = source.get("extractor", "")
+    return record
+
+
+def excerpt_record(item: dict, source: dict, text: str, codes: dict[str, int], sources: dict[str, dict],
+                   index: dict[str, int]) -> dict[str, Any]:
+    """One excerpt: its quote in a window of its source's text, where it is, how it was coded."""
+    before, after = reading_context(text, item["start"], item["end"], source.get("body_start", 0))
+    place = where(item, source).removeprefix(source["path"] + ", ")
+    record = {"id": item["evidence_id"], "s": index[item["citekey"]], "q": list(item["questions"]),
+              "c": [codes[c] for c in item["codes"] if c in codes], "n": list(countries_of(item, sources)),
+              "t": _listed(item.get("evidence_type")), "f": item["finding"], "b": before, "x": item["exact"], "a": after,
+              "w": place, "l": markdown.locator(item), "r": item["sheet_line"], "o": item["coder"] or "",
+              "st": item.get("study") or ""}
+    if item.get("cuts"):
+        record["k"] = [[a - item["start"], b - item["start"]] for a, b in item["cuts"]]
+    if " ".join(item["quote"].split()) != " ".join(item["exact"].split()):
+        record["qt"] = item["quote"]  # as the coder typed it, when it differs from the located text
+    return record
+
+
+def finding_record(finding: dict, assessed: dict, scope: str, names: dict[str, str], positions: dict[str, int],
+                   claim: int | None) -> dict[str, Any]:
+    """A review finding with its GRADE-CERQual table (each judgement beside the facts counted for it)."""
+    facts = assessed["facts"]
+    gap = finding["kind"] == "gap"
+    record = {"id": finding["id"], "q": finding["question"], "kind": finding["kind"], "text": finding["statement"],
+              "status": finding["status"], "draft": assessed["draft"], "e": [positions[e] for e in finding["evidence"]],
+              "claim": claim, "conf": "" if gap else finding["overall"]["confidence"],
+              "why": "A statement of what the documents lack: not rated." if gap else finding["overall"]["explanation"],
+              "facts": f"{words.plural(facts['excerpts'], 'excerpt')} from {words.plural(len(facts['documents']), 'document')}; "
+                       f"{words.years(facts)}."}
+    record["table"] = [] if gap else [
+        {"name": words.cerqual(c), "concern": words.cerqual(finding["components"][c]["concern"]),
+         "why": finding["components"][c]["explanation"], "facts": component_facts(c, facts, scope, names)} for c in COMPONENTS]
+    return record
+
+
+def findings_records(data: dict, analysis: dict, positions: dict[str, int], claim_at: dict[str, int]) -> tuple[list, list]:
+    """The review findings, and each question's answer (with its claim), in the findings files' order."""
+    assessed = {a["id"]: a for a in analysis["findings"]}
+    questions = {q["id"]: q for q in data["protocol"]["questions"]}
+    names = {k: e["citation"] for k, e in data.get("bibliography", {}).items()}
+    found, answers = [], []
+    for record in data.get("findings", []):
+        question = questions[record["question"]]
+        scope = question["scope"]["description"] if question.get("scope") else ""
+        answers.append({"q": record["question"], "text": record["answer"], "claim": claim_at.get(f"{record['question']}.answer")})
+        found += [finding_record(f, assessed[f["id"]], scope, names, positions, claim_at.get(f["id"])) for f in record["findings"]]
+    return found, answers
+
+
+def gap_maps(analysis: dict, codes: dict[str, int], questions: list[str], positions: dict[str, int]) -> dict[str, Any]:
+    """Both grids, cells with evidence only: themes by country (the report's gap map) and themes by question."""
+    columns = analysis["gap_columns"]
+    at = {c: i for i, c in enumerate(columns)}
+    by_country = [{"c": codes[g["code"]], "k": at[g["country"]], "d": g["documents"], "s": g["studies"], "dir": g["directness"],
+                   "e": [positions[e] for e in g["evidence"]]} for g in analysis["gap_map"] if g["documents"]]
+    by_question = [{"c": codes[c["code"]], "k": questions.index(c["question"]), "d": len(c["facts"]["documents"]),
+                    "x": c["facts"]["excerpts"], "s": len(c["facts"]["studies"]), "rate": c["strength"]["rating"],
+                    "e": [positions[e] for e in c["facts"]["evidence"]]}
+                   for c in analysis["cells"] if c["code"] in codes and c["question"] in questions]
+    return {"columns": [{"id": c, "name": words.country(c), "empty": c.startswith("group:")} for c in columns],
+            "by_country": by_country, "by_question": by_question}
+
+
+def explorer_data(data: dict[str, Any], analysis: dict[str, Any], claims: list[dict[str, Any]],
+                  source_text: Callable[[str], str] = read_source_text) -> dict[str, Any]:
+    """Everything the explorer shows, as plain JSON-ready data. ``claims`` are the report's (``Claims.checked()``);
+    ``source_text`` reads a source file (each read once) for the context around its quotes."""
+    protocol = data["protocol"]
+    sources = {s["citekey"]: s for s in data["sources"]}
+    index = {s["citekey"]: i for i, s in enumerate(data["sources"])}
+    codes = {c["id"]: i for i, c in enumerate(protocol["codes"])}
+    questions = [q["id"] for q in protocol["questions"]]
+    positions = {item["evidence_id"]: i for i, item in enumerate(data["evidence"])}
+    texts: dict[str, str] = {}
+    excerpts = []
+    for item in data["evidence"]:
+        source = sources[item["citekey"]]
+        path = source.get("text_path") or source["path"]
+        if path not in texts:
+            texts[path] = source_text(path)
+        excerpts.append(excerpt_record(item, source, texts[path], codes, sources, index))
+    claim_at = {c["id"]: i for i, c in enumerate(claims)}
+    found, answered = findings_records(data, analysis, positions, claim_at)
+    used_types = sorted({t for e in excerpts for t in e["t"]})
+    return {
+        "format": FORMAT, "title": protocol["title"], "subtitle": protocol.get("subtitle", ""),
+        "report": "state-of-play.html",  # beside the explorer in output/report/: claim links open it at the claim
+        "questions": [{"id": q["id"], "short": q["short"], "text": q["text"]} for q in protocol["questions"]],
+        "codes": [{"id": c["id"], "label": c["label"], "def": c.get("definition", ""), "q": list(c["questions"])} for c in protocol["codes"]],
+        "countries": {c: words.country(c) for c in sorted({n for e in excerpts for n in e["n"]} | set(analysis["gap_columns"]))},
+        "roles": {r: words.role(r) for r in sorted({s["role"] for s in data["sources"]})},
+        "types": {t: words.kind(t) for t in used_types},
+        "confidence": {c: words.cerqual(c) for c in ("high", "moderate", "low", "very_low")},
+        "ratings": sorted({c["strength"]["rating"] for c in analysis["cells"]}),
+        "sources": [source_record(s) for s in data["sources"]],
+        # Appraisals of sources (issue 28) go here, keyed by citekey; the page shows one beside its source's excerpts.
+        "appraisals": {},
+        "evidence": excerpts,
+        "claims": [{"id": c["id"], "kind": c["kind"], "text": c["text"], "q": c["question"], "code": c["code"],
+                    "anchor": str(c["anchor"]), "e": [positions[e] for e in c["evidence"]]} for c in claims],
+        "findings": found,
+        "answers": answered,
+        "gap_map": gap_maps(analysis, codes, questions, positions),
+    }
+
+
+__all__ = ["FORMAT", "excerpt_record", "explorer_data", "finding_record", "gap_maps", "source_record"]
