@@ -16,9 +16,17 @@ from ..analysis.counting import countries_of
 from ..inputs.findings import COMPONENTS
 from . import markdown, words
 from .answers import component_facts
-from .appendix import read_source_text, reading_context, where
+from ..inputs.pdf_text import page_place
+from .appendix import read_source_text, reading_context
 
 FORMAT = "synthesis-explorer/1"
+# What a coder's typing differs by and is not worth showing twice: curly quotes, dashes, no-break spaces.
+_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2010": "-",
+                       "\u2011": "-", "\u00a0": " "})
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.translate(_FOLD).split())
 
 
 def _listed(value: Any) -> list[str]:
@@ -36,19 +44,27 @@ def source_record(source: dict) -> dict[str, Any]:
 
 
 def excerpt_record(item: dict, source: dict, text: str, codes: dict[str, int], sources: dict[str, dict],
-                   index: dict[str, int]) -> dict[str, Any]:
-    """One excerpt: its quote in a window of its source's text, where it is, how it was coded."""
+                   index: dict[str, int], headings: dict[str, int]) -> dict[str, Any]:
+    """One excerpt: its quote in a window of its source's text, where it is, how it was coded. Its heading is
+    an index into ``headings`` (a section's heading is shared by its excerpts)."""
     before, after = reading_context(text, item["start"], item["end"], source.get("body_start", 0))
-    place = where(item, source).removeprefix(source["path"] + ", ")
+    # Where it is, as the appendix says it (appendix.where), without the path and heading shown apart.
+    place = (f"{page_place(item['pages'])}, paragraph {item['paragraph']} of the extracted text" if "pages" in item
+             else f"line {item['source_line']}, paragraph {item['paragraph']}")
     record = {"id": item["evidence_id"], "s": index[item["citekey"]], "q": list(item["questions"]),
               "c": [codes[c] for c in item["codes"] if c in codes], "n": list(countries_of(item, sources)),
               "t": _listed(item.get("evidence_type")), "f": item["finding"], "b": before, "x": item["exact"], "a": after,
-              "w": place, "l": markdown.locator(item), "r": item["sheet_line"], "o": item["coder"] or "",
-              "st": item.get("study") or ""}
+              "w": place, "l": markdown.locator(item), "r": item["sheet_line"]}
+    if item["heading"]:
+        record["h"] = headings.setdefault(item["heading"], len(headings))
+    if item["coder"]:
+        record["o"] = item["coder"]
+    if item.get("study"):
+        record["st"] = item["study"]
     if item.get("cuts"):
         record["k"] = [[a - item["start"], b - item["start"]] for a, b in item["cuts"]]
-    if " ".join(item["quote"].split()) != " ".join(item["exact"].split()):
-        record["qt"] = item["quote"]  # as the coder typed it, when it differs from the located text
+    if item["quote"] != item["exact"] and _folded(item["quote"]) != _folded(item["exact"]):
+        record["qt"] = item["quote"]  # as the coder typed it, when it differs from the located text beyond quotes and dashes
     return record
 
 
@@ -108,13 +124,14 @@ def explorer_data(data: dict[str, Any], analysis: dict[str, Any], claims: list[d
     questions = [q["id"] for q in protocol["questions"]]
     positions = {item["evidence_id"]: i for i, item in enumerate(data["evidence"])}
     texts: dict[str, str] = {}
+    headings: dict[str, int] = {}
     excerpts = []
     for item in data["evidence"]:
         source = sources[item["citekey"]]
         path = source.get("text_path") or source["path"]
         if path not in texts:
             texts[path] = source_text(path)
-        excerpts.append(excerpt_record(item, source, texts[path], codes, sources, index))
+        excerpts.append(excerpt_record(item, source, texts[path], codes, sources, index, headings))
     claim_at = {c["id"]: i for i, c in enumerate(claims)}
     found, answered = findings_records(data, analysis, positions, claim_at)
     used_types = sorted({t for e in excerpts for t in e["t"]})
@@ -132,6 +149,7 @@ def explorer_data(data: dict[str, Any], analysis: dict[str, Any], claims: list[d
         # Appraisals of sources (issue 28) go here, keyed by citekey; the page shows one beside its source's excerpts.
         "appraisals": {},
         "evidence": excerpts,
+        "headings": list(headings),
         "claims": [{"id": c["id"], "kind": c["kind"], "text": c["text"], "q": c["question"], "code": c["code"],
                     "anchor": str(c["anchor"]), "e": [positions[e] for e in c["evidence"]]} for c in claims],
         "findings": found,

@@ -27,8 +27,10 @@
   }
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } return node; }
   function plural(n, one, many) { return n.toLocaleString("en-GB") + " " + (n === 1 ? one : (many || one + "s")); }
-  function norm(text) {
-    return text.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, "\"").replace(/[\u2010-\u2015]/g, "-").replace(/\s+/g, " ");
+  // Search is by words, in lower case, curly quotes and dashes read as straight ones.
+  var FOLD = {"\u2018": "'", "\u2019": "'", "\u201c": "\"", "\u201d": "\""};
+  function fold(text) {
+    return text.toLowerCase().replace(/[\u2010-\u2015\u2018\u2019\u201c\u201d]/g, function (c) { return FOLD[c] || "-"; });
   }
   function reportLink(anchor, label) {
     // Anchors are made of [A-Za-z0-9_.:-] by the build (synthesis.report.claims.anchor); encoded again all the same.
@@ -45,17 +47,24 @@
   C.forEach(function (c, ci) { c.e.forEach(function (i) { claimsOf[i].push(ci); }); });
   var findingsOf = E.map(function () { return []; });
   F.forEach(function (f, fi) { f.e.forEach(function (i) { findingsOf[i].push(fi); }); });
-  var hay = E.map(function (e) { return norm([e.x, e.f, e.qt || "", e.id, S[e.s].cite].join(" ")); });
-  var findingHay = F.map(function (f) {
-    return norm([f.id, f.text, f.why].concat(f.table.map(function (r) { return r.why; })).join(" "));
-  });
+  // What the search looks in, made at the first search (20,000 excerpts take a noticeable moment to fold).
+  var hay = null, findingHay = null;
+  function searchable() {
+    if (hay) { return; }
+    hay = E.map(function (e) { return fold([e.x, e.f, e.qt || "", e.id, S[e.s].cite].join(" ")); });
+    findingHay = F.map(function (f) { return fold([f.id, f.text, f.why].concat(f.table.map(function (r) { return r.why; })).join(" ")); });
+  }
   var claimAt = {}; C.forEach(function (c, ci) { claimAt[c.id] = ci; });
   var excerptAt = {}; E.forEach(function (e, i) { excerptAt[e.id] = i; });
 
   var state = {q: "", code: "", country: "", role: "", type: "", conf: "", text: "", sel: null, shown: PAGE, view: "country"};
   var FILTERS = ["q", "code", "country", "role", "type", "conf"];
 
-  function terms() { return norm(state.text).split(" ").filter(Boolean); }
+  function terms() {
+    var words = fold(state.text).split(/\s+/).filter(Boolean);
+    if (words.length) { searchable(); }
+    return words;
+  }
   function inFindingWith(i, conf) {
     var fs = findingsOf[i];
     if (conf === "none") { return fs.length === 0; }
@@ -272,7 +281,7 @@
       el("p", {cls: "coded"}, el("strong", {}, "Coded finding: "), e.f),
       e.qt ? el("p", {cls: "typed"}, el("strong", {}, "Quote as typed in the sheet: "), e.qt) : null,
       el("dl", {cls: "meta"},
-        row("Where", s.path + ", " + e.w),
+        row("Where", s.path + ", " + e.w + (e.h === undefined ? "" : ", under \u201c" + D.headings[e.h] + "\u201d")),
         row("SHA-256", el("code", {cls: "sha"}, s.sha)),
         s.extractor ? row("Text", "extracted by " + s.extractor) : null,
         row("Coded", s.sheet + ", line " + e.r + (e.o ? ", by " + e.o : "")),
