@@ -10,6 +10,8 @@ sources has 20,000 excerpts; docs/formats.md lists them.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from typing import Any, Callable
 
 from ..analysis.counting import countries_of
@@ -113,10 +115,29 @@ def gap_maps(analysis: dict, codes: dict[str, int], questions: list[str], positi
             "by_country": by_country, "by_question": by_question}
 
 
+@contextmanager
+def _without_cycle_collection():
+    # The records are plain data without reference cycles; collecting while 20,000 of them are made beside a
+    # loaded evidence set scans its millions of objects again and again for nothing (a third of the time).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def explorer_data(data: dict[str, Any], analysis: dict[str, Any], claims: list[dict[str, Any]],
                   source_text: Callable[[str], str] = read_source_text) -> dict[str, Any]:
     """Everything the explorer shows, as plain JSON-ready data. ``claims`` are the report's (``Claims.checked()``);
     ``source_text`` reads a source file (each read once) for the context around its quotes."""
+    with _without_cycle_collection():
+        return _explorer_data(data, analysis, claims, source_text)
+
+
+def _explorer_data(data: dict[str, Any], analysis: dict[str, Any], claims: list[dict[str, Any]],
+                   source_text: Callable[[str], str]) -> dict[str, Any]:
     protocol = data["protocol"]
     sources = {s["citekey"]: s for s in data["sources"]}
     index = {s["citekey"]: i for i, s in enumerate(data["sources"])}

@@ -221,7 +221,7 @@
     }
     add(selectionBox, el("div", {cls: "chosen", role: "region", "aria-label": sel.title},
       el("h3", {tabindex: "-1"}, sel.title), about, el("p", {}, sel.text),
-      el("p", {}, "Rests on " + plural(sel.ids.length, "excerpt") + ". ",
+      el("p", {}, (sel.cell ? "Its evidence: " : "Rests on ") + plural(sel.ids.length, "excerpt") + ". ",
         button("Show every excerpt again", function () { state.sel = null; refresh(); drawGapMap(); resultsHeading.focus(); }, {id: "unselect"}))));
   }
 
