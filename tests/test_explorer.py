@@ -215,3 +215,18 @@ def test_it_fits_a_phone_and_a_desktop(view):
         assert view.evaluate("document.documentElement.scrollWidth") <= width
     # At a phone's width the filters sit above the content, not beside it.
     assert view.evaluate("document.querySelector('main').getBoundingClientRect().top > document.querySelector('aside').getBoundingClientRect().bottom")
+
+
+@needs_chromium
+def test_a_link_opens_it_at_a_claim_or_an_excerpt(browser, explorer):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))  # a malformed %-escape is no error, it opens nothing
+    first = explorer["data"]["evidence"][0]["id"]
+    for fragment, heading in (("claim=Q1-F1", "Claim Q1-F1"), (f"ev={first}", f"Excerpt {first}"), ("ev=%E0%A4%A", None)):
+        page.goto("about:blank")  # a load of its own, not a change of fragment in the open page
+        page.goto(explorer["path"].as_uri() + "#" + fragment)
+        page.wait_for_selector("html[data-ready]")
+        assert (page.inner_text(".chosen h3") if heading else page.locator(".chosen").count()) == (heading or 0)
+    page.close()
+    assert errors == []

@@ -16,15 +16,15 @@ from typing import Any, Callable
 
 from ..analysis.counting import countries_of
 from ..inputs.findings import COMPONENTS
+from ..inputs.pdf_text import page_place
 from . import markdown, words
 from .answers import component_facts
-from ..inputs.pdf_text import page_place
 from .appendix import read_source_text, reading_context
 
 FORMAT = "synthesis-explorer/1"
 # What a coder's typing differs by and is not worth showing twice: curly quotes, dashes, no-break spaces.
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2010": "-",
-                       "\u2011": "-", "\u00a0": " "})
+_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
+                       "\u2010": "-", "\u2011": "-", "\u00a0": " "})
 
 
 def _folded(text: str) -> str:
@@ -37,9 +37,10 @@ def _listed(value: Any) -> list[str]:
 
 def source_record(source: dict) -> dict[str, Any]:
     """A source as the explorer shows it beside each of its excerpts."""
-    record = {"key": source["citekey"], "cite": source.get("citation") or source["citekey"], "title": source.get("title", ""),
-              "year": source.get("year", ""), "role": source["role"], "type": source.get("type", ""), "path": source["path"],
-              "sha": source["sha256"], "sheet": source.get("sheet", "")}
+    record = {"key": source["citekey"], "cite": source.get("citation") or source["citekey"],
+              "title": source.get("title", ""), "year": source.get("year", ""), "role": source["role"],
+              "type": source.get("type", ""), "path": source["path"], "sha": source["sha256"],
+              "sheet": source.get("sheet", "")}
     if source.get("text_path"):  # a PDF: its quotes are located in the text extracted from it
         record["extractor"] = source.get("extractor", "")
     return record
@@ -55,8 +56,8 @@ def excerpt_record(item: dict, source: dict, text: str, codes: dict[str, int], s
              else f"line {item['source_line']}, paragraph {item['paragraph']}")
     record = {"id": item["evidence_id"], "s": index[item["citekey"]], "q": list(item["questions"]),
               "c": [codes[c] for c in item["codes"] if c in codes], "n": list(countries_of(item, sources)),
-              "t": _listed(item.get("evidence_type")), "f": item["finding"], "b": before, "x": item["exact"], "a": after,
-              "w": place, "l": markdown.locator(item), "r": item["sheet_line"]}
+              "t": _listed(item.get("evidence_type")), "f": item["finding"], "b": before, "x": item["exact"],
+              "a": after, "w": place, "l": markdown.locator(item), "r": item["sheet_line"]}
     if item["heading"]:
         record["h"] = headings.setdefault(item["heading"], len(headings))
     if item["coder"]:
@@ -66,7 +67,7 @@ def excerpt_record(item: dict, source: dict, text: str, codes: dict[str, int], s
     if item.get("cuts"):
         record["k"] = [[a - item["start"], b - item["start"]] for a, b in item["cuts"]]
     if item["quote"] != item["exact"] and _folded(item["quote"]) != _folded(item["exact"]):
-        record["qt"] = item["quote"]  # as the coder typed it, when it differs from the located text beyond quotes and dashes
+        record["qt"] = item["quote"]  # as typed, when it differs from the located text beyond quotes and dashes
     return record
 
 
@@ -79,15 +80,17 @@ def finding_record(finding: dict, assessed: dict, scope: str, names: dict[str, s
               "status": finding["status"], "draft": assessed["draft"], "e": [positions[e] for e in finding["evidence"]],
               "claim": claim, "conf": "" if gap else finding["overall"]["confidence"],
               "why": "A statement of what the documents lack: not rated." if gap else finding["overall"]["explanation"],
-              "facts": f"{words.plural(facts['excerpts'], 'excerpt')} from {words.plural(len(facts['documents']), 'document')}; "
-                       f"{words.years(facts)}."}
+              "facts": f"{words.plural(facts['excerpts'], 'excerpt')} from "
+                       f"{words.plural(len(facts['documents']), 'document')}; {words.years(facts)}."}
     record["table"] = [] if gap else [
         {"name": words.cerqual(c), "concern": words.cerqual(finding["components"][c]["concern"]),
-         "why": finding["components"][c]["explanation"], "facts": component_facts(c, facts, scope, names)} for c in COMPONENTS]
+         "why": finding["components"][c]["explanation"], "facts": component_facts(c, facts, scope, names)}
+        for c in COMPONENTS]
     return record
 
 
-def findings_records(data: dict, analysis: dict, positions: dict[str, int], claim_at: dict[str, int]) -> tuple[list, list]:
+def findings_records(data: dict, analysis: dict, positions: dict[str, int],
+                     claim_at: dict[str, int]) -> tuple[list, list]:
     """The review findings, and each question's answer (with its claim), in the findings files' order."""
     assessed = {a["id"]: a for a in analysis["findings"]}
     questions = {q["id"]: q for q in data["protocol"]["questions"]}
@@ -96,17 +99,21 @@ def findings_records(data: dict, analysis: dict, positions: dict[str, int], clai
     for record in data.get("findings", []):
         question = questions[record["question"]]
         scope = question["scope"]["description"] if question.get("scope") else ""
-        answers.append({"q": record["question"], "text": record["answer"], "claim": claim_at.get(f"{record['question']}.answer")})
-        found += [finding_record(f, assessed[f["id"]], scope, names, positions, claim_at.get(f["id"])) for f in record["findings"]]
+        answers.append({"q": record["question"], "text": record["answer"],
+                        "claim": claim_at.get(f"{record['question']}.answer")})
+        found += [finding_record(f, assessed[f["id"]], scope, names, positions, claim_at.get(f["id"]))
+                  for f in record["findings"]]
     return found, answers
 
 
 def gap_maps(analysis: dict, codes: dict[str, int], questions: list[str], positions: dict[str, int]) -> dict[str, Any]:
-    """Both grids, cells with evidence only: themes by country (the report's gap map) and themes by question."""
+    """Both grids: themes by country (the report's gap map; cells with evidence) and themes by question (every
+    cell of the analysis, so a theme of a question without evidence shows as such)."""
     columns = analysis["gap_columns"]
     at = {c: i for i, c in enumerate(columns)}
-    by_country = [{"c": codes[g["code"]], "k": at[g["country"]], "d": g["documents"], "s": g["studies"], "dir": g["directness"],
-                   "e": [positions[e] for e in g["evidence"]]} for g in analysis["gap_map"] if g["documents"]]
+    by_country = [{"c": codes[g["code"]], "k": at[g["country"]], "d": g["documents"], "s": g["studies"],
+                   "dir": g["directness"], "e": [positions[e] for e in g["evidence"]]}
+                  for g in analysis["gap_map"] if g["documents"]]
     by_question = [{"c": codes[c["code"]], "k": questions.index(c["question"]), "d": len(c["facts"]["documents"]),
                     "x": c["facts"]["excerpts"], "s": len(c["facts"]["studies"]), "rate": c["strength"]["rating"],
                     "e": [positions[e] for e in c["facts"]["evidence"]]}
@@ -160,8 +167,10 @@ def _explorer_data(data: dict[str, Any], analysis: dict[str, Any], claims: list[
         "format": FORMAT, "title": protocol["title"], "subtitle": protocol.get("subtitle", ""),
         "report": "state-of-play.html",  # beside the explorer in output/report/: claim links open it at the claim
         "questions": [{"id": q["id"], "short": q["short"], "text": q["text"]} for q in protocol["questions"]],
-        "codes": [{"id": c["id"], "label": c["label"], "def": c.get("definition", ""), "q": list(c["questions"])} for c in protocol["codes"]],
-        "countries": {c: words.country(c) for c in sorted({n for e in excerpts for n in e["n"]} | set(analysis["gap_columns"]))},
+        "codes": [{"id": c["id"], "label": c["label"], "def": c.get("definition", ""), "q": list(c["questions"])}
+                  for c in protocol["codes"]],
+        "countries": {c: words.country(c)
+                      for c in sorted({n for e in excerpts for n in e["n"]} | set(analysis["gap_columns"]))},
         "roles": {r: words.role(r) for r in sorted({s["role"] for s in data["sources"]})},
         "types": {t: words.kind(t) for t in used_types},
         "confidence": {c: words.cerqual(c) for c in ("high", "moderate", "low", "very_low")},

@@ -24,6 +24,7 @@ from .explorer import explorer_data
 ASSETS = Path(__file__).parent / "explorer"
 OUTPUT = "output/report/explorer.html"
 DATA_ID = "explorer-data"
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _JSON_UNSAFE = re.compile("[<>&\u2028\u2029]")
 
@@ -64,7 +65,8 @@ def page(data: dict[str, Any]) -> str:
         f"<title>Evidence explorer: {title}</title>\n<style>{style}</style>\n</head>\n<body>\n"
         "<a class=\"skip\" href=\"#results-heading\">Skip to the excerpts</a>\n"
         f"<header class=\"top\">\n<h1>{title}</h1>\n{subtitle}"
-        f"<p>Evidence explorer: {html.escape(counts)}. Built with <a href=\"{html.escape(data['report'])}\">the report</a>; "
+        f"<p>Evidence explorer: {html.escape(counts)}. "
+        f"Built with <a href=\"{html.escape(data['report'])}\">the report</a>; "
         "every quote is shown as located in its source, with the file's SHA-256.</p>\n</header>\n"
         "<noscript><p>The explorer is built by its script, which this browser does not run. "
         "The report (state-of-play.html) and the tables in output/tables/ hold the same evidence.</p></noscript>\n"
@@ -99,7 +101,7 @@ def live_content(text: str) -> list[str]:
                 compact = re.sub(r"[\s\x00-\x1f]", "", value or "").lower()
                 if key.startswith("on"):
                     found.append(f"{key}= on <{tag}>")
-                elif key in ("href", "src", "action", "formaction", "xlink:href") and compact.startswith(("javascript:", "vbscript:", "data:")):
+                elif key in URL_ATTRIBUTES and compact.startswith(("javascript:", "vbscript:", "data:")):
                     found.append(f"{key}={compact[:20]} on <{tag}>")
 
         def handle_endtag(self, tag):
@@ -129,7 +131,8 @@ def explorer_html(evidence_set: dict[str, Any], analysis: dict[str, Any], claims
     text = page(explorer_data(evidence_set, analysis, claims, source_text))
     live = live_content(text)
     if live:
-        raise InputError([Problem(OUTPUT, 1, f"the explorer would run code ({', '.join(live[:5])}); nothing was written")])
+        said = ", ".join(live[:5])
+        raise InputError([Problem(OUTPUT, 1, f"the explorer would run code ({said}); nothing was written")])
     return text
 
 

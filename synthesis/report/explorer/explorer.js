@@ -333,7 +333,8 @@
 
   // A link such as explorer.html#claim=Q1-F1 or #ev=green2023:12 opens at that claim or excerpt.
   function follow() {
-    var hash = decodeURIComponent(location.hash.slice(1));
+    var hash;
+    try { hash = decodeURIComponent(location.hash.slice(1)); } catch (err) { return; } // a malformed %-escape: stay
     var at = hash.indexOf("=");
     var kind = hash.slice(0, at), id = hash.slice(at + 1);
     if (kind === "claim" && claimAt[id] !== undefined) { chooseClaim(claimAt[id]); }
