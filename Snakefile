@@ -14,7 +14,11 @@ from synthesis.audit.revision import revision
 from synthesis.audit.status import clear_stale_lock, this_build
 
 PYTHON = sys.executable
-TEMPLATES = config.get("templates", os.path.join(workflow.basedir, "templates"))
+# The project's templates, named relative to the review folder when inside it (this repository's own review),
+# so that the review copied or moved with the project stays up to date.
+OWN_TEMPLATES = os.path.join(workflow.basedir, "templates")
+INSIDE = os.path.commonpath([os.path.realpath(OWN_TEMPLATES), os.path.realpath(os.getcwd())]) == os.path.realpath(os.getcwd())
+TEMPLATES = config.get("templates", os.path.relpath(OWN_TEMPLATES) if INSIDE else OWN_TEMPLATES)
 QUESTIONS = layout.question_ids()
 CODE = layout.package_fingerprint()  # re-run steps when the pipeline code changes
 SHARDS = int(config.get("shards", 16))

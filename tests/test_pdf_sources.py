@@ -238,7 +238,7 @@ def test_audit_finds_a_replaced_pdf(built, tmp_path, monkeypatch, capsys):
 
 def test_checking_a_sidecar_checks_its_pdf_source(pdf_review, capsys):
     assert main(["check", "sources/trust2024.yaml"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "ok: checked 1 of 3 sources (5 excerpts), every quote located; 1 warning"
+    assert capsys.readouterr().out.splitlines()[-2] == "ok: checked 1 of 3 sources (5 excerpts), every quote located; 1 warning"
 
 
 def test_without_page_labels_pages_are_positions_in_the_file(pdf_review):

@@ -33,11 +33,14 @@ class Writes:
 
 _SHEETS = ("extraction/{citekey}.csv", "extraction/{citekey}.xlsx")
 _NEVER = "exists already; `review {command}` never overwrites a file: choose another name"
+# How add-source records a new source in records/ (synthesis.coauthor.intake): a record, its decisions.
+_RECORDED = (f"{layout.RECORDS}/{{search}}.csv", f"{layout.RECORDS}/{{search}}.bib", f"{layout.RECORDS}/searches.csv",
+             f"{layout.RECORDS}/screening.csv")
 STEP = Writes(replaces="always")  # a pipeline step replaces the outputs the Snakefile names
 COMMANDS: dict[str, Writes] = {
     "add-source": Writes(("sources/{citekey}.md", "sources/{citekey}.pdf", "sources/{citekey}.yaml", layout.BIBLIOGRAPHY)
-                         + _SHEETS, "never", _NEVER),
-    "sheet": Writes(_SHEETS + ("extraction/coders/{coder}/{citekey}.csv", "extraction/coders/{coder}/{citekey}.xlsx"),
+                         + _SHEETS + _RECORDED + (layout.PROTOCOL,), "never", _NEVER),
+    "sheet": Writes(_SHEETS + ("extraction/coders/{coder}/{citekey}.csv", "extraction/coders/{coder}/{citekey}.xlsx", layout.PROTOCOL),
                     "never", "already exists; `review sheet` never overwrites a file"),
     "screen": Writes(("{records}/screening.csv",), "never",
                      "already exists: choose another file name (filled decisions would be lost)"),
