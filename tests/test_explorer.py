@@ -16,7 +16,7 @@ import pytest
 from synthesis.report.explorer_page import DATA_ID, live_content
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; .ci/run installs it)")
+needs_chromium = pytest.mark.needs("chromium|chromium-browser", "apt-get install chromium")
 
 
 def embedded(text: str) -> dict:

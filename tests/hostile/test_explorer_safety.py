@@ -88,7 +88,7 @@ def test_the_static_check_finds_live_content(hostile):
     assert live_content(page({**json.loads(_block(text)), "report": "javascript:alert(1)"})) == ["href=javascript:alert(1) on <a>"]
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; .ci/run installs it)")
+@pytest.mark.needs("chromium|chromium-browser", "apt-get install chromium; the static checks still run without it")
 def test_no_hostile_text_runs_in_a_real_browser(hostile):
     from playwright.sync_api import expect, sync_playwright
 
