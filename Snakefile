@@ -100,6 +100,7 @@ rule evidence:
         prepared="output/build/inputs.json",
         shards=expand("output/build/shards/{shard}.json", shard=range(SHARDS)),
         findings=layout.findings_files(),
+        appraisals=layout.appraisal_files(),
         legacy=layout.commentary_files(),
         misplaced=misplaced(),  # entries the door refuses: one appearing re-runs the check, which reports it
     output:
@@ -110,7 +111,7 @@ rule evidence:
         code=CODE,
     priority: 40
     shell:
-        "{PYTHON:q} -m synthesis merge --inputs {input.prepared:q} --findings {layout.FINDINGS:q}"
+        "{PYTHON:q} -m synthesis merge --inputs {input.prepared:q} --findings {layout.FINDINGS:q} --appraisals {layout.APPRAISAL:q}"
         " --sources {layout.SOURCES:q} --output {output:q} {input.shards:q}"
 
 

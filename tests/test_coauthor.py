@@ -25,12 +25,12 @@ ENTRY = """@article{nguyen2022,
 """
 
 
-def test_add_source_creates_three_files_and_appends_the_entry(review, capsys):
+def test_add_source_creates_four_files_and_appends_the_entry(review, capsys):
     bib_before = Path("sources/references.bib").read_text(encoding="utf-8")
     Path("new.bib").write_text(ENTRY, encoding="utf-8")
     assert main(["add-source", "new.bib"]) == 0
     out = capsys.readouterr().out
-    assert "wrote sources/nguyen2022.md\nwrote sources/references.bib\nwrote extraction/nguyen2022.csv\n" in out
+    assert "wrote sources/nguyen2022.md\nwrote sources/references.bib\nwrote extraction/nguyen2022.csv\nwrote appraisal/nguyen2022.yaml\n" in out
     assert Path("sources/references.bib").read_text(encoding="utf-8") == bib_before + "\n" + ENTRY
     source = Path("sources/nguyen2022.md").read_text(encoding="utf-8")
     assert source.startswith("---\ncitekey: nguyen2022\ntype: journal_article\nrole:  # primary (reports its own study), secondary (reports others' studies), commentary, or protocol\n")

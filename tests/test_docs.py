@@ -261,6 +261,20 @@ class Route:
         return entry if self.name == "csv" else entry.replace("a local evaluation}", "a local evaluation, " + self.name + " route}")
 
 
+APPRAISAL = """tool: aacods
+tool_reason: A local evaluation report, grey literature.
+appraiser: jn
+items:
+  authority: {answer: yes, note: A named evaluation team.}
+  accuracy: {answer: unclear, note: The survey's method is described in one sentence.}
+  coverage: {answer: yes, note: It states that it covers one pilot.}
+  objectivity: {answer: yes, note: It reports what did not work.}
+  date: {answer: yes, note: Dated 2024.}
+  significance: {answer: yes, note: On training for progression (Q1).}
+overall: {concern: minor, explanation: A dated evaluation of one pilot whose survey method is thin.}
+"""
+
+
 def write_rows(sheet: Path, rows: list[dict]) -> None:
     """Rows typed into a sheet by its coder: CSV in an editor, Excel in a spreadsheet program."""
     if sheet.suffix == ".xlsx":
@@ -332,6 +346,8 @@ class Walk:
                 body = source.read_text(encoding="utf-8").replace(PLACEHOLDER, TEXT)
                 source.write_text(body.replace("tags: []", "tags: [training]").replace("countries: []", "countries: [GB]"), encoding="utf-8")
             route.sheet = "xlsx" if "--xlsx" in text else "csv"
+            assert f"wrote appraisal/{key}.yaml" in out, out
+            (root / "appraisal" / f"{key}.yaml").write_text(APPRAISAL, encoding="utf-8")  # step 2: the appraisal filled in
         elif re.search(r"review text \S+$", text):  # step 4: code the excerpts, quotes copied as shown
             rows = PDF_ROWS if (root / "sources" / f"{key}.pdf").exists() else ROWS
             shown = " ".join(out.split())

@@ -156,6 +156,7 @@ def check_crate(root: Path, tmp_path: Path) -> dict[str, dict]:
     entities = graph(root)
     inputs = ["review.yaml", "sources/references.bib"] + sorted(str(p.relative_to(root)) for p in (root / "sources").glob("*.*") if p.suffix in (".md", ".txt"))
     inputs += sorted(str(p.relative_to(root)) for p in (root / "records").glob("*.*"))  # search and screening records, when kept
+    inputs += sorted(str(p.relative_to(root)) for p in (root / "appraisal").glob("*.yaml"))  # the sources' appraisals, when kept
     for path in inputs:
         entity = entities[f"../{path}"]
         assert entity["sha256"] == hashlib.sha256((root / path).read_bytes()).hexdigest(), path

@@ -32,7 +32,7 @@ ENTRY = """@report{nguyen2022,
 def almp(tmp_path, monkeypatch):
     """This repository's review inputs (no build), as the working directory."""
     root = tmp_path / "almp"
-    for name in ("sources", "extraction", "findings", "records"):
+    for name in ("sources", "extraction", "findings", "records", "appraisal"):
         shutil.copytree(reviewkit.ROOT / name, root / name)
     shutil.copy(reviewkit.ROOT / "review.yaml", root / "review.yaml")
     (root / "new.bib").write_text(ENTRY, encoding="utf-8")
@@ -56,17 +56,18 @@ def test_add_source_records_the_document_as_provided_by_the_team(almp, capsys):
     before = {p: Path(p).read_bytes() for p in ("records/team.csv", "records/screening.csv", "records/searches.csv")}
     assert main(["add-source", "--role", "primary", "new.bib"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[:7] == [
+    assert out[:8] == [
         "wrote sources/nguyen2022.md",
         "wrote sources/references.bib",
         "wrote extraction/nguyen2022.csv",
+        "wrote appraisal/nguyen2022.yaml",
         "wrote records/team.csv: record team:nguyen2022 of the search 'team' (Documents provided by the review team)",
         "wrote records/searches.csv: search 'team' now reports 5 results",
         "wrote records/screening.csv: team:nguyen2022 included at title_abstract and full_text (source nguyen2022), screener review-team",
         "coder: the sheet's coder column takes a coder id declared in review.yaml (draft-llm); to declare yourself, add the line "
         "`  - {id: YOUR-ID, name: \"Your Name\"}` under coders: in review.yaml (add-source does it with --add-coder YOUR-ID)"]
     assert out[-1] == ("commit, once the source is coded: sources/nguyen2022.md sources/references.bib extraction/nguyen2022.csv "
-                       "records/team.csv records/searches.csv records/screening.csv")
+                       "appraisal/nguyen2022.yaml records/team.csv records/searches.csv records/screening.csv")
     # Every old line kept, byte for byte; the new ones appended in each file's own format.
     for path, old in before.items():
         assert Path(path).read_bytes().startswith(old) or path.endswith("searches.csv"), path
@@ -215,7 +216,9 @@ def test_a_file_scoped_check_checks_what_the_files_take_part_in(almp, capsys):
     assert main(["check", "sources/byhand.md", "extraction/byhand.csv"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "sources/byhand.md:1: source 'byhand' is not an included record: give its record a full_text include with source byhand in "
-        "records/screening.csv, or list it in review.yaml screening.added_otherwise", "1 problem in 1 file"]
+        "records/screening.csv, or list it in review.yaml screening.added_otherwise",
+        "sources/byhand.md:1: warning [NOT_APPRAISED]: byhand is not appraised: write appraisal/byhand.yaml with one of "
+        "review.yaml's appraisal.tools (aacods, jbi_text_opinion) (docs/formats.md, \"Appraisals\")", "1 problem in 1 file"]
     # A finding citing an excerpt the sheet no longer has.
     sheet = Path("extraction/ray2017.csv")
     sheet.write_text("\n".join(line for line in sheet.read_text(encoding="utf-8").splitlines() if not line.startswith("13,")) + "\n", encoding="utf-8")

@@ -145,7 +145,8 @@ def test_add_source_with_a_pdf(review, capsys, tmp_path):
     Path("new.bib").write_text(ENTRY, encoding="utf-8")
     assert main(["add-source", "--pdf", str(pdf), "--role", "primary", "new.bib"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[:4] == ["wrote sources/ward2022.pdf", "wrote sources/ward2022.yaml", "wrote sources/references.bib", "wrote extraction/ward2022.csv"]
+    assert out.splitlines()[:5] == ["wrote sources/ward2022.pdf", "wrote sources/ward2022.yaml", "wrote sources/references.bib",
+                                    "wrote extraction/ward2022.csv", "wrote appraisal/ward2022.yaml"]
     assert "`review text ward2022`" in out
     assert Path("sources/ward2022.pdf").read_bytes() == pdf.read_bytes()
     assert Path("sources/ward2022.yaml").read_text(encoding="utf-8") == (

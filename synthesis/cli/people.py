@@ -111,12 +111,15 @@ def cmd_add_source(args) -> int:
     for line in advice:
         print(line)
     source, sheet = written[0][0], next(p for p, _note in written if Path(p).parent == Path(layout.EXTRACTION))
+    appraisal = next((p for p, _note in written if Path(p).parent.name == layout.APPRAISAL), "")
+    appraise = f", appraise it in {appraisal}" if appraisal else ""
     if args.pdf:
         key = Path(source).stem
         print(f"next: fill in the tags in {written[1][0]}, read the text quotes are matched against with `review text {key}`, "
-              f"code excerpts in {sheet}, then run `review check {source} {sheet}`")
+              f"code excerpts in {sheet}{appraise}, then run `review check {source} {sheet}`")
     else:
-        print(f"next: paste the document's text into {source}, fill in its tags, code excerpts in {sheet}, then run `review check {source} {sheet}`")
+        print(f"next: paste the document's text into {source}, fill in its tags, code excerpts in {sheet}{appraise}, "
+              f"then run `review check {source} {sheet}`")
     print(f"commit, once the source is coded: {' '.join(p for p, _note in written)}")
     return 0
 

@@ -23,8 +23,8 @@ def scope(paths: Iterable[str], protocol: str = layout.PROTOCOL, bibliography: s
             return None
         if path.parent.name in (layout.FINDINGS, layout.RECORDS):
             return None  # a review finding may rest on any source's evidence; records are checked against all sources
-        if path.suffix.lower() in layout.SOURCE_SUFFIXES + layout.SHEET_SUFFIXES + (layout.SIDECAR_SUFFIX,):
-            keys.add(path.stem)
+        if path.suffix.lower() in layout.SOURCE_SUFFIXES + layout.SHEET_SUFFIXES + (layout.SIDECAR_SUFFIX, ".yml"):
+            keys.add(path.stem)  # a source, its sheet, a PDF's front matter or its appraisal
     return keys
 
 
@@ -38,7 +38,8 @@ def _not_checked(raw: str, sources: str, extraction: str) -> str:
         return "no such file"
     if path.name in (Path(layout.PROTOCOL).name, Path(layout.BIBLIOGRAPHY).name):
         return ""
-    inputs = {Path(layout.FINDINGS): (".yaml", ".yml"), Path(layout.RECORDS): layout.RECORD_SUFFIXES}
+    inputs = {Path(layout.FINDINGS): (".yaml", ".yml"), Path(layout.RECORDS): layout.RECORD_SUFFIXES,
+              Path(layout.APPRAISAL): (".yaml", ".yml")}
     if any(path.suffix.lower() in suffixes and path.resolve().parent == folder.resolve() for folder, suffixes in inputs.items()):
         return ""  # review findings; searches, records and screening decisions
     if path.suffix.lower() == layout.SIDECAR_SUFFIX and path.resolve().parent == Path(sources).resolve():
@@ -51,7 +52,7 @@ def _not_checked(raw: str, sources: str, extraction: str) -> str:
         return ""  # an independent coder's sheet
     return (f"not a file review check checks: give review.yaml, {layout.BIBLIOGRAPHY}, "
             f"{sources}/*.md, *.txt, *.pdf or *.yaml, {extraction}/*.csv or *.xlsx, {extraction}/{layout.CODERS}/<coder>/*.csv or *.xlsx, "
-            f"{layout.FINDINGS}/*.yaml, or a file in {layout.RECORDS}/ (*.csv, *.ris, *.bib, *.xlsx)")
+            f"{layout.FINDINGS}/*.yaml, {layout.APPRAISAL}/*.yaml, or a file in {layout.RECORDS}/ (*.csv, *.ris, *.bib, *.xlsx)")
 
 
 def _counted(n: int, word: str) -> str:

@@ -2,18 +2,21 @@
 
 Creates ``sources/<citekey>.md`` (front matter filled from the entry, a
 placeholder where the text goes), appends the entry to references.bib and
-creates an empty extraction sheet. Refuses a key that exists; warns on a
+creates an empty extraction sheet and an empty appraisal (``appraisal/<citekey>.yaml``;
+none for the protocol document, which is never appraised). Refuses a key that exists; warns on a
 probable duplicate work (same DOI, or same normalised title and year).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from pathlib import Path
 
 from ..inputs import layout
+from ..inputs.appraisals import scaffold as empty_appraisal
 from ..inputs.bibliography import BibEntry, parse_bibliography, plain
 from ..common.problems import InputError, Problem
 from ..inputs.sheets import OPTIONAL, REQUIRED
@@ -97,7 +100,7 @@ def _place_problems() -> list[Problem]:
         hint = f"; the review is in {above}: cd there first" if above else ": run it in the review's folder"
         return [Problem(layout.PROTOCOL, 1, f"no review protocol in {here}{hint}")]
     return [Problem(folder, 1, "is a file, but must be a folder: rename it and run again")
-            for folder in (layout.SOURCES, layout.EXTRACTION) if Path(folder).exists() and not Path(folder).is_dir()]
+            for folder in (layout.SOURCES, layout.EXTRACTION, layout.APPRAISAL) if Path(folder).exists() and not Path(folder).is_dir()]
 
 
 def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: dict | None = None, role: str = "",
@@ -127,11 +130,14 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
     source = Path(layout.SOURCES) / f"{entry.key}.{'pdf' if pdf else 'md'}"
     sheet = Path(layout.EXTRACTION) / f"{entry.key}.{'xlsx' if xlsx else 'csv'}"
     existing = [p for p in layout.source_files() + layout.sidecar_files() + layout.sheet_files() if Path(p).stem == entry.key]
+    appraisal = Path(layout.APPRAISAL) / f"{entry.key}.yaml" if role != "protocol" else None
+    existing += [str(appraisal)] if appraisal and os.path.lexists(appraisal) else []
     for path in existing:
         problems.append(Problem(path, 1, f"already exists; add-source never overwrites a file (key '{entry.key}')"))
     pdf_bytes = _readable_pdf(pdf, problems) if pdf else b""
     if problems:
         raise InputError(problems)
+    appraisal_protocol = protocol if protocol is not None else _lenient_protocol()  # its appraisal tools
     protocol = protocol or {"questions": [], "codes": []}
     protocol_text = read_input(layout.PROTOCOL)[0]
     new_protocol, coder_note, advice = _coder_plan(protocol, protocol_text, coder)
@@ -146,6 +152,8 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
         files.append((source.with_suffix(layout.SIDECAR_SUFFIX), pdf_sidecar(entry, role), ""))
     if not cited:
         files.append((Path(bib_path), (bib_text.rstrip("\n") + "\n\n" if bib_text.strip() else "") + raw + "\n", ""))
+    if appraisal:
+        files.append((appraisal, empty_appraisal(appraisal_protocol), ""))
     files += [(Path(e.path), e.text, e.note) for e in edits]
     if new_protocol != protocol_text:
         files.append((Path(layout.PROTOCOL), new_protocol, "; ".join(n for n in (coder_note, listed_note) if n)))
@@ -211,6 +219,17 @@ def _coder_plan(protocol: dict, text: str, coder: tuple[str, str] | None) -> tup
         return text, "", f"coder: {ident} is declared in review.yaml: write {ident} in the sheet's coder column"
     return (add_coder(text, ident, name, layout.PROTOCOL), f"coder {scalar(ident)} ({name}) added to coders",
             f"coder: write {ident} in the sheet's coder column")
+
+
+def _lenient_protocol() -> dict | None:
+    """review.yaml as far as it reads, for the appraisal's list of tools (add-source does not check it)."""
+    from ..inputs import yamlio
+
+    try:
+        data, _node = yamlio.load(read_input(layout.PROTOCOL)[0], layout.PROTOCOL)
+    except (InputError, OSError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _readable_pdf(path: str, problems: list[Problem]) -> bytes:

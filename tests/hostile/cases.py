@@ -138,7 +138,7 @@ CASES = [
     ("protocol-question-id-case", edit("review.yaml", "id: RQb", "id: rqa"), CHECK, 1,
      ["review.yaml:10: questions[1].id: duplicate id 'rqa' (first used in questions[0]; ids must differ in more than case)"]),
     ("protocol-unknown-key", edit("review.yaml", "title: Community", "titel: x\ntitle: Community"), CHECK, 1,
-     ["review.yaml:1: unknown key 'titel' in top level: did you mean 'title'? allowed: authors, coders, codes, comparison, questions, report, screening, strength, subtitle, title, vocabularies"]),
+     ["review.yaml:1: unknown key 'titel' in top level: did you mean 'title'? allowed: appraisal, authors, coders, codes, comparison, questions, report, screening, strength, subtitle, title, vocabularies"]),
     ("protocol-duplicate-vocabulary-value", edit("review.yaml", "[survey, case_study]", "[survey, case_study, survey]"), CHECK, 1,
      ["review.yaml:31: vocabularies.evidence_type: 'survey' is listed twice"]),
     # --- references.bib ---
@@ -294,11 +294,11 @@ CASES = [
      ["extraction/okafor2021.xlsx:2: C2 (id 1): 'local_trust' is listed twice"]),
     # --- review check FILES ---
     ("check-file-not-in-review", put("notes.txt", "x"), CHECK + ["notes.txt"], 1,
-     ["notes.txt:1: not a file review check checks: give review.yaml, sources/references.bib, sources/*.md, *.txt, *.pdf or *.yaml, extraction/*.csv or *.xlsx, extraction/coders/<coder>/*.csv or *.xlsx, findings/*.yaml, or a file in records/ (*.csv, *.ris, *.bib, *.xlsx)"]),
+     ["notes.txt:1: not a file review check checks: give review.yaml, sources/references.bib, sources/*.md, *.txt, *.pdf or *.yaml, extraction/*.csv or *.xlsx, extraction/coders/<coder>/*.csv or *.xlsx, findings/*.yaml, appraisal/*.yaml, or a file in records/ (*.csv, *.ris, *.bib, *.xlsx)"]),
     ("check-file-missing", lambda root: None, CHECK + ["sources/nobody.md"], 1,
      ["sources/nobody.md:1: no such file"]),
     ("check-readme-md", put("README.md", "# x\n"), CHECK + ["README.md"], 1,
-     ["README.md:1: not a file review check checks: give review.yaml, sources/references.bib, sources/*.md, *.txt, *.pdf or *.yaml, extraction/*.csv or *.xlsx, extraction/coders/<coder>/*.csv or *.xlsx, findings/*.yaml, or a file in records/ (*.csv, *.ris, *.bib, *.xlsx)"]),
+     ["README.md:1: not a file review check checks: give review.yaml, sources/references.bib, sources/*.md, *.txt, *.pdf or *.yaml, extraction/*.csv or *.xlsx, extraction/coders/<coder>/*.csv or *.xlsx, findings/*.yaml, appraisal/*.yaml, or a file in records/ (*.csv, *.ris, *.bib, *.xlsx)"]),
     ("check-json-outside-review", lambda root: (root / "review.yaml").unlink(), CHECK + ["--format", "json"], 1,
      ['      "message": "no review protocol here: {root}/review.yaml does not exist; run this in the review\'s folder (the one holding review.yaml)",']),
     # --- add-source ---
