@@ -230,3 +230,58 @@ def test_a_link_opens_it_at_a_claim_or_an_excerpt(browser, explorer):
         assert (page.inner_text(".chosen h3") if heading else page.locator(".chosen").count()) == (heading or 0)
     page.close()
     assert errors == []
+
+
+def test_it_embeds_each_appraisal_and_the_appraisals_beside_each_finding(explorer):
+    from synthesis.analysis.cells import analyse
+
+    data, evidence = explorer["data"], explorer["evidence"]
+    appraisals = {a["citekey"]: a for a in evidence["appraisals"]}
+    assert set(data["appraisals"]) == set(appraisals) == {"green2023", "ray2017", "sectoral-pathways", "vincent2024"}
+    for key, shown in data["appraisals"].items():
+        a = appraisals[key]
+        assert (shown["tool"], shown["concern"], shown["why"], shown["path"]) == (
+            a["tool"], a["overall"]["concern"], a["overall"]["explanation"], f"appraisal/{key}.yaml")
+        assert [(i["label"], i["answer"], i["note"]) for i in shown["items"]] == [
+            (i["label"], i["answer"], i["note"]) for i in a["items"] if i["concern"]]
+        assert shown["n"] == len(a["items"]) and data["tools"][a["tool"]].startswith(a["tool_name"] + " (")
+    assert [i["label"] for i in data["appraisals"]["ray2017"]["items"]] == ["Accuracy", "Coverage", "Objectivity"]
+    # Beside each finding's methodological limitations: its sources and their shares, as the analysis counts them.
+    limits = {f["id"]: f["limitations"] for f in analyse(evidence)["findings"]}
+    keys = [s["key"] for s in data["sources"]]
+    for finding in data["findings"]:
+        if finding["kind"] == "gap":
+            continue
+        row = finding["table"][0]
+        assert row["name"] == "Methodological limitations"
+        lim = limits[finding["id"]]
+        assert row["ap"] == {"n": lim["excerpts"], "r": [[keys.index(r["citekey"]), r["excerpts"]] for r in lim["sources"]]}
+        assert all("ap" not in r for r in finding["table"][1:])
+
+
+@needs_chromium
+def test_an_excerpt_and_a_finding_show_the_appraisals(view, explorer):
+    data = explorer["data"]
+    ray = data["appraisals"]["ray2017"]
+    first = next(e for e in data["evidence"] if data["sources"][e["s"]]["key"] == "ray2017")
+    view.fill("#search", first["id"])
+    card = view.locator("article.excerpt", has=view.locator("h3 code", has_text=re.compile(f"^{re.escape(first['id'])}$")))
+    details = card.locator("details.appraisal")
+    assert details.locator("summary").inner_text() == "AACODS (Tyndall 2010): moderate concerns (3 of 6 items raise concern)"
+    details.locator("summary").click()
+    assert details.locator("p.why").inner_text() == ray["why"]
+    assert details.locator("ul.concerns li").all_inner_texts() == [f"{i['label']}: {i['answer']}. {i['note']}" for i in ray["items"]]
+    assert "Appraised by A language model (a draft coder), appraisal/ray2017.yaml." in details.inner_text()
+    # The first finding resting on ray2017: its sources' appraisals beside its methodological limitations.
+    view.fill("#search", "")
+    finding = next(f for f in data["findings"] if f["table"] and any(data["sources"][s]["key"] == "ray2017" for s, _ in f["table"][0]["ap"]["r"]))
+    article = view.locator("article.finding", has=view.locator("h3", has_text=finding["id"])).first
+    article.locator("summary").first.click()
+    listed = article.locator("table.cerqual tbody tr").first.locator(".appraisals li").all_inner_texts()
+    ap = finding["table"][0]["ap"]
+    assert len(listed) == len(ap["r"])
+    for text, (s, n) in zip(listed, ap["r"]):
+        a = data["appraisals"][data["sources"][s]["key"]]
+        items = ", ".join(i["label"] for i in a["items"]) or "none"
+        assert text == (f"{data['sources'][s]['key']} {n}/{ap['n']}: {data['tools'][a['tool']]}, "
+                        f"{data['concerns'][a['concern']]} (a draft appraisal); items of concern: {items}")

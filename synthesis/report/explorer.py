@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any, Callable
 
 from ..analysis.counting import countries_of
-from ..inputs.findings import COMPONENTS
+from ..inputs.findings import COMPONENTS, CONCERNS
 from ..inputs.pdf_text import page_place
 from . import markdown, words
 from .answers import component_facts
@@ -71,9 +71,32 @@ def excerpt_record(item: dict, source: dict, text: str, codes: dict[str, int], s
     return record
 
 
+def appraisal_record(appraisal: dict, coders: dict[str, dict]) -> dict[str, Any]:
+    """A source's appraisal as the explorer shows it beside the source's excerpts and the findings resting on
+    them: its tool, appraiser, overall concern and explanation, and the items whose answers raise concern."""
+    coder = coders.get(appraisal["appraiser"], {"name": appraisal["appraiser"]})
+    record = {"tool": appraisal["tool"], "by": coder["name"], "path": appraisal["path"],
+              "concern": appraisal["overall"]["concern"], "why": appraisal["overall"]["explanation"],
+              "n": len(appraisal["items"]),
+              "items": [{"label": i["label"], "answer": i["answer"], "note": i["note"]}
+                        for i in appraisal["items"] if i["concern"]]}
+    if coder.get("draft"):
+        record["draft"] = True
+    return record
+
+
+def limitation_rows(limits: dict | None, index: dict[str, int]) -> dict[str, Any] | None:
+    """Beside a finding's methodological limitations, as the report puts them: each source of its evidence
+    (by position in ``sources``; its appraisal is in ``appraisals``) with its excerpts, of ``n`` in all."""
+    if not limits or not limits["excerpts"]:
+        return None
+    return {"n": limits["excerpts"], "r": [[index[r["citekey"]], r["excerpts"]] for r in limits["sources"]]}
+
+
 def finding_record(finding: dict, assessed: dict, scope: str, names: dict[str, str], positions: dict[str, int],
-                   claim: int | None) -> dict[str, Any]:
-    """A review finding with its GRADE-CERQual table (each judgement beside the facts counted for it)."""
+                   claim: int | None, index: dict[str, int] | None = None) -> dict[str, Any]:
+    """A review finding with its GRADE-CERQual table (each judgement beside the facts counted for it; the
+    methodological limitations also beside the appraisals of its sources, ``ap``)."""
     facts = assessed["facts"]
     gap = finding["kind"] == "gap"
     record = {"id": finding["id"], "q": finding["question"], "kind": finding["kind"], "text": finding["statement"],
@@ -86,11 +109,14 @@ def finding_record(finding: dict, assessed: dict, scope: str, names: dict[str, s
         {"name": words.cerqual(c), "concern": words.cerqual(finding["components"][c]["concern"]),
          "why": finding["components"][c]["explanation"], "facts": component_facts(c, facts, scope, names)}
         for c in COMPONENTS]
+    limits = limitation_rows(assessed.get("limitations"), index or {})
+    if record["table"] and limits:
+        record["table"][COMPONENTS.index("methodological_limitations")]["ap"] = limits
     return record
 
 
-def findings_records(data: dict, analysis: dict, positions: dict[str, int],
-                     claim_at: dict[str, int]) -> tuple[list, list]:
+def findings_records(data: dict, analysis: dict, positions: dict[str, int], claim_at: dict[str, int],
+                     index: dict[str, int] | None = None) -> tuple[list, list]:
     """The review findings, and each question's answer (with its claim), in the findings files' order."""
     assessed = {a["id"]: a for a in analysis["findings"]}
     questions = {q["id"]: q for q in data["protocol"]["questions"]}
@@ -101,7 +127,7 @@ def findings_records(data: dict, analysis: dict, positions: dict[str, int],
         scope = question["scope"]["description"] if question.get("scope") else ""
         answers.append({"q": record["question"], "text": record["answer"],
                         "claim": claim_at.get(f"{record['question']}.answer")})
-        found += [finding_record(f, assessed[f["id"]], scope, names, positions, claim_at.get(f["id"]))
+        found += [finding_record(f, assessed[f["id"]], scope, names, positions, claim_at.get(f["id"]), index)
                   for f in record["findings"]]
     return found, answers
 
@@ -161,7 +187,8 @@ def _explorer_data(data: dict[str, Any], analysis: dict[str, Any], claims: list[
             texts[path] = source_text(path)
         excerpts.append(excerpt_record(item, source, texts[path], codes, sources, index, headings))
     claim_at = {c["id"]: i for i, c in enumerate(claims)}
-    found, answered = findings_records(data, analysis, positions, claim_at)
+    found, answered = findings_records(data, analysis, positions, claim_at, index)
+    coders = {c["id"]: c for c in protocol.get("coders") or []}
     used_types = sorted({t for e in excerpts for t in e["t"]})
     return {
         "format": FORMAT, "title": protocol["title"], "subtitle": protocol.get("subtitle", ""),
@@ -176,8 +203,10 @@ def _explorer_data(data: dict[str, Any], analysis: dict[str, Any], claims: list[
         "confidence": {c: words.cerqual(c) for c in ("high", "moderate", "low", "very_low")},
         "ratings": sorted({c["strength"]["rating"] for c in analysis["cells"]}),
         "sources": [source_record(s) for s in data["sources"]],
-        # Appraisals of sources (issue 28) go here, keyed by citekey; the page shows one beside its source's excerpts.
-        "appraisals": {},
+        # Each appraised source's appraisal by citekey; "tools" is empty in a review that appraises nothing.
+        "tools": {k: f"{t['name']} ({t['short']})" for k, t in (data.get("appraisal_tools") or {}).items()},
+        "concerns": {c: words.cerqual(c) for c in CONCERNS},
+        "appraisals": {a["citekey"]: appraisal_record(a, coders) for a in data.get("appraisals") or []},
         "evidence": excerpts,
         "headings": list(headings),
         "claims": [{"id": c["id"], "kind": c["kind"], "text": c["text"], "q": c["question"], "code": c["code"],
@@ -188,4 +217,5 @@ def _explorer_data(data: dict[str, Any], analysis: dict[str, Any], claims: list[
     }
 
 
-__all__ = ["FORMAT", "excerpt_record", "explorer_data", "finding_record", "gap_maps", "source_record"]
+__all__ = ["FORMAT", "appraisal_record", "excerpt_record", "explorer_data", "finding_record", "gap_maps",
+           "limitation_rows", "source_record"]

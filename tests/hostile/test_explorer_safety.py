@@ -1,5 +1,6 @@
 """The evidence explorer is inert: review text that would close its data block (``</script>``), open a comment
-(``<!--``), add markup or break a JavaScript line (U+2028) reaches the page only as text, in a real browser too."""
+(``<!--``), add markup or break a JavaScript line (U+2028) reaches the page only as text, in a real browser too;
+a source's appraisal (its explanation and its items' notes) as well."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from test_html_safety import CHROMIUM
 QUOTE = "Members wrote </script><script>alert('quote')</script> and <!-- <script>alert('comment')</script> on the\u2028board"
 AFTER = "then <img src=x onerror=alert('img')> and ]]> and \u2029 and </SCRIPT >."
 FINDING = "</script><!--<script>alert('finding')</script>"
+APPRAISED = "Its </script><script>alert('appraisal')</script> method <!-- is unstated \u2028 <b onclick=alert('why')>"
+NOTE = "No source for <img src=x onerror=alert('note')> or ]]> </SCRIPT >"
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +35,13 @@ def hostile(tmp_path_factory):
     protocol = (root / "review.yaml").read_text(encoding="utf-8")
     protocol = protocol.replace("title: Community energy schemes", "title: \"Energy </title><script>alert('title')</script>\"")
     protocol = protocol.replace("label: Uptake", "label: \"Uptake <b onmouseover=alert('label')>x</b>\"")
-    (root / "review.yaml").write_text(protocol, encoding="utf-8")
+    (root / "review.yaml").write_text(protocol + "appraisal:\n  tools: [aacods]\n", encoding="utf-8")
+    (root / "appraisal").mkdir()
+    items = "".join(f"  {k}: {{answer: {'no' if k == 'accuracy' else 'yes'}, note: {json.dumps(NOTE if k == 'accuracy' else 'Seen.')}}}\n"
+                    for k in ("authority", "accuracy", "coverage", "objectivity", "date", "significance"))
+    (root / "appraisal" / "smith2020.yaml").write_text(
+        f"tool: aacods\nappraiser: AT\nitems:\n{items}overall: {{concern: serious, explanation: {json.dumps(APPRAISED)}}}\n",
+        encoding="utf-8")
     smith = root / "sources" / "smith2020.md"
     smith.write_bytes(smith.read_bytes() + f"\n{QUOTE} {AFTER}\n".encode("utf-8"))
     rows = [row[:] for row in reviewkit.SMITH_ROWS] + [["5", QUOTE, "uptake", FINDING, "", "survey", "GB", "", "AT", ""]]
@@ -67,6 +76,8 @@ def test_the_page_holds_nothing_live_and_the_data_block_round_trips(hostile):
     [item] = [e for e in data["evidence"] if e["id"] == "smith2020:5"]
     assert item["x"] == QUOTE and item["f"] == FINDING and AFTER.split("\u2029")[0] in item["a"]
     assert data["title"] == "Energy </title><script>alert('title')</script>"
+    appraised = data["appraisals"]["smith2020"]
+    assert appraised["why"] == " ".join(APPRAISED.split()) and appraised["items"] == [{"label": "Accuracy", "answer": "no", "note": NOTE}]
     # Outside the data block, values are HTML-escaped: the title is text in <title> and <h1>.
     assert "<h1>Energy &lt;/title&gt;&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;</h1>" in text
     assert text.count("<script") == 2
@@ -110,12 +121,13 @@ def test_no_hostile_text_runs_in_a_real_browser(hostile):
                     handle.click(timeout=200, no_wait_after=True)
                 except Exception:  # a button redrawn away by the click before it is reached
                     pass
-        view.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         view.fill("#search", "")
         view.click("#clear")
         view.wait_for_timeout(200)
+        for handle in view.query_selector_all("details:not([open]) > summary"):  # the appraisals and CERQual tables
+            handle.click()
         shown = view.inner_text("body")
-        counts = view.evaluate("[document.scripts.length, document.images.length, document.querySelectorAll('[onmouseover], b').length]")
+        counts = view.evaluate("[document.scripts.length, document.images.length, document.querySelectorAll('[onmouseover], [onclick], b').length]")
         assert view.url == url
         browser.close()
     assert events == []
@@ -123,3 +135,6 @@ def test_no_hostile_text_runs_in_a_real_browser(hostile):
     assert "</script><script>alert('quote')</script> and <!-- <script>alert('comment')</script>" in shown
     assert "<img src=x onerror=alert('img')>" in shown and FINDING in shown
     assert "Uptake <b onmouseover=alert('label')>x</b>" in shown
+    # The appraisal, beside smith2020's excerpts and beside the finding's methodological limitations.
+    assert " ".join(APPRAISED.split()) in shown and f"Accuracy: no. {NOTE}" in shown
+    assert "smith2020 2/2: AACODS (Tyndall 2010), serious concerns; items of concern: Accuracy" in shown

@@ -225,6 +225,41 @@
         button("Show every excerpt again", function () { state.sel = null; refresh(); drawGapMap(); resultsHeading.focus(); }, {id: "unselect"}))));
   }
 
+  // -- appraisals: a source's beside its excerpts; a finding's sources' beside its methodological limitations --
+  var APPRAISING = Object.keys(D.tools).length > 0; // the review declares appraisal tools
+  function toolName(a) { return D.tools[a.tool] || a.tool; }
+  function concernWords(a) { return D.concerns[a.concern] || a.concern; }
+  function itemsOfConcern(a) { return a.items.map(function (i) { return i.label; }).join(", ") || "none"; }
+  function appraisalDetails(a) {
+    return el("details", {cls: "appraisal"},
+      el("summary", {}, toolName(a) + ": " + concernWords(a) + " (" +
+        (a.items.length ? a.items.length + " of " + a.n + " items raise" : "no item of " + a.n + " raises") +
+        " concern)"),
+      el("p", {cls: "why"}, a.why),
+      el("p", {cls: "by"}, "Appraised by " + a.by + (a.draft ? " (a draft coder)" : "") + ", " + a.path + "."),
+      a.items.length ? el("ul", {cls: "concerns"}, a.items.map(function (i) {
+        return el("li", {}, el("strong", {}, i.label + ": " + i.answer + "."), " " + i.note);
+      })) : null);
+  }
+  function appraisalOf(s) {
+    var a = D.appraisals[s.key];
+    if (a) { return appraisalDetails(a); }
+    return APPRAISING && s.role !== "protocol" ? "not yet appraised (appraisal/" + s.key + ".yaml)" : null;
+  }
+  function limitationAppraisals(ap) {
+    var any = ap.r.some(function (r) { return D.appraisals[S[r[0]].key]; });
+    if (!any && !APPRAISING) { return null; }
+    return el("div", {cls: "appraisals"},
+      el("p", {}, "Appraisals of its sources (excerpts of its " + ap.n + "):"),
+      el("ul", {}, ap.r.map(function (r) {
+        var s = S[r[0]], a = D.appraisals[s.key];
+        return el("li", {}, el("strong", {}, s.key), " " + r[1] + "/" + ap.n + ": ",
+          a ? toolName(a) + ", " + concernWords(a) + (a.draft ? " (a draft appraisal)" : "") +
+              "; items of concern: " + itemsOfConcern(a)
+            : "not appraised");
+      })));
+  }
+
   // ---- review findings with their GRADE-CERQual tables ----
   function findingCard(fi) {
     var f = F[fi];
@@ -234,7 +269,9 @@
         el("thead", {}, el("tr", {}, ["Component", "Concern", "Explanation", "What the build counted"].map(function (h) { return el("th", {scope: "col"}, h); }))),
         el("tbody", {}, f.table.map(function (r) {
           return el("tr", {}, el("th", {scope: "row"}, r.name), el("td", {"data-label": "Concern"}, r.concern),
-            el("td", {"data-label": "Explanation"}, r.why), el("td", {"data-label": "What the build counted"}, r.facts));
+            el("td", {"data-label": "Explanation"}, r.why),
+            el("td", {"data-label": "What the build counted"}, r.facts,
+              r.ap ? limitationAppraisals(r.ap) : null));
         })))) : null;
     var claim = f.claim === null ? null : C[f.claim];
     return el("article", {cls: "finding" + (f.kind === "gap" ? " gap" : ""), id: "finding-" + fi},
@@ -273,7 +310,7 @@
   }
   function row(label, value) { return [el("dt", {}, label), el("dd", {}, value)]; }
   function excerptCard(i) {
-    var e = E[i], s = S[e.s], appraisal = D.appraisals[s.key];
+    var e = E[i], s = S[e.s], appraisal = appraisalOf(s);
     var claims = claimsOf[i];
     return el("article", {cls: "excerpt", id: "ev-" + i},
       el("h3", {tabindex: "-1"}, el("span", {cls: "cite"}, s.cite + ", " + e.l), " ", el("code", {}, e.id)),
@@ -291,7 +328,7 @@
         row("Evidence type", e.t.map(function (t) { return D.types[t] || t; }).join(", ") || "not recorded"),
         row("Document", s.title + " (" + [D.roles[s.role], s.type.replace(/_/g, " "), s.year].filter(Boolean).join(", ") + ")"),
         e.st ? row("Study", e.st) : null,
-        appraisal ? row("Appraisal", [appraisal.tool, appraisal.overall].filter(Boolean).join(": ")) : null),
+        appraisal ? row("Appraisal", appraisal) : null),
       el("div", {cls: "claims"}, el("h4", {}, claims.length ? "Claims resting on it (" + claims.length + ")" : "No claim of the report rests on it"),
         claims.length ? el("ul", {}, claims.map(function (ci) {
           var c = C[ci];
