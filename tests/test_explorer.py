@@ -285,3 +285,17 @@ def test_an_excerpt_and_a_finding_show_the_appraisals(view, explorer):
         items = ", ".join(i["label"] for i in a["items"]) or "none"
         assert text == (f"{data['sources'][s]['key']} {n}/{ap['n']}: {data['tools'][a['tool']]}, "
                         f"{data['concerns'][a['concern']]} (a draft appraisal); items of concern: {items}")
+
+
+@needs_chromium
+def test_the_page_shows_every_excerpt_finding_and_gap_map_cell(view, explorer):
+    data = explorer["data"]
+    assert view.locator("#grid-country button.cell").count() == len(data["gap_map"]["by_country"])
+    assert view.locator("article.finding").count() == len(data["findings"])
+    while view.locator("#more").count():  # "Show more" until every excerpt is listed
+        view.click("#more")
+    assert shown(view) == [e["id"] for e in data["evidence"]]
+    view.click("#view-question")
+    with_evidence = [c for c in data["gap_map"]["by_question"] if c["e"]]
+    assert view.locator("#grid-question button.cell").count() == len(with_evidence)
+    assert view.locator("#grid-question td.gap").count() == len(data["gap_map"]["by_question"]) - len(with_evidence)
