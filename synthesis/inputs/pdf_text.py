@@ -115,7 +115,7 @@ def extract(data: bytes, path: str) -> dict[str, Any]:
     except InputError:
         raise
     except Exception as err:  # PDFium raises PdfiumError (and others) on a damaged file
-        raise InputError([Problem(path, 1, f"cannot read this PDF ({type(err).__name__}: {err}); check that it opens, or save it again as PDF")]) from None
+        raise InputError([Problem(path, 1, f"cannot read this PDF ({type(err).__name__}: {str(err).rstrip('.')}); check that it opens, or save it again as PDF")]) from None
     result = assemble(pages, blocks, sheets)
     if not result["text"].strip():
         raise InputError([Problem(path, 1, f"this PDF has no text layer ({len(pages)} page{'s' if len(pages) != 1 else ''}, no extractable text): it is probably scanned; run OCR on it first (e.g. ocrmypdf) and add the OCR'd PDF")])
