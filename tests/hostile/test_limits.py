@@ -17,7 +17,9 @@ import reviewkit
 from cases_second import PDF, bomb
 
 from synthesis.common.problems import InputError
-from synthesis.evidence.locate import closest_passage, find_matches, normalise
+from synthesis.evidence.closest import closest_passage
+from synthesis.evidence.normalise import normalise
+from synthesis.evidence.quotes import find_matches
 from synthesis.inputs import yamlio
 
 
