@@ -85,15 +85,10 @@ def readme_cluster_block() -> list[str]:
     return [line for line in block.splitlines() if line.strip()]
 
 
-def copy_of_this_repository(folder: Path) -> Path:
-    """The project folder as a user has it: workflow, templates, profile, this review, and its .venv."""
-    folder.mkdir()
-    for name in ("Snakefile", "review.yaml"):
-        shutil.copy(ROOT / name, folder / name)
-    for name in ("templates", "profiles", "sources", "extraction", "findings", "records"):
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, folder / name)
-    (folder / ".venv").symlink_to(sys.prefix)  # the environment the README's set-up command made
+def copy_of_this_repository(built: Path, folder: Path) -> Path:
+    """The project folder as a user has it (a clone of this repository, with its git history and its .venv), as
+    ``built`` was before its local build: the same commit, so provenance and the documents' dates agree."""
+    shutil.copytree(built, folder, symlinks=True, ignore=shutil.ignore_patterns("output", ".snakemake"))
     return folder
 
 
@@ -102,7 +97,7 @@ def test_the_readme_cluster_commands_build_this_review_through_slurm_as_the_loca
     # The install line would re-point the shared editable install at this copy: the test extra has installed it.
     assert install == ".venv/bin/pip install -e '.[slurm]'"
     assert importlib.metadata.version("snakemake-executor-plugin-slurm")
-    project = copy_of_this_repository(tmp_path / "project")
+    project = copy_of_this_repository(almp_built, tmp_path / "project")
     done = run("set -e\n" + "\n".join(commands), project, cluster.env, limit=900)
     assert done.returncode == 0, done.stdout[-4000:]
     assert "SLURM check passed: job status by squeue" in done.stdout

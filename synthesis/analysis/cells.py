@@ -72,7 +72,7 @@ def analyse(data: dict[str, Any]) -> Analysis:
     countries = country_rows(protocol, counted, sources)
     groups = group_statements(protocol, countries)
     columns = gap_columns(protocol, evidence, sources)
-    assessed, problems = assess_findings(data.get("findings", []), evidence, sources, protocol, years)
+    assessed, problems = assess_findings(data.get("findings", []), evidence, sources, protocol, years, data.get("appraisals", []))
     errors, warnings = split(problems)
     if errors:
         raise InputError(errors, warnings)
