@@ -27,7 +27,9 @@ from ..inputs.door import layout_problems, link_problem
 from ..inputs.bibliography import load_bibliography, split_name_warnings
 from ..inputs.findings import legacy_commentary_problems, load_findings, reference_problems
 from ..inputs import appraisals as appraising
-from .locate import MAX_ELISION, closest_passage, elided_negations, find_matches, matchable
+from .closest import closest_passage
+from .normalise import matchable
+from .quotes import MAX_ELISION, elided_negations, find_matches
 from ..common.problems import InputError, Problem, split, warning
 from ..common.textio import line_of
 from ..inputs.protocol import load_protocol, theme_pairs
