@@ -52,6 +52,7 @@ rule all:
         "output/provenance.json",
         "output/report/state-of-play.html",
         "output/report/state-of-play.docx",
+        "output/report/explorer.html",
         "output/report/gap-map.svg",
         layout.with_coders("output/tables/agreement.csv"),
         "output/ro-crate-metadata.json",
@@ -239,6 +240,7 @@ rule report:
     output:
         markdown="output/report/state-of-play.md",
         claims="output/build/claims.json",
+        explorer="output/report/explorer.html",  # the evidence explorer, from the same analysis and claims
         changes="output/tables/changes.csv",
     benchmark:
         "output/benchmarks/report.tsv"
@@ -249,7 +251,7 @@ rule report:
     shell:
         "{PYTHON:q} -m synthesis report --evidence {input.evidence:q} --templates {params.templates:q}"
         " --output {output.markdown:q} --claims {output.claims:q} --records {input.records:q}"
-        " --agreement {input.agreement:q} --releases {layout.RELEASES:q} --changes {output.changes:q}"
+        " --agreement {input.agreement:q} --explorer {output.explorer:q} --releases {layout.RELEASES:q} --changes {output.changes:q}"
 
 
 rule html:
@@ -299,8 +301,8 @@ rule crate:
     input:
         evidence="output/build/evidence.json",
         provenance="output/provenance.json",
-        outputs=[rules.tables.output, rules.figures.output, rules.report.output.markdown, rules.report.output.changes,
-                 rules.html.output, rules.docx.output],
+        outputs=[rules.tables.output, rules.figures.output, rules.report.output.markdown, rules.report.output.explorer,
+                 rules.report.output.changes, rules.html.output, rules.docx.output],
         records=layout.record_files(),
         records_outputs=layout.with_records(*rules.records.output),
         coder_sheets=layout.coder_sheet_files(),

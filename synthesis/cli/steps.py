@@ -54,6 +54,7 @@ def cmd_tables(args) -> int:
 
 
 def cmd_report(args) -> int:
+    from ..report.appendix import read_source_text
     from ..report.context import render_markdown, report_context
     from ..common.textio import write_atomic
 
@@ -66,7 +67,8 @@ def cmd_report(args) -> int:
     data["agreement"] = read_json(agreement[0]) if agreement else None
     analysis = analyse(data)
     print_warnings(analysis["warnings"])  # the review findings' unaddressed contradiction warnings
-    context = report_context(data, analysis=analysis)
+    source_text = _cached(read_source_text)  # the appendix and the explorer read the same source files
+    context = report_context(data, source_text, analysis=analysis)
     if args.changes:  # "Changes since NAME" and changes.csv (report.changes): none without a release
         from ..report.changes import section, since_release, write_table
 
@@ -78,7 +80,17 @@ def cmd_report(args) -> int:
         from ..audit.provenance import report_claims
 
         write_json(args.claims, report_claims(context))
+    if args.explorer:
+        from ..report.explorer_page import explorer_html
+
+        write_atomic(args.explorer, explorer_html(data, analysis, context["claims"].checked(), source_text))
     return 0
+
+
+def _cached(read):
+    from functools import lru_cache
+
+    return lru_cache(maxsize=None)(read)
 
 
 def cmd_render(args) -> int:
@@ -198,6 +210,7 @@ def register(sub) -> None:
     p.add_argument("--releases", default=layout.RELEASES, help="folder of the review's releases (default: %(default)s)")
     p.add_argument("--changes", help="also write changes.csv and the report's \"Changes since\" section (the latest release's, "
                    "or review.yaml's report.changes_since)")
+    p.add_argument("--explorer", help="also write the evidence explorer (a self-contained HTML page, e.g. output/report/explorer.html)")
     p.set_defaults(func=cmd_report)
     p = add_command(sub, "render", "Render the Markdown report to HTML or DOCX with pandoc and citeproc.", "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html")
     p.add_argument("--to", required=True, choices=("html", "docx"), help="output format")
