@@ -236,10 +236,12 @@ rule report:
         records=layout.with_records("output/build/records.json"),
         agreement=layout.with_coders("output/build/agreement.json"),
         agreement_template=layout.with_coders(os.path.join(TEMPLATES, "agreement.md.j2")),
+        releases=layout.release_files(),  # a new release re-runs the report: its changes are counted from it
     output:
         markdown="output/report/state-of-play.md",
         claims="output/build/claims.json",
         explorer="output/report/explorer.html",  # the evidence explorer, from the same analysis and claims
+        changes="output/tables/changes.csv",
     benchmark:
         "output/benchmarks/report.tsv"
     params:
@@ -249,7 +251,7 @@ rule report:
     shell:
         "{PYTHON:q} -m synthesis report --evidence {input.evidence:q} --templates {params.templates:q}"
         " --output {output.markdown:q} --claims {output.claims:q} --records {input.records:q}"
-        " --agreement {input.agreement:q} --explorer {output.explorer:q}"
+        " --agreement {input.agreement:q} --explorer {output.explorer:q} --releases {layout.RELEASES:q} --changes {output.changes:q}"
 
 
 rule html:
@@ -299,7 +301,8 @@ rule crate:
     input:
         evidence="output/build/evidence.json",
         provenance="output/provenance.json",
-        outputs=[rules.tables.output, rules.figures.output, rules.report.output.markdown, rules.report.output.explorer, rules.html.output, rules.docx.output],
+        outputs=[rules.tables.output, rules.figures.output, rules.report.output.markdown, rules.report.output.explorer,
+                 rules.report.output.changes, rules.html.output, rules.docx.output],
         records=layout.record_files(),
         records_outputs=layout.with_records(*rules.records.output),
         coder_sheets=layout.coder_sheet_files(),

@@ -69,6 +69,12 @@ def cmd_report(args) -> int:
     print_warnings(analysis["warnings"])  # the review findings' unaddressed contradiction warnings
     source_text = _cached(read_source_text)  # the appendix and the explorer read the same source files
     context = report_context(data, source_text, analysis=analysis)
+    if args.changes:  # "Changes since NAME" and changes.csv (report.changes): none without a release
+        from ..report.changes import section, since_release, write_table
+
+        release, changes = since_release(data, args.releases, Path(args.releases).parent / layout.PROTOCOL)
+        context["changes"] = section(release, changes)
+        write_table(args.changes, changes)
     write_atomic(args.output, render_markdown(data, args.templates, context=context))
     if args.claims:
         from ..audit.provenance import report_claims
@@ -201,6 +207,9 @@ def register(sub) -> None:
     p.add_argument("--records", nargs="*", default=[], help="records.json written by the records step (none: no method section)")
     p.add_argument("--agreement", nargs="*", default=[], help="agreement.json written by the agreement step (none: no double-coding section)")
     p.add_argument("--claims", help="also write the report's claims and research avenues (JSON) for the provenance step")
+    p.add_argument("--releases", default=layout.RELEASES, help="folder of the review's releases (default: %(default)s)")
+    p.add_argument("--changes", help="also write changes.csv and the report's \"Changes since\" section (the latest release's, "
+                   "or review.yaml's report.changes_since)")
     p.add_argument("--explorer", help="also write the evidence explorer (a self-contained HTML page, e.g. output/report/explorer.html)")
     p.set_defaults(func=cmd_report)
     p = add_command(sub, "render", "Render the Markdown report to HTML or DOCX with pandoc and citeproc.", "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html")
