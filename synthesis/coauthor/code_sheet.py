@@ -57,6 +57,11 @@ def find_sheet(citekey: str, coder: str | None = None, sources: str = layout.SOU
                                   f"{citekey}{as_coder} --xlsx --replace` turns it back into Excel)")])
     if not csv_path.is_file():
         raise InputError([Problem(str(csv_path), 1, f"no sheet for '{citekey}': `review sheet {citekey}{as_coder}` makes one")])
+    from ..inputs.door import refused
+
+    problems = refused(found[0]) + refused(csv_path)  # a link out of the review: never read, never written
+    if problems:
+        raise InputError(problems)
     return Sheet(citekey, found[0], str(csv_path), coder)
 
 

@@ -18,10 +18,11 @@ import reviewkit
 from cases import CASES
 from cases_second import CASES as SECOND
 from cases_appraisal import CASES as APPRAISALS
+from cases_code import CASES as CODE
 
 from synthesis.cli.main import build_parser, main
 
-ALL = CASES + SECOND + APPRAISALS
+ALL = CASES + SECOND + APPRAISALS + CODE
 STDIN = b"@report{x1,\n  title = {Caf\xe9},\n  year = {2020}\n}\n"  # add-source's entry on standard input (not UTF-8)
 ENTRIES = {
     "entry.bib": "@report{new2024,\n  title = {New},\n  year = {2024}\n}\n",
