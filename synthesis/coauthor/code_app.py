@@ -54,24 +54,25 @@ class Guard:
                           self.address, self.secret)
         if refused:
             return await _plain(send, *refused)
-        seen = 0
-
-        async def limited():
-            nonlocal seen
+        body, more = b"", True
+        while more:  # the whole body first (at most MAX_BODY bytes), so a refusal is the only response
             message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > MAX_BODY:
-                raise _TooLarge()
-            return message
+            if message["type"] != "http.request":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > MAX_BODY:
+                return await _plain(send, 413, f"refused: the request is larger than {MAX_BODY:,} bytes")
+        sent = False
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await _plain(send, 413, f"refused: the request is larger than {MAX_BODY:,} bytes")
+        async def replay():
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
 
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, replay, send)
 
 
 async def _plain(send, status: int, message: str):
