@@ -87,7 +87,8 @@ def drag_select(page, first: str, last: str) -> None:
     page.mouse.up()
 
 
-def code_row(page, codes: list[str], finding: str, evidence_type: str = "", countries: tuple[str, ...] = ()) -> None:
+def code_row(page, codes: list[str], finding: str, evidence_type: str = "", countries: tuple[str, ...] = (),
+             coder: str = "") -> None:
     for code in codes:
         page.check(f'input[name="codes"][value="{code}"]')
     page.fill("#f-finding", finding)  # the finding is the coder's own words; the quote is never typed
@@ -95,6 +96,8 @@ def code_row(page, codes: list[str], finding: str, evidence_type: str = "", coun
         page.select_option("#f-evidence_type", evidence_type)
     if countries:
         page.select_option("#f-countries", list(countries))
+    if coder:
+        page.select_option("#f-coder", coder)
     page.click("#save")
 
 
@@ -183,3 +186,39 @@ def test_the_readme_s_command_codes_a_source_of_this_review(repo_built, tmp_path
     assert checked.returncode == 0, checked.stdout + checked.stderr
     if os.environ.get("REVIEW_CODE_SCREENSHOT"):  # how docs/review-code.png is made
         shutil.copyfile(tmp_path / "code.png", os.environ["REVIEW_CODE_SCREENSHOT"])
+
+
+@needs_chromium
+def test_contributing_s_coding_route_from_add_source_to_the_built_report(repo_built, tmp_path):
+    """CONTRIBUTING's walk-through with the coding app for step 4: add-source, the text pasted, every excerpt
+    selected and coded in the browser (no quote typed), step 5's check, step 6's build citing the source."""
+    from test_docs import ROWS, Route, Walk, environment
+
+    root = docs.copy_of(repo_built, tmp_path / "synthesis")
+    entry = next(b.text for b in docs.blocks("CONTRIBUTING.md") if b.language == "bibtex")
+    route, walk = Route("code", "smith2024", 0, False, ("Adding a source to the review",)), Walk(root, tmp_path, entry, {})
+    env = environment(tmp_path)
+    add = next(c for c in docs.commands("CONTRIBUTING.md") if "review add-source" in c.text and c.choice == 0)
+    walk.before(route, add, add.text)  # step 1: the entry in new.bib
+    added = docs.run(add.text, root, env)
+    assert added.returncode == 0, added.stderr
+    walk.after(route, add, add.text, added.stdout + added.stderr)  # step 3: the text pasted
+    with running(docs.documented("CONTRIBUTING.md", r"review code ").text, root) as url, browser_page() as page:
+        page.goto(url)
+        page.wait_for_selector("#text h2")
+        for row in ROWS:
+            words = row["quote"].split()
+            drag_select(page, words[0] + " " + words[1], words[-2] + " " + words[-1])
+            assert page.inner_text("#quote") == row["quote"]
+            code_row(page, row["codes"].split("; "), row["finding"], row["evidence_type"], (row["countries"],), row["coder"])
+            page.locator("#messages li.note", has_text="Saved.").wait_for()
+            page.wait_for_selector(f'#rows li#row-{row["id"]}')
+    sheet = list(csv.DictReader(io.StringIO((root / "extraction/smith2024.csv").read_text(encoding="utf-8"))))
+    assert [{k: r[k] for k in ROWS[0]} for r in sheet] == ROWS
+    check = docs.documented("CONTRIBUTING.md", r"review check sources/").text
+    checked = docs.run(check, root, env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    built = docs.run(next(c.text for c in docs.commands("CONTRIBUTING.md") if c.text.endswith("snakemake --cores 2")), root, env)
+    assert built.returncode == 0, built.stderr[-3000:]
+    report = (root / "output/report/state-of-play.html").read_text(encoding="utf-8")
+    assert all(" ".join(r["quote"].split()[:6]) in report for r in ROWS)
