@@ -145,6 +145,7 @@ def serve(sheet: code_sheet.Sheet, port: int = 0, browser: bool = False, ready=p
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))  # loopback only: never another interface
+    sock.listen(64)  # connections wait from the moment the address is printed
     address = f"127.0.0.1:{sock.getsockname()[1]}"
     secret = secrets.token_urlsafe(24)
     app = create_app(sheet, address, secret)
