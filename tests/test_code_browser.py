@@ -198,7 +198,7 @@ def test_contributing_s_coding_route_from_add_source_to_the_built_report(repo_bu
     entry = next(b.text for b in docs.blocks("CONTRIBUTING.md") if b.language == "bibtex")
     route, walk = Route("code", "smith2024", 0, False, ("Adding a source to the review",)), Walk(root, tmp_path, entry, {})
     env = environment(tmp_path)
-    add = next(c for c in docs.commands("CONTRIBUTING.md") if "review add-source" in c.text and c.choice == 0)
+    add = next(c for c in docs.commands("CONTRIBUTING.md") if c.text.startswith(".venv/bin/review add-source") and c.choice == 0)
     walk.before(route, add, add.text)  # step 1: the entry in new.bib
     added = docs.run(add.text, root, env)
     assert added.returncode == 0, added.stderr
@@ -218,7 +218,7 @@ def test_contributing_s_coding_route_from_add_source_to_the_built_report(repo_bu
     check = docs.documented("CONTRIBUTING.md", r"review check sources/").text
     checked = docs.run(check, root, env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    built = docs.run(next(c.text for c in docs.commands("CONTRIBUTING.md") if c.text.endswith("snakemake --cores 2")), root, env)
+    built = docs.run(next(c.text for c in docs.commands("CONTRIBUTING.md") if c.text == ".venv/bin/snakemake --cores 2"), root, env)
     assert built.returncode == 0, built.stderr[-3000:]
     report = (root / "output/report/state-of-play.html").read_text(encoding="utf-8")
     assert all(" ".join(r["quote"].split()[:6]) in report for r in ROWS)
