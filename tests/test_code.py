@@ -213,3 +213,46 @@ def test_a_typed_quote_is_refused(client):
     version = client.get("/api/state").json()["version"]
     typed = client.post("/api/save", json={"version": version, "action": "edit", "id": "1", "values": {"quote": "made up"}})
     assert (typed.status_code, typed.json()["problems"]) == (422, ["the quote comes from a selection in the text, never typed: select the passage"])
+
+
+def _client_for(key: str, coder: str | None = None):
+    from starlette.testclient import TestClient
+
+    app = code_app.create_app(code_sheet.find_sheet(key, coder), ADDRESS, TOKEN)
+    return TestClient(app, base_url=f"http://{ADDRESS}", headers={"X-Review-Token": TOKEN})
+
+
+def test_a_pdf_source_shows_its_pages_and_a_selection_across_a_page_is_located(review):
+    import pdfkit
+    from synthesis.inputs.pdf_source import load_pdf_source
+
+    pdfkit.add_pdf_source(review)
+    text = load_pdf_source("sources/trust2024.pdf").text
+    with _client_for("trust2024") as client:
+        state = client.get("/api/state").json()
+        assert '<div class="page" aria-hidden="true">=== p. 1 (page 3 of the file) ===</div>' in state["html"]
+        start = text.index("In the second phase")
+        end = text.index("associations in 2021.") + len("associations in 2021.")
+        saved = client.post("/api/save", json={"version": state["version"], "action": "add", "selection": [start, end],
+                                               "values": {"codes": "uptake", "finding": "Tenants were added in 2021."}})
+        assert saved.status_code == 200, saved.json()
+        row = saved.json()["rows"][-1]
+        assert row["cells"]["quote"] == "In the second phase the scheme was extended to tenants of housing associations in 2021."
+        assert row["place"] == "pp. 1-2" and row["problems"] == []
+
+
+def test_an_independent_coder_s_sheet_is_edited_the_same_way(review):
+    from test_agreement import declare_coders, write_coders
+
+    declare_coders(review)
+    write_coders(review, ["ann"])
+    consensus = Path("extraction/smith2020.csv").read_bytes()
+    with _client_for("smith2020", "ann") as client:
+        assert "Coding smith2020 as ann" in client.get(f"/?token={TOKEN}").text
+        saved = _add(client, client.get("/api/state").json()["version"], coder="ann")
+        assert saved.status_code == 200, saved.json()
+    import csv
+
+    last = list(csv.DictReader(open("extraction/coders/ann/smith2020.csv", encoding="utf-8")))[-1]
+    assert (last["quote"], last["coder"]) == ("Members of the cooperative saw bills fall by 12 per cent in the first year.", "ann")
+    assert Path("extraction/smith2020.csv").read_bytes() == consensus

@@ -177,7 +177,8 @@ def check_text(sheet: Sheet, text: str) -> list[Problem]:
 
 def save(sheet: Sheet, loaded: str, action: str, values: dict, ident: str = "") -> list[Problem]:
     """Write the edited sheet unless it changed since ``loaded`` (:class:`Stale`) or ``review check`` finds a
-    problem (returned, nothing written); warnings are returned after a write."""
+    problem the edit makes (returned, nothing written: a problem in this sheet, or a new one elsewhere, e.g. a
+    review finding citing a deleted row); warnings are returned after a write."""
     from ..inputs.writes import permit
 
     if version(sheet.path) != loaded:
@@ -188,6 +189,10 @@ def save(sheet: Sheet, loaded: str, action: str, values: dict, ident: str = "") 
     text = raw.removeprefix(bom)
     new = edited(text, action, cleaned(values), ident)
     problems = check_text(sheet, new)
+    elsewhere = [p for p in problems if not p.is_warning and p.path != sheet.path]
+    if elsewhere:  # another file's problems that were there before (the consensus sheet's) are not this save's
+        before = {str(p) for p in check_text(sheet, text)}
+        problems = [p for p in problems if p.path == sheet.path or str(p) not in before]
     if any(not p.is_warning for p in problems):
         return problems
     permit("code", sheet.path, citekey=sheet.citekey, **({"coder": sheet.coder} if sheet.coder else {}))
