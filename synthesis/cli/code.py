@@ -23,11 +23,12 @@ def cmd_code(args) -> int:
 
 def register(sub) -> None:
     """Add ``review code``."""
-    p = add_command(sub, "code", "Code a source in your browser: select a passage, choose its codes, save the row to its CSV sheet "
-                    "(checked as review check checks it).",
+    p = add_command(sub, "code", "Code a source in your browser: select a passage, choose its codes, save the "
+                    "row to its CSV sheet (checked as review check checks it).",
                     "review code smith2024\n  review code smith2024 --coder ann   # your own sheet, for double coding")
     p.add_argument("citekey", help="the source's citekey (its sheet is extraction/KEY.csv)")
     p.add_argument("--coder", type=id_argument, help="code the independent sheet extraction/coders/CODER/KEY.csv")
     p.add_argument("--port", type=int, default=0, help="the port on 127.0.0.1 (default: any free one)")
-    p.add_argument("--no-browser", action="store_true", help="print the address only (a browser opens it when run in a terminal)")
+    p.add_argument("--no-browser", action="store_true",
+                   help="print the address only (a browser opens it when run in a terminal)")
     p.set_defaults(func=cmd_code)

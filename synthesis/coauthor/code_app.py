@@ -24,7 +24,8 @@ HEADERS = {"content-security-policy": CSP, "x-content-type-options": "nosniff", 
            "cache-control": "no-store", "x-frame-options": "DENY"}
 
 
-def refusal(method: str, host: str, token: str, length: str | None, address: str, secret: str) -> tuple[int, str] | None:
+def refusal(method: str, host: str, token: str, length: str | None, address: str,
+            secret: str) -> tuple[int, str] | None:
     """Why a request is refused (status, message), or None: the checks every request passes first."""
     allowed = {address, address.replace("127.0.0.1", "localhost", 1)}
     if host not in allowed:

@@ -52,11 +52,12 @@ def find_sheet(citekey: str, coder: str | None = None, sources: str = layout.SOU
     csv_path, xlsx_path = folder / f"{citekey}.csv", folder / f"{citekey}.xlsx"
     as_coder = f" --coder {coder}" if coder else ""
     if xlsx_path.exists() and not csv_path.exists():
-        raise InputError([Problem(str(xlsx_path), 1, f"an Excel sheet: review code edits CSV sheets; `review sheet {citekey}"
-                                  f"{as_coder} --replace` turns it into {csv_path} with every row (and `review sheet "
-                                  f"{citekey}{as_coder} --xlsx --replace` turns it back into Excel)")])
+        raise InputError([Problem(str(xlsx_path), 1, f"an Excel sheet: review code edits CSV sheets; `review sheet "
+                                  f"{citekey}{as_coder} --replace` turns it into {csv_path} with every row (and "
+                                  f"`review sheet {citekey}{as_coder} --xlsx --replace` turns it back into Excel)")])
     if not csv_path.is_file():
-        raise InputError([Problem(str(csv_path), 1, f"no sheet for '{citekey}': `review sheet {citekey}{as_coder}` makes one")])
+        raise InputError([Problem(str(csv_path), 1,
+                                  f"no sheet for '{citekey}': `review sheet {citekey}{as_coder}` makes one")])
     from ..inputs.door import refused
 
     problems = refused(found[0]) + refused(csv_path)  # a link out of the review: never read, never written
@@ -80,7 +81,8 @@ def rows(path: str) -> list[dict]:
         if names is None:
             names = [c.strip().lower() for c in cells]
         elif any(c.strip() for c in cells):
-            out.append({"line": line, "cells": {n: (cells[i] if i < len(cells) else "") for i, n in enumerate(names) if n}})
+            cells += [""] * (len(names) - len(cells))
+            out.append({"line": line, "cells": {name: cells[i] for i, name in enumerate(names) if name}})
         line = reader.line_num + 1
     return out
 
@@ -101,7 +103,8 @@ def _plain(name: str, value: str) -> str:
     if CONTROL.search(value):
         raise InputError([Problem("", 1, f"{name}: holds a control character; give plain text")])
     if value.startswith(FORMULA_START):
-        raise InputError([Problem("", 1, f"{name}: starts with '{value[0]}', which a spreadsheet would run as a formula")])
+        raise InputError([Problem("", 1, f"{name}: starts with '{value[0]}', which a spreadsheet would run as a "
+                                  "formula")])
     return value
 
 
@@ -109,7 +112,8 @@ def cleaned(values: dict) -> dict[str, str]:
     """A row's cells as the page sent them: known columns, plain text."""
     unknown = sorted(k for k in values if k not in COLUMNS)
     if unknown or not all(isinstance(v, str) for v in values.values()):
-        raise InputError([Problem("", 1, f"unknown columns or values that are not text: {', '.join(unknown) or 'a value'}")])
+        what = ", ".join(unknown) or "a value"
+        raise InputError([Problem("", 1, f"unknown columns or values that are not text: {what}")])
     return {name: _plain(name, value) for name, value in values.items()}
 
 

@@ -20,7 +20,8 @@ def load_source(sheet: code_sheet.Sheet, text_cache: str | None = layout.TEXT_CA
     prepared = prepare()
     problems = [Problem(**p) for p in prepared["problems"] if p["severity"] != "warning"]
     if prepared["protocol"] is None or problems:
-        raise InputError(problems or [Problem(layout.PROTOCOL, 1, "the protocol cannot be read: run review check")])
+        raise InputError(problems or [Problem(layout.PROTOCOL, 1, "the protocol cannot be read: run review "
+                                              "check")])
     bib_keys = set(prepared["bibliography"] or {})
     countries = prepared["protocol"].get("vocabularies", {}).get("countries")
     if sheet.source.lower().endswith(".pdf"):
@@ -80,7 +81,8 @@ def saved(sheet: code_sheet.Sheet, loaded: dict, version: str, action: str, valu
     problems = code_sheet.save(sheet, version, action, values, ident)
     repeated = any("quote occurs" in p.message for p in problems if not p.is_warning)
     if repeated and start is not None and not values.get("locator"):  # the selection says which occurrence
-        problems = code_sheet.save(sheet, version, action, values | {"locator": f"para. {source.place(start)[0]}"}, ident)
+        located = values | {"locator": f"para. {source.place(start)[0]}"}
+        problems = code_sheet.save(sheet, version, action, located, ident)
     return problems
 
 
