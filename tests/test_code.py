@@ -14,7 +14,8 @@ import pytest
 import reviewkit
 from synthesis.coauthor import code_app, code_sheet
 from synthesis.coauthor.code_text import quote_of, render, whole_words
-from synthesis.evidence.locate import find_quote, matchable
+from synthesis.evidence.normalise import matchable
+from synthesis.evidence.quotes import find_quote
 
 SOURCE = """---
 citekey: x
