@@ -13,7 +13,7 @@ text, the coded rows) are written by this file where the documents ask for them.
 - What is not run here is listed below with who runs it, and checked: ``CI_RUNS`` lines are run verbatim
   by .ci/run (the set-up commands made the environment running this test; the rest of a set-up chain is run
   here), ``LONG`` names a command too long for the suite beside its documented quick variant, and
-  ``ELSEWHERE`` names the test file that runs a command needing a cluster.
+  ``ELSEWHERE`` names the test file that runs a command needing a cluster, or a browser (``review code``).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ LONG = {r"^\.venv/bin/python benchmarks/run\.py$": r"^\.venv/bin/python benchmar
 ELSEWHERE = {  # a real one-node SLURM cluster runs the README's cluster block as written (the install line is checked)
     r"--profile profiles/slurm": "tests/test_slurm.py",
     r"^\.venv/bin/pip install -e '\.\[slurm\]'$": "tests/test_slurm.py",
+    r"^\.venv/bin/review code ": "tests/test_code_browser.py",  # serves until stopped: a browser drives it there
 }
 
 

@@ -43,6 +43,8 @@ COMMANDS: dict[str, Writes] = {
                          + _SHEETS + ("appraisal/{citekey}.yaml",) + _RECORDED + (layout.PROTOCOL,), "never", _NEVER),
     "sheet": Writes(_SHEETS + ("extraction/coders/{coder}/{citekey}.csv", "extraction/coders/{coder}/{citekey}.xlsx", layout.PROTOCOL),
                     "never", "already exists; `review sheet` never overwrites a file"),
+    "code": Writes(("extraction/{citekey}.csv", "extraction/coders/{coder}/{citekey}.csv"), "never",
+                   "`review code` writes only the source's CSV sheet"),
     "screen": Writes(("{records}/screening.csv",), "never",
                      "already exists: choose another file name (filled decisions would be lost)"),
     "snowball-records": Writes(("{records}/{search}.csv", "{records}/searches.csv"), "never", _NEVER),

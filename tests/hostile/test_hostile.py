@@ -19,10 +19,11 @@ from cases import CASES
 from cases_second import CASES as SECOND
 from cases_appraisal import CASES as APPRAISALS
 from cases_releases import CASES as RELEASES
+from cases_code import CASES as CODE
 
 from synthesis.cli.main import build_parser, main
 
-ALL = CASES + SECOND + APPRAISALS + RELEASES
+ALL = CASES + SECOND + APPRAISALS + RELEASES + CODE
 STDIN = b"@report{x1,\n  title = {Caf\xe9},\n  year = {2020}\n}\n"  # add-source's entry on standard input (not UTF-8)
 ENTRIES = {
     "entry.bib": "@report{new2024,\n  title = {New},\n  year = {2024}\n}\n",

@@ -1,0 +1,224 @@
+"""``review code`` in a real browser (Playwright driving the system's Chromium): a passage selected with the
+mouse is coded and saved, the sheet holds the row with the source's own words, and ``review check`` passes; a
+row edited while the file changed on disk is refused, reloaded, and saved with nothing lost. The commands the
+README and CONTRIBUTING show (``review code ...``; tests/test_docs.py's ELSEWHERE) are run here as written: the
+README's on this repository, CONTRIBUTING's in its walk-through from ``review add-source`` to the built report,
+no quote typed."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import doccommands as docs
+import reviewkit
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.needs("chromium|chromium-browser", "apt-get install chromium")
+STALE = ("{sheet} changed on disk since it was loaded: nothing was saved; reload to see the file as it is now "
+         "(the row you were editing stays in the form)")
+
+
+@contextlib.contextmanager
+def running(command: str, cwd: Path):
+    """A documented ``review code`` command run as a shell runs it, until the test ends; yields the address
+    it prints."""
+    server = subprocess.Popen(["bash", "-c", "exec " + command], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        printed = b""
+        while b"(this address" not in printed:  # the address's line is printed whole, the next one after it
+            ready, _w, _x = select.select([server.stdout], [], [], 60)
+            chunk = os.read(server.stdout.fileno(), 65536) if ready else b""
+            assert chunk, f"{command}: no address printed\n{printed.decode()}" + (server.stderr.read().decode() if server.poll() is not None else "")
+            printed += chunk
+        url = re.search(r"open (http://127\.0\.0\.1:\d+/\?token=[\w-]+)", printed.decode()).group(1)
+        yield url
+    finally:
+        server.terminate()  # this test's own server, by its process id
+        server.wait(timeout=20)
+
+
+@contextlib.contextmanager
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("dialog", lambda dialog: dialog.accept())
+            yield page
+        finally:
+            browser.close()
+
+
+FIND = """([first, last]) => {
+  const walker = document.createTreeWalker(document.getElementById("text"), NodeFilter.SHOW_TEXT);
+  const nodes = []; let all = "", node;
+  while ((node = walker.nextNode())) { nodes.push([node, all.length]); all += node.data; }
+  const from = all.indexOf(first), to = all.indexOf(last, from) + last.length - 1;
+  if (from < 0 || to < from) return null;
+  const at = i => { const [n, o] = nodes.filter(([n, o]) => o <= i && i < o + n.data.length)[0]; return [n, i - o]; };
+  const a = at(from), b = at(to);
+  a[0].parentElement.scrollIntoView({block: "center"});
+  const rect = (n, i) => { const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1); return r.getBoundingClientRect(); };
+  const s = rect(...a), e = rect(...b);
+  return [s.left + 1, s.top + s.height / 2, e.right - 1, e.top + e.height / 2];
+}"""
+
+
+def drag_select(page, first: str, last: str) -> None:
+    """Select with the mouse from the first character of ``first`` to the last of ``last`` in the text."""
+    box = page.evaluate(FIND, [first, last])
+    assert box, f"not on the page: {first!r} ... {last!r}"
+    page.mouse.move(box[0], box[1])
+    page.mouse.down()
+    page.mouse.move(box[2], box[3], steps=8)
+    page.mouse.up()
+
+
+def code_row(page, codes: list[str], finding: str, evidence_type: str = "", countries: tuple[str, ...] = (),
+             coder: str = "") -> None:
+    for code in codes:
+        page.check(f'input[name="codes"][value="{code}"]')
+    page.fill("#f-finding", finding)  # the finding is the coder's own words; the quote is never typed
+    if evidence_type:
+        page.select_option("#f-evidence_type", evidence_type)
+    if countries:
+        page.select_option("#f-countries", list(countries))
+    if coder:
+        page.select_option("#f-coder", coder)
+    page.click("#save")
+
+
+def said(page) -> str:
+    page.wait_for_selector("#messages li")
+    return page.inner_text("#messages")
+
+
+def last_row(path: Path) -> dict[str, str]:
+    table = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    return table[-1]
+
+
+def review_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.prefix) / "bin" / "review"), *args], cwd=root, capture_output=True, text=True)
+
+
+@pytest.fixture
+def fixture_review(review):
+    (review / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
+    return review
+
+
+@needs_chromium
+def test_select_code_save_and_check(fixture_review):
+    root = fixture_review
+    with running(".venv/bin/review code smith2020", root) as url, browser_page() as page:
+        page.goto(url)
+        page.wait_for_selector("#text span[data-s]")
+        assert page.locator("#text span.hl").count() > 0  # the sheet's excerpts are marked
+        drag_select(page, "Members", "year.")
+        assert page.inner_text("#quote") == "Members of the cooperative saw bills fall by 12 per cent in the first year."
+        code_row(page, ["bill_savings"], "Members' bills fell in the first year.", "survey", ("GB",))
+        assert said(page).startswith("Saved.")
+        page.wait_for_selector('#text span.hl[data-ids~="5"]')  # the new excerpt is marked too
+    row = last_row(root / "extraction/smith2020.csv")
+    assert {k: row[k] for k in ("id", "quote", "codes", "finding", "evidence_type", "countries")} == {
+        "id": "5", "quote": "Members of the cooperative saw bills fall by 12 per cent in the first year.", "codes": "bill_savings",
+        "finding": "Members' bills fell in the first year.", "evidence_type": "survey", "countries": "GB"}
+    checked = review_cli(root, "check")
+    assert checked.returncode == 0 and checked.stdout.startswith("ok:"), checked.stdout + checked.stderr
+
+
+@needs_chromium
+def test_an_edit_after_the_file_changed_on_disk_is_refused_then_saved_after_a_reload(fixture_review):
+    root = fixture_review
+    sheet = root / "extraction/smith2020.csv"
+    with running(".venv/bin/review code smith2020", root) as url, browser_page() as page:
+        page.goto(url)
+        page.wait_for_selector("#rows li")
+        page.click('button[aria-label="Edit row 1"]')
+        page.fill("#f-finding", "Bills fell by 12 per cent in the first year.")
+        sheet.write_text(sheet.read_text(encoding="utf-8").replace(",checked", ",checked twice"), encoding="utf-8")  # someone else
+        page.click("#save")
+        assert said(page) == STALE.format(sheet="extraction/smith2020.csv")
+        assert ",checked twice" in sheet.read_text(encoding="utf-8") and "Bills fell by 12" not in sheet.read_text(encoding="utf-8")
+        page.click("#reload")
+        page.wait_for_selector("#messages li.note")
+        assert page.input_value("#f-finding") == "Bills fell by 12 per cent in the first year."  # nothing lost
+        page.click("#save")
+        page.locator("#messages li.note", has_text="Saved.").wait_for()
+    text = sheet.read_text(encoding="utf-8")
+    assert ",checked twice" in text and "Bills fell by 12 per cent in the first year." in text
+
+
+@needs_chromium
+def test_the_readme_s_command_codes_a_source_of_this_review(repo_built, tmp_path):
+    root = docs.copy_of(repo_built, tmp_path / "synthesis")
+    command = docs.documented("README.md", r"review code ").text
+    key = command.split()[2]
+    sheet = root / "extraction" / f"{key}.csv"
+    before = sheet.read_text(encoding="utf-8")
+    with running(command, root) as url, browser_page() as page:
+        page.goto(url)
+        page.wait_for_selector("#text h2")  # the source's headings, rendered
+        drag_select(page, "Historically,", "primary concern.")
+        code_row(page, ["work_first"], "Green and Sissons say UK employment policy has long aimed at reducing unemployment.",
+                 "argument", ("GB",))
+        assert said(page).startswith("Saved.")
+        page.screenshot(path=str(tmp_path / "code.png"), full_page=False)
+    after = sheet.read_text(encoding="utf-8")
+    assert after.startswith(before)
+    assert last_row(sheet)["quote"] == ("Historically, the focus of employment policy in the UK has been on reducing unemployment. "
+                                        "Hence, the quantity of jobs available has been a primary concern.")
+    checked = review_cli(root, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    if os.environ.get("REVIEW_CODE_SCREENSHOT"):  # how docs/review-code.png is made
+        shutil.copyfile(tmp_path / "code.png", os.environ["REVIEW_CODE_SCREENSHOT"])
+
+
+@needs_chromium
+def test_contributing_s_coding_route_from_add_source_to_the_built_report(repo_built, tmp_path):
+    """CONTRIBUTING's walk-through with the coding app for step 4: add-source, the text pasted, every excerpt
+    selected and coded in the browser (no quote typed), step 5's check, step 6's build citing the source."""
+    from test_docs import ROWS, Route, Walk, environment
+
+    root = docs.copy_of(repo_built, tmp_path / "synthesis")
+    entry = next(b.text for b in docs.blocks("CONTRIBUTING.md") if b.language == "bibtex")
+    route, walk = Route("code", "smith2024", 0, False, ("Adding a source to the review",)), Walk(root, tmp_path, entry, {})
+    env = environment(tmp_path)
+    add = next(c for c in docs.commands("CONTRIBUTING.md") if c.text.startswith(".venv/bin/review add-source") and c.choice == 0)
+    walk.before(route, add, add.text)  # step 1: the entry in new.bib
+    added = docs.run(add.text, root, env)
+    assert added.returncode == 0, added.stderr
+    walk.after(route, add, add.text, added.stdout + added.stderr)  # step 3: the text pasted
+    with running(docs.documented("CONTRIBUTING.md", r"review code ").text, root) as url, browser_page() as page:
+        page.goto(url)
+        page.wait_for_selector("#text h2")
+        for row in ROWS:
+            words = row["quote"].split()
+            drag_select(page, words[0] + " " + words[1], words[-2] + " " + words[-1])
+            assert page.inner_text("#quote") == row["quote"]
+            code_row(page, row["codes"].split("; "), row["finding"], row["evidence_type"], (row["countries"],), row["coder"])
+            page.locator("#messages li.note", has_text="Saved.").wait_for()
+            page.wait_for_selector(f'#rows li#row-{row["id"]}')
+    sheet = list(csv.DictReader(io.StringIO((root / "extraction/smith2024.csv").read_text(encoding="utf-8"))))
+    assert [{k: r[k] for k in ROWS[0]} for r in sheet] == ROWS
+    check = docs.documented("CONTRIBUTING.md", r"review check sources/").text
+    checked = docs.run(check, root, env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    built = docs.run(next(c.text for c in docs.commands("CONTRIBUTING.md") if c.text == ".venv/bin/snakemake --cores 2"), root, env)
+    assert built.returncode == 0, built.stderr[-3000:]
+    report = (root / "output/report/state-of-play.html").read_text(encoding="utf-8")
+    assert all(" ".join(r["quote"].split()[:6]) in report for r in ROWS)
