@@ -245,13 +245,29 @@ rule report:
         " --agreement {input.agreement:q}"
 
 
-rule html:
+# pandoc reads the Markdown and resolves its citations once; HTML and DOCX are written from that.
+rule ast:
     input:
         markdown="output/report/state-of-play.md",
-        figure="output/report/gap-map.png",
-        flow=layout.with_records("output/report/prisma.png"),
         protocol=layout.PROTOCOL,
         bibliography=layout.BIBLIOGRAPHY,
+    output:
+        "output/build/state-of-play.ast.json",
+    benchmark:
+        "output/benchmarks/ast.tsv"
+    params:
+        code=CODE,
+    priority: 20
+    shell:
+        "{PYTHON:q} -m synthesis render --to ast --input {input.markdown:q} --protocol {input.protocol:q}"
+        " --bibliography {input.bibliography:q} --output {output:q}"
+
+
+rule html:
+    input:
+        ast="output/build/state-of-play.ast.json",
+        figure="output/report/gap-map.png",
+        flow=layout.with_records("output/report/prisma.png"),
         css=os.path.join(TEMPLATES, "report.css"),
     output:
         "output/report/state-of-play.html",
@@ -260,19 +276,17 @@ rule html:
     params:
         code=CODE,
         revision=REVISION,
+        figures="output/report",
     priority: 20
     shell:
-        "{PYTHON:q} -m synthesis render --to html --input {input.markdown:q} --protocol {input.protocol:q}"
-        " --bibliography {input.bibliography:q} --css {input.css:q} --output {output:q}"
+        "{PYTHON:q} -m synthesis render --to html --input {input.ast:q} --resource-path {params.figures:q} --css {input.css:q} --output {output:q}"
 
 
 rule docx:
     input:
-        markdown="output/report/state-of-play.md",
+        ast="output/build/state-of-play.ast.json",
         figure="output/report/gap-map.png",
         flow=layout.with_records("output/report/prisma.png"),
-        protocol=layout.PROTOCOL,
-        bibliography=layout.BIBLIOGRAPHY,
     output:
         "output/report/state-of-play.docx",
     benchmark:
@@ -280,10 +294,10 @@ rule docx:
     params:
         code=CODE,
         revision=REVISION,
+        figures="output/report",
     priority: 20
     shell:
-        "{PYTHON:q} -m synthesis render --to docx --input {input.markdown:q} --protocol {input.protocol:q}"
-        " --bibliography {input.bibliography:q} --output {output:q}"
+        "{PYTHON:q} -m synthesis render --to docx --input {input.ast:q} --resource-path {params.figures:q} --output {output:q}"
 
 
 # The build described as an RO-Crate: each input with the SHA-256 the build read, each output,

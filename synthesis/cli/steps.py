@@ -80,10 +80,12 @@ def cmd_render(args) -> int:
     from ..inputs.styles import resolve_csl
     from ..common.textio import read_text
 
-    protocol, _node = yamlio.load(read_text(args.protocol)[0], args.protocol)
-    name = (protocol.get("report") or {}).get("csl")
-    csl = resolve_csl(name, Path(args.protocol).parent) if name else None
-    render(args.to, args.input, args.output, args.bibliography, str(csl) if csl else None, args.css)
+    csl = None
+    if not args.input.endswith(".json"):  # citations are resolved where the Markdown is read: not again from its AST
+        protocol, _node = yamlio.load(read_text(args.protocol)[0], args.protocol)
+        name = (protocol.get("report") or {}).get("csl")
+        csl = resolve_csl(name, Path(args.protocol).parent) if name else None
+    render(args.to, args.input, args.output, args.bibliography, str(csl) if csl else None, args.css, args.resource_path)
     return 0
 
 
@@ -189,9 +191,10 @@ def register(sub) -> None:
     p.add_argument("--agreement", nargs="*", default=[], help="agreement.json written by the agreement step (none: no double-coding section)")
     p.add_argument("--claims", help="also write the report's claims and research avenues (JSON) for the provenance step")
     p.set_defaults(func=cmd_report)
-    p = add_command(sub, "render", "Render the Markdown report to HTML or DOCX with pandoc and citeproc.", "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html")
-    p.add_argument("--to", required=True, choices=("html", "docx"), help="output format")
-    p.add_argument("--input", required=True, help="the Markdown report")
+    p = add_command(sub, "render", "Render the Markdown report to HTML or DOCX with pandoc and citeproc (the build parses it once: --to ast, then each format from that).", "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html")
+    p.add_argument("--to", required=True, choices=("html", "docx", "ast"), help="output format (ast: pandoc's JSON with citations resolved, which html and docx read)")
+    p.add_argument("--input", required=True, help="the Markdown report, or the JSON that --to ast wrote")
+    p.add_argument("--resource-path", help="folder of the report's figures (default: the input's folder)")
     p.add_argument("--output", required=True, help="file to write")
     p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for its report.csl (default: %(default)s)")
     p.add_argument("--bibliography", default=layout.BIBLIOGRAPHY, help="BibTeX file (default: %(default)s)")
