@@ -1,8 +1,9 @@
 # The review workflow: check protocol and bibliography (prepare), check sources and
-# sheets and locate every quote (locate, in shards), merge (evidence), then tables,
-# gap-map figure, records (only with a records/ folder: de-duplication, screening
-# checks, PRISMA flow diagram), coders and agreement (only with independent sheets in
-# extraction/coders/: double coding), report -> HTML and DOCX, and provenance.
+# sheets and locate every quote (locate, in shards), merge (evidence), records (only
+# with a records/ folder: de-duplication, screening checks, PRISMA flow diagram), coders
+# and agreement (only with independent sheets in extraction/coders/: double coding), then
+# one report job (tables, gap-map figure, report Markdown: the evidence set analysed once),
+# provenance, pandoc (ast: read once; html, docx) and the RO-Crate.
 # All logic lives in the `synthesis` package; rules only call its CLI.
 # Build any review folder with: snakemake --snakefile <this file> --directory <review> --cores 2
 import os
@@ -53,8 +54,8 @@ rule all:
         "output/ro-crate-metadata.json",
 
 
-# The report path (evidence -> report, figures -> html/docx) has priority, so
-# tables and provenance fill the spare cores instead of delaying it.
+# The report path (evidence -> report -> ast -> html/docx) has priority, so
+# records and provenance fill the spare cores instead of delaying it.
 # Per-source work is cut into a fixed number of shards (by a hash of the citekey):
 # the job count stays bounded for thousands of sources, and an edited sheet
 # re-runs one shard. Each job costs a Python start-up and ~50 ms of scheduling.
@@ -107,44 +108,6 @@ rule evidence:
     shell:
         "{PYTHON:q} -m synthesis merge --inputs {input.prepared:q} --findings {layout.FINDINGS:q}"
         " --sources {layout.SOURCES:q} --output {output:q} {input.shards:q}"
-
-
-rule tables:
-    input:
-        "output/build/evidence.json",
-    output:
-        "output/tables/evidence.csv",
-        "output/tables/cells.csv",
-        "output/tables/gap-map.csv",
-        "output/tables/findings.csv",
-        "output/tables/sources-questions.csv",
-        "output/tables/countries.csv",
-        "output/tables/gaps.csv",
-        "output/tables/avenues.csv",
-        "output/tables/snowball.csv",
-        expand("output/tables/{question}.csv", question=QUESTIONS),
-    benchmark:
-        "output/benchmarks/tables.tsv"
-    params:
-        code=CODE,
-        folder="output/tables",
-    shell:
-        "{PYTHON:q} -m synthesis tables --evidence {input:q} --output-dir {params.folder:q}"
-
-
-rule figures:
-    input:
-        "output/build/evidence.json",
-    output:
-        svg="output/report/gap-map.svg",
-        png="output/report/gap-map.png",
-    benchmark:
-        "output/benchmarks/figures.tsv"
-    params:
-        code=CODE,
-    priority: 30
-    shell:
-        "{PYTHON:q} -m synthesis figures --evidence {input:q} --svg {output.svg:q} --png {output.png:q}"
 
 
 # Only for a review with a records/ folder (layout.with_records gives nothing otherwise):
@@ -205,11 +168,10 @@ rule agreement:
         "{PYTHON:q} -m synthesis agreement --inputs {input.prepared:q} --coders {input.coders:q} --output {output.summary:q} --table {output.table:q}"
 
 
+# Only the build metadata is added here (the commits: a new commit re-runs this, not the report).
 rule provenance:
     input:
-        evidence="output/build/evidence.json",
-        claims="output/build/claims.json",
-        coders=layout.with_coders("output/build/coders.json"),
+        "output/build/provenance-body.json",
     output:
         "output/provenance.json",
     benchmark:
@@ -218,10 +180,12 @@ rule provenance:
         code=CODE,
         revision=REVISION,
     shell:
-        "{PYTHON:q} -m synthesis provenance --evidence {input.evidence:q} --claims {input.claims:q} --output {output:q}"
-        " --coders {input.coders:q}"
+        "{PYTHON:q} -m synthesis provenance --body {input:q} --output {output:q}"
 
 
+# One job reads the evidence set and analyses it once for everything made from it without pandoc:
+# the CSV tables, the gap map (redrawn only when it changes), the report's Markdown and claims,
+# provenance's body and the crate's summary of the inputs.
 rule report:
     input:
         evidence="output/build/evidence.json",
@@ -230,19 +194,37 @@ rule report:
         records=layout.with_records("output/build/records.json"),
         agreement=layout.with_coders("output/build/agreement.json"),
         agreement_template=layout.with_coders(os.path.join(TEMPLATES, "agreement.md.j2")),
+        coders=layout.with_coders("output/build/coders.json"),
     output:
         markdown="output/report/state-of-play.md",
         claims="output/build/claims.json",
+        provenance="output/build/provenance-body.json",
+        summary="output/build/summary.json",
+        svg="output/report/gap-map.svg",
+        png="output/report/gap-map.png",
+        tables=[
+            "output/tables/evidence.csv",
+            "output/tables/cells.csv",
+            "output/tables/gap-map.csv",
+            "output/tables/findings.csv",
+            "output/tables/sources-questions.csv",
+            "output/tables/countries.csv",
+            "output/tables/gaps.csv",
+            "output/tables/avenues.csv",
+            "output/tables/snowball.csv",
+        ] + expand("output/tables/{question}.csv", question=QUESTIONS),
     benchmark:
         "output/benchmarks/report.tsv"
     params:
         code=CODE,
         templates=TEMPLATES,
+        tables="output/tables",
     priority: 30
     shell:
         "{PYTHON:q} -m synthesis report --evidence {input.evidence:q} --templates {params.templates:q}"
         " --output {output.markdown:q} --claims {output.claims:q} --records {input.records:q}"
-        " --agreement {input.agreement:q}"
+        " --agreement {input.agreement:q} --tables {params.tables:q} --svg {output.svg:q} --png {output.png:q}"
+        " --provenance-body {output.provenance:q} --coders {input.coders:q} --summary {output.summary:q}"
 
 
 # pandoc reads the Markdown and resolves its citations once; HTML and DOCX are written from that.
@@ -304,9 +286,10 @@ rule docx:
 # the software and versions, the commit (its date dates the crate) and the provenance file.
 rule crate:
     input:
-        evidence="output/build/evidence.json",
+        summary="output/build/summary.json",
         provenance="output/provenance.json",
-        outputs=[rules.tables.output, rules.figures.output, rules.report.output.markdown, rules.html.output, rules.docx.output],
+        outputs=[rules.report.output.tables, rules.report.output.svg, rules.report.output.png, rules.report.output.markdown,
+                 rules.html.output, rules.docx.output],
         records=layout.record_files(),
         records_outputs=layout.with_records(*rules.records.output),
         coder_sheets=layout.coder_sheet_files(),
@@ -319,5 +302,5 @@ rule crate:
         code=CODE,
         revision=REVISION,
     shell:
-        "{PYTHON:q} -m synthesis crate --evidence {input.evidence:q} --provenance {input.provenance:q} --output {output:q}"
+        "{PYTHON:q} -m synthesis crate --summary {input.summary:q} --provenance {input.provenance:q} --output {output:q}"
         " --inputs {input.records:q} {input.coder_sheets:q} -- {input.outputs:q} {input.records_outputs:q} {input.agreement:q}"

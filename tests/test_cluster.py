@@ -18,8 +18,8 @@ def test_the_workflow_runs_through_a_generic_cluster_executor(tmp_path, monkeypa
     assert result.returncode == 0, result.stderr[-3000:]
     submitted = log.read_text(encoding="utf-8").splitlines()
     # Every job but the local target rule went through the submit command: prepare, 3 shards,
-    # merge, tables, figures, provenance, report, html, docx, crate.
-    assert len(submitted) == 12
+    # merge, report (tables, figure, Markdown), provenance, ast, html, docx, crate.
+    assert len(submitted) == 11
     for name in ("output/report/state-of-play.html", "output/report/state-of-play.docx", "output/provenance.json", "output/tables/RQa.csv"):
         assert (review / name).is_file(), name
     assert "Members' bills fell by 12% in year one." in (review / "output/report/state-of-play.md").read_text(encoding="utf-8")
@@ -29,4 +29,4 @@ def test_slurm_profile_is_valid_yaml_for_the_slurm_executor():
     profile = yaml.safe_load((reviewkit.ROOT / "profiles" / "slurm" / "config.yaml").read_text(encoding="utf-8"))
     assert profile["executor"] == "slurm"
     assert {"runtime", "mem_mb", "slurm_partition"} <= set(profile["default-resources"])
-    assert set(profile["set-resources"]) <= {"prepare", "locate", "evidence", "tables", "figures", "provenance", "report", "html", "docx"}
+    assert set(profile["set-resources"]) <= {"prepare", "locate", "evidence", "provenance", "report", "ast", "html", "docx"}
