@@ -15,7 +15,11 @@ from synthesis.audit.revision import revision
 from synthesis.audit.status import clear_stale_lock, this_build
 
 PYTHON = sys.executable
-TEMPLATES = config.get("templates", os.path.join(workflow.basedir, "templates"))
+# The project's templates, named relative to the review folder when inside it (this repository's own review),
+# so that the review copied or moved with the project stays up to date.
+OWN_TEMPLATES = os.path.join(workflow.basedir, "templates")
+INSIDE = os.path.commonpath([os.path.realpath(OWN_TEMPLATES), os.path.realpath(os.getcwd())]) == os.path.realpath(os.getcwd())
+TEMPLATES = config.get("templates", os.path.relpath(OWN_TEMPLATES) if INSIDE else OWN_TEMPLATES)
 QUESTIONS = layout.question_ids()
 CODE = layout.package_fingerprint()  # re-run steps when the pipeline code changes
 SHARDS = int(config.get("shards", 16))
@@ -96,6 +100,7 @@ rule evidence:
         prepared="output/build/inputs.json",
         shards=expand("output/build/shards/{shard}.json", shard=range(SHARDS)),
         findings=layout.findings_files(),
+        appraisals=layout.appraisal_files(),
         legacy=layout.commentary_files(),
         misplaced=misplaced(),  # entries the door refuses: one appearing re-runs the check, which reports it
     output:
@@ -106,7 +111,7 @@ rule evidence:
         code=CODE,
     priority: 40
     shell:
-        "{PYTHON:q} -m synthesis merge --inputs {input.prepared:q} --findings {layout.FINDINGS:q}"
+        "{PYTHON:q} -m synthesis merge --inputs {input.prepared:q} --findings {layout.FINDINGS:q} --appraisals {layout.APPRAISAL:q}"
         " --sources {layout.SOURCES:q} --output {output:q} {input.shards:q}"
 
 

@@ -1,10 +1,30 @@
-"""Shared fixtures: a fresh copy of the fixture review per test."""
+"""Shared fixtures: a fresh copy of the fixture review per test; reviews built once per session; the
+``needs`` marker for tests that need a program from outside PyPI."""
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
 
+import doccommands
 import reviewkit
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "needs(program, how): the test runs this program; where it is missing the test is "
+                            "skipped with the reason, except under CI=true, where that fails the run")
+
+
+def pytest_runtest_setup(item):
+    for mark in item.iter_markers("needs"):
+        programs, how = mark.args  # "chromium|chromium-browser": any of these names
+        if not any(shutil.which(name) for name in programs.split("|")):
+            reason = f"{programs.split('|')[0]} is not installed ({how}; .ci/run installs it)"
+            if os.environ.get("CI", "").lower() in ("true", "1"):
+                pytest.fail(f"{reason}: under CI=true a test that needs it must run", pytrace=False)
+            pytest.skip(reason)
 
 
 @pytest.fixture
@@ -16,20 +36,39 @@ def review(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def almp_built(tmp_path_factory):
-    """This repository's own review, copied (so no test writes into the checkout) and built once."""
-    import shutil
-
-    from synthesis.inputs import layout
-
-    root = tmp_path_factory.mktemp("almp") / "almp"
-    for name in (layout.SOURCES, layout.EXTRACTION, layout.FINDINGS, layout.RECORDS):
-        if (reviewkit.ROOT / name).is_dir():
-            shutil.copytree(reviewkit.ROOT / name, root / name)
-    shutil.copy(reviewkit.ROOT / layout.PROTOCOL, root / layout.PROTOCOL)
-    result = reviewkit.snakemake(root)
-    assert result.returncode == 0, result.stderr
+def repo_built(tmp_path_factory):
+    """A clone of this repository with the README's set-up command run, as a new user starts: the
+    environment is the one running the tests (made by that command in CI), so the rest of it, the build of
+    this repository's review, is run here. Tests copy it before changing anything."""
+    root = doccommands.clone(tmp_path_factory.mktemp("repo") / "synthesis")
+    setup = doccommands.documented("README.md", r"^python3 -m venv \.venv && .*snakemake")
+    result = doccommands.run(doccommands.after_setup(setup.text), root)
+    assert result.returncode == 0, result.stderr[-3000:]
     return root
+
+
+@pytest.fixture(scope="session")
+def another_review_built(repo_built, tmp_path_factory):
+    """The fixture review, committed to a git repository of its own, built by the README's command for
+    building another review (this project's Snakefile, the review's folder as --directory), with the hashes
+    of its inputs before the build."""
+    import subprocess
+
+    root = reviewkit.make_review(tmp_path_factory.mktemp("another") / "review")
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+    for step in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "fixture review"]):
+        subprocess.run(git + step, cwd=root, check=True, capture_output=True)
+    before = reviewkit.file_hashes(root)
+    command = doccommands.documented("README.md", r"--directory /path/to/review --cores 2$").text
+    result = doccommands.run(command.replace("/path/to/this/project", str(reviewkit.ROOT)).replace("/path/to/review", str(root)), repo_built)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root, before
+
+
+@pytest.fixture(scope="session")
+def almp_built(repo_built):
+    """This repository's own review, built once (in the clone: no test writes into the checkout)."""
+    return repo_built
 
 
 @pytest.fixture(scope="session")

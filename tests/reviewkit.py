@@ -159,13 +159,13 @@ def snakemake(review: Path, *extra: str) -> subprocess.CompletedProcess:
 
 
 def file_hashes(root: Path) -> dict[str, str]:
-    """SHA-256 of every input file under ``root`` (everything outside output/ and .snakemake/)."""
+    """SHA-256 of every input file under ``root`` (everything outside output/, .snakemake/ and .git/)."""
     import hashlib
 
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.relative_to(root).parts[0] in ("output", ".snakemake")
+        if p.is_file() and not p.relative_to(root).parts[0] in ("output", ".snakemake", ".git")
     }
 
 

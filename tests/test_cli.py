@@ -50,10 +50,14 @@ def test_unknown_subcommand_exits_with_usage(capsys):
     assert "invalid choice: 'bulid'" in capsys.readouterr().err
 
 
+NOT_CHECKED = ("not checked: the other source and its sheet; whether a study named in these sheets has the same design in the other sheets "
+               "(`review check` without files checks the whole review, as the build does)\n")
+
+
 def test_check_only_the_changed_files(review, capsys):
     Path("sources/okafor2021.txt").write_text("no front matter\n", encoding="utf-8")
     assert main(["check", "extraction/smith2020.csv"]) == 0
-    assert capsys.readouterr().out == "ok: checked 1 of 2 sources (4 excerpts), every quote located\n"
+    assert capsys.readouterr().out == "ok: checked 1 of 2 sources (4 excerpts), every quote located\n" + NOT_CHECKED
     assert main(["check", "sources/okafor2021.txt", "extraction/okafor2021.xlsx"]) == 1
     assert capsys.readouterr().out.splitlines()[0].startswith("sources/okafor2021.txt:1: missing front matter")
     assert main(["check", "review.yaml"]) == 1  # a protocol change checks everything
@@ -68,6 +72,7 @@ def test_check_json_for_editors(review, capsys):
     assert json.loads(capsys.readouterr().out) == {
         "ok": False,
         "summary": "1 problem in 1 file",
+        "not_checked": "",
         "problems": [{"path": "extraction/smith2020.csv", "line": 3,
                       "message": "C3 (id 2): unknown code 'uptak': did you mean 'uptake'? allowed: bill_savings, uptake, local_trust, grid_access",
                       "severity": "error", "code": ""}],

@@ -25,12 +25,12 @@ ENTRY = """@article{nguyen2022,
 """
 
 
-def test_add_source_creates_three_files_and_appends_the_entry(review, capsys):
+def test_add_source_creates_four_files_and_appends_the_entry(review, capsys):
     bib_before = Path("sources/references.bib").read_text(encoding="utf-8")
     Path("new.bib").write_text(ENTRY, encoding="utf-8")
     assert main(["add-source", "new.bib"]) == 0
     out = capsys.readouterr().out
-    assert "wrote sources/nguyen2022.md\nwrote sources/references.bib\nwrote extraction/nguyen2022.csv\n" in out
+    assert "wrote sources/nguyen2022.md\nwrote sources/references.bib\nwrote extraction/nguyen2022.csv\nwrote appraisal/nguyen2022.yaml\n" in out
     assert Path("sources/references.bib").read_text(encoding="utf-8") == bib_before + "\n" + ENTRY
     source = Path("sources/nguyen2022.md").read_text(encoding="utf-8")
     assert source.startswith("---\ncitekey: nguyen2022\ntype: journal_article\nrole:  # primary (reports its own study), secondary (reports others' studies), commentary, or protocol\n")
@@ -107,7 +107,8 @@ def test_sheet_refuses_an_unknown_source_and_an_existing_sheet(review, capsys):
     assert capsys.readouterr().err.splitlines()[0] == "sources:1: no source 'smith2021': did you mean 'smith2020'? allowed: okafor2021, smith2020"
     assert main(["sheet", "smith2020", "--xlsx"]) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
-        "extraction/smith2020.csv:1: 'smith2020' already has a sheet; for a copy in another format pass --output elsewhere, e.g. --output smith2020.xlsx")
+        "extraction/smith2020.csv:1: 'smith2020' already has a sheet (4 rows): `review sheet smith2020 --xlsx --replace` turns it into "
+        "extraction/smith2020.xlsx with every row and removes extraction/smith2020.csv; --output FILE writes a copy elsewhere")
 
 
 def test_pre_commit_hook_checks_only_review_files(review):
@@ -115,8 +116,9 @@ def test_pre_commit_hook_checks_only_review_files(review):
     hook = config["repos"][0]["hooks"][0]
     assert hook["entry"] == ".venv/bin/review check" and hook["pass_filenames"] is True
     pattern = re.compile(hook["files"])
-    changed = ["review.yaml", "sources/a.md", "sources/references.bib", "extraction/a.xlsx", "README.md", "synthesis/cli.py", "output/tables/x.csv"]
-    assert [f for f in changed if pattern.search(f)] == ["review.yaml", "sources/a.md", "sources/references.bib", "extraction/a.xlsx"]
+    changed = ["review.yaml", "sources/a.md", "sources/references.bib", "extraction/a.xlsx", "findings/Q1.yaml", "records/team.csv",
+               "README.md", "synthesis/cli.py", "output/tables/x.csv"]
+    assert [f for f in changed if pattern.search(f)] == changed[:6]
     shared = yaml.safe_load((reviewkit.ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert shared[0]["files"] == hook["files"] and shared[0]["entry"] == "review check"
     # The hook's command, as pre-commit would call it with the changed files.

@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -155,6 +156,7 @@ def check_crate(root: Path, tmp_path: Path) -> dict[str, dict]:
     entities = graph(root)
     inputs = ["review.yaml", "sources/references.bib"] + sorted(str(p.relative_to(root)) for p in (root / "sources").glob("*.*") if p.suffix in (".md", ".txt"))
     inputs += sorted(str(p.relative_to(root)) for p in (root / "records").glob("*.*"))  # search and screening records, when kept
+    inputs += sorted(str(p.relative_to(root)) for p in (root / "appraisal").glob("*.yaml"))  # the sources' appraisals, when kept
     for path in inputs:
         entity = entities[f"../{path}"]
         assert entity["sha256"] == hashlib.sha256((root / path).read_bytes()).hexdigest(), path
@@ -188,10 +190,11 @@ def test_the_fixture_build_writes_a_valid_ro_crate_dated_by_source_date_epoch(na
     assert entities["../findings/RQa.yaml"]["description"] == "review findings"
 
 
-def test_the_crate_lists_independent_coders_sheets_and_the_agreement_table(tmp_path):
+def test_the_crate_lists_independent_coders_sheets_and_the_agreement_table(another_review_built, tmp_path):
     from test_agreement import write_coders
 
-    root = reviewkit.make_review(tmp_path / "review")
+    root = tmp_path / "review"
+    shutil.copytree(another_review_built[0], root, symlinks=True)  # built: the coders' steps and what rests on them run
     write_coders(root, ["ann", "bee"])
     result = reviewkit.snakemake(root)
     assert result.returncode == 0, result.stderr

@@ -1,5 +1,5 @@
 """Real PDFs (tests/pdfs/, see ORIGIN.md): quotes copied as a coder copies them from a viewer (poppler's
-`pdftotext -raw`, a passage's lines joined by spaces, line-end hyphens and ligatures as shown; cross-page,
+`pdftotext -raw` or `-bbox-layout`, a passage's lines joined by spaces, line-end hyphens and ligatures as shown; cross-page,
 footnote, caption and first-page quotes among them) are located once and cited by the page printed on the page.
 Each PDF is extracted once per session."""
 
@@ -21,12 +21,11 @@ KNOWN = {
     # Math set as separate glyphs (N g, x_k), a table's cells and list numbers run into the sentence in poppler's order.
     ("N18-3011.pdf", "N g, we use a two-layer bidirectional LSTM"): "not found",
     ("intpsychogeriatrics-2014-example1.pdf", "Identifying factors that serve to delay the onset"): "not found",
-    ("bmc-hsr-2014-example2.pdf", "Patients appreciate staffs when satisfied"): "not found",
-    ("bmc-hsr-2014-example2.pdf", "Emergency cases are attended to in the MSS ward"): "not found",
-    ("bmc-hsr-2014-example2.pdf", "Non-compliance due to personal preferences among"): "not found",
-    ("bmc-hsr-2014-example2.pdf", "Received: 4 September 2013 Accepted: 27 December 2013"): "not found",
     ("scotus-transcript-p1.pdf", "SEVILLA, ESQ., San Diego, Cal.;"): "not found",
     ("hindawi-rrp-2010.pdf", "Jones, “Clinical outcomes of a cardiac rehabilitation"): "not found",
+    # A footnote's raised number set just apart from the year before it: poppler copies "2014 8", PDFium "20148";
+    # two numbers are not made one (that could change wording).
+    ("dwp-womens-state-pension-age-2025.pdf", "The basis for this was research from 2014 8"): "not found",
     # The sentence is printed twice in the notice: a coder names its paragraph.
     ("federal-register-2020-17221.pdf", "For information on the availability of this material"): "2 places",
 }
@@ -54,7 +53,7 @@ def test_viewer_quotes_are_located_and_cited_by_the_printed_page(extracted):
             misses[key] = got
     assert misses == KNOWN
     located = len(QUOTES) - sum(v in ("not found", "2 places") for v in KNOWN.values())
-    # 95.2% located and 95.2% cited by the printed page today; the issue's bar is 95% for both.
+    # 97.7% located and 97.7% cited by the printed page today; the issue's bar is 95% for both.
     assert located / len(QUOTES) >= 0.95 and (len(QUOTES) - len(KNOWN)) / len(QUOTES) >= 0.95
 
 
@@ -76,6 +75,11 @@ def test_printed_numbers_labels_and_positions(extracted):
                                      "(page 2 of the file is labelled '1' but prints '2', and 6 more pages)")
     # An excerpt: its unnumbered first page is the article's first ("Page 9 of 11" counts from it).
     assert [p["number"] for p in extracted["bmc-jtmo-2010-excerpt.pdf"]["pages"]] == ["1", "9", "10", "11"]
+    # A report printing no numbers, its notes' numbers at the foot: cited by position; a blank page printing "1".
+    dwp = extracted["dwp-womens-state-pension-age-2025.pdf"]["pages"]
+    assert [(p["printed"], p["number"]) for p in dwp] == [("", str(n)) for n in range(1, 50)]
+    covid = extracted["covid-inquiry-m1-response-2025.pdf"]["pages"]
+    assert [p["number"] for p in covid[:4]] == ["1", "1", "2", "3"] and covid[1]["printed"] == "1"
     # Section numbers near the top of the pages do not outvote the footers; a restart prints where the others do.
     assert [p["number"] for p in extracted["pagelabels.pdf"]["pages"]] == ["iii", "iv", "1", "2", "1"]
 

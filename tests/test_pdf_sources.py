@@ -145,7 +145,8 @@ def test_add_source_with_a_pdf(review, capsys, tmp_path):
     Path("new.bib").write_text(ENTRY, encoding="utf-8")
     assert main(["add-source", "--pdf", str(pdf), "--role", "primary", "new.bib"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[:4] == ["wrote sources/ward2022.pdf", "wrote sources/ward2022.yaml", "wrote sources/references.bib", "wrote extraction/ward2022.csv"]
+    assert out.splitlines()[:5] == ["wrote sources/ward2022.pdf", "wrote sources/ward2022.yaml", "wrote sources/references.bib",
+                                    "wrote extraction/ward2022.csv", "wrote appraisal/ward2022.yaml"]
     assert "`review text ward2022`" in out
     assert Path("sources/ward2022.pdf").read_bytes() == pdf.read_bytes()
     assert Path("sources/ward2022.yaml").read_text(encoding="utf-8") == (
@@ -238,7 +239,7 @@ def test_audit_finds_a_replaced_pdf(built, tmp_path, monkeypatch, capsys):
 
 def test_checking_a_sidecar_checks_its_pdf_source(pdf_review, capsys):
     assert main(["check", "sources/trust2024.yaml"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "ok: checked 1 of 3 sources (5 excerpts), every quote located; 1 warning"
+    assert capsys.readouterr().out.splitlines()[-2] == "ok: checked 1 of 3 sources (5 excerpts), every quote located; 1 warning"
 
 
 def test_without_page_labels_pages_are_positions_in_the_file(pdf_review):

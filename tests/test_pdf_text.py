@@ -81,6 +81,20 @@ def test_printed_numbers_progress_with_the_pages_and_fill_a_page_that_prints_non
     assert [p["number"] for p in text_of([page(1, [run("One.", 50, 400)], "A-1"), page(2, [run("Two.", 50, 400)])])["pages"]] == ["A-1", "2"]
 
 
+def test_footnote_numbers_at_the_foot_are_not_read_as_page_numbers():
+    # A report that prints no page numbers, with notes at the foot of its pages: the notes' numbers progress
+    # for a few pages at a time (one note a page), alone or at the start of the note's text.
+    def report_page(n):
+        note = [run(str(n + 4), 50, 60, size=7), run("A short note.", 60, 52, size=8, width=80)] if n in (6, 7, 8) else \
+            [run(f"{n + 20} If a request for a forecast was made the letter said so at some length.", 50, 52, size=8)]
+        return page(n, [run(f"Body of page {n}, in the body size of the report.", 50, 400, width=300)] + note)
+    result = text_of([report_page(n) for n in range(1, 13)])
+    assert [(p["printed"], p["number"]) for p in result["pages"]] == [("", str(n)) for n in range(1, 13)]
+    # A short footer line that starts with the page's number still prints it.
+    footed = [page(n, [run(f"Body of page {n}.", 50, 400), run(f"{n + 7} BEHAVIOUR CHANGE", 50, 20)]) for n in range(1, 13)]
+    assert [p["printed"] for p in text_of(footed)["pages"]] == [str(n + 7) for n in range(1, 13)]
+
+
 def test_roman_numerals():
     assert [pdf_pages.roman_value(r) for r in ("iv", "xiv", "mcmxc", "iiii", "ic", "x")] == [4, 14, 1990, None, None, 10]
     assert pdf_pages.to_roman(1994) == "mcmxciv"
@@ -312,6 +326,28 @@ def test_set_aside_blocks_wait_until_the_sentence_they_would_split_ends():
         "\n".join(r.text for r in body + left + right), "[footnote]\n1 A footnote in small print at the foot."]
 
 
+def test_a_page_ending_on_an_abbreviations_point_keeps_its_set_aside_blocks_until_the_sentence_ends():
+    body = [run(f"Body text line {n} of the page, in the body size", 50, 700 - 12 * n, width=480) for n in range(3)]
+    body.append(run("more randomly distributed in L.", 50, 664, width=480))
+    pages = [page(1, body + [run("Fig. 3. A caption under the figure.", 50, 300, width=300)]),
+             page(2, [run("larvaepartus), and skin with fine tubercles.", 50, 700, width=480),
+                      run("A new paragraph.", 50, 670, width=480)])]
+    assert text_of(pages)["text"].split("\n\n") == [
+        "\n".join(r.text for r in body), "larvaepartus), and skin with fine tubercles.",
+        "[caption]\nFig. 3. A caption under the figure.", "A new paragraph."]
+
+
+def test_a_caption_whose_label_is_set_off_by_type_alone_is_a_caption():
+    # "Table 2 Sample characteristics ..." in the body size, no point after the number (Wiley, BMC); a sentence
+    # citing a table ("Table 1 shows ...") stays body.
+    body = [run(f"Body text line {n} of the page, in the body size", 50, 700 - 12 * n, width=480) for n in range(3)]
+    pages = [page(1, [run("Table 2 Sample characteristics stratified by study group.", 50, 740, width=300)] + body
+                  + [run("Table 1 shows similarities between the two groups.", 50, 600, width=480)])]
+    assert text_of(pages)["text"].split("\n\n") == [
+        "\n".join(r.text for r in body), "Table 1 shows similarities between the two groups.",
+        "[caption]\nTable 2 Sample characteristics stratified by study group."]
+
+
 def test_a_running_head_in_the_outer_margin_beside_the_text_is_furniture():
     # As an Emerald journal sets it: "Shift work" / "interventions" beside the text on rectos, "ER" / "29,2"
     # on versos, at 85% of the page's height (below the header band); a short body line at another height stays.
@@ -349,3 +385,48 @@ def test_a_prime_starting_a_run_of_its_own_stays_on_its_letter():
     lines = [run("we can remove", 50, 700, width=70), run("s", 50, 688, width=5),
              run("\u2032 and give the chance", 55.5, 688, width=100)]
     assert text_of([page(1, lines)])["text"] == "we can remove\ns\u2032 and give the chance"
+
+
+def test_a_space_beside_a_raised_footnote_number_is_not_wording():
+    from synthesis.evidence.locate import find_matches, matchable
+    text = "the cost of interventions45\nand to a lack of data12 . Rates rose by 35% in 2014 8 times."
+    norm = matchable(text, [])
+    found = lambda quote: [text[m.start:m.end] for m in find_matches(norm, quote, text=text)]
+    assert found("cost of interventions 45 and to") == found("cost of interventions45 and to") == [
+        "cost of interventions45\nand to"]
+    assert found("a lack of data12. Rates") == found("a lack of data12 . Rates") == ["a lack of data12 . Rates"]
+    assert found("Rates rose by") == ["Rates rose by"]  # a quote may still end before a number
+    assert found("in 20148 times") == [] and found("rose by35% in") == ["rose by 35% in"]
+
+
+def test_a_quote_reads_across_a_set_aside_marker_but_not_a_margin_one():
+    from synthesis.evidence.locate import find_matches, matchable
+    text = ("Body.\n\n[table]\nSocioeconomic deprivation score\n\n[table]\n9.04 (6.13) 9.39 (6.88)\n\n"
+            "[margin]\nrotated line one\n\n[margin]\nrotated line two")
+    norm = matchable(text, [])
+    found = lambda quote: [text[m.start:m.end] for m in find_matches(norm, quote, text=text)]
+    assert found("Socioeconomic deprivation score 9.04 (6.13)") == [
+        "Socioeconomic deprivation score\n\n[table]\n9.04 (6.13)"]
+    assert found("rotated line one rotated line two") == []
+    assert found("table") == []  # the marker is not the document's text
+
+
+def test_a_web_address_broken_at_its_own_hyphen_keeps_it():
+    pages = [page(1, [run("The response, 17 December 2024; https://www.gov.uk/government/publications/government-", 50, 400,
+                          width=480), run("response-to-the-ombudsman and a word split at a line's end-", 50, 388, width=480),
+                      run("ing hyphen.", 50, 376, width=480)])]
+    text = text_of(pages)["text"]
+    assert "publications/government-\nresponse-to-the-ombudsman" in text and "line's ending hyphen." in text
+
+
+def test_a_tables_grid_reads_row_by_row_as_a_viewer_copies_a_row():
+    labels = ["Number of drinks past week", "AUDIT score (M, SD)", "Current unemployment in months", "Total unemployment"]
+    values = [("12.7, 12.8", "12.9, 14.0", "12.6, 12.9"), ("8.0, 3.8", "8.4, 3.8", "7.6, 3.3"),
+              ("5.0, 16.9", "4.5, 16.2", "3.9, 10.8"), ("25.6, 41.7", "24.3, 36.3", "20.0, 32.3")]
+    runs = [run("Table 2 Sample characteristics stratified by study group.", 50, 700, size=8, width=300)]
+    for n, (label, row) in enumerate(zip(labels, values)):
+        y = 680 - 10 * n
+        runs += [run(label, 50, y, size=8, width=150)] + [run(v, 260 + 90 * k, y, size=8, width=40) for k, v in enumerate(row)]
+    body = [run(f"Body text line {n} of the page, in the body size", 50, 600 - 12 * n, width=480) for n in range(3)]
+    text = text_of([page(1, runs + body)])["text"]
+    assert "\nCurrent unemployment in months 5.0, 16.9 4.5, 16.2 3.9, 10.8\n" in text

@@ -28,7 +28,7 @@ def test_fixture_protocol_loads_with_norway_as_a_string(tmp_path):
 def test_unknown_key_suggests_the_close_one(tmp_path):
     text = reviewkit.PROTOCOL.replace("subtitle:", "subtitel:")
     assert problems_of(tmp_path, text) == [
-        "review.yaml:2: unknown key 'subtitel' in top level: did you mean 'subtitle'? allowed: authors, coders, codes, comparison, questions, report, screening, strength, subtitle, title, vocabularies"
+        "review.yaml:2: unknown key 'subtitel' in top level: did you mean 'subtitle'? allowed: appraisal, authors, coders, codes, comparison, questions, report, screening, strength, subtitle, title, vocabularies"
     ]
 
 

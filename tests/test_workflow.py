@@ -22,13 +22,9 @@ OUTPUTS = ["output/provenance.json", "output/tables/evidence.csv", "output/table
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The fixture review, built once for the tests below."""
-    root = reviewkit.make_review(tmp_path_factory.mktemp("fixture") / "review")
-    before = reviewkit.file_hashes(root)
-    result = reviewkit.snakemake(root)
-    assert result.returncode == 0, result.stderr
-    return root, before
+def built(another_review_built):
+    """The fixture review, built once (by the README's command for building another review) for the tests below."""
+    return another_review_built
 
 
 def test_every_output_is_built(built):
@@ -96,8 +92,9 @@ def test_bad_input_fails_with_every_problem_and_writes_nothing(tmp_path):
     assert reviewkit.file_hashes(root) == before
 
 
-def test_templates_can_be_overridden(tmp_path):
-    root = reviewkit.make_review(tmp_path / "review")
+def test_templates_can_be_overridden(built, tmp_path):
+    root = tmp_path / "review"
+    shutil.copytree(built[0], root, symlinks=True)  # built: only the report is made again
     templates = tmp_path / "templates"
     shutil.copytree(reviewkit.ROOT / "templates", templates)
     path = templates / "state-of-play.md.j2"
@@ -245,18 +242,17 @@ def _git(root: Path, *args: str) -> str:
     return subprocess.run(["git", *env_args, *args], cwd=root, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def test_two_builds_of_one_commit_are_byte_identical(tmp_path, monkeypatch):
+def test_two_builds_of_one_commit_are_byte_identical(built, tmp_path, monkeypatch):
+    """The fixture review's build (committed to git, dates from the commit) and a forced rebuild of a copy
+    of it in another folder."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # dates must come from the commit
-    root = reviewkit.make_review(tmp_path / "review")
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "fixture review")
+    first = built[0]
+    root = tmp_path / "review"
+    shutil.copytree(first, root, symlinks=True)
     products = ["output/tables/evidence.csv", "output/tables/cells.csv", "output/tables/findings.csv", "output/tables/RQa.csv", "output/tables/RQb.csv",
                 "output/report/state-of-play.md", "output/provenance.json", "output/report/state-of-play.html", "output/report/state-of-play.docx",
                 "output/ro-crate-metadata.json"]
-    first = reviewkit.snakemake(root)
-    assert first.returncode == 0, first.stderr
-    copies = {p: (root / p).read_bytes() for p in products}
+    copies = {p: (first / p).read_bytes() for p in products}
     second = reviewkit.snakemake(root, "--forceall")
     assert second.returncode == 0, second.stderr
     assert [p for p in products if (root / p).read_bytes() != copies[p]] == []

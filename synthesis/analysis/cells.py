@@ -76,7 +76,8 @@ def analyse(data: dict[str, Any]) -> Analysis:
     countries = country_rows(protocol, counted, sources)
     groups = group_statements(protocol, countries)
     columns = gap_columns(protocol, evidence, sources)
-    assessed, problems = assess_findings(data.get("findings", []), evidence, sources, protocol, years, values)
+    assessed, problems = assess_findings(data.get("findings", []), evidence, sources, protocol, years,
+                                         data.get("appraisals", []), values)
     errors, warnings = split(problems)
     if errors:
         raise InputError(errors, warnings)

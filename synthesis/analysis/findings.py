@@ -2,7 +2,8 @@
 
 For every finding the pipeline counts what a team needs to judge each GRADE-CERQual component (adequacy:
 studies, documents, excerpts; relevance: countries and years against the question's scope; coherence:
-coded stances; methodological limitations: the roles of the documents) and warns where a judgement
+coded stances; methodological limitations: the roles of the documents and, in a review that appraises
+its sources, their appraisals, see :mod:`.appraisal`) and warns where a judgement
 contradicts those facts. A finding may name, in ``addresses``, the warnings its explanation answers; those
 are shown as addressed instead of warned about.
 
@@ -19,7 +20,9 @@ from __future__ import annotations
 
 from ..common.problems import Problem, warning
 from ..inputs.findings import WORDS
+from ..inputs.appraisals import declared_tools
 from ..inputs.protocol import draft_coders
+from . import appraisal
 from .counting import facts, scope_of
 from .shapes import Check, FindingAssessment
 
@@ -36,6 +39,7 @@ CODES = {
     "CONFIDENCE_DRAFT": "high confidence resting on draft-coded evidence",
     "CONFIDENCE_ABOVE_TABLE": "overall confidence above the level table's ceiling for its serious concerns (one level down from high for each)",
     "CONFIDENCE_UNEVEN": "overall confidence above that of another finding whose concerns are each at least as serious",
+    **appraisal.CODES,
     "ADDRESSES_UNUSED": "the finding names a warning in 'addresses' that its judgements do not raise",
 }
 SEVERITY = {"no_or_very_minor": 0, "minor": 1, "moderate": 2, "serious": 3}
@@ -116,11 +120,15 @@ def _checks(finding: dict, counted: dict, scope: str | None, draft_evidence: lis
 
 
 def assess_findings(records: list[dict], evidence: list[dict], sources: dict[str, dict], protocol: dict,
-                    study_years: dict[str, str] | None = None, values: dict | None = None) -> tuple[list[FindingAssessment], list[Problem]]:
+                    study_years: dict[str, str] | None = None, appraisals: list[dict] | None = None,
+                    values: dict | None = None) -> tuple[list[FindingAssessment], list[Problem]]:
     """Each finding's facts and checks; the problems are the unaddressed checks (warnings) and the
-    errors no explanation can answer (confidence above low on indirect evidence only). ``values``: the
-    excerpts' :func:`~.counting.counted_values`, when the caller has them."""
+    errors no explanation can answer (confidence above low on indirect evidence only). ``appraisals`` are
+    the evidence set's appraisals of its sources; ``values``: the excerpts'
+    :func:`~.counting.counted_values`, when the caller has them."""
     by_id = {i["evidence_id"]: i for i in evidence}
+    appraised = {a["citekey"]: a for a in appraisals or []}
+    appraising = bool(declared_tools(protocol))
     questions = {q["id"]: q for q in protocol["questions"]}
     drafts = draft_coders(protocol)
     everything = [f for r in records for f in r["findings"]]
@@ -136,9 +144,11 @@ def assess_findings(records: list[dict], evidence: list[dict], sources: dict[str
             counted = facts(items, sources, scope_of(question), protocol.get("strength", {}).get("agreement_column", "stance"), study_years, values)
             draft_evidence = [i["evidence_id"] for i in items if i["coder"] in drafts]
             kind = finding.get("kind", "finding")
+            limits = appraisal.limitation_facts(items, appraised, sources, drafts)
             checks: list[Check] = []
             raised_here = [] if kind == "gap" else \
-                _checks(finding, counted, scope, draft_evidence) + _level_checks(finding, lower.get(finding["id"], []), finding_by_id)
+                _checks(finding, counted, scope, draft_evidence) + appraisal.limitation_checks(finding, limits, appraising) \
+                + _level_checks(finding, lower.get(finding["id"], []), finding_by_id)
             for code, line, message in raised_here:
                 addressed = code in finding["addresses"]
                 checks.append({"code": code, "line": line, "message": message, "addressed": addressed})
@@ -154,7 +164,7 @@ def assess_findings(records: list[dict], evidence: list[dict], sources: dict[str
                 problems.append(Problem(record["path"], finding["overall"]["line"],
                                         f"finding {finding['id']}: {finding['overall']['confidence']} confidence, but all its evidence lies outside the question's scope "
                                         f"({scope}): indirect evidence supports at most low confidence"))
-            assessed.append({"id": finding["id"], "kind": kind, "question": record["question"], "facts": counted, "checks": checks,
+            assessed.append({"id": finding["id"], "kind": kind, "question": record["question"], "facts": counted, "limitations": limits, "checks": checks,
                              "draft": finding["status"] == "draft" or bool(draft_evidence), "draft_evidence": draft_evidence})
     return assessed, problems
 

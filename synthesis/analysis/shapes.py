@@ -113,6 +113,38 @@ class Check(TypedDict):
     addressed: bool               # the finding names the code in ``addresses``
 
 
+class ItemConcern(TypedDict):
+    item: str                     # the tool's item id
+    label: str
+    answer: str
+    note: str
+
+
+class SourceAppraisal(TypedDict):
+    """One source of a finding's evidence, with its appraisal (see :mod:`synthesis.analysis.appraisal`)."""
+
+    citekey: str
+    excerpts: int                 # the finding's excerpts from this source
+    share: float                  # of the finding's excerpts (0-1, four decimals)
+    appraised: bool
+    tool: str                     # the tool's id; "" when not appraised
+    tool_name: str
+    concern: str                  # the appraisal's overall concern (CERQual's scale); "" when not appraised
+    appraiser: str
+    draft: bool                   # appraised by a draft coder
+    concerns: list[ItemConcern]   # the items whose answers raise concern
+
+
+class LimitationFacts(TypedDict):
+    """The appraisals beside a finding's methodological-limitations judgement."""
+
+    excerpts: int                 # the finding's excerpts that count as evidence
+    sources: list[SourceAppraisal]  # largest share first
+    by_concern: dict[str, int]    # excerpts by their source's overall concern
+    weak_excerpts: int            # from sources appraised with moderate or serious concerns
+    unappraised_excerpts: int
+
+
 class FindingAssessment(TypedDict):
     """A review finding with the facts beside each of its judgements."""
 
@@ -120,6 +152,7 @@ class FindingAssessment(TypedDict):
     kind: str                     # "finding" (with a CERQual assessment) or "gap" (a statement of absence)
     question: str
     facts: Facts
+    limitations: LimitationFacts  # its sources' appraisals, weighted by the share of its evidence each supplies
     draft: bool                   # the finding is a draft, or rests on draft-coded evidence
     draft_evidence: list[str]     # evidence ids coded by a draft coder
     checks: list[Check]
@@ -140,4 +173,5 @@ class Analysis(TypedDict):
     warnings: list[dict]          # contradiction warnings not addressed by their finding
 
 
-__all__ = ["Analysis", "Avenue", "Gap", "Cell", "Check", "CountryRow", "Facts", "FindingAssessment", "GapCell", "GroupStatement", "Rating"]
+__all__ = ["Analysis", "Avenue", "Gap", "Cell", "Check", "CountryRow", "Facts", "FindingAssessment", "GapCell", "GroupStatement",
+           "ItemConcern", "LimitationFacts", "Rating", "SourceAppraisal"]

@@ -115,6 +115,8 @@ def build_provenance(data: dict[str, Any], build: dict[str, Any], claims: dict[s
                     for s in data["sources"]],
         "findings": data["inputs"]["findings"],
     }
+    if data["inputs"].get("appraisals"):
+        inputs["appraisals"] = data["inputs"]["appraisals"]
     if coded is not None:
         inputs["coders"] = [{k: s[k] for k in ("coder", "citekey", "path", "sha256")} for s in coded["sheets"]]
     return {

@@ -88,6 +88,7 @@ def _protocol_or_none(path: str) -> dict | None:
 
 
 def cmd_add_source(args) -> int:
+    from ..coauthor.intake import DEFAULT_SCREENER, Intake
     from ..coauthor.scaffold import add_source
     from ..common.textio import decode
 
@@ -95,27 +96,45 @@ def cmd_add_source(args) -> int:
         text, name = decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
     else:
         text, name = decode(Path(args.entry).read_bytes(), args.entry), args.entry
-    written, warnings = add_source(text, name, xlsx=args.xlsx, protocol=_protocol_or_none(args.protocol) if args.xlsx else None,
-                                   role=args.role or "", pdf=args.pdf)
+    if sum(bool(x) for x in (args.search, args.record, args.added_otherwise)) > 1:
+        raise InputError([Problem(layout.RECORDS, 1, "give one of --search, --record and --added-otherwise: they are three ways a document comes in")])
+    if args.coder_name and not args.add_coder:
+        raise InputError([Problem(layout.PROTOCOL, 1, "--coder-name names the coder that --add-coder adds: give --add-coder ID too")])
+    intake = Intake(args.search, args.record, args.added_otherwise, args.add_coder or DEFAULT_SCREENER, _today())
+    written, warnings, advice = add_source(text, name, xlsx=args.xlsx, protocol=_protocol_or_none(args.protocol),
+                                           role=args.role or "", pdf=args.pdf, intake=intake,
+                                           coder=(args.add_coder, args.coder_name or "") if args.add_coder else None)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    for path in written:
-        print(f"wrote {path}")
-    source, sheet = written[0], written[-1]
+    for path, note in written:
+        print(f"wrote {path}" + (f": {note}" if note else ""))
+    for line in advice:
+        print(line)
+    source, sheet = written[0][0], next(p for p, _note in written if Path(p).parent == Path(layout.EXTRACTION))
+    appraisal = next((p for p, _note in written if Path(p).parent.name == layout.APPRAISAL), "")
+    appraise = f", appraise it in {appraisal}" if appraisal else ""
     if args.pdf:
         key = Path(source).stem
-        print(f"next: fill in the tags in {written[1]}, read the text quotes are matched against with `review text {key}`, "
-              f"code excerpts in {sheet}, then run `review check {source} {sheet}`")
+        print(f"next: fill in the tags in {written[1][0]}, read the text quotes are matched against with `review text {key}`, "
+              f"code excerpts in {sheet}{appraise}, then run `review check {source} {sheet}`")
     else:
-        print(f"next: paste the document's text into {source}, fill in its tags, code excerpts in {sheet}, then run `review check {source} {sheet}`")
+        print(f"next: paste the document's text into {source}, fill in its tags, code excerpts in {sheet}{appraise}, "
+              f"then run `review check {source} {sheet}`")
+    print(f"commit, once the source is coded: {' '.join(p for p, _note in written)}")
     return 0
 
 
+def _today() -> str:
+    from datetime import date
+
+    return date.today().isoformat()
+
+
 def cmd_sheet(args) -> int:
-    from ..coauthor.scaffold import create_sheet
+    from ..coauthor.sheetfile import create_sheet
 
     wants_protocol = args.xlsx or (args.output or "").endswith(".xlsx") or args.coder
-    print(create_sheet(args.citekey, args.xlsx, args.output, _protocol_or_none(args.protocol) if wants_protocol else None, args.coder))
+    print(create_sheet(args.citekey, args.xlsx, args.output, _protocol_or_none(args.protocol) if wants_protocol else None, args.coder, args.replace, args.coder_name))
     return 0
 
 
@@ -140,12 +159,21 @@ def register(sub) -> None:
     p.add_argument("--pdf", metavar="FILE", help="the source is this PDF: copied to sources/<key>.pdf, its front matter in sources/<key>.yaml")
     p.add_argument("--role", choices=("primary", "secondary", "commentary", "protocol"),
                    help="what the document is to the review (default: left for you to fill in the source's front matter)")
+    p.add_argument("--add-coder", metavar="ID", help="declare yourself as a coder: adds {id: ID, name: NAME} to review.yaml's coders "
+                   "unless ID is declared; ID also screens the new record (default screener: %s)" % "review-team")
+    p.add_argument("--coder-name", metavar="NAME", help="your name, for --add-coder (default: the ID)")
+    how = p.add_argument_group("how the document came in (a review with records/; default: a record of the review's 'provided' search)")
+    how.add_argument("--search", metavar="ID", help="a new record of this search (its records file .csv or .bib), included at title/abstract and full text")
+    how.add_argument("--record", metavar="ID", help="the document is this record already in records/ (e.g. citations:taylor2017): its full text is recorded as retrieved")
+    how.add_argument("--added-otherwise", action="store_true", help="no record: list the source in review.yaml screening.added_otherwise")
     p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for the drop-down lists (default: %(default)s)")
     p.set_defaults(func=cmd_add_source)
-    p = add_command(sub, "sheet", "Create an extraction sheet for a source; with --xlsx an Excel workbook with drop-downs and the codebook.", "review sheet green2023 --xlsx\n  review sheet green2023 --xlsx --output green2023.xlsx   # an Excel copy of an existing CSV sheet")
+    p = add_command(sub, "sheet", "Create an extraction sheet for a source; with --xlsx an Excel workbook with drop-downs and the codebook.", "review sheet green2023 --xlsx\n  review sheet green2023 --xlsx --replace   # its CSV sheet becomes an Excel sheet, every row kept\n  review sheet green2023 --xlsx --output green2023.xlsx   # an Excel copy elsewhere")
     p.add_argument("citekey", help="the source's citekey")
     p.add_argument("--xlsx", action="store_true", help="Excel workbook instead of CSV")
     p.add_argument("--output", help="where to write (default: extraction/<citekey>.csv or .xlsx)")
     p.add_argument("--coder", type=id_argument, help="an empty independent sheet for this coder: extraction/coders/CODER/<citekey>.csv or .xlsx (double coding)")
+    p.add_argument("--coder-name", metavar="NAME", help="with --coder: declare that coder in review.yaml's coders, with this name, when it is not declared")
+    p.add_argument("--replace", action="store_true", help="turn the source's sheet into this format with every row (e.g. its CSV into an Excel sheet with --xlsx) and remove the old one")
     p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for the drop-down lists (default: %(default)s)")
     p.set_defaults(func=cmd_sheet)

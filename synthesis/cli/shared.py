@@ -13,6 +13,7 @@ INPUT_OPTIONS = {
     "sources": (layout.SOURCES, "folder of tagged sources"),
     "extraction": (layout.EXTRACTION, "folder of extraction sheets"),
     "findings": (layout.FINDINGS, "folder of review findings"),
+    "appraisals": (layout.APPRAISAL, "folder of the sources' appraisals"),
 }
 
 

@@ -39,7 +39,8 @@ def cmd_merge(args) -> int:
     from ..evidence.build import merge
 
     data = merge(read_json(args.inputs), [read_json(p) for p in args.shards], layout.findings_files(args.findings), args.sources,
-                 layout.commentary_files(Path(args.findings).parent / layout.COMMENTARY))
+                 layout.commentary_files(Path(args.findings).parent / layout.COMMENTARY), layout.appraisal_files(args.appraisals),
+                 args.appraisals)
     write_json(args.output, data)
     print_warnings(data["warnings"])
     return 0
@@ -200,7 +201,7 @@ def register(sub) -> None:
     p = add_command(sub, "merge", "Join the shards into the evidence set; report every problem of every shard and fail on any.", "python -m synthesis merge --inputs output/build/inputs.json --output output/build/evidence.json output/build/shards/*.json")
     p.add_argument("shards", nargs="+", help="shard JSON files written by the locate step")
     p.add_argument("--inputs", required=True, help="JSON written by the prepare step")
-    add_inputs(p, "findings", "sources")
+    add_inputs(p, "findings", "sources", "appraisals")
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_merge)
     p = add_command(sub, "tables", "Write evidence.csv, one CSV per question, and the coverage, gap-map, countries, avenues and snowball tables.", "python -m synthesis tables --evidence output/build/evidence.json --output-dir output/tables")

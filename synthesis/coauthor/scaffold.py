@@ -2,18 +2,21 @@
 
 Creates ``sources/<citekey>.md`` (front matter filled from the entry, a
 placeholder where the text goes), appends the entry to references.bib and
-creates an empty extraction sheet. Refuses a key that exists; warns on a
+creates an empty extraction sheet and an empty appraisal (``appraisal/<citekey>.yaml``;
+none for the protocol document, which is never appraised). Refuses a key that exists; warns on a
 probable duplicate work (same DOI, or same normalised title and year).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from pathlib import Path
 
 from ..inputs import layout
+from ..inputs.appraisals import scaffold as empty_appraisal
 from ..inputs.bibliography import BibEntry, parse_bibliography, plain
 from ..common.problems import InputError, Problem
 from ..inputs.sheets import OPTIONAL, REQUIRED
@@ -97,16 +100,22 @@ def _place_problems() -> list[Problem]:
         hint = f"; the review is in {above}: cd there first" if above else ": run it in the review's folder"
         return [Problem(layout.PROTOCOL, 1, f"no review protocol in {here}{hint}")]
     return [Problem(folder, 1, "is a file, but must be a folder: rename it and run again")
-            for folder in (layout.SOURCES, layout.EXTRACTION) if Path(folder).exists() and not Path(folder).is_dir()]
+            for folder in (layout.SOURCES, layout.EXTRACTION, layout.APPRAISAL) if Path(folder).exists() and not Path(folder).is_dir()]
 
 
 def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: dict | None = None, role: str = "",
-               pdf: str | None = None) -> tuple[list[str], list[str]]:
-    """Create a source, its bibliography entry and its sheet; return (files written, warnings).
+               pdf: str | None = None, intake: "Intake | None" = None, coder: tuple[str, str] | None = None
+               ) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """Create a source, its bibliography entry and its sheet, and record how it came in; return
+    (files written with what was written to each, warnings, notes for the co-author).
 
-    With ``pdf`` the source is a copy of that PDF with its front matter in a sidecar
-    file; a PDF without a text layer (scanned) is refused before anything is written.
+    With ``pdf`` the source is a copy of that PDF with its front matter in a sidecar file; a PDF
+    without a text layer (scanned) is refused before anything is written. In a review with
+    ``records/`` the document is recorded as ``intake`` says (see :mod:`.intake`); ``coder``
+    (id, name) is added to review.yaml's ``coders`` unless declared. All or nothing.
     """
+    from .intake import Intake, plan_intake
+
     entry = parse_entry(entry_text, entry_path)
     problems = _place_problems()
     if not re.match(CITEKEY_PATTERN, entry.key):
@@ -114,47 +123,113 @@ def add_source(entry_text: str, entry_path: str, xlsx: bool = False, protocol: d
     bib_path = layout.BIBLIOGRAPHY
     bib_text = read_input(bib_path)[0] if Path(bib_path).is_file() else ""
     bibliography = parse_bibliography(bib_text, bib_path) if bib_text else {}
-    if entry.key in bibliography:
+    # A work the sources cite (in the bibliography, not a source) may become a source under its own key.
+    cited = entry.key in bibliography and _normal_title(bibliography[entry.key].fields.get("title", "")) == _normal_title(entry.fields.get("title", ""))
+    if entry.key in bibliography and not cited:
         problems.append(Problem(entry_path, entry.line, f"key '{entry.key}' already exists in {bib_path} (line {bibliography[entry.key].line}): choose another key"))
     source = Path(layout.SOURCES) / f"{entry.key}.{'pdf' if pdf else 'md'}"
     sheet = Path(layout.EXTRACTION) / f"{entry.key}.{'xlsx' if xlsx else 'csv'}"
     existing = [p for p in layout.source_files() + layout.sidecar_files() + layout.sheet_files() if Path(p).stem == entry.key]
+    appraisal = Path(layout.APPRAISAL) / f"{entry.key}.yaml" if role != "protocol" else None
+    existing += [str(appraisal)] if appraisal and os.path.lexists(appraisal) else []
     for path in existing:
         problems.append(Problem(path, 1, f"already exists; add-source never overwrites a file (key '{entry.key}')"))
     pdf_bytes = _readable_pdf(pdf, problems) if pdf else b""
     if problems:
         raise InputError(problems)
-    permit("add-source", source, sheet, bib_path, *([source.with_suffix(layout.SIDECAR_SUFFIX)] if pdf else []), citekey=entry.key)
+    appraisal_protocol = protocol if protocol is not None else _lenient_protocol()  # its appraisal tools
+    protocol = protocol or {"questions": [], "codes": []}
+    protocol_text = read_input(layout.PROTOCOL)[0]
+    new_protocol, coder_note, advice = _coder_plan(protocol, protocol_text, coder)
+    edits, new_protocol, listed_note, intake_advice = plan_intake(entry, entry_text, str(source), role, intake or Intake(), protocol,
+                                                                  layout.PROTOCOL, new_protocol)
+    others = {k: e for k, e in bibliography.items() if k != entry.key}
     warnings = [f"{entry_path}:{entry.line}: '{entry.key}' is probably the same work as {d}; check before coding it twice"
-                for d in probable_duplicates(entry, bibliography)]
-    # Append the entry as written; keep whatever the file had before it.
-    raw = entry_text.strip("\n\ufeff")
-    written = [str(source)]
-    created: list[Path] = []
-    try:  # all or none: a failed write (a full disk) undoes the others
-        if pdf:
-            sidecar = source.with_suffix(layout.SIDECAR_SUFFIX)
-            write_atomic(source, pdf_bytes)
-            created.append(source)
-            write_atomic(sidecar, pdf_sidecar(entry, role))
-            created.append(sidecar)
-            written.append(str(sidecar))
-        else:
-            write_atomic(source, source_document(entry, role))
-            created.append(source)
-        if xlsx:
-            from .workbook import write_workbook
+                for d in probable_duplicates(entry, others)]
+    raw = entry_text.strip("\n\ufeff")  # appended as written; whatever the file had before it is kept
+    files: list[tuple[Path, str | bytes, str]] = [(source, pdf_bytes if pdf else source_document(entry, role), "")]
+    if pdf:
+        files.append((source.with_suffix(layout.SIDECAR_SUFFIX), pdf_sidecar(entry, role), ""))
+    if not cited:
+        files.append((Path(bib_path), (bib_text.rstrip("\n") + "\n\n" if bib_text.strip() else "") + raw + "\n", ""))
+    if appraisal:
+        files.append((appraisal, empty_appraisal(appraisal_protocol), ""))
+    files += [(Path(e.path), e.text, e.note) for e in edits]
+    if new_protocol != protocol_text:
+        files.append((Path(layout.PROTOCOL), new_protocol, "; ".join(n for n in (coder_note, listed_note) if n)))
+    search = next((Path(e.path).stem for e in edits if Path(e.path).stem not in ("searches", "screening")), None)
+    permit("add-source", *[path for path, _data, _note in files], sheet, citekey=entry.key,
+           **({"search": search} if search else {}))  # before anything is written
+    _write_all(files, lambda: _write_sheet(sheet, xlsx, protocol))
+    written = [(str(path), note) for path, _data, note in files]
+    written.insert(1 + bool(pdf) + (not cited), (str(sheet), ""))
+    kept = (f"bibliography: {entry.key} is in {bib_path} already (line {bibliography[entry.key].line}), a work the sources cite: "
+            "its entry is kept as it is") if cited else ""
+    return written, warnings, [a for a in (kept, intake_advice, advice) if a]
 
-            write_workbook(sheet, protocol or {"questions": [], "codes": []}, [])
-        else:
-            write_atomic(sheet, sheet_csv())
-        created.append(sheet)
-        write_atomic(bib_path, (bib_text.rstrip("\n") + "\n\n" if bib_text.strip() else "") + raw + "\n")
+
+def _write_sheet(sheet: Path, xlsx: bool, protocol: dict) -> None:
+    if xlsx:
+        from .workbook import write_workbook
+
+        write_workbook(sheet, protocol, [])
+    else:
+        write_atomic(sheet, sheet_csv())
+
+
+def _write_all(files: list[tuple[Path, str | bytes, str]], write_sheet) -> None:
+    """Write every file (each atomically) and the sheet; when one fails (a full disk), undo the others:
+    new files removed, changed files restored byte for byte."""
+    before = {path: path.read_bytes() if path.is_file() else None for path, _data, _note in files}
+    done: list[Path] = []
+    try:
+        for path, data, _note in files:
+            if isinstance(data, str) and (before[path] or b"").startswith(b"\xef\xbb\xbf"):
+                data = "\ufeff" + data  # a byte-order mark the file had stays
+            write_atomic(path, data)
+            done.append(path)
+        write_sheet()
     except BaseException:
-        for path in created:
-            path.unlink(missing_ok=True)
+        for path in done:
+            if before[path] is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, before[path])
         raise
-    return written + [bib_path, str(sheet)], warnings
+
+
+def _coder_plan(protocol: dict, text: str, coder: tuple[str, str] | None) -> tuple[str, str, str]:
+    """review.yaml's text with the co-author added as a coder when asked, what was added, and which
+    coder id to write in the sheet."""
+    from .protocol_edit import add_coder, scalar
+
+    declared = [c["id"] for c in protocol.get("coders") or []]
+    if coder is None:
+        if not declared:
+            return text, "", "coder: review.yaml declares no coders, so the sheet's coder column takes any short id of yours (e.g. your initials)"
+        return text, "", (f"coder: the sheet's coder column takes a coder id declared in review.yaml ({', '.join(declared)}); to declare yourself, add "
+                          f"the line `  - {{id: YOUR-ID, name: \"Your Name\"}}` under coders: in review.yaml (add-source does it with --add-coder YOUR-ID)")
+    ident, name = coder[0], coder[1] or coder[0]
+    if not re.match(CITEKEY_PATTERN, ident):
+        raise InputError([Problem(layout.PROTOCOL, 1, f"coder id '{ident}' must start with a letter or digit and hold only letters, digits, '_', '.' or '-'")])
+    if not declared:
+        raise InputError([Problem(layout.PROTOCOL, 1, "review.yaml declares no coders, so every coder id is accepted as it is: leave out --add-coder "
+                                  "(declaring one coder would make every other coder named in the sheets unknown)")])
+    if ident in declared:
+        return text, "", f"coder: {ident} is declared in review.yaml: write {ident} in the sheet's coder column"
+    return (add_coder(text, ident, name, layout.PROTOCOL), f"coder {scalar(ident)} ({name}) added to coders",
+            f"coder: write {ident} in the sheet's coder column")
+
+
+def _lenient_protocol() -> dict | None:
+    """review.yaml as far as it reads, for the appraisal's list of tools (add-source does not check it)."""
+    from ..inputs import yamlio
+
+    try:
+        data, _node = yamlio.load(read_input(layout.PROTOCOL)[0], layout.PROTOCOL)
+    except (InputError, OSError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _readable_pdf(path: str, problems: list[Problem]) -> bytes:
@@ -175,36 +250,4 @@ def _readable_pdf(path: str, problems: list[Problem]) -> bytes:
     return data
 
 
-def create_sheet(citekey: str, xlsx: bool, output: str | None, protocol: dict | None, coder: str | None = None) -> str:
-    """Write an extraction sheet for a source (copying an existing sheet's rows when
-    ``output`` is elsewhere); return what was written. Never overwrites a file. With ``coder``,
-    an empty independent sheet ``extraction/coders/<coder>/<citekey>.csv|xlsx`` (double coding)."""
-    from ..common.problems import suggest
-    from ..inputs.sheets import rows_by_id
-
-    stems = {Path(p).stem for p in layout.source_files()}
-    if citekey not in stems:
-        raise InputError([Problem(layout.SOURCES, 1, f"no source '{citekey}': {suggest(citekey, sorted(stems))}")])
-    declared = [c["id"] for c in (protocol or {}).get("coders") or []]
-    if coder is not None and declared and coder not in declared:
-        raise InputError([Problem(layout.PROTOCOL, 1, f"unknown coder '{coder}' (declare coders in review.yaml): {suggest(coder, declared)}")])
-    # An independent coder starts from an empty sheet: never from the consensus sheet's rows.
-    existing = [p for p in layout.sheet_files() if Path(p).stem == citekey] if coder is None else []
-    folder = Path(layout.EXTRACTION) / layout.CODERS / coder if coder is not None else Path(layout.EXTRACTION)
-    target = Path(output) if output else folder / f"{citekey}.{'xlsx' if xlsx else 'csv'}"
-    if target.exists():
-        raise InputError([Problem(str(target), 1, "already exists; `review sheet` never overwrites a file")])
-    permit("sheet", target, citekey=citekey, **({"coder": coder} if coder is not None else {}))
-    if existing and not output:
-        raise InputError([Problem(existing[0], 1, f"'{citekey}' already has a sheet; for a copy in another format pass --output elsewhere, e.g. --output {citekey}.xlsx")])
-    rows = list(rows_by_id(existing[0]).values()) if existing else []
-    if xlsx or target.suffix.lower() == ".xlsx":
-        from .workbook import write_workbook
-
-        write_workbook(target, protocol or {}, rows)
-    else:
-        write_atomic(target, sheet_csv())
-    return f"wrote {target}" + (f" with the {len(rows)} rows of {existing[0]}" if existing else "")
-
-
-__all__ = ["add_source", "create_sheet", "front_matter", "parse_entry", "pdf_sidecar", "probable_duplicates", "sheet_csv", "source_document"]
+__all__ = ["add_source", "front_matter", "parse_entry", "pdf_sidecar", "probable_duplicates", "sheet_csv", "source_document"]

@@ -34,7 +34,9 @@ CELL_COLUMNS = ["question", "code", "label", "excerpts", "documents", "studies",
 GAP_COLUMNS = ["code", "label", "country", "documents", "studies", "directness", "evidence"]
 FINDING_COLUMNS = (["finding", "kind", "question", "statement", "status", "authors", "evidence", "confidence", "confidence_explanation"]
                    + [f"{c}_{part}" for c in COMPONENTS for part in ("concern", "explanation")]
-                   + ["excerpts", "documents", "studies", "draft", "warnings", "path", "line"])
+                   + ["excerpts", "documents", "studies", "weak_excerpts", "unappraised_excerpts", "draft", "warnings", "path", "line"])
+APPRAISAL_COLUMNS = ["citekey", "tool", "tool_name", "appraiser", "draft", "overall_concern", "overall_explanation", "item", "label",
+                     "part", "answer", "concern", "note", "path", "line"]
 RECORD_COLUMNS = ["record", "search", "search_name", "search_kind", "title", "authors", "year", "doi", "journal", "abstract",
                   "keywords", "format", "partial", "duplicate_of", "screened_on", "title_abstract", "title_abstract_reason",
                   "full_text", "full_text_reason", "source", "path", "line"]
@@ -45,7 +47,8 @@ SCREENING_COLUMNS = ["record", "search", "stage", "decision", "reason", "screene
 class Review:
     """One built review. ``evidence`` has a row per excerpt; ``evidence_long`` a row per excerpt, question
     and code it was coded for; ``cells`` a row per question x code theme; ``gap_map`` a row per theme
-    and country column; ``findings`` a row per review finding (empty when the review has none).
+    and country column; ``findings`` a row per review finding (empty when the review has none);
+    ``appraisals`` a row per item of each source's appraisal (empty when the review has none).
 
     Each DataFrame is made when first used; those from the analysis (``questions``, ``cells``,
     ``gap_map``, ``findings``) share one run of it, the same the tables and report are made from.
@@ -96,6 +99,10 @@ class Review:
     @cached_property
     def findings(self):
         return _frame(finding_rows(self.data, self.analysis), FINDING_COLUMNS)
+
+    @cached_property
+    def appraisals(self):
+        return _frame(appraisal_rows(self.data), APPRAISAL_COLUMNS)
 
     @cached_property
     def _records(self) -> dict:
@@ -185,10 +192,21 @@ def finding_rows(data: dict, analysis: dict) -> list[dict]:
                 row[f"{c}_concern"] = f["components"][c]["concern"] if rated else None
                 row[f"{c}_explanation"] = f["components"][c]["explanation"] if rated else None
             row.update(excerpts=a["facts"]["excerpts"], documents=len(a["facts"]["documents"]), studies=len(a["facts"]["studies"]),
+                       weak_excerpts=a["limitations"]["weak_excerpts"], unappraised_excerpts=a["limitations"]["unappraised_excerpts"],
                        draft=a["draft"], warnings=[c["code"] for c in a["checks"] if not c["addressed"]],
                        path=record["path"], line=f["line"])
             rows.append(row)
     return rows
+
+
+def appraisal_rows(data: dict) -> list[dict]:
+    """One row per item of each source's appraisal, with the appraisal's tool, appraiser and overall concern."""
+    drafts = {c["id"] for c in data["protocol"].get("coders") or [] if c.get("draft")}
+    return [{"citekey": a["citekey"], "tool": a["tool"], "tool_name": a["tool_name"], "appraiser": a["appraiser"],
+             "draft": a["appraiser"] in drafts, "overall_concern": a["overall"]["concern"], "overall_explanation": a["overall"]["explanation"],
+             "item": i["id"], "label": i["label"], "part": i["part"], "answer": i["answer"], "concern": i["concern"], "note": i["note"],
+             "path": a["path"], "line": i["line"]}
+            for a in data.get("appraisals", []) for i in a["items"]]
 
 
 def question_rows(data: dict, analysis: dict) -> list[dict]:
@@ -227,4 +245,4 @@ def open_review(path: str | Path = ".") -> Review:
     return frames(orjson.loads(evidence_file.read_bytes()), root)
 
 
-__all__ = ["DUPLICATE_COLUMNS", "RECORD_COLUMNS", "SCREENING_COLUMNS", "Review", "frames", "open_review"]
+__all__ = ["APPRAISAL_COLUMNS", "DUPLICATE_COLUMNS", "RECORD_COLUMNS", "SCREENING_COLUMNS", "Review", "frames", "open_review"]

@@ -26,6 +26,7 @@ from ..inputs import door
 from ..inputs.door import layout_problems, link_problem
 from ..inputs.bibliography import load_bibliography, split_name_warnings
 from ..inputs.findings import legacy_commentary_problems, load_findings, reference_problems
+from ..inputs import appraisals as appraising
 from .locate import MAX_ELISION, closest_passage, elided_negations, find_matches, matchable
 from ..common.problems import InputError, Problem, split, warning
 from ..common.textio import line_of
@@ -164,11 +165,13 @@ def _source_record(source: Source, sheet: str, bibliography: dict[str, dict]) ->
 
 
 def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths: list[str] | None,
-          sources_dir: str = layout.SOURCES, legacy_paths: list[str] = ()) -> dict[str, Any]:
+          sources_dir: str = layout.SOURCES, legacy_paths: list[str] = (), appraisal_paths: list[str] | None = None,
+          appraisal_dir: str = layout.APPRAISAL) -> dict[str, Any]:
     """Join checked shards into the evidence set; raise :class:`InputError` with every problem.
 
     ``findings_paths`` None skips the review findings (a partial check). ``legacy_paths`` are
-    commentary files from before review findings, each reported with how to move it.
+    commentary files from before review findings, each reported with how to move it. ``appraisal_paths``
+    are the sources' appraisals (None: none read); each of the shards' evidence sources without one is a warning.
     """
     problems = [Problem(**p) for p in prepared["problems"]] + [Problem(**p) for s in shards for p in s["problems"]]
     problems += legacy_commentary_problems(list(legacy_paths))
@@ -186,12 +189,18 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths
         protocol_keys = {r["citekey"] for r in sources if r["role"] == "protocol"}
         row_ids = {i for s in shards for i in s["row_ids"]}
         problems += finding_problems + reference_problems(findings, row_ids, protocol_keys)
+    appraisals = {}
+    if protocol is not None and appraisal_paths is not None:
+        known = sorted({r["citekey"] for r in sources} | {Path(p).stem for p in layout.source_files(sources_dir)})
+        appraisals, found = appraising.check_appraisals(appraisal_paths, protocol, sources, known, appraisal_dir)
+        problems += found
     errors, warnings = split(problems)
     if errors:
         raise InputError(errors, warnings)
     counts = Counter(item["citekey"] for item in evidence)
     order = {q["id"]: n for n, q in enumerate(protocol["questions"])}
     inputs = prepared["inputs"] | {"findings": [{"path": f["path"], "sha256": f["sha256"]} for f in sorted(findings.values(), key=lambda f: f["path"])]}
+    inputs["appraisals"] = [{"path": a["path"], "sha256": a["sha256"]} for _k, a in sorted(appraisals.items())]
     return {
         "protocol": protocol,
         "sources": [r | {"excerpts": counts[r["citekey"]]} for r in sources],
@@ -199,6 +208,8 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths
         "evidence": evidence,
         "inputs": inputs,
         "findings": [{k: v for k, v in f.items() if k != "sha256"} for f in sorted(findings.values(), key=lambda f: order[f["question"]])],
+        "appraisals": [{k: v for k, v in a.items() if k != "filled"} for _k, a in sorted(appraisals.items()) if a["filled"]],
+        "appraisal_tools": appraising.tool_summaries(protocol),
         "warnings": [w.as_dict() for w in warnings],
     }
 
@@ -222,7 +233,7 @@ def study_problems(evidence: list[dict]) -> list[Problem]:
 def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY,
                    sources_dir: str = layout.SOURCES, extraction_dir: str = layout.EXTRACTION,
                    only: set[str] | None = None, findings_dir: str = layout.FINDINGS,
-                   text_cache: str | None = layout.TEXT_CACHE, write_cache: bool = False) -> dict[str, Any]:
+                   text_cache: str | None = layout.TEXT_CACHE, write_cache: bool = False, appraisal_dir: str | None = None) -> dict[str, Any]:
     """Validate a whole review in one process and return its evidence set.
 
     ``only`` limits the sources and sheets checked to those citekeys (for a
@@ -240,7 +251,10 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
     if only is not None:
         shard["source_count"] = shard["source_count"] or len(layout.source_files(sources_dir))
     legacy = layout.commentary_files(Path(findings_dir).parent / layout.COMMENTARY)
-    return merge(prepared, [shard], layout.findings_files(findings_dir) if only is None else None, sources_dir, legacy)
+    appraisal_dir = appraisal_dir if appraisal_dir is not None else str(Path(findings_dir).parent / layout.APPRAISAL)
+    appraisals = [p for p in layout.appraisal_files(appraisal_dir) if only is None or Path(p).stem in only]
+    return merge(prepared, [shard], layout.findings_files(findings_dir) if only is None else None, sources_dir, legacy,
+                 appraisals, appraisal_dir)
 
 
 _PARAGRAPH_LOCATOR = re.compile(r"(?i)^\s*(?:para(?:graph)?\.?|¶)\s*(\d+)\s*$")

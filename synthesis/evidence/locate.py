@@ -3,7 +3,12 @@
 Both the source and the quote are normalised the same way: Unicode NFKC,
 curly/straight quotes, dashes, every run of whitespace (line breaks included)
 to one space, zero-width characters removed, a soft hyphen before a line break
-made a hyphen and other soft hyphens removed. A match in the normalised text is
+made a hyphen and other soft hyphens removed, and a space between a word (or
+closing punctuation) and a number, or between a number and closing punctuation,
+removed: where a footnote's or a table note's raised number sits on its word,
+viewers differ in whether they copy a space (``interventions 45`` or
+``interventions45``, ``agents5 .`` or ``agents5.``), and the space is not wording;
+where one was removed is a word boundary still. A match in the normalised text is
 mapped back to character offsets in the original text. ``[...]`` in a quote
 stands for any span of the source.
 
@@ -23,6 +28,8 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from ..inputs.pdf_layout import KINDS
 
 ELISION = "[...]"
 _ONE_TO_ONE = str.maketrans({
@@ -47,11 +54,13 @@ class Normalised:
     norm_breaks: list[int]
     orig_breaks: list[int]
     # With hyphens removed (see the module's docstring): where they were removed, and the
-    # (normalised) places where a hyphen may differ between quote and source; ``base`` the text before.
+    # (normalised) places where a hyphen may differ between quote and source; ``base`` the text before
+    # hyphens and loose spaces were removed (what a message shows).
     hyphens: bool = False
     removed: tuple[int, ...] = ()
     allowed: frozenset[int] = frozenset()
     base: "Normalised | None" = None
+    joins: tuple[int, ...] = ()  # where a loose space was removed (word boundaries still)
 
     def original(self, offset: int) -> int:
         """Original offset of a normalised offset."""
@@ -92,11 +101,18 @@ def normalise(text: str, hyphens: bool = False, breaks: list[int] | None = None)
     return _without_hyphens(base, text, breaks)
 
 
+# The marker line the extractor sets before a block it set aside (``[table]``): the document's text has none,
+# so a quote of a table row whose label and values are blocks of their own reads across it. Not ``[margin]``:
+# rotated text is a block a line, in no order a quote could follow.
+_SET_ASIDE = re.compile(r"(?m)^\[(?:%s)\]$" % "|".join(k for k in KINDS if k not in ("body", "margin")))
+
+
 def matchable(text: str, breaks: list[int] | None = None) -> Normalised:
     """A source's text normalised for matching: a PDF's with its line-end ``breaks`` (see the module's
-    docstring); a Markdown or text source's with hyphens removed only when it breaks a line at one."""
+    docstring) and its set-aside markers as spaces; a Markdown or text source's with hyphens removed only
+    when it breaks a line at one."""
     if breaks is not None:
-        return normalise(text, True, breaks)
+        return normalise(_SET_ASIDE.sub(lambda m: " " * len(m.group()), text), True, breaks)
     return normalise(text, line_end_hyphens(text))
 
 
@@ -108,8 +124,11 @@ def _without_hyphens(base: Normalised, text: str, breaks: list[int] | None) -> N
     moves = iter(zip(base.norm_breaks, base.orig_breaks))
     pending = next(moves, None)
     newline_breaks = []
+    starts, cuts = [], [0]  # each removed hyphen's place, and the characters removed up to each
     for match in _INNER_HYPHEN.finditer(hay):
         start, end = match.span()
+        starts.append(start)
+        cuts.append(cuts[-1] + end - start)
         while pending is not None and pending[0] <= start:
             points.append((pending[0] - cut, pending[1]))
             pending = next(moves, None)
@@ -131,9 +150,12 @@ def _without_hyphens(base: Normalised, text: str, breaks: list[int] | None) -> N
         merged[at] = orig  # the later breakpoint at one place wins
     norm_breaks = sorted(merged)
     result = Normalised("".join(pieces), norm_breaks, [merged[k] for k in norm_breaks], True, tuple(removed),
-                        frozenset(), base)
+                        frozenset(), base.base or base)
     allowed = frozenset(newline_breaks) if breaks is None else frozenset(result.normalised(b) for b in breaks)
-    return Normalised(result.text, result.norm_breaks, result.orig_breaks, True, result.removed, allowed, base)
+    # A loose space's place, less the hyphens removed before it.
+    joins = tuple(j - cuts[bisect.bisect_left(starts, j)] for j in base.joins)
+    return Normalised(result.text, result.norm_breaks, result.orig_breaks, True, result.removed, allowed,
+                      base.base or base, joins)
 
 
 def _normalise(text: str) -> Normalised:
@@ -161,13 +183,53 @@ def _normalise(text: str) -> Normalised:
             orig_breaks.append(pos)
         prev_space = new.endswith(" ") if new else (before.endswith(" ") if before else prev_space)
     pieces.append(text[pos:])
-    return Normalised("".join(pieces), norm_breaks, orig_breaks)
+    return _squeezed(Normalised("".join(pieces), norm_breaks, orig_breaks))
 
 
-def quote_segments(quote: str, hyphens: bool = False) -> list[str]:
+# A space a raised mark may or may not have (see the module's docstring): found as a space before a digit or
+# closing punctuation (a plain scan: a look-behind would slow it tenfold), then kept if loose.
+_MAYBE_LOOSE = re.compile(r" [\d.,;:!?)\]]")
+
+
+def _loose(hay: str, at: int) -> bool:
+    before, after = hay[at - 1:at], hay[at + 1]
+    if after.isdigit():
+        return before.isalpha() or before in ",;:)]'\"" and before != ""
+    return before.isdigit() and (at + 2 == len(hay) or hay[at + 2].isspace())
+
+
+def _squeezed(spaced: Normalised) -> Normalised:
+    """``spaced`` with its loose spaces removed; offsets still map to the original text."""
+    hay = spaced.text
+    starts = [at for at in (m.start() for m in _MAYBE_LOOSE.finditer(hay)) if _loose(hay, at)]
+    if not starts:
+        return spaced
+    text = "".join(hay[a + 1:b] for a, b in zip([-1] + starts, starts + [len(hay)]))
+    old_n, old_o = spaced.norm_breaks, spaced.orig_breaks
+    norm_breaks, orig_breaks, i = [], [], 0
+    for k, at in enumerate(starts):
+        while i < len(old_n) and old_n[i] <= at:  # breakpoints up to this space move back by the k before it
+            norm_breaks.append(old_n[i] - k)
+            orig_breaks.append(old_o[i])
+            i += 1
+        place, orig = at - k, spaced.original(at + 1)  # what followed the space now starts here
+        if norm_breaks and norm_breaks[-1] == place:
+            orig_breaks[-1] = orig
+        else:
+            norm_breaks.append(place)
+            orig_breaks.append(orig)
+    for n, o in zip(old_n[i:], old_o[i:]):
+        norm_breaks.append(n - len(starts))
+        orig_breaks.append(o)
+    joins = tuple(at - k for k, at in enumerate(starts))
+    return Normalised(text, norm_breaks, orig_breaks, base=spaced, joins=joins)
+
+
+def quote_segments(quote: str, hyphens: bool = False, spaced: bool = False) -> list[str]:
     """The normalised pieces of a quote between its ``[...]`` elisions (hyphens between letters removed
-    with ``hyphens``; :func:`hyphen_places` says where)."""
-    norm = normalise(quote).text.replace("[\u2026]", ELISION)
+    with ``hyphens``; :func:`hyphen_places` says where; loose spaces kept with ``spaced``)."""
+    norm = normalise(quote)
+    norm = (norm.base or norm if spaced else norm).text.replace("[\u2026]", ELISION)
     segments = [seg.strip() for seg in norm.split(ELISION) if seg.strip()]
     return [_INNER_HYPHEN.sub("", seg) for seg in segments] if hyphens else segments
 
@@ -188,7 +250,15 @@ def _whole(hay: str, seg: str, at: int, source: "Normalised | None" = None) -> b
     if source is not None and source.removed:
         before = "" if _removed_at(source, at) else before
         after = "" if _removed_at(source, at + len(seg)) else after
+    if source is not None and source.joins:
+        before = "" if _joined_at(source, at) else before
+        after = "" if _joined_at(source, at + len(seg)) else after
     return not (seg[0].isalnum() and before.isalnum()) and not (seg[-1].isalnum() and after.isalnum())
+
+
+def _joined_at(source: "Normalised", at: int) -> bool:
+    i = bisect.bisect_left(source.joins, at)
+    return i < len(source.joins) and source.joins[i] == at
 
 
 def _removed_at(source: "Normalised", at: int) -> bool:
@@ -292,8 +362,9 @@ def _match_at(source: Normalised, segments: list[str], first: int, hi: int, text
 
 
 def _end(source: Normalised, at: int) -> int:
-    """The original offset where a match ending at normalised ``at`` ends (before a removed hyphen)."""
-    return source.original(at - 1) + 1 if at and _removed_at(source, at) else source.original(at)
+    """The original offset where a match ending at normalised ``at`` ends (before a removed hyphen, space)."""
+    removed = at and (_removed_at(source, at) or source.joins and _joined_at(source, at))
+    return source.original(at - 1) + 1 if removed else source.original(at)
 
 
 def find_quote(source: Normalised, quote: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
@@ -324,7 +395,7 @@ def closest_passage(source: Normalised, quote: str, start: int = 0) -> tuple[int
     """
     from rapidfuzz.distance import Indel
 
-    target = " ".join(quote_segments(quote, source.hyphens))
+    target = " ".join(quote_segments(quote, source.hyphens, spaced=source.base is None))
     body = source.normalised(start)
     hay = source.text
     words = [(m.start(), m.group()) for m in _WORD.finditer(target)]

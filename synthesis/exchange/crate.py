@@ -36,7 +36,7 @@ def _sha256(path: Path) -> str:
 
 def input_files(data: dict) -> list[dict[str, str]]:
     """Every input the evidence set was built from, with the SHA-256 the build read: protocol,
-    bibliography, each source and sheet, each findings file."""
+    bibliography, each source and sheet, each findings file, each appraisal."""
     found = [{"path": data["inputs"]["protocol"]["path"], "sha256": data["inputs"]["protocol"]["sha256"], "role": "review protocol"},
              {"path": data["inputs"]["bibliography"]["path"], "sha256": data["inputs"]["bibliography"]["sha256"], "role": "bibliography"}]
     for source in data["sources"]:
@@ -44,6 +44,7 @@ def input_files(data: dict) -> list[dict[str, str]]:
         if source["sheet"]:
             found.append({"path": source["sheet"], "sha256": source["sheet_sha256"], "role": "extraction sheet", "citekey": source["citekey"]})
     found += [{"path": f["path"], "sha256": f["sha256"], "role": "review findings"} for f in data["inputs"].get("findings", [])]
+    found += [{"path": f["path"], "sha256": f["sha256"], "role": "source appraisal"} for f in data["inputs"].get("appraisals", [])]
     return found
 
 

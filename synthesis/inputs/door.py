@@ -29,9 +29,11 @@ FOLDERS = {
     layout.FINDINGS: (".yaml", ".yml"),
     layout.RECORDS: layout.RECORD_SUFFIXES,
     layout.COMMENTARY: (".md",),
+    layout.APPRAISAL: (".yaml", ".yml"),
 }
 WHAT = {layout.SOURCES: "sources", layout.EXTRACTION: "extraction sheets", layout.FINDINGS: "review findings",
-        layout.RECORDS: "searches, records and screening", layout.COMMENTARY: "commentary"}
+        layout.RECORDS: "searches, records and screening", layout.COMMENTARY: "commentary",
+        layout.APPRAISAL: "appraisals"}
 
 
 @lru_cache(maxsize=256)

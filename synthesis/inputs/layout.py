@@ -86,6 +86,14 @@ def findings_files(directory: str | Path = FINDINGS) -> list[str]:
     return _listed(directory, (".yaml", ".yml"))
 
 
+APPRAISAL = "appraisal"  # appraisal/<citekey>.yaml: how each source was appraised
+
+
+def appraisal_files(directory: str | Path = APPRAISAL) -> list[str]:
+    """The sources' appraisals (``appraisal/<citekey>.yaml``), sorted; ``[]`` without the folder."""
+    return _listed(directory, (".yaml", ".yml"))
+
+
 def commentary_files(directory: str | Path = COMMENTARY) -> list[str]:
     """Commentary files from before review findings (``commentary/*.md``), sorted."""
     return _listed(directory, (".md",))

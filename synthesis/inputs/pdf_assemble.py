@@ -11,7 +11,8 @@ block of the next page ends one (not merely its first block), so it reads as one
 A word split at a line end (letter, ``-``, letter) is joined, unless the hyphen
 belongs to a compound: the hyphenated form occurs elsewhere in the document, or
 the joined form never does and the word is capitalised, an acronym, a number, or
-starts with a prefix written with a hyphen (``self-``, ``well-``, ...). Each such
+starts with a prefix written with a hyphen (``self-``, ``well-``, ...); nor is a
+web address broken at one of its hyphens joined (no one hyphenates an address). Each such
 line end is recorded (``breaks``) so quotes match in either form.
 """
 
@@ -28,6 +29,7 @@ _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _OPEN = re.compile(r"[^.!?:;\"'\u201d\u2019)\]]$")  # a block that ends without closing punctuation
 _LINE_END_HYPHEN = re.compile(r"([^\W_][\w-]*)-$")
 _LEADING_WORD = re.compile(r"^[^\W_]\w*")
+_URL_END = re.compile(r"(?:https?://|www\.)\S*-$")  # a web address broken at one of its own hyphens
 
 
 @dataclass
@@ -85,7 +87,8 @@ class _Writer:
             end = _LINE_END_HYPHEN.search(self.last)
             start = _LEADING_WORD.match(text)
             if end and start and separator != "\n\n" or (end and start and separator == "\n\n" and text[:1].islower()):
-                if keeps_hyphen(end.group(1), start.group(), self.hyphenated, self.plain):
+                url = _URL_END.search(self.last) is not None
+                if url or keeps_hyphen(end.group(1), start.group(), self.hyphenated, self.plain):
                     self.out.breaks.append(self.length - 1)
                     self._put("\n", self.out.spans[-1][2])
                 else:
@@ -137,8 +140,12 @@ def assemble(pages: list[list[Block]]) -> Assembled:
                 for item, page in waiting:
                     writer.block(item, page, False)
                 waiting = []
-        later = index < len(pages) and previous is not None and bool(_OPEN.search(previous.lines[-1]))
-        if later and any(b.kind == "body" for b in pages[index]):
+        following = next((b for b in pages[index] if b.kind == "body"), None) if index < len(pages) else None
+        # The sentence goes on to the next page: the body ends open, or ends on an abbreviation's point (``L.``,
+        # ``et al.``) and the next page's body goes on in lower case.
+        later = following is not None and previous is not None and (
+            bool(_OPEN.search(previous.lines[-1])) or _runs_on_after_point(previous, following))
+        if later:
             waiting += aside
         else:
             for item, page in waiting + aside:
@@ -147,6 +154,10 @@ def assemble(pages: list[list[Block]]) -> Assembled:
     for item, page in waiting:
         writer.block(item, page, False)
     return writer.done()
+
+
+def _runs_on_after_point(previous: Block, block: Block) -> bool:
+    return previous.lines[-1].endswith(".") and block.lines[0][:1].islower()
 
 
 def _marked(block: Block) -> Block:

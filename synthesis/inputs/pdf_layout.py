@@ -1,7 +1,8 @@
 """Reading order of a PDF page from its text runs: body first, what is set aside after it.
 
 A page is cut recursively (an XY cut): into columns at vertical gutters wide
-enough to be one (each side at least :data:`MIN_COLUMN` characters wide), else
+enough to be one (each side at least :data:`MIN_COLUMN` characters wide; not a
+table's grid, whose rows read across, cell by cell), else
 into bands at horizontal gaps taller than 0.7 of a line (the airy leading of small print
 is not one), until a piece is one column of lines. Columns read left to right, bands top to bottom, so a sentence
 that crosses a column reads as one. Each piece's lines are grouped into blocks,
@@ -9,7 +10,8 @@ and each block is classed:
 
 - ``body``: text in the document's body size (or larger: headings);
 - ``footnote``: smaller text with no body text below it on the page;
-- ``caption``: a block starting ``Figure 3:``, ``Table 2.``, ``Fig. 1`` ...;
+- ``caption``: a block starting ``Figure 3:``, ``Table 2.``, ``Fig. 1`` ... (or ``Table 2 Sample``: a
+  capital after the number, where a sentence citing the table reads ``Table 2 shows``);
 - ``table``: rows of three or more cells, or other smaller text (tables, figure labels);
 - ``margin``: rotated or vertical text (a margin note, a rotated stamp);
 - ``furniture``: first-page furniture in its top or bottom band: masthead, copyright and licence lines.
@@ -29,6 +31,9 @@ GUTTER = 0.5  # a vertical gap this many character heights wide, the height of t
 BAND_GAP = 0.7  # a horizontal gap this many heights tall separates bands
 SMALL = 0.9  # text at most this share of the body size is small print
 _CAPTION = re.compile(r"^(?:Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?|Exhibit|Box|Chart|Graph|Map|Plate|Scheme)\s*[A-Z]?\d+[A-Za-z]?(?:\.\d+)*\s*(?:[.:|\u2014\u2013-]|$)")
+# A caption whose label is set off by type alone (``Table 2 Sample characteristics``), not by punctuation:
+# a capital follows the number, as it does not in a sentence that cites one (``Table 2 shows``).
+_CAPTION_BARE = re.compile(r"^(?:Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?)\s*[A-Z]?\d+[A-Za-z]?\s+[A-Z][a-z]")
 _CAPTION_SMALL = re.compile(r"^(?:Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?|Exhibit|Box|Chart|Source|Sources|Note|Notes)\b")
 _MASTHEAD = re.compile(r"(?i)(?:\bdoi\b|\u00a9|copyright|licen[cs]e|creative\s*commons|\bopen access\b|\bissn\b|\bvol(?:ume)?\.?\s*\d|\bno\.\s*\d|"
                        r"\bpp\.\s*\d|\bpages?\s+\d|received|accepted|published|correspond|e-?mail|https?://|www\.|journal|proceedings)")
@@ -94,14 +99,37 @@ def _bands(runs: list[Run], size: float) -> list[list[Run]] | None:
     return [p for p in parts if p]
 
 
+def _edges(run: Run) -> tuple[tuple[str, int], ...]:
+    """Where a run starts, ends and centres, to 2 points: a table's column lines its cells up on one."""
+    return ("left", round(run.x0 / 2)), ("right", round(run.x1 / 2)), ("centre", round((run.x0 + run.x1) / 4))
+
+
+def _grid(runs: list[Run]) -> bool:
+    """Whether a piece is a table's grid: rows of several runs, hardly any of them a line of text (six words
+    or more), and nearly every run lined up with runs of two other rows (a column of cells)."""
+    rows = _lines(runs)
+    if len(rows) < 3 or sum(len(row) >= 2 for row in rows) < 0.6 * len(rows):
+        return False
+    if sum(len(r.text.split()) >= 6 for r in runs) > 0.1 * len(runs):
+        return False
+    on: dict[tuple[str, int], set[int]] = {}
+    for n, row in enumerate(rows):
+        for run in row:
+            for edge in _edges(run):
+                on.setdefault(edge, set()).add(n)
+    lined_up = sum(any(len(on[edge]) >= 3 for edge in _edges(run)) for row in rows for run in row)
+    return lined_up >= 0.8 * len(runs)
+
+
 def reading_order(runs: list[Run], depth: int = 0) -> list[list[Run]]:
-    """Pieces of one column each, in reading order (recursive XY cut)."""
+    """Pieces of one column each, in reading order (recursive XY cut); a table's grid is not cut into its
+    columns: it reads row by row, as a viewer's selection of a row does."""
     if len(runs) <= 1 or depth > 40:
         return [runs] if runs else []
     size = _median([r.size for r in runs])
     for cut in (_columns, _bands):
         parts = cut(runs, size)
-        if parts and len(parts) > 1:
+        if parts and len(parts) > 1 and not (cut is _columns and _grid(runs)):
             return [piece for part in parts for piece in reading_order(part, depth + 1)]
     return [runs]
 
@@ -151,7 +179,7 @@ def _kind(lines: list[list[Run]], size: float, body: float, first_page: bool, pa
     if first_page and len(lines) <= 6 and ((top - page.y0) / height > 0.85 and (small or masthead)
                                            or (bottom - page.y0) / height < 0.15 and masthead):
         return "furniture"
-    if _CAPTION.match(text) or (small and _CAPTION_SMALL.match(text)):
+    if _CAPTION.match(text) or _CAPTION_BARE.match(text) or small and _CAPTION_SMALL.match(text):
         return "caption"
     cells = sum(len(line) >= 3 for line in lines)
     if len(lines) >= 2 and cells * 2 >= len(lines):

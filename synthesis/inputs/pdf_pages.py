@@ -32,6 +32,9 @@ from .pdf_runs import PageRuns
 
 BAND = 0.12
 _SHORT = 6  # words in a run that may be a running head set beside the text
+_EDGE_WORDS = 10  # words in a header or footer line whose first or last word may be the page number
+_RUN_ON = 4  # pages a sequence of arabic numbers must run through in a longer document (footnote numbers
+# progress with the notes, so two or three pages in a row may show numbers that look like a page's own)
 _DIGITS = re.compile(r"\d+")
 _ROMAN_WORD = re.compile(r"\b[ivxlcdm]+\b", re.I)
 _ALONE = re.compile(r"(?i)^(?:page|p\.|pg\.?)?\s*[-\u2013\u2014|]?\s*(\d{1,6}|[ivxlcdm]{1,7})\s*[-\u2013\u2014|]?"
@@ -143,7 +146,10 @@ def _candidates(page: PageRuns, alone_only: bool) -> list[_Candidate]:
             elif roman_value(token) is not None and banded:
                 out.append(_Candidate("roman", roman_value(token), run.size, True, n, y, banded, False))
             continue
-        edge = None if alone_only or not banded else _EDGE_NUMBER.search(run.text)
+        # A number at an end of a short header or footer line ("8 BEHAVIOUR CHANGE"); not a footnote's number
+        # at the start of its note, which reads on for words.
+        short = len(run.text.split()) <= _EDGE_WORDS
+        edge = None if alone_only or not banded or not short else _EDGE_NUMBER.search(run.text)
         if edge:
             value = int(edge.group(1) or edge.group(2))
             out.append(_Candidate("arabic", value, run.size, False, n, y, True, False))
@@ -207,6 +213,9 @@ def printed_numbers(pages: list[PageRuns]) -> list[tuple[str, str]]:
             continue  # page numbers run on from page to page; numbers in a table's cells come and go
         if sum(not c.banded for _n, c in members) * 2 > len(on) and len(on) < max(3, len(pages) / 2):
             continue  # away from the header and footer, only a sequence through most of the pages
+        if kind == "arabic" and len(on) < _RUN_ON and len(pages) > 2 * _RUN_ON and not any(
+                k == kind and o == offset for k, o, *_rest in taken):
+            continue  # a few pages' footnote numbers, not a page numbering
         taken.append((kind, offset, min(on), max(on), [c.y for _n, c in members]))
         for n, c in members:
             if n not in claimed and c.value > 0:

@@ -1,7 +1,7 @@
 """What each command may write: one rule, called by every command before it writes anything.
 
-An input of the review (the protocol, a file under sources/, extraction/, findings/, records/, commentary/, or
-the review's git folder; a link there counts as what it points at) is written only by a command whose documented
+An input of the review (the protocol, a file under sources/, extraction/, findings/, records/, commentary/, appraisal/,
+or the review's git folder; a link there counts as what it points at) is written only by a command whose documented
 job that is, and only where (:data:`COMMANDS`, shown in docs/formats.md, "What each command may write"); any
 other input is refused, ``--force`` or not. An existing file elsewhere is replaced only as the command's entry
 says (``--force``, never, or always for the build's own steps). The message names what was refused.
@@ -17,7 +17,7 @@ from ..common.problems import InputError, Problem
 from . import layout
 from .door import enclosing_review
 
-INPUT_FOLDERS = (layout.SOURCES, layout.EXTRACTION, layout.FINDINGS, layout.RECORDS, layout.COMMENTARY, ".git")
+INPUT_FOLDERS = (layout.SOURCES, layout.EXTRACTION, layout.FINDINGS, layout.RECORDS, layout.COMMENTARY, layout.APPRAISAL, ".git")
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,14 @@ class Writes:
 
 _SHEETS = ("extraction/{citekey}.csv", "extraction/{citekey}.xlsx")
 _NEVER = "exists already; `review {command}` never overwrites a file: choose another name"
+# How add-source records a new source in records/ (synthesis.coauthor.intake): a record, its decisions.
+_RECORDED = (f"{layout.RECORDS}/{{search}}.csv", f"{layout.RECORDS}/{{search}}.bib", f"{layout.RECORDS}/searches.csv",
+             f"{layout.RECORDS}/screening.csv")
 STEP = Writes(replaces="always")  # a pipeline step replaces the outputs the Snakefile names
 COMMANDS: dict[str, Writes] = {
     "add-source": Writes(("sources/{citekey}.md", "sources/{citekey}.pdf", "sources/{citekey}.yaml", layout.BIBLIOGRAPHY)
-                         + _SHEETS, "never", _NEVER),
-    "sheet": Writes(_SHEETS + ("extraction/coders/{coder}/{citekey}.csv", "extraction/coders/{coder}/{citekey}.xlsx"),
+                         + _SHEETS + ("appraisal/{citekey}.yaml",) + _RECORDED + (layout.PROTOCOL,), "never", _NEVER),
+    "sheet": Writes(_SHEETS + ("extraction/coders/{coder}/{citekey}.csv", "extraction/coders/{coder}/{citekey}.xlsx", layout.PROTOCOL),
                     "never", "already exists; `review sheet` never overwrites a file"),
     "screen": Writes(("{records}/screening.csv",), "never",
                      "already exists: choose another file name (filled decisions would be lost)"),
@@ -46,7 +49,7 @@ COMMANDS: dict[str, Writes] = {
     "reconcile": Writes(exists="exists already: pass --force to replace this reconciliation sheet"),
     "export": Writes(),
 }
-READ_ONLY = ("check", "trace", "audit", "text")  # write nothing (standard output only)
+READ_ONLY = ("check", "trace", "audit", "text", "slurm-check")  # write nothing (standard output only)
 STEP_OUTPUTS = ("output", "output_dir", "svg", "png", "table", "claims", "text_cache")  # the steps' arguments naming outputs
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..analysis.shapes import Facts, FindingAssessment
+from ..analysis.shapes import Facts, FindingAssessment, LimitationFacts
 from ..inputs.findings import COMPONENTS
 from . import words
+from .appraisal import limitations_sentence
 from .claims import Claims, anchor
-from .markdown import Markdown, citations
+from .markdown import Markdown, citations, escape
 
 
 def _documents(facts: Facts) -> Markdown:
@@ -18,8 +19,10 @@ def _documents(facts: Facts) -> Markdown:
     return citations(facts["documents"])
 
 
-def component_facts(component: str, facts: Facts, scope: str, names: dict[str, str] | None = None) -> str:
-    """What the pipeline counted for one CERQual component, in a sentence."""
+def component_facts(component: str, facts: Facts, scope: str, names: dict[str, str] | None = None,
+                    limits: LimitationFacts | None = None) -> str:
+    """What the pipeline counted for one CERQual component, in a sentence (methodological limitations:
+    with the appraisals of the sources, ``limits``)."""
     roles = words.by_role(facts["roles"]) or "none"
     if component == "adequacy":
         return (f"{words.studies(facts, names)}; "
@@ -32,7 +35,8 @@ def component_facts(component: str, facts: Facts, scope: str, names: dict[str, s
         return (f"Coded stances differ: {', '.join(facts['stances'])}." if len(facts["stances"]) > 1
                 else "No disagreeing stances coded." if facts["stances"] else "No stances coded.")
     designs = f"; study designs: {', '.join(words.kind(d) for d in facts['study_designs'])}" if facts["study_designs"] else ""
-    return f"Excerpts: {roles}{designs}."
+    appraised = limitations_sentence(limits)
+    return Markdown(escape(f"Excerpts: {roles}{designs}.") + f" {appraised}") if appraised else f"Excerpts: {roles}{designs}."
 
 
 def finding_context(finding: dict, assessed: FindingAssessment, scope: str, claims: Claims, names: dict[str, str] | None = None) -> dict[str, Any]:
@@ -56,7 +60,7 @@ def finding_context(finding: dict, assessed: FindingAssessment, scope: str, clai
         "facts": f"{words.plural(facts['excerpts'], 'excerpt')} from {words.plural(len(facts['documents']), 'document')}; "
                  f"{words.years(facts)}." if gap else "",
         "components": [] if gap else [{"name": words.cerqual(c), "concern": words.cerqual(finding["components"][c]["concern"]),
-                                       "explanation": finding["components"][c]["explanation"], "facts": component_facts(c, facts, scope, names)}
+                                       "explanation": finding["components"][c]["explanation"], "facts": component_facts(c, facts, scope, names, assessed.get("limitations"))}
                                       for c in COMPONENTS],
         "evidence": [{"id": e, "anchor": anchor("ev-", e)} for e in finding["evidence"]],
         "addressed": [c for c in assessed["checks"] if c["addressed"]],

@@ -24,6 +24,7 @@ from .overview import comparison_context, gap_map_context, snowball_context, sou
 from .themes import theme_sections
 from .method import method_context
 from .agreement import agreement_context
+from .appraisal import appraisal_context
 
 TEMPLATE = "state-of-play.md.j2"
 # Defaults for review.yaml's report settings; the CSV tables always hold everything.
@@ -136,6 +137,7 @@ def report_context(data: dict[str, Any], source_text: Callable[[str], str] = rea
         "method": method_context(data.get("records")),  # None without records/: no method section
         "agreement": agreement_context(data.get("agreement"), protocol),  # None without independent sheets
         "sources": sources_context(data, limit["source_rows"]),
+        "appraisal": appraisal_context(data),  # None for a review that does not appraise its sources
         "scope": coverage(data),
         "rating": rating_method(protocol),
         "short_titles": short_titles(data),

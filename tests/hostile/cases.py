@@ -7,6 +7,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import recordskit
 import reviewkit
 
 BIB = "sources/references.bib"
@@ -137,7 +138,7 @@ CASES = [
     ("protocol-question-id-case", edit("review.yaml", "id: RQb", "id: rqa"), CHECK, 1,
      ["review.yaml:10: questions[1].id: duplicate id 'rqa' (first used in questions[0]; ids must differ in more than case)"]),
     ("protocol-unknown-key", edit("review.yaml", "title: Community", "titel: x\ntitle: Community"), CHECK, 1,
-     ["review.yaml:1: unknown key 'titel' in top level: did you mean 'title'? allowed: authors, coders, codes, comparison, questions, report, screening, strength, subtitle, title, vocabularies"]),
+     ["review.yaml:1: unknown key 'titel' in top level: did you mean 'title'? allowed: appraisal, authors, coders, codes, comparison, questions, report, screening, strength, subtitle, title, vocabularies"]),
     ("protocol-duplicate-vocabulary-value", edit("review.yaml", "[survey, case_study]", "[survey, case_study, survey]"), CHECK, 1,
      ["review.yaml:31: vocabularies.evidence_type: 'survey' is listed twice"]),
     # --- references.bib ---
@@ -293,11 +294,11 @@ CASES = [
      ["extraction/okafor2021.xlsx:2: C2 (id 1): 'local_trust' is listed twice"]),
     # --- review check FILES ---
     ("check-file-not-in-review", put("notes.txt", "x"), CHECK + ["notes.txt"], 1,
-     ["notes.txt:1: not a file review check checks: give review.yaml, sources/references.bib, sources/*.md, *.txt, *.pdf or *.yaml, extraction/*.csv or *.xlsx, extraction/coders/<coder>/*.csv or *.xlsx, findings/*.yaml, or a file in records/ (*.csv, *.ris, *.bib, *.xlsx)"]),
+     ["notes.txt:1: not a file review check checks: give review.yaml, sources/references.bib, sources/*.md, *.txt, *.pdf or *.yaml, extraction/*.csv or *.xlsx, extraction/coders/<coder>/*.csv or *.xlsx, findings/*.yaml, appraisal/*.yaml, or a file in records/ (*.csv, *.ris, *.bib, *.xlsx)"]),
     ("check-file-missing", lambda root: None, CHECK + ["sources/nobody.md"], 1,
      ["sources/nobody.md:1: no such file"]),
     ("check-readme-md", put("README.md", "# x\n"), CHECK + ["README.md"], 1,
-     ["README.md:1: not a file review check checks: give review.yaml, sources/references.bib, sources/*.md, *.txt, *.pdf or *.yaml, extraction/*.csv or *.xlsx, extraction/coders/<coder>/*.csv or *.xlsx, findings/*.yaml, or a file in records/ (*.csv, *.ris, *.bib, *.xlsx)"]),
+     ["README.md:1: not a file review check checks: give review.yaml, sources/references.bib, sources/*.md, *.txt, *.pdf or *.yaml, extraction/*.csv or *.xlsx, extraction/coders/<coder>/*.csv or *.xlsx, findings/*.yaml, appraisal/*.yaml, or a file in records/ (*.csv, *.ris, *.bib, *.xlsx)"]),
     ("check-json-outside-review", lambda root: (root / "review.yaml").unlink(), CHECK + ["--format", "json"], 1,
      ['      "message": "no review protocol here: {root}/review.yaml does not exist; run this in the review\'s folder (the one holding review.yaml)",']),
     # --- add-source ---
@@ -317,11 +318,43 @@ CASES = [
      ["../badkey.bib:1: citekey 'a/b' cannot name a file: use letters, digits, '_', '.' and '-' (^[A-Za-z0-9][A-Za-z0-9_.-]*$)"]),
     ("add-source-missing-file", lambda root: None, ["add-source", "../nothing.bib"], 1,
      ["../nothing.bib:1: no such file or folder"]),
+    ("add-source-coder-without-coders", lambda root: None, ["add-source", "--add-coder", "jn", "../entry.bib"], 1,
+     ["review.yaml:1: review.yaml declares no coders, so every coder id is accepted as it is: leave out --add-coder (declaring one coder would make every other coder named in the sheets unknown)"]),
+    ("add-source-coder-escape", edit("review.yaml", "vocabularies:", "coders:\n  - {id: AT, name: Ada}\nvocabularies:"), ["add-source", "--add-coder", "j\x1b[2J", "../entry.bib"], 1,
+     ["review.yaml:1: coder id 'j\\x1b[2J' must start with a letter or digit and hold only letters, digits, '_', '.' or '-'"]),
+    ("add-source-unknown-record", lambda root: recordskit.add_records(root), ["add-source", "--record", "scopus:S9", "../entry.bib"], 1,
+     ["records:1: no record 'scopus:S9': did you mean 'scopus:S4'? allowed: scopus:S1, scopus:S2, scopus:S3, scopus:S4, wos:smithdup, wos:okafordup, wos:greensolar, hand:lee2019, hand:lee-b"]),
+    ("add-source-excluded-record", lambda root: recordskit.add_records(root), ["add-source", "--record", "scopus:S3", "../entry.bib"], 1,
+     ["records/screening.csv:4: record 'scopus:S3' was excluded at title_abstract: change that decision first if the document belongs in the review"]),
+    ("add-source-broken-records", lambda root: (recordskit.add_records(root), (root / "records/screening.csv").write_text("record,stage\nx,y\n")), ["add-source", "--search", "hand", "../entry.bib"], 1,
+     ["records/screening.csv:1: missing column 'decision'; columns needed: record, stage, decision, screener"]),
+    ("add-source-two-ways", lambda root: recordskit.add_records(root), ["add-source", "--search", "hand", "--added-otherwise", "../entry.bib"], 1,
+     ["records:1: give one of --search, --record and --added-otherwise: they are three ways a document comes in"]),
+    ("add-source-no-records-folder", lambda root: None, ["add-source", "--search", "hand", "../entry.bib"], 1,
+     ["records:1: this review keeps no records/ folder, so there is no search or screening to record the source in: leave out --search, --record and --added-otherwise"]),
+    # --- review slurm-check: the SLURM profile is read before the cluster is asked anything ---
+    ("slurm-check-no-profile", lambda root: None, ["slurm-check"], 1,
+     ["profiles/slurm:1: no Snakemake profile here: give the folder holding its config.yaml with --profile"]),
+    ("slurm-check-profile-not-yaml", put("profiles/slurm/config.yaml", "executor: [slurm\n"), ["slurm-check"], 1,
+     ["profiles/slurm/config.yaml:2: invalid YAML: expected ',' or ']', but got '<stream end>'"]),
+    ("slurm-check-profile-a-list", put("profiles/slurm/config.yaml", "- executor: slurm\n"), ["slurm-check"], 1,
+     ["profiles/slurm/config.yaml:1: not a Snakemake profile: expected keys such as executor: slurm"]),
+    ("slurm-check-profile-wrong-types", put("profiles/slurm/config.yaml", "executor: slurm\ncores: two\ndefault-resources: [mem_mb=2000]\n"), ["slurm-check"], 1,
+     ["profiles/slurm/config.yaml:2: cores must be a whole number of at least 1, not 'two'",
+      "profiles/slurm/config.yaml:3: default-resources must be a mapping (resource: value), not ['mem_mb=2000']"]),
+    ("slurm-check-profile-duplicate-key", put("profiles/slurm/config.yaml", "executor: slurm\ncores: 2\ncores: 8\n"), ["slurm-check"], 1,
+     ["profiles/slurm/config.yaml:3: duplicate key 'cores' (first on line 2): YAML would keep only the last"]),
+    ("slurm-check-profile-latin1", put("profiles/slurm/config.yaml", "executor: slurm\n# caf\xe9\n".encode("latin-1")), ["slurm-check"], 1,
+     ["profiles/slurm/config.yaml:2: not valid UTF-8: byte 0xe9 at byte offset 21; save the file as UTF-8"]),
     # --- review sheet ---
     ("sheet-command-unknown-source", lambda root: None, ["sheet", "smith2021", "--xlsx"], 1,
      ["sources:1: no source 'smith2021': did you mean 'smith2020'? allowed: okafor2021, smith2020"]),
     ("sheet-command-existing", lambda root: None, ["sheet", "smith2020"], 1,
      ["extraction/smith2020.csv:1: already exists; `review sheet` never overwrites a file"]),
+    ("sheet-command-replace-ragged", rows([["5", "saw bills", "bill_savings", "Bills.", "", "", "", "", "", "", "stray"]]), ["sheet", "smith2020", "--xlsx", "--replace"], 1,
+     ["extraction/smith2020.csv:6: a cell under no column heading: give its column a heading (or remove the cell) before copying the sheet"]),
+    ("sheet-command-coder-name-alone", lambda root: None, ["sheet", "smith2020", "--coder-name", "Ann"], 1,
+     ["review.yaml:1: --coder-name declares the coder given with --coder in review.yaml's coders: give --coder ID too"]),
     ("sheet-command-control-character", cells({(1, 9): "note \x1b[31m"}), ["sheet", "smith2020", "--xlsx", "--output", "../copy.xlsx"], 1,
      ["extraction/smith2020.csv:2: control character U+001B (ESC) at column 128: remove it; only tab and line breaks are accepted"]),
     # --- trace and audit without a good build ---

@@ -16,7 +16,7 @@ import reviewkit
 from synthesis.cli.main import main
 from synthesis.report.render import live_content
 
-from test_html_safety import CHROMIUM, _browse
+from test_html_safety import _browse
 
 FORMULA = "=HYPERLINK(\"http://evil.example\",\"click\")"
 
@@ -77,7 +77,7 @@ def test_what_an_elision_cut_is_shown_in_the_appendix_and_by_trace(built, monkey
     assert '  Cut by [...]: "renters"' in capsys.readouterr().out.splitlines()
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; .ci/run installs it); the static check still runs")
+@pytest.mark.needs("chromium|chromium-browser", "apt-get install chromium; the static check still runs without it")
 def test_no_script_runs_in_the_built_report(built):
     assert _browse(built / "output/report/state-of-play.html") == []
 

@@ -1,4 +1,4 @@
-"""The hostile-input suite: every case in cases.py and cases_second.py gives its exact message and exit code,
+"""The hostile-input suite: every case in cases.py, cases_second.py and cases_appraisal.py gives its exact message and exit code,
 no traceback, leaves every input byte-identical (but the files a case's command is there to write), and puts no
 live formula or escape sequence in anything it writes or prints."""
 
@@ -17,10 +17,11 @@ import pytest
 import reviewkit
 from cases import CASES
 from cases_second import CASES as SECOND
+from cases_appraisal import CASES as APPRAISALS
 
 from synthesis.cli.main import build_parser, main
 
-ALL = CASES + SECOND
+ALL = CASES + SECOND + APPRAISALS
 STDIN = b"@report{x1,\n  title = {Caf\xe9},\n  year = {2020}\n}\n"  # add-source's entry on standard input (not UTF-8)
 ENTRIES = {
     "entry.bib": "@report{new2024,\n  title = {New},\n  year = {2024}\n}\n",
@@ -118,7 +119,7 @@ def test_the_suite_covers_every_input_and_command():
     names = [c[0] for c in ALL]
     assert len(set(names)) == len(names)
     for prefix in ("protocol-", "bib-", "source-", "sheet-", "xlsx-", "check-", "add-source-", "trace-", "audit-", "findings-",
-                   "records-", "coders-", "screen-", "export-", "reconcile-", "agree-", "snowball-", "text-"):
+                   "records-", "coders-", "screen-", "export-", "reconcile-", "agree-", "snowball-", "text-", "appraisal-"):
         assert any(n.startswith(prefix) for n in names), prefix
     # A new command in `review --help` fails this until it has a hostile case of its own.
     assert _commands() - {c[2][0] for c in ALL} == set()

@@ -111,12 +111,12 @@ def _browse(html: Path) -> list[str]:
     return events + ([f"{scripts} script elements"] if scripts else [])
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; .ci/run installs it); the static check above still runs")
+@pytest.mark.needs("chromium|chromium-browser", "apt-get install chromium; the static check still runs without it")
 def test_no_script_runs_in_a_real_browser(rendered):
     assert _browse(rendered["html"]) == []
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; .ci/run installs it); the static check above still runs")
+@pytest.mark.needs("chromium|chromium-browser", "apt-get install chromium; the static check still runs without it")
 def test_the_browser_check_can_fail(tmp_path):
     page = tmp_path / "live.html"
     page.write_text("<html><body><script>alert('ran')</script></body></html>", encoding="utf-8")
