@@ -22,7 +22,7 @@ INSIDE = os.path.commonpath([os.path.realpath(OWN_TEMPLATES), os.path.realpath(o
 TEMPLATES = config.get("templates", os.path.relpath(OWN_TEMPLATES) if INSIDE else OWN_TEMPLATES)
 QUESTIONS = layout.question_ids()
 CODE = layout.package_fingerprint()  # re-run steps when the pipeline code changes
-SHARDS = int(config.get("shards", 16))
+SHARDS = int(config.get("shards", layout.shard_count()))  # sized by the sources' bytes, at least 2
 REVISION = revision()  # provenance records it; HTML and DOCX take their dates from it
 
 
@@ -60,9 +60,10 @@ rule all:
 
 # The report path (evidence -> report -> ast -> html/docx) has priority, so
 # records and provenance fill the spare cores instead of delaying it.
-# Per-source work is cut into a fixed number of shards (by a hash of the citekey):
-# the job count stays bounded for thousands of sources, and an edited sheet
-# re-runs one shard. Each job costs a Python start-up and ~50 ms of scheduling.
+# Per-source work is cut into shards (by a hash of the citekey): one per 4 MB of
+# sources and at least 2 (the cores of `--cores 2`), a power of two up to 16 (or
+# `--config shards=N`): the job count stays bounded for thousands of sources,
+# and an edited sheet re-runs one shard. Each job costs a Python start-up and ~50 ms of scheduling.
 # PDF sources are extracted inside their shard (no job per PDF), cached in
 # output/build/text by the PDF's SHA-256 and the extractor's version.
 rule prepare:
