@@ -153,7 +153,8 @@ def location_throughput(review: Path) -> float:
     """MB/s of source text for normalising sources and locating every quote (the in-job work)."""
     sys.path.insert(0, str(ROOT))
     from synthesis.inputs import layout
-    from synthesis.evidence.locate import find_quote, normalise
+    from synthesis.evidence.normalise import normalise
+    from synthesis.evidence.quotes import find_quote
     from synthesis.inputs.sheets import read_table
 
     sources = {Path(p).stem: Path(p).read_text(encoding="utf-8") for p in layout.source_files(review / "sources") if p.endswith(".md")}

@@ -148,3 +148,16 @@ def test_provenance_records_the_pipeline_checkout():
 
     commit = build_metadata(PACKAGE.parent)["pipeline"]["commit"]
     assert isinstance(commit, str) and len(commit) == 40
+
+
+def test_no_merge_conflict_is_left_in_a_tracked_file():
+    import subprocess
+    root = PACKAGE.parent
+    tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    left = []
+    for name in tracked:
+        path = root / name
+        if path.suffix in {".md", ".py", ".yaml", ".yml", ".json", ".csv", ".lua", ".j2", ".toml", ".cfg"} or path.name in {"Snakefile", "run"}:
+            text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+            left += [f"{name}:{n}" for n, line in enumerate(text.splitlines(), 1) if line.startswith(("<<<<<<< ", ">>>>>>> "))]
+    assert left == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from synthesis.evidence.locate import closest_passage, find_quote, normalise, quote_segments
+from synthesis.evidence.closest import closest_passage
+from synthesis.evidence.normalise import normalise, quote_segments
+from synthesis.evidence.quotes import find_quote
 
 SOURCE = "Intro.\r\n\r\nThe \u201cwork\u2011first\u201d model\u2014still  dominant\u2014puts jobs\r\nfirst; train\u00ading comes later.\n\nHe said [...] nothing."
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from synthesis.evidence.locate import find_matches, matchable
+from synthesis.evidence.normalise import matchable
+from synthesis.evidence.quotes import find_matches
 from synthesis.inputs.pdf_source import extraction_warnings
 from synthesis.inputs.pdf_text import extract, page_locator, pages_of
 

@@ -388,7 +388,8 @@ def test_a_prime_starting_a_run_of_its_own_stays_on_its_letter():
 
 
 def test_a_space_beside_a_raised_footnote_number_is_not_wording():
-    from synthesis.evidence.locate import find_matches, matchable
+    from synthesis.evidence.normalise import matchable
+    from synthesis.evidence.quotes import find_matches
     text = "the cost of interventions45\nand to a lack of data12 . Rates rose by 35% in 2014 8 times."
     norm = matchable(text, [])
     found = lambda quote: [text[m.start:m.end] for m in find_matches(norm, quote, text=text)]
@@ -400,7 +401,8 @@ def test_a_space_beside_a_raised_footnote_number_is_not_wording():
 
 
 def test_a_quote_reads_across_a_set_aside_marker_but_not_a_margin_one():
-    from synthesis.evidence.locate import find_matches, matchable
+    from synthesis.evidence.normalise import matchable
+    from synthesis.evidence.quotes import find_matches
     text = ("Body.\n\n[table]\nSocioeconomic deprivation score\n\n[table]\n9.04 (6.13) 9.39 (6.88)\n\n"
             "[margin]\nrotated line one\n\n[margin]\nrotated line two")
     norm = matchable(text, [])

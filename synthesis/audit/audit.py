@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..evidence.locate import find_quote, matchable
+from ..evidence.normalise import matchable
+from ..evidence.quotes import find_quote
 from ..common.problems import Problem
 from ..common.textio import decode
 

@@ -38,7 +38,8 @@ def quote_in_context(text: str, start: int, end: int, context: int = CONTEXT_LIN
 
 def _cuts(quote: str, text: str, start: int, end: int, breaks: list[int] | None = None) -> list[str]:
     """What each [...] of the quote left out of the source, shown whole (``breaks``: a PDF's line-end hyphens)."""
-    from ..evidence.locate import ELISION, find_matches, matchable
+    from ..evidence.normalise import ELISION, matchable
+    from ..evidence.quotes import find_matches
 
     if ELISION not in quote and "[\u2026]" not in quote:
         return []

@@ -18,7 +18,7 @@ from ..inputs.coders import check_coder_sheet, coder_sheets
 from ..inputs.door import link_problem
 from ..inputs.pdf_source import load_pdf_source
 from ..inputs.sources import load_source
-from .build import locate_rows
+from .rows import locate_rows
 
 KEPT = ("id", "quote", "codes", "finding", "questions", "locator", "coder", "start", "end", "exact", "paragraph", "source_line", "sheet", "sheet_line")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import math
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .pdf_glyphs import INK_SHARE, OT1_LIGATURES, ink_box, ink_page, ot1_ligature
@@ -196,14 +197,17 @@ def displayed(turn: int, left: float, bottom: float, right: float, top: float):
     return frame
 
 
-def page_runs(data: bytes) -> list[PageRuns]:
-    """Every page's runs, in the file's order. Raises what PDFium raises on a damaged file."""
+def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
+    """Every page's runs, in the file's order; ``admit`` is called with the opened document before any page
+    is loaded (the limits, :mod:`.pdf_limits`). Raises what PDFium raises on a damaged file."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
     document = pdfium.PdfDocument(data)
     pages = []
     try:
+        if admit is not None:
+            admit(document)
         for index in range(len(document)):
             page = document[index]
             left, bottom, right, top = page.get_bbox()

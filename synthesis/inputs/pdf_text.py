@@ -27,6 +27,7 @@ import hashlib
 import json
 import re
 from importlib import metadata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +41,14 @@ def extractor_version() -> str:
     return f"pypdfium2-{metadata.version('pypdfium2')}+s{ALGORITHM}"
 
 
-def layout_pages(data: bytes) -> tuple[list, list, list]:
+def layout_pages(data: bytes, admit: Callable | None = None) -> tuple[list, list, list]:
     """The PDF's pages (runs), each page's classed blocks in reading order, and the pages as printed: one
     ``(page, part, printed number)`` per page of blocks: ``part`` is ``""``, or ``"left"``/``"right"`` for the
     halves of a sheet that prints two pages side by side (each half is a page of blocks; the number ``""``
-    unless read so)."""
+    unless read so). ``admit``: as :func:`.pdf_runs.page_runs` takes it."""
     from .pdf_runs import page_runs
 
-    pages = page_runs(data)
+    pages = page_runs(data, admit)
     return (pages, *lay_out(pages))
 
 
@@ -103,12 +104,18 @@ def assemble(pages: list, blocks: list, sheets: list | None = None) -> dict[str,
 
 
 def extract(data: bytes, path: str) -> dict[str, Any]:
-    """Extract a PDF's text and page map; raise :class:`InputError` when it has no text layer."""
-    # Issue 25's limits on a PDF's size, pages and decompression belong here, before any parsing.
+    """Extract a PDF's text and page map; raise :class:`InputError` when it has no text layer, or passes a
+    limit on its pages or on what its streams decompress to (:mod:`.pdf_limits`: checked before PDFium
+    inflates them)."""
+    from .pdf_limits import check_document, check_structure
+
+    structure = check_structure(data, path)
     try:
-        pages, blocks, sheets = layout_pages(data)
+        pages, blocks, sheets = layout_pages(data, lambda document: check_document(document, data, path, structure))
+    except InputError:
+        raise
     except Exception as err:  # PDFium raises PdfiumError (and others) on a damaged file
-        raise InputError([Problem(path, 1, f"cannot read this PDF ({type(err).__name__}: {err}); check that it opens, or save it again as PDF")]) from None
+        raise InputError([Problem(path, 1, f"cannot read this PDF ({type(err).__name__}: {str(err).rstrip('.')}); check that it opens, or save it again as PDF")]) from None
     result = assemble(pages, blocks, sheets)
     if not result["text"].strip():
         raise InputError([Problem(path, 1, f"this PDF has no text layer ({len(pages)} page{'s' if len(pages) != 1 else ''}, no extractable text): it is probably scanned; run OCR on it first (e.g. ocrmypdf) and add the OCR'd PDF")])

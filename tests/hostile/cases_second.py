@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+import pdfbombs
+import pdfkit
 import recordskit
 import reviewkit
 from cases import BIB, CHECK, SHEET, SMITH, both, edit, put
@@ -117,6 +119,33 @@ def sparse(path: str, size: int):
         with open(root / path, "wb") as handle:
             handle.truncate(size)
     return setup
+
+
+PDF = "sources/trust2024.pdf"
+PDF_ADVICE = ("a real report is far smaller, so this is a damaged or hostile PDF (a PDF bomb): if it opens in a viewer, "
+              "print it to a new PDF and add that")
+PDF_DAMAGED = (f"{PDF}:1: cannot read this PDF (PdfiumError: Failed to load document (PDFium: Data format error)); check that "
+               "it opens, or save it again as PDF")
+PDF_PAGES = (f"{PDF}:1: too many pages: 10,001; at most 10,000 are accepted: add the part the review cites as a PDF of its own "
+             "(e.g. qpdf big.pdf --pages . 1-500 -- part.pdf)")
+
+
+def bomb(byte: int) -> str:
+    return (f"{PDF}:1: too large once decompressed: the stream at byte {byte:,} holds more than 100,000,000 bytes (at most "
+            f"100,000,000 are accepted in one stream); {PDF_ADVICE}")
+
+
+def pdf_source(make):
+    """The PDF source trust2024 (sidecar, bibliography entry, sheet), its PDF replaced by ``make()``."""
+    def setup(root: Path):
+        pdfkit.add_pdf_source(root)
+        (root / PDF).write_bytes(make())
+    return setup
+
+
+def truncated_pdf() -> bytes:
+    real = (reviewkit.ROOT / "tests/pdfs/pagelabels.pdf").read_bytes()
+    return real[:len(real) // 2]
 
 
 FINDING = """\
@@ -341,6 +370,22 @@ CASES = [
     ("agree-source-link-out", feeding(both(coders(), linked(SMITH)), absent=("never reads me",)), ["agree"], 1,
      ["sources/smith2020.md:1: a link to {outside}/outside-secret.txt, outside the review folder {root}: copy the file into the review instead"]),
     ("text-unknown-source", nothing, ["text", "smith2021"], 1, ["sources:1: no source 'smith2021': did you mean 'smith2020'? allowed: okafor2021, smith2020"]),
+    # --- PDF sources: the limits on pages and on what streams decompress to, and damaged files ---
+    ("source-pdf-bomb", pdf_source(pdfbombs.bomb_pdf), CHECK, 1, [bomb(362)]),
+    ("source-pdf-bomb-in-an-inline-image", pdf_source(pdfbombs.inline_bomb_pdf), CHECK, 1, [bomb(342)]),
+    ("source-pdf-bomb-behind-a-filter-reference", pdf_source(pdfbombs.referenced_filter_bomb_pdf), CHECK, 1, [bomb(355)]),
+    ("source-pdf-bomb-encrypted", pdf_source(pdfbombs.encrypted_bomb_pdf), CHECK, 1, [bomb(353)]),
+    ("source-pdf-streams-too-large-in-all", pdf_source(pdfbombs.many_streams_pdf), CHECK, 1,
+     [f"{PDF}:1: too large once decompressed: its streams hold more than 200,000,000 bytes (at most 200,000,000 are accepted, "
+      f"or 20,000,000 a page for a document of more than 10 pages); {PDF_ADVICE}"]),
+    ("source-pdf-too-many-pages", pdf_source(lambda: pdfbombs.pages_pdf(10_001)), CHECK, 1, [PDF_PAGES]),
+    ("source-pdf-damaged", pdf_source(truncated_pdf), CHECK, 1, [PDF_DAMAGED]),
+    ("source-pdf-empty", pdf_source(lambda: b""), CHECK, 1, [PDF_DAMAGED]),
+    ("source-pdf-not-a-pdf", pdf_source(lambda: b"<html><body>Community energy review</body></html>"), CHECK, 1, [PDF_DAMAGED]),
+    ("check-pdf-bomb-file", pdf_source(pdfbombs.bomb_pdf), CHECK + [PDF], 1, [bomb(362)]),
+    ("check-pdf-too-many-pages-file", pdf_source(lambda: pdfbombs.pages_pdf(10_001)), CHECK + [PDF], 1, [PDF_PAGES]),
+    ("text-pdf-bomb", pdf_source(pdfbombs.bomb_pdf), ["text", "trust2024"], 1, [bomb(362)]),
+    ("text-pdf-damaged", pdf_source(truncated_pdf), ["text", "trust2024"], 1, [PDF_DAMAGED]),
     # --- dates in files ---
     ("source-accessed-not-real", edit(SMITH, "type: report\n", "type: report\naccessed: \"2024-13-45\"\n"), CHECK, 1,
      ["sources/smith2020.md:4: accessed: '2024-13-45' is not a real date (month must be in 1..12); write YYYY-MM-DD (the day the document was retrieved)"]),

@@ -137,3 +137,36 @@ def test_a_build_killed_outright_is_resumed_by_the_next_build_without_a_flag(bui
     assert (built / "output/build-status.json").read_text(encoding="utf-8") == '{"state": "ok"}\n'
     evidence = json.loads((built / target).read_text(encoding="utf-8"))["evidence"]
     assert next(e for e in evidence if e["evidence_id"] == "smith2020:1")["extra"]["reviewer_note"] == "edited, so the build has work to do"
+
+
+def test_hostile_pdfs_fail_the_build_with_clear_messages_in_bounded_memory(tmp_path):
+    """A PDF bomb, a PDF of too many pages and a damaged PDF, each a source of the review: the build fails
+    naming all three, with no traceback, no input changed, and no job's memory beyond 300 MiB."""
+    import subprocess
+    import sys
+
+    import pdfbombs
+    import pdfkit
+    from cases_second import PDF_ADVICE, PDF_DAMAGED, PDF_PAGES, bomb, truncated_pdf
+    from test_limits import PEAK
+
+    root = reviewkit.make_review(tmp_path / "review")
+    pdfkit.add_pdf_source(root)
+    (root / "sources/trust2024.pdf").write_bytes(pdfbombs.bomb_pdf())
+    for key, data in (("pages2024", pdfbombs.pages_pdf(10_001)), ("broken2024", truncated_pdf())):
+        (root / f"sources/{key}.pdf").write_bytes(data)
+        (root / f"sources/{key}.yaml").write_text(pdfkit.SIDECAR.replace("trust2024", key), encoding="utf-8")
+        with open(root / "sources/references.bib", "a", encoding="utf-8") as bib:
+            bib.write(pdfkit.BIB_ENTRY.replace("trust2024", key))
+    before = reviewkit.file_hashes(root)
+    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(reviewkit.ROOT / "Snakefile"), "--directory", str(root), "--cores", "2"]
+    result = subprocess.run([sys.executable, "-c", PEAK, *cmd], capture_output=True, text=True)
+    assert result.returncode != 0
+    lines = result.stderr.splitlines()
+    assert bomb(362) in lines and PDF_PAGES.replace("trust2024", "pages2024") in lines, result.stderr
+    assert PDF_DAMAGED.replace("trust2024", "broken2024") in lines, result.stderr
+    assert PDF_ADVICE in result.stderr and "Traceback" not in result.stderr
+    peak = int(re.search(r"peak MiB (\d+)", result.stderr).group(1))
+    assert peak < 300, f"the build on a PDF bomb peaked at {peak} MiB"
+    assert reviewkit.file_hashes(root) == before
+    assert (root / "output/build-status.json").read_text(encoding="utf-8") == '{"state": "failed"}\n'

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import random
+import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
+import pdfbombs
+import pdfkit
+import reviewkit
+from cases_second import PDF, bomb
+
 from synthesis.common.problems import InputError
-from synthesis.evidence.locate import closest_passage, find_matches, normalise
+from synthesis.evidence.closest import closest_passage
+from synthesis.evidence.normalise import normalise
+from synthesis.evidence.quotes import find_matches
 from synthesis.inputs import yamlio
 
 
@@ -74,3 +85,29 @@ def test_a_yaml_alias_bomb_is_refused_at_once():
         yamlio.load(bomb, "review.yaml")
     assert time.perf_counter() - began < 0.5
     assert [str(p) for p in err.value.problems] == ["review.yaml:2: YAML aliases (*name) are not accepted: write the value out"]
+
+
+PEAK = ("import resource, subprocess, sys\n"
+        "code = subprocess.run(sys.argv[1:]).returncode\n"
+        "print('peak MiB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr)\n"
+        "sys.exit(code)\n")
+
+
+def peak_run(argv: list[str], cwd) -> tuple[subprocess.CompletedProcess, int]:
+    """Run ``argv`` and measure the peak resident memory of its largest process (in MiB, from getrusage)."""
+    result = subprocess.run([sys.executable, "-c", PEAK, *argv], cwd=cwd, capture_output=True, text=True)
+    return result, int(re.search(r"peak MiB (\d+)", result.stderr).group(1))
+
+
+def test_a_pdf_bomb_is_refused_by_review_check_in_bounded_memory(tmp_path):
+    """1.5 MB inflating to 1.5 GiB: read whole, as before the limits, PDFium took 2.5-3.1 GB."""
+    root = reviewkit.make_review(tmp_path / "review")
+    pdfkit.add_pdf_source(root)
+    (root / PDF).write_bytes(pdfbombs.bomb_pdf())
+    before = reviewkit.file_hashes(root)
+    result, peak = peak_run([str(Path(sys.executable).parent / "review"), "check"], root)
+    assert result.returncode == 1, result.stderr
+    assert bomb(362) in (result.stdout + result.stderr).splitlines()
+    assert "Traceback" not in result.stderr
+    assert peak < 300, f"review check on a PDF bomb peaked at {peak} MiB"
+    assert reviewkit.file_hashes(root) == before
