@@ -108,7 +108,8 @@ def floor_pieces(review: Path, work: Path, cores: int) -> dict[str, float]:
     import hashlib
 
     sys.path.insert(0, str(ROOT))
-    from synthesis.evidence.locate import find_quote, matchable
+    from synthesis.evidence.normalise import matchable
+    from synthesis.evidence.quotes import find_quote
     from synthesis.inputs import layout
     from synthesis.inputs.sheets import read_table
 
