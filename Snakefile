@@ -53,6 +53,7 @@ rule all:
         "output/provenance.json",
         "output/report/state-of-play.html",
         "output/report/state-of-play.docx",
+        "output/report/explorer.html",
         "output/report/gap-map.svg",
         layout.with_coders("output/tables/agreement.csv"),
         "output/ro-crate-metadata.json",
@@ -204,6 +205,7 @@ rule report:
     output:
         markdown="output/report/state-of-play.md",
         claims="output/build/claims.json",
+        explorer="output/report/explorer.html",  # the evidence explorer, from the same analysis and claims
         provenance="output/build/provenance-body.json",
         summary="output/build/summary.json",
         svg="output/report/gap-map.svg",
@@ -231,6 +233,7 @@ rule report:
         " --output {output.markdown:q} --claims {output.claims:q} --records {input.records:q}"
         " --agreement {input.agreement:q} --tables {params.tables:q} --svg {output.svg:q} --png {output.png:q}"
         " --provenance-body {output.provenance:q} --coders {input.coders:q} --summary {output.summary:q}"
+        " --explorer {output.explorer:q}"
 
 
 # pandoc reads the Markdown and resolves its citations once; HTML and DOCX are written from that.
@@ -295,7 +298,7 @@ rule crate:
         summary="output/build/summary.json",
         provenance="output/provenance.json",
         outputs=[rules.report.output.tables, rules.report.output.svg, rules.report.output.png, rules.report.output.markdown,
-                 rules.html.output, rules.docx.output],
+                 rules.report.output.explorer, rules.html.output, rules.docx.output],
         records=layout.record_files(),
         records_outputs=layout.with_records(*rules.records.output),
         coder_sheets=layout.coder_sheet_files(),

@@ -7,10 +7,14 @@ the codebook is shaped like a real one (5 questions, 20 codes). One sheet in
 twenty is an Excel workbook. With ``--pdf-share`` that share of the sources
 are PDFs (written with reportlab, the test extra): single column, a running
 header and page numbers, words hyphenated at some line ends, front matter in a
-sidecar file. Output is deterministic for a given N, share and seed.
+sidecar file. With ``--appraisals`` every source is appraised with AACODS
+(appraisal/<citekey>.yaml: an explanation and a note per item, two items of
+concern in three sources out of four), as a review that appraises its sources
+is. Output is deterministic for a given N, share, seed and appraisals.
 
     python benchmarks/generate.py 1000 /tmp/review-1000
     python benchmarks/generate.py 1000 /tmp/review-1000 --pdf-share 0.05
+    python benchmarks/generate.py 1000 /tmp/review-1000 --appraisals
 """
 
 from __future__ import annotations
@@ -190,6 +194,29 @@ def generate(n: int, root: Path, seed: int = 1, pdf_share: float = 0.0) -> Path:
     return root
 
 
+AACODS = ("authority", "accuracy", "coverage", "objectivity", "date", "significance")
+APPRAISER = "coders:\n  - {id: bench, name: Benchmark appraiser}\nappraisal:\n  tools: [aacods]\n"
+
+
+def appraisals(root: Path, n: int, seed: int) -> None:
+    """An AACODS appraisal of each source, with notes as long as a coder's (a random generator of its own, so
+    the rest of the review is the same with or without appraisals)."""
+    rng = random.Random(seed + 1)
+    vocabulary = words(rng, 500)
+    (root / "appraisal").mkdir(exist_ok=True)
+    with open(root / "review.yaml", "a", encoding="utf-8") as handle:
+        handle.write(APPRAISER)
+    for i in range(n):
+        weak = set(rng.sample(AACODS, 2)) if i % 4 else set()
+        items = "".join(f"  {k}:\n    answer: {'unclear' if k in weak else 'yes'}\n"
+                        f"    note: {sentence(rng, vocabulary)} {sentence(rng, vocabulary)}\n" for k in AACODS)
+        concern = "moderate" if weak else "minor"
+        why = " ".join(sentence(rng, vocabulary) for _ in range(3))
+        (root / "appraisal" / f"src{i:05d}.yaml").write_text(
+            f"tool: aacods\nappraiser: bench\nitems:\n{items}overall:\n  concern: {concern}\n  explanation: {why}\n",
+            encoding="utf-8")
+
+
 def findings(root: Path, n: int) -> None:
     """Two review findings per question, each resting on excerpts from up to 8 sources."""
     (root / "findings").mkdir(exist_ok=True)
@@ -211,8 +238,11 @@ def main() -> None:
     parser.add_argument("output", type=Path, help="folder to write the review into (created)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pdf-share", type=float, default=0.0, help="share of the sources that are PDFs, e.g. 0.05")
+    parser.add_argument("--appraisals", action="store_true", help="appraise every source (appraisal/<citekey>.yaml)")
     args = parser.parse_args()
     generate(args.n, args.output, args.seed, args.pdf_share)
+    if args.appraisals:
+        appraisals(args.output, args.n, args.seed)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ def cmd_tables(args) -> int:
 def cmd_report(args) -> int:
     """The report's Markdown and claims; in the build also the tables, the gap map, provenance's body and
     the crate's summary: the evidence set is read once and analysed once for all of them."""
+    from ..report.appendix import read_source_text
     from ..report.context import render_markdown, report_context
     from ..common.textio import write_atomic
 
@@ -76,7 +77,8 @@ def cmd_report(args) -> int:
         from ..report.figures import write_gap_map_cached
 
         write_gap_map_cached(data["protocol"], analysis["gap_map"], analysis["gap_columns"], args.svg, args.png, args.figure_cache)
-    context = report_context(data, analysis=analysis)
+    source_text = _cached(read_source_text)  # the appendix and the explorer read the same source files
+    context = report_context(data, source_text, analysis=analysis)
     write_atomic(args.output, render_markdown(data, args.templates, context=context))
     if args.claims or args.provenance_body:
         from ..audit.provenance import body_chunks, build_provenance, report_claims
@@ -91,7 +93,17 @@ def cmd_report(args) -> int:
         from ..exchange.crate import crate_summary
 
         write_json(args.summary, crate_summary(data))
+    if args.explorer:
+        from ..report.explorer_page import explorer_html
+
+        write_atomic(args.explorer, explorer_html(data, analysis, context["claims"].checked(), source_text))
     return 0
+
+
+def _cached(read):
+    from functools import lru_cache
+
+    return lru_cache(maxsize=None)(read)
 
 
 def cmd_render(args) -> int:
@@ -223,6 +235,7 @@ def register(sub) -> None:
     p.add_argument("--provenance-body", help="also write provenance.json without its build metadata (the provenance step's --body)")
     p.add_argument("--coders", nargs="*", default=[], help="with --provenance-body: coders.json written by the coders step")
     p.add_argument("--summary", help="also write what the crate step reads of the evidence set (its --summary)")
+    p.add_argument("--explorer", help="also write the evidence explorer (a self-contained HTML page, e.g. output/report/explorer.html)")
     p.set_defaults(func=cmd_report)
     p = add_command(sub, "render", "Render the Markdown report to HTML or DOCX with pandoc and citeproc (the build parses it once: --to ast, then each format from that).", "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html")
     p.add_argument("--to", required=True, choices=("html", "docx", "ast"), help="output format (ast: pandoc's JSON with citations resolved, which html and docx read)")

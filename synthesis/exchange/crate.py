@@ -21,7 +21,8 @@ from typing import Any
 METADATA = "ro-crate-metadata.json"
 OUTPUT_DESCRIPTIONS = {
     "evidence.csv": "every coded excerpt with its location (docs/formats.md)", "state-of-play.md": "the report as pandoc Markdown",
-    "state-of-play.html": "the report (HTML)", "state-of-play.docx": "the report (Word)", ".svg": "the evidence gap map (SVG)",
+    "state-of-play.html": "the report (HTML)", "state-of-play.docx": "the report (Word)",
+    "explorer.html": "the evidence explorer (self-contained HTML: gap map, filters, every excerpt in its context)", ".svg": "the evidence gap map (SVG)",
     ".png": "the evidence gap map (PNG)", ".csv": "a table of the review (docs/formats.md)",
 }
 

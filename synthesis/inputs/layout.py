@@ -59,7 +59,7 @@ def question_ids(protocol: str | Path = PROTOCOL) -> list[str]:
 def package_files() -> list[Path]:
     """The package's code and schemas, every stage folder included, relative to the package."""
     root = Path(__file__).parents[1]  # synthesis/, not this stage folder
-    return sorted(p.relative_to(root) for p in root.rglob("*") if p.suffix in (".py", ".json", ".lua") and "__pycache__" not in p.parts)
+    return sorted(p.relative_to(root) for p in root.rglob("*") if p.suffix in (".py", ".json", ".lua", ".js", ".css") and "__pycache__" not in p.parts)
 
 
 def package_fingerprint() -> str:

@@ -1,0 +1,139 @@
+"""The evidence explorer: one self-contained HTML file (``output/report/explorer.html``) that works offline.
+
+The review's data is embedded as JSON in a ``<script type="application/json">`` block, which browsers never
+run, with ``<``, ``>``, ``&`` and U+2028/U+2029 written as ``\\u`` escapes so that no quote (``</script>``,
+``<!--``) can end the block; the page's one script (``explorer/explorer.js``, shipped with the package and
+inlined) builds the page from it with DOM methods, setting every value as text. A Content-Security-Policy
+allows that script and stylesheet by hash and nothing else (no network, no other script, no plugin), and
+:func:`live_content` checks the page before it is written. The same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from ..common.problems import InputError, Problem
+from .appendix import read_source_text
+from .explorer import explorer_data
+
+ASSETS = Path(__file__).parent / "explorer"
+OUTPUT = "output/report/explorer.html"
+DATA_ID = "explorer-data"
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href")
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JSON_UNSAFE = re.compile("[<>&\u2028\u2029]")
+
+
+def embedded_json(value: Any) -> str:
+    """``value`` as JSON that can sit inside a ``<script>`` element: the characters that could close the
+    element or open a comment (and the two line separators old parsers treat as line ends) are escaped."""
+    import orjson
+
+    return _JSON_UNSAFE.sub(lambda m: _JSON_ESCAPES[m.group()], orjson.dumps(value).decode("utf-8"))
+
+
+def asset(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def policy(script: str, style: str) -> str:
+    """The page's Content-Security-Policy: its own script and stylesheet, by hash; nothing else loads or runs."""
+    return (f"default-src 'none'; script-src '{_sha256(script)}'; style-src '{_sha256(style)}'; img-src data:; "
+            "base-uri 'none'; form-action 'none'")
+
+
+def page(data: dict[str, Any]) -> str:
+    """The explorer page for explorer data (:func:`synthesis.report.explorer.explorer_data`)."""
+    script, style = asset("explorer.js"), asset("explorer.css")
+    title = html.escape(data["title"])
+    subtitle = f"<p>{html.escape(data['subtitle'])}</p>\n" if data["subtitle"] else ""
+    counts = (f"{len(data['evidence']):,} excerpts from {len(data['sources']):,} sources, "
+              f"{len(data['findings']):,} review findings, {len(data['claims']):,} claims of the report")
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{html.escape(policy(script, style))}\">\n"
+        f"<title>Evidence explorer: {title}</title>\n<style>{style}</style>\n</head>\n<body>\n"
+        "<a class=\"skip\" href=\"#results-heading\">Skip to the excerpts</a>\n"
+        f"<header class=\"top\">\n<h1>{title}</h1>\n{subtitle}"
+        f"<p>Evidence explorer: {html.escape(counts)}. "
+        f"Built with <a href=\"{html.escape(data['report'])}\">the report</a>; "
+        "every quote is shown as located in its source, with the file's SHA-256.</p>\n</header>\n"
+        "<noscript><p>The explorer is built by its script, which this browser does not run. "
+        "The report (state-of-play.html) and the tables in output/tables/ hold the same evidence.</p></noscript>\n"
+        "<div id=\"app\"></div>\n"
+        f"<script type=\"application/json\" id=\"{DATA_ID}\">{embedded_json(data)}</script>\n"
+        f"<script>{script}</script>\n</body>\n</html>\n"
+    )
+
+
+def live_content(text: str) -> list[str]:
+    """What in an explorer page could run besides its own script: any other script or active element, an
+    event attribute, an executable URL, or a data block that does not hold exactly the embedded JSON."""
+    from html.parser import HTMLParser
+
+    script = asset("explorer.js")
+    found: list[str] = []
+    blocks: list[tuple[dict, list[str]]] = []
+
+    class Scan(HTMLParser):
+        inside = False
+
+        def handle_starttag(self, tag, attrs):
+            named = dict(attrs)
+            if tag == "script":
+                blocks.append((named, []))
+                self.inside = True
+            elif tag in ("iframe", "object", "embed", "base", "form", "frame", "link"):
+                found.append(f"<{tag}>")
+            elif tag == "meta" and "http-equiv" in named and named["http-equiv"].lower() != "content-security-policy":
+                found.append("<meta http-equiv>")
+            for key, value in attrs:
+                compact = re.sub(r"[\s\x00-\x1f]", "", value or "").lower()
+                if key.startswith("on"):
+                    found.append(f"{key}= on <{tag}>")
+                elif key in URL_ATTRIBUTES and compact.startswith(("javascript:", "vbscript:", "data:")):
+                    found.append(f"{key}={compact[:20]} on <{tag}>")
+
+        def handle_endtag(self, tag):
+            self.inside = self.inside and tag != "script"
+
+        def handle_data(self, data):
+            if self.inside:
+                blocks[-1][1].append(data)
+
+    Scan(convert_charrefs=False).feed(text)
+    kinds = [(b.get("type"), b.get("id")) for b, _ in blocks]
+    if kinds != [("application/json", DATA_ID), (None, None)]:
+        found.append(f"script elements {kinds}, expected the data block then the explorer's script")
+    else:
+        data, code = ("".join(parts) for _, parts in blocks)
+        if "<" in data:
+            found.append("the data block holds '<'")
+        if code != script:
+            found.append("the script is not the explorer's own")
+    return found
+
+
+def explorer_html(evidence_set: dict[str, Any], analysis: dict[str, Any], claims: list[dict[str, Any]],
+                  source_text: Callable[[str], str] = read_source_text) -> str:
+    """The explorer of a built review (pure: the same evidence set, analysis and claims give the same text).
+    Raises :class:`InputError` if the page would hold anything live (it never should)."""
+    text = page(explorer_data(evidence_set, analysis, claims, source_text))
+    live = live_content(text)
+    if live:
+        said = ", ".join(live[:5])
+        raise InputError([Problem(OUTPUT, 1, f"the explorer would run code ({said}); nothing was written")])
+    return text
+
+
+__all__ = ["DATA_ID", "OUTPUT", "embedded_json", "explorer_html", "live_content", "page", "policy"]
