@@ -202,6 +202,7 @@ rule report:
         agreement=layout.with_coders("output/build/agreement.json"),
         agreement_template=layout.with_coders(os.path.join(TEMPLATES, "agreement.md.j2")),
         coders=layout.with_coders("output/build/coders.json"),
+        releases=layout.release_files(),  # a new release re-runs the report: its changes are counted from it
     output:
         markdown="output/report/state-of-play.md",
         claims="output/build/claims.json",
@@ -221,6 +222,7 @@ rule report:
             "output/tables/avenues.csv",
             "output/tables/snowball.csv",
         ] + expand("output/tables/{question}.csv", question=QUESTIONS),
+        changes="output/tables/changes.csv",
     benchmark:
         "output/benchmarks/report.tsv"
     params:
@@ -233,7 +235,7 @@ rule report:
         " --output {output.markdown:q} --claims {output.claims:q} --records {input.records:q}"
         " --agreement {input.agreement:q} --tables {params.tables:q} --svg {output.svg:q} --png {output.png:q}"
         " --provenance-body {output.provenance:q} --coders {input.coders:q} --summary {output.summary:q}"
-        " --explorer {output.explorer:q}"
+        " --explorer {output.explorer:q} --releases {layout.RELEASES:q} --changes {output.changes:q}"
 
 
 # pandoc reads the Markdown and resolves its citations once; HTML and DOCX are written from that.
@@ -298,7 +300,8 @@ rule crate:
         summary="output/build/summary.json",
         provenance="output/provenance.json",
         outputs=[rules.report.output.tables, rules.report.output.svg, rules.report.output.png, rules.report.output.markdown,
-                 rules.report.output.explorer, rules.html.output, rules.docx.output],
+                 rules.report.output.explorer, rules.report.output.changes,
+                 rules.html.output, rules.docx.output],
         records=layout.record_files(),
         records_outputs=layout.with_records(*rules.records.output),
         coder_sheets=layout.coder_sheet_files(),

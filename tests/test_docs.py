@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import sys
@@ -208,7 +209,22 @@ def _double_coded(root: Path, ran) -> None:
     assert (root / "output/tables/agreement.csv").is_file() and (root / "reconcile/ray2017.csv").is_file()
 
 
-README_OUTPUTS = {"Building another review": _built_other, "Auditing a claim": _audited, "Coding a source twice": _double_coded}
+def _released(root: Path, ran) -> None:
+    released, _committed, diff = (r.stdout for r in ran)
+    assert released.startswith("Wrote releases/v1.json: release v1 of ") and (root / "releases/v1.json").is_file()
+    assert released.rstrip().endswith("4 answers, 16 findings, 182 excerpts, 5 sources. Commit it: git add releases/v1.json "
+                                      "&& git commit -m 'Release v1'")
+    release = json.loads((root / "releases/v1.json").read_text(encoding="utf-8"))  # the records' PRISMA counts too
+    assert release["review"]["records"] == {"identified": 59, "duplicates": 0, "screened": 59, "excluded": 4, "assessed": 4,
+                                            "included": 4}
+    assert release["commit"] and docs.subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True,
+                                                     text=True).stdout == ""  # committed as the README says
+    assert diff.splitlines()[0] == "Changes since v1"
+    assert diff.splitlines()[1].startswith("Nothing the report states has changed since release v1 (")
+
+
+README_OUTPUTS = {"Building another review": _built_other, "Auditing a claim": _audited, "Coding a source twice": _double_coded,
+                  "Releasing a version": _released}
 
 
 # ---- CONTRIBUTING.md ------------------------------------------------------------------------------

@@ -10,12 +10,12 @@ import argparse
 import sys
 
 from ..common.problems import InputError, Problem
-from . import agreement, crate, exchange, people, records, slurm, steps, text
+from . import agreement, crate, exchange, people, records, releases, slurm, steps, text
 
 # Modules that add subcommands (each has ``register(sub)``), grouped in the main help, people's commands first.
 # A new command goes in its own module under cli/ and is listed here.
 GROUPS = [
-    ("commands", [people, text, records, agreement, exchange, slurm]),
+    ("commands", [people, text, records, agreement, exchange, releases, slurm]),
     ("pipeline steps (the Snakefile runs these; see docs/architecture.md)", [steps, agreement.STEPS, crate]),
 ]
 

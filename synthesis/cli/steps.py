@@ -79,6 +79,12 @@ def cmd_report(args) -> int:
         write_gap_map_cached(data["protocol"], analysis["gap_map"], analysis["gap_columns"], args.svg, args.png, args.figure_cache)
     source_text = _cached(read_source_text)  # the appendix and the explorer read the same source files
     context = report_context(data, source_text, analysis=analysis)
+    if args.changes:  # "Changes since NAME" and changes.csv (report.changes): none without a release
+        from ..report.changes import section, since_release, write_table
+
+        release, changes = since_release(data, args.releases, Path(args.releases).parent / layout.PROTOCOL)
+        context["changes"] = section(release, changes)
+        write_table(args.changes, changes)
     write_atomic(args.output, render_markdown(data, args.templates, context=context))
     if args.claims or args.provenance_body:
         from ..audit.provenance import body_chunks, build_provenance, report_claims
@@ -235,6 +241,9 @@ def register(sub) -> None:
     p.add_argument("--provenance-body", help="also write provenance.json without its build metadata (the provenance step's --body)")
     p.add_argument("--coders", nargs="*", default=[], help="with --provenance-body: coders.json written by the coders step")
     p.add_argument("--summary", help="also write what the crate step reads of the evidence set (its --summary)")
+    p.add_argument("--releases", default=layout.RELEASES, help="folder of the review's releases (default: %(default)s)")
+    p.add_argument("--changes", help="also write changes.csv and the report's \"Changes since\" section (the latest release's, "
+                   "or review.yaml's report.changes_since)")
     p.add_argument("--explorer", help="also write the evidence explorer (a self-contained HTML page, e.g. output/report/explorer.html)")
     p.set_defaults(func=cmd_report)
     p = add_command(sub, "render", "Render the Markdown report to HTML or DOCX with pandoc and citeproc (the build parses it once: --to ast, then each format from that).", "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html")

@@ -21,7 +21,7 @@ def scope(paths: Iterable[str], protocol: str = layout.PROTOCOL, bibliography: s
         path = Path(raw)
         if path.resolve() in (Path(protocol).resolve(), Path(bibliography).resolve()):
             return None
-        if path.parent.name in (layout.FINDINGS, layout.RECORDS):
+        if path.parent.name in (layout.FINDINGS, layout.RECORDS, layout.RELEASES):
             return None  # a review finding may rest on any source's evidence; records are checked against all sources
         if path.suffix.lower() in layout.SOURCE_SUFFIXES + layout.SHEET_SUFFIXES + (layout.SIDECAR_SUFFIX, ".yml"):
             keys.add(path.stem)  # a source, its sheet, a PDF's front matter or its appraisal
@@ -39,7 +39,7 @@ def _not_checked(raw: str, sources: str, extraction: str) -> str:
     if path.name in (Path(layout.PROTOCOL).name, Path(layout.BIBLIOGRAPHY).name):
         return ""
     inputs = {Path(layout.FINDINGS): (".yaml", ".yml"), Path(layout.RECORDS): layout.RECORD_SUFFIXES,
-              Path(layout.APPRAISAL): (".yaml", ".yml")}
+              Path(layout.APPRAISAL): (".yaml", ".yml"), Path(layout.RELEASES): (".json",)}
     if any(path.suffix.lower() in suffixes and path.resolve().parent == folder.resolve() for folder, suffixes in inputs.items()):
         return ""  # review findings; searches, records and screening decisions
     if path.suffix.lower() == layout.SIDECAR_SUFFIX and path.resolve().parent == Path(sources).resolve():
@@ -52,7 +52,7 @@ def _not_checked(raw: str, sources: str, extraction: str) -> str:
         return ""  # an independent coder's sheet
     return (f"not a file review check checks: give review.yaml, {layout.BIBLIOGRAPHY}, "
             f"{sources}/*.md, *.txt, *.pdf or *.yaml, {extraction}/*.csv or *.xlsx, {extraction}/{layout.CODERS}/<coder>/*.csv or *.xlsx, "
-            f"{layout.FINDINGS}/*.yaml, {layout.APPRAISAL}/*.yaml, or a file in {layout.RECORDS}/ (*.csv, *.ris, *.bib, *.xlsx)")
+            f"{layout.FINDINGS}/*.yaml, {layout.APPRAISAL}/*.yaml, {layout.RELEASES}/*.json, or a file in {layout.RECORDS}/ (*.csv, *.ris, *.bib, *.xlsx)")
 
 
 def _counted(n: int, word: str) -> str:
@@ -89,9 +89,10 @@ def run_check(paths: list[str], protocol: str = layout.PROTOCOL, bibliography: s
     n, excerpts = len(data["sources"]), len(data["evidence"])
     if only is None:
         recorded = _check_records(data, protocol)
-        errors = [p for p in recorded if not p.is_warning]
+        released = _check_releases(data, protocol)
+        errors = [p for p in recorded if not p.is_warning] + released
         if errors:
-            return recorded + warnings, f"{_counted(len(errors), 'problem')} in {_counted(len({p.path for p in errors}), 'file')}"
+            return recorded + released + warnings, f"{_counted(len(errors), 'problem')} in {_counted(len({p.path for p in errors}), 'file')}"
         warnings += recorded  # records read only in part, without a year, or not in the format their name says
         warned = f"; {_counted(len(warnings), 'warning')}" if warnings else ""
         return warnings, f"ok: {_counted(n, 'source')}, {_counted(excerpts, 'excerpt')}, every quote located{warned}"
@@ -160,6 +161,19 @@ def _check_records(data: dict, protocol: str, sources: list[dict] | None = None,
     from .intake import records_problems
 
     return records_problems(folder, data["protocol"], protocol, read_text(protocol)[0], data["sources"] if sources is None else sources)
+
+
+def _check_releases(data: dict, protocol: str) -> list[Problem]:
+    """The releases' problems (releases/*.json through the door), and review.yaml's report.changes_since naming none."""
+    from ..inputs.releases import chosen, load_releases
+
+    releases, problems = load_releases(layout.release_files())
+    if not problems:
+        try:
+            chosen(releases, data["protocol"], protocol)
+        except InputError as err:
+            problems = err.problems
+    return problems
 
 
 def as_json(problems: list[Problem], summary: str) -> str:

@@ -30,10 +30,11 @@ FOLDERS = {
     layout.RECORDS: layout.RECORD_SUFFIXES,
     layout.COMMENTARY: (".md",),
     layout.APPRAISAL: (".yaml", ".yml"),
+    layout.RELEASES: (".json",),
 }
 WHAT = {layout.SOURCES: "sources", layout.EXTRACTION: "extraction sheets", layout.FINDINGS: "review findings",
         layout.RECORDS: "searches, records and screening", layout.COMMENTARY: "commentary",
-        layout.APPRAISAL: "appraisals"}
+        layout.APPRAISAL: "appraisals", layout.RELEASES: "releases"}
 
 
 @lru_cache(maxsize=256)

@@ -94,6 +94,14 @@ def appraisal_files(directory: str | Path = APPRAISAL) -> list[str]:
     return _listed(directory, (".yaml", ".yml"))
 
 
+RELEASES = "releases"  # releases/<name>.json: a version of the review, as `review release` recorded it
+
+
+def release_files(directory: str | Path = RELEASES) -> list[str]:
+    """The review's releases (``releases/<name>.json``), sorted by path; ``[]`` without the folder."""
+    return _listed(directory, (".json",))
+
+
 def commentary_files(directory: str | Path = COMMENTARY) -> list[str]:
     """Commentary files from before review findings (``commentary/*.md``), sorted."""
     return _listed(directory, (".md",))

@@ -1,7 +1,7 @@
 """What each command may write: one rule, called by every command before it writes anything.
 
 An input of the review (the protocol, a file under sources/, extraction/, findings/, records/, commentary/, appraisal/,
-or the review's git folder; a link there counts as what it points at) is written only by a command whose documented
+releases/, or the review's git folder; a link there counts as what it points at) is written only by a command whose documented
 job that is, and only where (:data:`COMMANDS`, shown in docs/formats.md, "What each command may write"); any
 other input is refused, ``--force`` or not. An existing file elsewhere is replaced only as the command's entry
 says (``--force``, never, or always for the build's own steps). The message names what was refused.
@@ -17,7 +17,8 @@ from ..common.problems import InputError, Problem
 from . import layout
 from .door import enclosing_review
 
-INPUT_FOLDERS = (layout.SOURCES, layout.EXTRACTION, layout.FINDINGS, layout.RECORDS, layout.COMMENTARY, layout.APPRAISAL, ".git")
+INPUT_FOLDERS = (layout.SOURCES, layout.EXTRACTION, layout.FINDINGS, layout.RECORDS, layout.COMMENTARY, layout.APPRAISAL, layout.RELEASES,
+                 ".git")
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,10 @@ COMMANDS: dict[str, Writes] = {
     "agree": Writes(own=("output/tables/agreement.csv",)),
     "reconcile": Writes(exists="exists already: pass --force to replace this reconciliation sheet"),
     "export": Writes(),
+    "release": Writes((f"{layout.RELEASES}/{{name}}.json",), "never", "exists already: a release is never replaced; choose another name"),
 }
-READ_ONLY = ("check", "trace", "audit", "text", "slurm-check")  # write nothing (standard output only)
-STEP_OUTPUTS = ("output", "output_dir", "svg", "png", "table", "claims", "text_cache")  # the steps' arguments naming outputs
+READ_ONLY = ("check", "trace", "audit", "text", "slurm-check", "diff")  # write nothing (standard output only)
+STEP_OUTPUTS = ("output", "output_dir", "svg", "png", "table", "claims", "text_cache", "changes")  # the steps' arguments naming outputs
 
 
 def _absolute(path: str | Path) -> Path:

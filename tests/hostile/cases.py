@@ -294,11 +294,11 @@ CASES = [
      ["extraction/okafor2021.xlsx:2: C2 (id 1): 'local_trust' is listed twice"]),
     # --- review check FILES ---
     ("check-file-not-in-review", put("notes.txt", "x"), CHECK + ["notes.txt"], 1,
-     ["notes.txt:1: not a file review check checks: give review.yaml, sources/references.bib, sources/*.md, *.txt, *.pdf or *.yaml, extraction/*.csv or *.xlsx, extraction/coders/<coder>/*.csv or *.xlsx, findings/*.yaml, appraisal/*.yaml, or a file in records/ (*.csv, *.ris, *.bib, *.xlsx)"]),
+     ["notes.txt:1: not a file review check checks: give review.yaml, sources/references.bib, sources/*.md, *.txt, *.pdf or *.yaml, extraction/*.csv or *.xlsx, extraction/coders/<coder>/*.csv or *.xlsx, findings/*.yaml, appraisal/*.yaml, releases/*.json, or a file in records/ (*.csv, *.ris, *.bib, *.xlsx)"]),
     ("check-file-missing", lambda root: None, CHECK + ["sources/nobody.md"], 1,
      ["sources/nobody.md:1: no such file"]),
     ("check-readme-md", put("README.md", "# x\n"), CHECK + ["README.md"], 1,
-     ["README.md:1: not a file review check checks: give review.yaml, sources/references.bib, sources/*.md, *.txt, *.pdf or *.yaml, extraction/*.csv or *.xlsx, extraction/coders/<coder>/*.csv or *.xlsx, findings/*.yaml, appraisal/*.yaml, or a file in records/ (*.csv, *.ris, *.bib, *.xlsx)"]),
+     ["README.md:1: not a file review check checks: give review.yaml, sources/references.bib, sources/*.md, *.txt, *.pdf or *.yaml, extraction/*.csv or *.xlsx, extraction/coders/<coder>/*.csv or *.xlsx, findings/*.yaml, appraisal/*.yaml, releases/*.json, or a file in records/ (*.csv, *.ris, *.bib, *.xlsx)"]),
     ("check-json-outside-review", lambda root: (root / "review.yaml").unlink(), CHECK + ["--format", "json"], 1,
      ['      "message": "no review protocol here: {root}/review.yaml does not exist; run this in the review\'s folder (the one holding review.yaml)",']),
     # --- add-source ---

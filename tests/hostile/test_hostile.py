@@ -1,4 +1,4 @@
-"""The hostile-input suite: every case in cases.py, cases_second.py and cases_appraisal.py gives its exact message and exit code,
+"""The hostile-input suite: every case in cases.py, cases_second.py, cases_appraisal.py and cases_releases.py gives its exact message and exit code,
 no traceback, leaves every input byte-identical (but the files a case's command is there to write), and puts no
 live formula or escape sequence in anything it writes or prints."""
 
@@ -18,10 +18,11 @@ import reviewkit
 from cases import CASES
 from cases_second import CASES as SECOND
 from cases_appraisal import CASES as APPRAISALS
+from cases_releases import CASES as RELEASES
 
 from synthesis.cli.main import build_parser, main
 
-ALL = CASES + SECOND + APPRAISALS
+ALL = CASES + SECOND + APPRAISALS + RELEASES
 STDIN = b"@report{x1,\n  title = {Caf\xe9},\n  year = {2020}\n}\n"  # add-source's entry on standard input (not UTF-8)
 ENTRIES = {
     "entry.bib": "@report{new2024,\n  title = {New},\n  year = {2024}\n}\n",
@@ -119,7 +120,7 @@ def test_the_suite_covers_every_input_and_command():
     names = [c[0] for c in ALL]
     assert len(set(names)) == len(names)
     for prefix in ("protocol-", "bib-", "source-", "sheet-", "xlsx-", "check-", "add-source-", "trace-", "audit-", "findings-",
-                   "records-", "coders-", "screen-", "export-", "reconcile-", "agree-", "snowball-", "text-", "appraisal-"):
+                   "records-", "coders-", "screen-", "export-", "reconcile-", "agree-", "snowball-", "text-", "appraisal-", "release-", "diff-"):
         assert any(n.startswith(prefix) for n in names), prefix
     # A new command in `review --help` fails this until it has a hostile case of its own.
     assert _commands() - {c[2][0] for c in ALL} == set()
@@ -134,7 +135,7 @@ def test_the_table_of_what_each_command_may_write_is_the_code():
     assert all(f"`{c}`" in rows[READ_ONLY[0]] or c == READ_ONLY[0] for c in READ_ONLY)
     for name, rule in COMMANDS.items():
         for pattern in rule.inputs:
-            shown = pattern.replace("{records}", "records").replace("{citekey}", "<citekey>").replace("{coder}", "<coder>").replace("{search}", "<search>")
+            shown = pattern.replace("{records}", "records").replace("{citekey}", "<citekey>").replace("{coder}", "<coder>").replace("{search}", "<search>").replace("{name}", "<name>")
             assert shown.rsplit(".", 1)[0] in rows[name], (name, shown)
         assert {"never": "never", "force": "with `--force`", "always": "always"}[rule.replaces] in rows[name], name
     assert _commands() <= set(COMMANDS) | set(READ_ONLY) | _steps()
