@@ -1,8 +1,9 @@
 # The review workflow: check protocol and bibliography (prepare), check sources and
-# sheets and locate every quote (locate, in shards), merge (evidence), then tables,
-# gap-map figure, records (only with a records/ folder: de-duplication, screening
-# checks, PRISMA flow diagram), coders and agreement (only with independent sheets in
-# extraction/coders/: double coding), report -> HTML and DOCX, and provenance.
+# sheets and locate every quote (locate, in shards), merge (evidence), records (only
+# with a records/ folder: de-duplication, screening checks, PRISMA flow diagram), coders
+# and agreement (only with independent sheets in extraction/coders/: double coding), then
+# one report job (tables, gap-map figure, report Markdown: the evidence set analysed once),
+# provenance, pandoc (ast: read once; html, docx) and the RO-Crate.
 # All logic lives in the `synthesis` package; rules only call its CLI.
 # Build any review folder with: snakemake --snakefile <this file> --directory <review> --cores 2
 import os
@@ -21,7 +22,7 @@ INSIDE = os.path.commonpath([os.path.realpath(OWN_TEMPLATES), os.path.realpath(o
 TEMPLATES = config.get("templates", os.path.relpath(OWN_TEMPLATES) if INSIDE else OWN_TEMPLATES)
 QUESTIONS = layout.question_ids()
 CODE = layout.package_fingerprint()  # re-run steps when the pipeline code changes
-SHARDS = int(config.get("shards", 16))
+SHARDS = int(config.get("shards", layout.shard_count()))  # sized by the sources' bytes, at least 2
 REVISION = revision()  # provenance records it; HTML and DOCX take their dates from it
 
 
@@ -58,11 +59,12 @@ rule all:
         "output/ro-crate-metadata.json",
 
 
-# The report path (evidence -> report, figures -> html/docx) has priority, so
-# tables and provenance fill the spare cores instead of delaying it.
-# Per-source work is cut into a fixed number of shards (by a hash of the citekey):
-# the job count stays bounded for thousands of sources, and an edited sheet
-# re-runs one shard. Each job costs a Python start-up and ~50 ms of scheduling.
+# The report path (evidence -> report -> ast -> html/docx) has priority, so
+# records and provenance fill the spare cores instead of delaying it.
+# Per-source work is cut into shards (by a hash of the citekey): one per 4 MB of
+# sources and at least 2 (the cores of `--cores 2`), a power of two up to 16 (or
+# `--config shards=N`): the job count stays bounded for thousands of sources,
+# and an edited sheet re-runs one shard. Each job costs a Python start-up and ~50 ms of scheduling.
 # PDF sources are extracted inside their shard (no job per PDF), cached in
 # output/build/text by the PDF's SHA-256 and the extractor's version.
 rule prepare:
@@ -113,44 +115,6 @@ rule evidence:
     shell:
         "{PYTHON:q} -m synthesis merge --inputs {input.prepared:q} --findings {layout.FINDINGS:q} --appraisals {layout.APPRAISAL:q}"
         " --sources {layout.SOURCES:q} --output {output:q} {input.shards:q}"
-
-
-rule tables:
-    input:
-        "output/build/evidence.json",
-    output:
-        "output/tables/evidence.csv",
-        "output/tables/cells.csv",
-        "output/tables/gap-map.csv",
-        "output/tables/findings.csv",
-        "output/tables/sources-questions.csv",
-        "output/tables/countries.csv",
-        "output/tables/gaps.csv",
-        "output/tables/avenues.csv",
-        "output/tables/snowball.csv",
-        expand("output/tables/{question}.csv", question=QUESTIONS),
-    benchmark:
-        "output/benchmarks/tables.tsv"
-    params:
-        code=CODE,
-        folder="output/tables",
-    shell:
-        "{PYTHON:q} -m synthesis tables --evidence {input:q} --output-dir {params.folder:q}"
-
-
-rule figures:
-    input:
-        "output/build/evidence.json",
-    output:
-        svg="output/report/gap-map.svg",
-        png="output/report/gap-map.png",
-    benchmark:
-        "output/benchmarks/figures.tsv"
-    params:
-        code=CODE,
-    priority: 30
-    shell:
-        "{PYTHON:q} -m synthesis figures --evidence {input:q} --svg {output.svg:q} --png {output.png:q}"
 
 
 # Only for a review with a records/ folder (layout.with_records gives nothing otherwise):
@@ -211,11 +175,10 @@ rule agreement:
         "{PYTHON:q} -m synthesis agreement --inputs {input.prepared:q} --coders {input.coders:q} --output {output.summary:q} --table {output.table:q}"
 
 
+# Only the build metadata is added here (the commits: a new commit re-runs this, not the report).
 rule provenance:
     input:
-        evidence="output/build/evidence.json",
-        claims="output/build/claims.json",
-        coders=layout.with_coders("output/build/coders.json"),
+        "output/build/provenance-body.json",
     output:
         "output/provenance.json",
     benchmark:
@@ -224,10 +187,12 @@ rule provenance:
         code=CODE,
         revision=REVISION,
     shell:
-        "{PYTHON:q} -m synthesis provenance --evidence {input.evidence:q} --claims {input.claims:q} --output {output:q}"
-        " --coders {input.coders:q}"
+        "{PYTHON:q} -m synthesis provenance --body {input:q} --output {output:q}"
 
 
+# One job reads the evidence set and analyses it once for everything made from it without pandoc:
+# the CSV tables, the gap map (redrawn only when it changes), the report's Markdown and claims,
+# provenance's body and the crate's summary of the inputs.
 rule report:
     input:
         evidence="output/build/evidence.json",
@@ -236,31 +201,66 @@ rule report:
         records=layout.with_records("output/build/records.json"),
         agreement=layout.with_coders("output/build/agreement.json"),
         agreement_template=layout.with_coders(os.path.join(TEMPLATES, "agreement.md.j2")),
+        coders=layout.with_coders("output/build/coders.json"),
         releases=layout.release_files(),  # a new release re-runs the report: its changes are counted from it
     output:
         markdown="output/report/state-of-play.md",
         claims="output/build/claims.json",
         explorer="output/report/explorer.html",  # the evidence explorer, from the same analysis and claims
+        provenance="output/build/provenance-body.json",
+        summary="output/build/summary.json",
+        svg="output/report/gap-map.svg",
+        png="output/report/gap-map.png",
+        tables=[
+            "output/tables/evidence.csv",
+            "output/tables/cells.csv",
+            "output/tables/gap-map.csv",
+            "output/tables/findings.csv",
+            "output/tables/sources-questions.csv",
+            "output/tables/countries.csv",
+            "output/tables/gaps.csv",
+            "output/tables/avenues.csv",
+            "output/tables/snowball.csv",
+        ] + expand("output/tables/{question}.csv", question=QUESTIONS),
         changes="output/tables/changes.csv",
     benchmark:
         "output/benchmarks/report.tsv"
     params:
         code=CODE,
         templates=TEMPLATES,
+        tables="output/tables",
     priority: 30
     shell:
         "{PYTHON:q} -m synthesis report --evidence {input.evidence:q} --templates {params.templates:q}"
         " --output {output.markdown:q} --claims {output.claims:q} --records {input.records:q}"
-        " --agreement {input.agreement:q} --explorer {output.explorer:q} --releases {layout.RELEASES:q} --changes {output.changes:q}"
+        " --agreement {input.agreement:q} --tables {params.tables:q} --svg {output.svg:q} --png {output.png:q}"
+        " --provenance-body {output.provenance:q} --coders {input.coders:q} --summary {output.summary:q}"
+        " --explorer {output.explorer:q} --releases {layout.RELEASES:q} --changes {output.changes:q}"
+
+
+# pandoc reads the Markdown and resolves its citations once; HTML and DOCX are written from that.
+rule ast:
+    input:
+        markdown="output/report/state-of-play.md",
+        protocol=layout.PROTOCOL,
+        bibliography=layout.BIBLIOGRAPHY,
+    output:
+        "output/build/state-of-play.ast.json",
+    benchmark:
+        "output/benchmarks/ast.tsv"
+    params:
+        code=CODE,
+    priority: 20
+    shell:
+        "{PYTHON:q} -m synthesis render --to ast --input {input.markdown:q} --protocol {input.protocol:q}"
+        " --bibliography {input.bibliography:q} --output {output:q}"
 
 
 rule html:
     input:
-        markdown="output/report/state-of-play.md",
+        ast="output/build/state-of-play.ast.json",
         figure="output/report/gap-map.png",
         flow=layout.with_records("output/report/prisma.png"),
-        protocol=layout.PROTOCOL,
-        bibliography=layout.BIBLIOGRAPHY,
         css=os.path.join(TEMPLATES, "report.css"),
     output:
         "output/report/state-of-play.html",
@@ -269,19 +269,17 @@ rule html:
     params:
         code=CODE,
         revision=REVISION,
+        figures="output/report",
     priority: 20
     shell:
-        "{PYTHON:q} -m synthesis render --to html --input {input.markdown:q} --protocol {input.protocol:q}"
-        " --bibliography {input.bibliography:q} --css {input.css:q} --output {output:q}"
+        "{PYTHON:q} -m synthesis render --to html --input {input.ast:q} --resource-path {params.figures:q} --css {input.css:q} --output {output:q}"
 
 
 rule docx:
     input:
-        markdown="output/report/state-of-play.md",
+        ast="output/build/state-of-play.ast.json",
         figure="output/report/gap-map.png",
         flow=layout.with_records("output/report/prisma.png"),
-        protocol=layout.PROTOCOL,
-        bibliography=layout.BIBLIOGRAPHY,
     output:
         "output/report/state-of-play.docx",
     benchmark:
@@ -289,20 +287,21 @@ rule docx:
     params:
         code=CODE,
         revision=REVISION,
+        figures="output/report",
     priority: 20
     shell:
-        "{PYTHON:q} -m synthesis render --to docx --input {input.markdown:q} --protocol {input.protocol:q}"
-        " --bibliography {input.bibliography:q} --output {output:q}"
+        "{PYTHON:q} -m synthesis render --to docx --input {input.ast:q} --resource-path {params.figures:q} --output {output:q}"
 
 
 # The build described as an RO-Crate: each input with the SHA-256 the build read, each output,
 # the software and versions, the commit (its date dates the crate) and the provenance file.
 rule crate:
     input:
-        evidence="output/build/evidence.json",
+        summary="output/build/summary.json",
         provenance="output/provenance.json",
-        outputs=[rules.tables.output, rules.figures.output, rules.report.output.markdown, rules.report.output.explorer,
-                 rules.report.output.changes, rules.html.output, rules.docx.output],
+        outputs=[rules.report.output.tables, rules.report.output.svg, rules.report.output.png, rules.report.output.markdown,
+                 rules.report.output.explorer, rules.report.output.changes,
+                 rules.html.output, rules.docx.output],
         records=layout.record_files(),
         records_outputs=layout.with_records(*rules.records.output),
         coder_sheets=layout.coder_sheet_files(),
@@ -315,5 +314,5 @@ rule crate:
         code=CODE,
         revision=REVISION,
     shell:
-        "{PYTHON:q} -m synthesis crate --evidence {input.evidence:q} --provenance {input.provenance:q} --output {output:q}"
+        "{PYTHON:q} -m synthesis crate --summary {input.summary:q} --provenance {input.provenance:q} --output {output:q}"
         " --inputs {input.records:q} {input.coder_sheets:q} -- {input.outputs:q} {input.records_outputs:q} {input.agreement:q}"

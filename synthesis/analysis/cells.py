@@ -12,7 +12,7 @@ from typing import Any
 from ..common.problems import InputError, split
 from ..inputs.protocol import theme_pairs
 from .comparison import country_rows, group_statements
-from .counting import facts, is_evidence, scope_of
+from .counting import Counted, counted_values, facts, is_evidence, scope_of
 from .findings import assess_findings
 from .gapmap import gap_columns, gap_map
 from .gaps import avenues, gaps, snowball
@@ -29,9 +29,11 @@ def study_years(data: dict[str, Any]) -> dict[str, str]:
     return {k: e.get("year", "") for k, e in data.get("bibliography", {}).items()}
 
 
-def cells(protocol: dict, evidence: list[dict], sources: dict[str, dict], years: dict[str, str] | None = None) -> list[Cell]:
+def cells(protocol: dict, evidence: list[dict], sources: dict[str, dict], years: dict[str, str] | None = None,
+          values: dict[int, Counted] | None = None) -> list[Cell]:
     """Question x code cells: every codebook pairing (gaps included) and every pairing coders made,
-    each with its facts and rating. Excerpts of the protocol document are not evidence and count nowhere."""
+    each with its facts and rating. Excerpts of the protocol document are not evidence and count nowhere.
+    ``values``: the excerpts' :func:`~.counting.counted_values` (computed here when not given)."""
     found: dict[tuple[str, str], list[dict]] = {(q["id"], c["id"]): [] for q in protocol["questions"] for c in protocol["codes"] if q["id"] in c["questions"]}
     for item in evidence:
         if is_evidence(item, sources):
@@ -42,9 +44,10 @@ def cells(protocol: dict, evidence: list[dict], sources: dict[str, dict], years:
     c_order = {c["id"]: i for i, c in enumerate(protocol["codes"])}
     labels = {c["id"]: c["label"] for c in protocol["codes"]}
     column = protocol.get("strength", {}).get("agreement_column", "stance")
+    values = values if values is not None else counted_values(evidence, sources, column, years)
     out: list[Cell] = []
     for (q, c), items in sorted(found.items(), key=lambda kv: (q_order[kv[0][0]], c_order[kv[0][1]])):
-        counted = facts(items, sources, scope_of(questions[q]), column, years)
+        counted = facts(items, sources, scope_of(questions[q]), column, years, values)
         out.append({"question": q, "code": c, "label": labels[c], "facts": counted,
                     "strength": rate(counted, protocol, scope_text(questions[q]))})
     return out
@@ -67,16 +70,18 @@ def analyse(data: dict[str, Any]) -> Analysis:
     sources = {s["citekey"]: s for s in data["sources"]}
     column = protocol.get("strength", {}).get("agreement_column", "stance")
     years = study_years(data)
-    grid = cells(protocol, evidence, sources, years)
+    values = counted_values(evidence, sources, column, years)  # once: every count below reads them
+    grid = cells(protocol, evidence, sources, years, values)
     counted = [i for i in evidence if is_evidence(i, sources)]
     countries = country_rows(protocol, counted, sources)
     groups = group_statements(protocol, countries)
     columns = gap_columns(protocol, evidence, sources)
-    assessed, problems = assess_findings(data.get("findings", []), evidence, sources, protocol, years, data.get("appraisals", []))
+    assessed, problems = assess_findings(data.get("findings", []), evidence, sources, protocol, years,
+                                         data.get("appraisals", []), values)
     errors, warnings = split(problems)
     if errors:
         raise InputError(errors, warnings)
-    per_question = {q["id"]: facts([i for i in evidence if q["id"] in i["questions"]], sources, scope_of(q), column, years)
+    per_question = {q["id"]: facts([i for i in evidence if q["id"] in i["questions"]], sources, scope_of(q), column, years, values)
                     for q in protocol["questions"]}
     found = gaps(protocol, grid, assessed, per_question)
     return {

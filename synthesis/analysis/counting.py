@@ -17,6 +17,7 @@ The rules (docs/formats.md, "Honest counting", gives each with its reason):
 from __future__ import annotations
 
 from collections import Counter
+from typing import NamedTuple
 
 from .shapes import Facts
 
@@ -53,9 +54,13 @@ def study_of(item: dict, sources: dict[str, dict]) -> str | None:
 
 
 def _values(item: dict, column: str) -> list[str]:
-    # Extra sheet columns keep the header's spelling; column names match without regard to case.
-    extra = {k.lower(): v for k, v in item.get("extra", {}).items()}
-    raw = item.get(column) if column in item else extra.get(column.lower(), "")
+    if column in item:
+        raw = item[column]
+    else:  # extra sheet columns keep the header's spelling; column names match without regard to case (the last wins)
+        raw, lower = "", column.lower()
+        for key, value in item.get("extra", {}).items():
+            if key.lower() == lower:
+                raw = value
     if isinstance(raw, list):
         return [v for v in raw if v]
     return [v.strip() for v in str(raw or "").split(";") if v.strip()]
@@ -78,37 +83,78 @@ def periods(items: list[dict], study_years: dict[str, str] | None = None) -> lis
     return [f"{a}" if a == b else f"{a}-{b}" for a, b in sorted(found)]
 
 
+class Counted(NamedTuple):
+    """What :func:`facts` reads of one excerpt, computed once per analysis (see :func:`counted_values`)."""
+
+    evidence: bool  # not an excerpt of the protocol document
+    role: str
+    citekey: str
+    countries: list[str]
+    study: str | None
+    year: str  # its document's publication year ("" when none)
+    period: tuple[int, int] | None
+    evidence_types: list[str]  # its own, else its source's type
+    study_designs: list[str]
+    stances: list[str]
+
+
+def counted_values(items: list[dict], sources: dict[str, dict], stance_column: str = "stance",
+                   study_years: dict[str, str] | None = None) -> dict[int, Counted]:
+    """Each excerpt's :class:`Counted` values, by ``id(item)``: computed once, then every cell, question
+    and finding that counts the excerpt reads them (the analysis calls :func:`facts` dozens of times)."""
+    out = {}
+    for item in items:
+        source = sources[item["citekey"]]
+        role = source["role"]
+        study = item.get("study") or (item["citekey"] if role == "primary" else None)
+        year = source.get("year")
+        out[id(item)] = Counted(role != "protocol", role, item["citekey"], item["countries"] or source["countries"], study,
+                                str(year) if year else "", period_of(item, study_years),
+                                _values(item, "evidence_type") or [source["type"]], _values(item, "study_design"),
+                                _values(item, stance_column))
+    return out
+
+
 def facts(items: list[dict], sources: dict[str, dict], scope: list[str] | None, stance_column: str = "stance",
-          study_years: dict[str, str] | None = None) -> Facts:
+          study_years: dict[str, str] | None = None, values: dict[int, Counted] | None = None) -> Facts:
     """Counts behind a cell, a theme or a review finding. Protocol excerpts are dropped here, so no caller
-    can count them by mistake."""
-    items = [i for i in items if is_evidence(i, sources)]
-    direct = [i for i in items if in_scope(i, sources, scope)]
-    years = sorted({str(sources[i["citekey"]]["year"]) for i in items if sources[i["citekey"]].get("year")})
-    studies = sorted({s for i in items if (s := study_of(i, sources))})
-    first_hand = sorted({s for i in items if (s := study_of(i, sources)) and sources[i["citekey"]]["role"] == "primary"})
+    can count them by mistake. ``values``: :func:`counted_values` of (at least) these items, with the same
+    stance column and study years; computed here when not given."""
+    if values is None:
+        values = counted_values(items, sources, stance_column, study_years)
+    counted = [(i, v) for i in items if (v := values[id(i)]).evidence]
+    items = [i for i, _v in counted]
+    rows = [v for _i, v in counted]
+    if scope is None:
+        direct = rows
+    else:
+        inside = set(scope)
+        direct = [v for v in rows if v.countries and all(c in inside for c in v.countries)]
+    studies = sorted({v.study for v in rows if v.study})
+    first_hand = sorted({v.study for v in rows if v.study and v.role == "primary"})
+    known = set(first_hand)
     return {
-        "excerpts": len(items),
-        "documents": sorted({i["citekey"] for i in items}),
+        "excerpts": len(rows),
+        "documents": sorted({v.citekey for v in rows}),
         "studies": studies,
         "first_hand_studies": first_hand,
-        "second_hand_studies": [s for s in studies if s not in first_hand],
-        "primary": sum(1 for i in items if sources[i["citekey"]]["role"] == "primary"),
-        "roles": dict(sorted(Counter(sources[i["citekey"]]["role"] for i in items).items())),
-        "countries": sorted({c for i in items for c in countries_of(i, sources)}),
-        "years": years,
-        "periods": periods(items, study_years),
+        "second_hand_studies": [s for s in studies if s not in known],
+        "primary": sum(1 for v in rows if v.role == "primary"),
+        "roles": dict(sorted(Counter(v.role for v in rows).items())),
+        "countries": sorted({c for v in rows for c in v.countries}),
+        "years": sorted({v.year for v in rows if v.year}),
+        "periods": [f"{a}" if a == b else f"{a}-{b}" for a, b in sorted({v.period for v in rows if v.period})],
         "in_scope": len(direct),
-        "out_of_scope": len(items) - len(direct),
-        "direct_primary": sum(1 for i in direct if sources[i["citekey"]]["role"] == "primary"),
-        "in_scope_documents": sorted({i["citekey"] for i in direct}),
-        "in_scope_studies": sorted({s for i in direct if (s := study_of(i, sources))}),
+        "out_of_scope": len(rows) - len(direct),
+        "direct_primary": sum(1 for v in direct if v.role == "primary"),
+        "in_scope_documents": sorted({v.citekey for v in direct}),
+        "in_scope_studies": sorted({v.study for v in direct if v.study}),
         # An excerpt's evidence type, else (when uncoded) its source's type.
-        "evidence_types": sorted({v for i in direct for v in _values(i, "evidence_type") or [sources[i["citekey"]]["type"]]}),
-        "study_designs": sorted({v for i in direct for v in _values(i, "study_design")}),
-        "stances": sorted({v for i in items for v in _values(i, stance_column)}),
+        "evidence_types": sorted({t for v in direct for t in v.evidence_types}),
+        "study_designs": sorted({d for v in direct for d in v.study_designs}),
+        "stances": sorted({t for v in rows for t in v.stances}),
         "evidence": [i["evidence_id"] for i in items],
     }
 
 
-__all__ = ["countries_of", "facts", "in_scope", "is_evidence", "period_of", "periods", "scope_of", "study_of"]
+__all__ = ["Counted", "counted_values", "countries_of", "facts", "in_scope", "is_evidence", "period_of", "periods", "scope_of", "study_of"]

@@ -120,11 +120,12 @@ def _checks(finding: dict, counted: dict, scope: str | None, draft_evidence: lis
 
 
 def assess_findings(records: list[dict], evidence: list[dict], sources: dict[str, dict], protocol: dict,
-                    study_years: dict[str, str] | None = None,
-                    appraisals: list[dict] | None = None) -> tuple[list[FindingAssessment], list[Problem]]:
+                    study_years: dict[str, str] | None = None, appraisals: list[dict] | None = None,
+                    values: dict | None = None) -> tuple[list[FindingAssessment], list[Problem]]:
     """Each finding's facts and checks; the problems are the unaddressed checks (warnings) and the
     errors no explanation can answer (confidence above low on indirect evidence only). ``appraisals`` are
-    the evidence set's appraisals of its sources."""
+    the evidence set's appraisals of its sources; ``values``: the excerpts'
+    :func:`~.counting.counted_values`, when the caller has them."""
     by_id = {i["evidence_id"]: i for i in evidence}
     appraised = {a["citekey"]: a for a in appraisals or []}
     appraising = bool(declared_tools(protocol))
@@ -140,7 +141,7 @@ def assess_findings(records: list[dict], evidence: list[dict], sources: dict[str
         scope = question["scope"]["description"] if question.get("scope") else None
         for finding in record["findings"]:
             items = [by_id[e] for e in finding["evidence"]]
-            counted = facts(items, sources, scope_of(question), protocol.get("strength", {}).get("agreement_column", "stance"), study_years)
+            counted = facts(items, sources, scope_of(question), protocol.get("strength", {}).get("agreement_column", "stance"), study_years, values)
             draft_evidence = [i["evidence_id"] for i in items if i["coder"] in drafts]
             kind = finding.get("kind", "finding")
             limits = appraisal.limitation_facts(items, appraised, sources, drafts)

@@ -154,9 +154,27 @@ def json_chunks(record: dict[str, Any]) -> Iterator[str]:
     yield "}\n"
 
 
+def body_chunks(record: dict[str, Any]) -> Iterator[str]:
+    """The text of provenance.json without its format and build (a JSON object of its own): what depends
+    on the evidence and the report, written where they are; :func:`with_build` adds the rest."""
+    return json_chunks({k: v for k, v in record.items() if k not in ("format", "build")})
+
+
+def with_build(body: str, build: dict[str, Any]) -> Iterator[str]:
+    """provenance.json from :func:`body_chunks`' text and the build metadata: the same bytes as
+    :func:`json_chunks` of the whole record, without reading the evidence again (the commit changes
+    more often than the evidence)."""
+    import orjson
+
+    if not body.startswith("{\n"):
+        raise ValueError("not a provenance body")
+    yield "{\n" + f' "format": {orjson.dumps(FORMAT).decode()},\n "build": {orjson.dumps(build).decode()},\n'
+    yield body[2:]
+
+
 def to_json(record: dict[str, Any]) -> str:
     """provenance.json text (see :func:`json_chunks`)."""
     return "".join(json_chunks(record))
 
 
-__all__ = ["FORMAT", "json_chunks", "report_claims", "to_json", "build_metadata", "build_provenance", "evidence_record", "package_versions"]
+__all__ = ["FORMAT", "body_chunks", "json_chunks", "with_build", "report_claims", "to_json", "build_metadata", "build_provenance", "evidence_record", "package_versions"]

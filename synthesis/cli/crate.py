@@ -11,12 +11,12 @@ from .shared import add_command, read_json
 def cmd_crate(args) -> int:
     from ..audit.provenance import build_metadata
     from ..common.textio import write_atomic
-    from ..exchange.crate import crate_json, crate_metadata
+    from ..exchange.crate import crate_json, crate_metadata, crate_summary
     from ..report.render import source_date_epoch
 
     crate_dir = Path(args.output).parent
-    metadata = crate_metadata(read_json(args.evidence), args.outputs, args.provenance, crate_dir, Path("."), build_metadata("."), source_date_epoch(),
-                              args.inputs)
+    summary = read_json(args.summary) if args.summary else crate_summary(read_json(args.evidence))
+    metadata = crate_metadata(summary, args.outputs, args.provenance, crate_dir, Path("."), build_metadata("."), source_date_epoch(), args.inputs)
     write_atomic(args.output, crate_json(metadata))
     return 0
 
@@ -25,6 +25,7 @@ def register(sub) -> None:
     p = add_command(sub, "crate", "Write the build's RO-Crate: inputs and outputs with SHA-256, software versions, commit, provenance.",
                     "python -m synthesis crate --evidence output/build/evidence.json --provenance output/provenance.json --output output/ro-crate-metadata.json output/tables/evidence.csv")
     p.add_argument("--evidence", default=EVIDENCE, help="the build's evidence set (default: %(default)s)")
+    p.add_argument("--summary", help="instead of the evidence set, the summary of it that the report step wrote (output/build/summary.json)")
     p.add_argument("--provenance", required=True, help="the build's provenance file")
     p.add_argument("--output", required=True, help="where to write ro-crate-metadata.json (its folder is the crate's root)")
     p.add_argument("--inputs", nargs="*", default=[], help="inputs the evidence set does not record (the records/ folder's files), hashed now")

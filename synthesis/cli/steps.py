@@ -54,6 +54,8 @@ def cmd_tables(args) -> int:
 
 
 def cmd_report(args) -> int:
+    """The report's Markdown and claims; in the build also the tables, the gap map, provenance's body and
+    the crate's summary: the evidence set is read once and analysed once for all of them."""
     from ..report.appendix import read_source_text
     from ..report.context import render_markdown, report_context
     from ..common.textio import write_atomic
@@ -67,6 +69,14 @@ def cmd_report(args) -> int:
     data["agreement"] = read_json(agreement[0]) if agreement else None
     analysis = analyse(data)
     print_warnings(analysis["warnings"])  # the review findings' unaddressed contradiction warnings
+    if args.tables:
+        from ..report.tables import write_tables
+
+        write_tables(data, args.tables, analysis)
+    if args.svg:
+        from ..report.figures import write_gap_map_cached
+
+        write_gap_map_cached(data["protocol"], analysis["gap_map"], analysis["gap_columns"], args.svg, args.png, args.figure_cache)
     source_text = _cached(read_source_text)  # the appendix and the explorer read the same source files
     context = report_context(data, source_text, analysis=analysis)
     if args.changes:  # "Changes since NAME" and changes.csv (report.changes): none without a release
@@ -76,10 +86,19 @@ def cmd_report(args) -> int:
         context["changes"] = section(release, changes)
         write_table(args.changes, changes)
     write_atomic(args.output, render_markdown(data, args.templates, context=context))
-    if args.claims:
-        from ..audit.provenance import report_claims
+    if args.claims or args.provenance_body:
+        from ..audit.provenance import body_chunks, build_provenance, report_claims
 
-        write_json(args.claims, report_claims(context))
+        claims = report_claims(context)
+        if args.claims:
+            write_json(args.claims, claims)
+        if args.provenance_body:
+            coders = [p for p in args.coders if p]
+            write_atomic(args.provenance_body, body_chunks(build_provenance(data, {}, claims, read_json(coders[0]) if coders else None)))
+    if args.summary:
+        from ..exchange.crate import crate_summary
+
+        write_json(args.summary, crate_summary(data))
     if args.explorer:
         from ..report.explorer_page import explorer_html
 
@@ -99,10 +118,12 @@ def cmd_render(args) -> int:
     from ..inputs.styles import resolve_csl
     from ..common.textio import read_text
 
-    protocol, _node = yamlio.load(read_text(args.protocol)[0], args.protocol)
-    name = (protocol.get("report") or {}).get("csl")
-    csl = resolve_csl(name, Path(args.protocol).parent) if name else None
-    render(args.to, args.input, args.output, args.bibliography, str(csl) if csl else None, args.css)
+    csl = None
+    if not args.input.endswith(".json"):  # citations are resolved where the Markdown is read: not again from its AST
+        protocol, _node = yamlio.load(read_text(args.protocol)[0], args.protocol)
+        name = (protocol.get("report") or {}).get("csl")
+        csl = resolve_csl(name, Path(args.protocol).parent) if name else None
+    render(args.to, args.input, args.output, args.bibliography, str(csl) if csl else None, args.css, args.resource_path)
     return 0
 
 
@@ -155,9 +176,14 @@ def _first_of_each(warnings: list[dict], shown: int = 20) -> list[dict]:
 
 
 def cmd_provenance(args) -> int:
-    from ..audit.provenance import build_metadata, build_provenance, json_chunks
+    from ..audit.provenance import build_metadata, build_provenance, json_chunks, with_build
     from ..common.textio import write_atomic
 
+    if args.body:  # the build: the report step wrote everything but the build metadata
+        write_atomic(args.output, with_build(Path(args.body).read_text(encoding="utf-8"), build_metadata(".")))
+        return 0
+    if not args.evidence:
+        raise SystemExit("provenance: give --evidence (or --body)")
     claims = read_json(args.claims) if args.claims else None
     coders = [p for p in args.coders if p]  # Snakemake passes an empty input as ""
     record = build_provenance(read_json(args.evidence), build_metadata("."), claims, read_json(coders[0]) if coders else None)
@@ -207,14 +233,23 @@ def register(sub) -> None:
     p.add_argument("--records", nargs="*", default=[], help="records.json written by the records step (none: no method section)")
     p.add_argument("--agreement", nargs="*", default=[], help="agreement.json written by the agreement step (none: no double-coding section)")
     p.add_argument("--claims", help="also write the report's claims and research avenues (JSON) for the provenance step")
+    # The build's report job also writes these, so the evidence set is read and analysed once for all of them.
+    p.add_argument("--tables", metavar="DIR", help="also write the CSV tables (as the tables step does) into DIR")
+    p.add_argument("--svg", help="also draw the gap map (as the figures step does): SVG file to write")
+    p.add_argument("--png", help="with --svg: PNG file to write")
+    p.add_argument("--figure-cache", default="output/build/figures", help="with --svg: where the last drawing is kept (default: %(default)s)")
+    p.add_argument("--provenance-body", help="also write provenance.json without its build metadata (the provenance step's --body)")
+    p.add_argument("--coders", nargs="*", default=[], help="with --provenance-body: coders.json written by the coders step")
+    p.add_argument("--summary", help="also write what the crate step reads of the evidence set (its --summary)")
     p.add_argument("--releases", default=layout.RELEASES, help="folder of the review's releases (default: %(default)s)")
     p.add_argument("--changes", help="also write changes.csv and the report's \"Changes since\" section (the latest release's, "
                    "or review.yaml's report.changes_since)")
     p.add_argument("--explorer", help="also write the evidence explorer (a self-contained HTML page, e.g. output/report/explorer.html)")
     p.set_defaults(func=cmd_report)
-    p = add_command(sub, "render", "Render the Markdown report to HTML or DOCX with pandoc and citeproc.", "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html")
-    p.add_argument("--to", required=True, choices=("html", "docx"), help="output format")
-    p.add_argument("--input", required=True, help="the Markdown report")
+    p = add_command(sub, "render", "Render the Markdown report to HTML or DOCX with pandoc and citeproc (the build parses it once: --to ast, then each format from that).", "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html")
+    p.add_argument("--to", required=True, choices=("html", "docx", "ast"), help="output format (ast: pandoc's JSON with citations resolved, which html and docx read)")
+    p.add_argument("--input", required=True, help="the Markdown report, or the JSON that --to ast wrote")
+    p.add_argument("--resource-path", help="folder of the report's figures (default: the input's folder)")
     p.add_argument("--output", required=True, help="file to write")
     p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for its report.csl (default: %(default)s)")
     p.add_argument("--bibliography", default=layout.BIBLIOGRAPHY, help="BibTeX file (default: %(default)s)")
@@ -235,7 +270,8 @@ def register(sub) -> None:
     p.add_argument("--png", required=True, help="flow diagram PNG to write (embedded in the HTML and DOCX reports)")
     p.set_defaults(func=cmd_records)
     p = add_command(sub, "provenance", "Write provenance.json: claims, their evidence, W3C selectors, file hashes, build metadata.", "python -m synthesis provenance --evidence output/build/evidence.json --output output/provenance.json")
-    p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")
+    p.add_argument("--evidence", help="evidence set written by the evidence step")
+    p.add_argument("--body", help="instead of --evidence and --claims: the body the report step wrote (--provenance-body)")
     p.add_argument("--claims", help="claims written by the report step (default: computed again)")
     p.add_argument("--coders", nargs="*", default=[], help="coders.json written by the coders step (double coding: each consensus excerpt records the independent excerpts it matches)")
     p.add_argument("--output", required=True, help="JSON file to write")

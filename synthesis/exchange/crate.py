@@ -58,22 +58,30 @@ def _date(epoch: str) -> str:
     return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def crate_metadata(data: dict, outputs: list[str], provenance: str, crate_dir: Path, review_dir: Path,
+def crate_summary(data: dict) -> dict[str, Any]:
+    """What the crate takes from the evidence set: the review's title and authors, its counts and its input
+    files. The build's report step writes it (output/build/summary.json), so the crate, which runs after
+    pandoc, need not read the whole evidence set again."""
+    protocol = data["protocol"]
+    return {"title": protocol["title"], "subtitle": protocol.get("subtitle", ""), "authors": protocol.get("authors", []),
+            "sources": len(data["sources"]), "excerpts": len(data["evidence"]), "inputs": input_files(data)}
+
+
+def crate_metadata(summary: dict, outputs: list[str], provenance: str, crate_dir: Path, review_dir: Path,
                    build: dict[str, Any], epoch: str, extra_inputs: list[str] = ()) -> dict:
-    """The crate as a JSON-LD dict. ``outputs`` and ``provenance`` are paths of files the build wrote;
-    ``extra_inputs`` inputs the evidence set does not record (the records/ folder), hashed now."""
+    """The crate as a JSON-LD dict, from :func:`crate_summary`. ``outputs`` and ``provenance`` are paths of
+    files the build wrote; ``extra_inputs`` inputs the evidence set does not record (the records/ folder), hashed now."""
     from rocrate.model.contextentity import ContextEntity
     from rocrate.rocrate import ROCrate
 
     crate = ROCrate(gen_preview=False)
-    protocol = data["protocol"]
     root = crate.root_dataset
-    root["name"] = protocol["title"]
-    root["description"] = (f"{protocol.get('subtitle', '') + '. ' if protocol.get('subtitle') else ''}A literature review built by the synthesis pipeline: "
-                           f"{len(data['sources'])} sources, {len(data['evidence'])} coded excerpts, each located in its hashed source.")
+    root["name"] = summary["title"]
+    root["description"] = (f"{summary['subtitle'] + '. ' if summary['subtitle'] else ''}A literature review built by the synthesis pipeline: "
+                           f"{summary['sources']} sources, {summary['excerpts']} coded excerpts, each located in its hashed source.")
     root["datePublished"] = _date(epoch)
     authors = []
-    for n, person in enumerate(protocol.get("authors", [])):
+    for n, person in enumerate(summary["authors"]):
         authors.append(crate.add(ContextEntity(crate, f"#author-{n + 1}", properties={"@type": "Person", "name": person["name"],
                                                                                      **({"affiliation": person["affiliation"]} if person.get("affiliation") else {})})))
     if authors:
@@ -98,7 +106,7 @@ def crate_metadata(data: dict, outputs: list[str], provenance: str, crate_dir: P
     extra = [{"path": p, "sha256": _sha256(review_dir / p),
               "role": "independent coder's extraction sheet" if "/coders/" in Path(p).as_posix() else "search, screening or citation records"}
              for p in sorted(extra_inputs)]
-    for item in input_files(data) + extra:
+    for item in summary["inputs"] + extra:
         properties = {"name": item["path"], "description": item["role"], "sha256": item["sha256"], "encodingFormat": _format(item["path"])}
         if (review_dir / item["path"]).is_file():
             properties["contentSize"] = str((review_dir / item["path"]).stat().st_size)
@@ -114,7 +122,7 @@ def crate_metadata(data: dict, outputs: list[str], provenance: str, crate_dir: P
         results.append(crate.add_file(None, dest_path=Path(os.path.relpath(file, crate_dir)).as_posix(), properties=properties))
     commit = build["review"].get("commit")
     action = crate.add(ContextEntity(crate, "#build", properties={
-        "@type": "CreateAction", "name": f"Build of {protocol['title']}", "endTime": _date(epoch),
+        "@type": "CreateAction", "name": f"Build of {summary['title']}", "endTime": _date(epoch),
         "description": f"Review folder at commit {commit}{' with uncommitted changes' if build['review'].get('dirty') else ''}" if commit else "Review folder outside git",
         **({"identifier": f"git:{commit}"} if commit else {})}))
     action["instrument"] = [software] + tools
@@ -146,4 +154,4 @@ def crate_json(metadata: dict) -> bytes:
     return (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-__all__ = ["METADATA", "crate_json", "crate_metadata", "input_files"]
+__all__ = ["METADATA", "crate_json", "crate_metadata", "crate_summary", "input_files"]

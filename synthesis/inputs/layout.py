@@ -114,6 +114,26 @@ def shard_of(citekey: str, shards: int) -> int:
     return zlib.crc32(citekey.encode("utf-8")) % shards
 
 
+# Bytes of source files per shard when the count is not given: a job's start-up (about 0.3 CPU s) is then a
+# small part of its work, and an edited sheet's shard stays quick to re-run.
+SHARD_BYTES = 4_000_000
+MAX_SHARDS = 16
+
+
+def shard_count(cores: int = 2, sources: str | Path = SOURCES) -> int:
+    """How many shards the per-source work is cut into by default: one per ``SHARD_BYTES`` of source files and
+    at least ``cores`` (the cores a build uses: the README's ``--cores 2``; not the machine's, which a cluster
+    job's own Snakemake would count differently), a power of two up to ``MAX_SHARDS``. The count, and with it
+    every shard, changes only when a review's sources double in size."""
+    import os
+
+    wanted = max(cores, -(-sum(os.stat(p).st_size for p in source_files(sources)) // SHARD_BYTES))
+    count = 1
+    while count < min(wanted, MAX_SHARDS):
+        count *= 2
+    return count
+
+
 def shard_files(shard: int, shards: int, sources: str | Path = SOURCES, extraction: str | Path = EXTRACTION) -> tuple[list[str], list[str]]:
     """The source files (PDF sidecars included) and sheets of one shard."""
     return ([p for p in source_files(sources) + sidecar_files(sources) if shard_of(Path(p).stem, shards) == shard],

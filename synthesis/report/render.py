@@ -16,6 +16,7 @@ from pathlib import Path
 from ..common.problems import InputError, Problem
 
 FORMATS = ("html", "docx")
+AST = "ast"  # pandoc's JSON of the report, citations resolved: what both renderings read in the build
 FILTER = Path(__file__).parent / "pandoc" / "report.lua"
 CITE_FILTER = Path(__file__).parent / "pandoc" / "cite.lua"  # runs before citeproc: short titles
 # The draft banner in the DOCX: a shaded, bordered paragraph style (the HTML's is in report.css).
@@ -88,20 +89,26 @@ def reference_docx(directory: str | Path) -> Path:
 
 
 def pandoc_command(fmt: str, markdown: str, output: str, bibliography: str, csl: str | None = None, css: str | None = None,
-                   reference: str | None = None) -> list[str]:
-    """The pandoc command line for one output format."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+                   reference: str | None = None, resource_path: str | None = None) -> list[str]:
+    """The pandoc command line for one output format: ``ast`` parses the Markdown and resolves its citations
+    (pandoc's JSON, which both renderings then read: the build parses and runs citeproc once, not twice);
+    ``html`` and ``docx`` from such an AST (``markdown`` ending in ``.json``) only write, else do it all."""
+    if fmt not in FORMATS + (AST,):
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS + (AST,))}")
     # markdown-smart: quotes and dashes in the text stay exactly as written.
     # Figures are referenced relative to the Markdown file. cite.lua runs before citeproc, the others after:
     # safe.lua first, then report.lua, whose own fixed markup (the <details> of the full table) must survive it.
     # Nothing that reaches pandoc may carry live markup: raw HTML and raw blocks are
     # read as text, and safe.lua drops event attributes and javascript: links.
-    cmd = [pandoc_path(), markdown, "--from", READER, "--to", fmt, "--output", output, "--lua-filter", str(CITE_FILTER),
-           "--citeproc", "--bibliography", bibliography, "--standalone", "--resource-path", str(Path(markdown).parent),
-           "--lua-filter", str(SAFE_FILTER), "--lua-filter", str(FILTER)]
-    if csl:
-        cmd += ["--csl", csl]
+    parsed = fmt != AST and markdown.endswith(".json")
+    cmd = [pandoc_path(), markdown, "--from", "json" if parsed else READER, "--to", "json" if fmt == AST else fmt, "--output", output]
+    if not parsed:
+        cmd += ["--lua-filter", str(CITE_FILTER), "--citeproc", "--bibliography", bibliography] + (["--csl", csl] if csl else [])
+    cmd += ["--standalone"]
+    if fmt == AST:
+        return cmd + ["--lua-filter", str(SAFE_FILTER)]
+    cmd += ["--resource-path", resource_path or str(Path(markdown).parent)]
+    cmd += ([] if parsed else ["--lua-filter", str(SAFE_FILTER)]) + ["--lua-filter", str(FILTER)]
     if fmt == "html":
         cmd += ["--toc", "--toc-depth=2", "--embed-resources"] + (["--css", css] if css else [])
     if fmt == "docx" and reference:
@@ -135,8 +142,10 @@ def live_content(html: str) -> list[str]:
     return found
 
 
-def render(fmt: str, markdown: str, output: str, bibliography: str, csl: str | None = None, css: str | None = None) -> None:
-    """Render ``markdown`` to ``output`` (written atomically); raise on any pandoc warning."""
+def render(fmt: str, markdown: str, output: str, bibliography: str, csl: str | None = None, css: str | None = None,
+           resource_path: str | None = None) -> None:
+    """Render ``markdown`` (or the AST the ``ast`` format wrote) to ``output`` (written atomically); raise on any
+    pandoc warning. ``resource_path``: where the report's figures are (default: beside ``markdown``)."""
     out = Path(output)
     out.parent.mkdir(parents=True, exist_ok=True)
     for stale in out.parent.glob(f".{out.name}.*.{fmt}"):  # left by a killed earlier render
@@ -147,7 +156,8 @@ def render(fmt: str, markdown: str, output: str, bibliography: str, csl: str | N
     scratch = tempfile.TemporaryDirectory()
     try:
         reference = str(reference_docx(scratch.name)) if fmt == "docx" else None
-        result = subprocess.run(pandoc_command(fmt, markdown, tmp, bibliography, csl, css, reference), capture_output=True, text=True, env=env)
+        result = subprocess.run(pandoc_command(fmt, markdown, tmp, bibliography, csl, css, reference, resource_path),
+                                capture_output=True, text=True, env=env)
         warnings = [line for line in result.stderr.splitlines() if line.strip()]
         if result.returncode != 0 or warnings:
             raise InputError([Problem(markdown, _line(line), f"pandoc ({fmt}): {line}") for line in warnings or [f"exit status {result.returncode}"]])
@@ -162,4 +172,4 @@ def render(fmt: str, markdown: str, output: str, bibliography: str, csl: str | N
         scratch.cleanup()
 
 
-__all__ = ["FORMATS", "pandoc_command", "pandoc_path", "pandoc_version", "render", "source_date_epoch"]
+__all__ = ["AST", "FORMATS", "pandoc_command", "pandoc_path", "pandoc_version", "render", "source_date_epoch"]

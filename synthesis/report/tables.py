@@ -10,7 +10,7 @@ from typing import Any
 from ..analysis.cells import analyse
 from ..inputs.findings import COMPONENTS
 from ..inputs.sheets import OPTIONAL
-from ..common.textio import csv_text, write_atomic
+from ..common.textio import csv_text, inert, write_atomic
 
 LEADING = ("evidence_id", "citekey", "citation", "questions", "codes", "finding", "quote", "locator", "start", "end", "paragraph", "heading", "pages")
 TRAILING = tuple(c for c in OPTIONAL if c not in ("questions", "locator")) + ("role", "source", "source_line", "sheet", "sheet_line")
@@ -34,16 +34,15 @@ def evidence_rows(evidence: list[dict], sources: dict[str, dict], columns: list[
         for column in columns:
             if column == "pages":  # a PDF source's located page(s), e.g. "pp. 4-5"
                 value = item["pages"]["locator"] if "pages" in item else ""
+            elif column == "source":
+                value = source["path"]
+            elif column == "role":
+                value = source["role"]
             else:
-                value = (source["path"] if column == "source" else source["role"] if column == "role"
-                         else item[column] if column in item else extra.get(column, ""))
-            row.append("; ".join(value) if isinstance(value, list) else value)
+                value = item[column] if column in item else extra.get(column, "")
+            row.append("; ".join(value) if value.__class__ is list else value)
         rows.append(row)
     return rows
-
-
-def _csv_lists(rows: list[list[Any]], columns: list[str]) -> str:
-    return csv_text([columns, *rows])
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
@@ -121,11 +120,14 @@ def write_tables(data: dict[str, Any], directory: str | Path, analysis: dict[str
     directory = Path(directory)
     evidence = data["evidence"]
     columns = evidence_columns(evidence)
-    rows = evidence_rows(evidence, {s["citekey"]: s for s in data["sources"]}, columns)
-    outputs = {"evidence.csv": _csv_lists(rows, columns)}
+    # Each row made inert once (not once per file it appears in), then written as it is.
+    by_key = {s["citekey"]: s for s in data["sources"]}
+    header, *rows = [[inert(cell) for cell in row] for row in [columns, *evidence_rows(evidence, by_key, columns)]]
+    outputs = {"evidence.csv": csv_text([header, *rows], kept=len(rows) + 1)}
     for question in data["protocol"]["questions"]:
         qid = question["id"]
-        outputs[f"{qid}.csv"] = _csv_lists([r for r, e in zip(rows, evidence) if qid in e["questions"]], columns)
+        chosen = [r for r, e in zip(rows, evidence) if qid in e["questions"]]
+        outputs[f"{qid}.csv"] = csv_text([header, *chosen], kept=len(chosen) + 1)
     outputs.update(synthesis_tables(data["protocol"], analysis if analysis is not None else analyse(data), data.get("findings", [])))
     for name, text in outputs.items():
         write_atomic(directory / name, text)
