@@ -53,6 +53,19 @@ def test_markdown_report(review):
     assert "Literal text: \\*bold\\* \\[\\@x\\] \\<script\\>alert(1)\\</script\\> \\| \\$5 \\& more" in text
 
 
+def test_a_review_with_more_excerpts_than_report_excerpt_rows_points_to_the_explorer(review):
+    data = build_evidence()
+    assert "Table: Every excerpt of the review." in render_markdown(data, TEMPLATES)
+    data["protocol"]["report"] = {"excerpt_rows": 5}  # the fixture has 6 excerpts
+    text = render_markdown(data, TEMPLATES)
+    assert "Table: Every excerpt of the review." not in text and "Every excerpt of the review" not in text
+    assert ("# Appendix: every excerpt {#all-excerpts}\n\nThis review has 6 excerpts, more than a document can usefully list "
+            "(review.yaml's\n`report.excerpt_rows`, 5): every excerpt, with its quote in context, its claims and its\n"
+            "source's SHA-256, is in the evidence explorer (explorer.html, built beside this report) and in\n"
+            "output/tables/evidence.csv.\n") in text
+    assert "[Every excerpt](#all-excerpts): where to find them." in text
+
+
 def test_empty_question_says_so(review):
     data = build_evidence()
     data["evidence"] = [e for e in data["evidence"] if "RQb" not in e["questions"]]

@@ -28,7 +28,9 @@ from .appraisal import appraisal_context
 
 TEMPLATE = "state-of-play.md.j2"
 # Defaults for review.yaml's report settings; the CSV tables always hold everything.
-LIMITS = {"findings_per_theme": 6, "source_rows": 100, "snowball_rows": 25}
+# excerpt_rows: past it, the table of every excerpt would make a document nobody reads (and pandoc costs
+# tens of CPU seconds at 20,000 rows); the explorer and evidence.csv hold every excerpt at any size.
+LIMITS = {"findings_per_theme": 6, "source_rows": 100, "snowball_rows": 25, "excerpt_rows": 2000}
 VISIBLE = ("finding", "review-finding", "evidence-gap")  # claims that link to each of their quotes
 
 
@@ -151,7 +153,9 @@ def report_context(data: dict[str, Any], source_text: Callable[[str], str] = rea
     citing = {e: [c for c in cs if c["kind"] in VISIBLE] for e, cs in claims.citing().items()}
     context["appendix"] = appendix(data["evidence"], sources, {e: cs for e, cs in citing.items() if cs}, labels, source_text)
     context["appendix_more"] = len(data["evidence"]) - len(context["appendix"])
-    context["every_excerpt"] = every_excerpt(data["evidence"], {e["evidence_id"] for e in context["appendix"]}, protocol)
+    listed = len(data["evidence"]) <= limit["excerpt_rows"]
+    context["every_excerpt"] = every_excerpt(data["evidence"], {e["evidence_id"] for e in context["appendix"]}, protocol) if listed else []
+    context["excerpts"] = {"count": len(data["evidence"]), "listed": listed, "limit": limit["excerpt_rows"]}
     return context
 
 
