@@ -130,21 +130,31 @@ class RunLength:
 _SPACE = re.compile(rb"[\x00\t\n\f\r ]+")
 
 
-class ASCII85:
-    """ASCII85Decode: groups of five characters ``!``-``u`` (``z`` for four zero bytes), ending at ``~>``."""
+class _Text:
+    """A filter of ASCII text: white space is dropped, and a character outside its alphabet (its end mark, or
+    anything else) ends the stream; what is left over waits for the next piece."""
 
-    _STOP = re.compile(rb"[^!-uz]")
+    _STOP: re.Pattern[bytes]  # anything outside the filter's alphabet
 
     def __init__(self, early_change: int = 1) -> None:
         self.pending = b""
         self.done = False
 
-    def feed(self, data: bytes) -> Iterator[bytes]:
+    def _text(self, data: bytes) -> bytes:
         text = self.pending + _SPACE.sub(b"", bytes(data))
         stop = self._STOP.search(text)
-        if stop:  # ``~>`` or a character outside the alphabet ends it
+        if stop:
             text, self.done = text[:stop.start()], True
-        text = text.replace(b"z", b"!!!!!")
+        return text
+
+
+class ASCII85(_Text):
+    """ASCII85Decode: groups of five characters ``!``-``u`` (``z`` for four zero bytes), ending at ``~>``."""
+
+    _STOP = re.compile(rb"[^!-uz]")
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        text = self._text(data).replace(b"z", b"!!!!!")
         whole = len(text) if self.done else len(text) - len(text) % 5
         self.pending = text[whole:]
         for start in range(0, whole, 5 * PIECE // 4):
@@ -158,20 +168,13 @@ class ASCII85:
                 return
 
 
-class ASCIIHex:
+class ASCIIHex(_Text):
     """ASCIIHexDecode: pairs of hex digits, ending at ``>``."""
 
     _STOP = re.compile(rb"[^0-9A-Fa-f]")
 
-    def __init__(self, early_change: int = 1) -> None:
-        self.pending = b""
-        self.done = False
-
     def feed(self, data: bytes) -> Iterator[bytes]:
-        text = self.pending + _SPACE.sub(b"", bytes(data))
-        stop = self._STOP.search(text)
-        if stop:
-            text, self.done = text[:stop.start()], True
+        text = self._text(data)
         if self.done and len(text) % 2:
             text += b"0"
         whole = len(text) - len(text) % 2
