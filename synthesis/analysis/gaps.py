@@ -37,7 +37,6 @@ def question_gaps(protocol: dict, question: dict, cells: list[dict], findings: l
     qid, facts = question["id"], question_facts
     mine = [c for c in cells if c["question"] == qid]
     rated = [c for c in mine if c["facts"]["excerpts"]]
-    labels = {c["code"]: c["label"] for c in mine}
     found = []
     if not facts["excerpts"]:
         return [_gap(qid, "no-evidence", f"No coded excerpt addresses {qid}.", f"cells.csv: every {qid} cell has 0 excerpts", [],
@@ -69,24 +68,19 @@ def question_gaps(protocol: dict, question: dict, cells: list[dict], findings: l
                               "cells.csv: " + ", ".join(f"{qid} x {c['code']}" for c in lacking) + " without evaluation evidence",
                               [e for c in lacking for e in c["facts"]["evidence"]], [c["code"] for c in lacking],
                               target=_listed([c["label"] for c in lacking])))
-    one_doc_cells = [c for c in rated if len(c["facts"]["documents"]) == 1]
-    one_doc_findings = [f for f in findings if len(f["facts"]["documents"]) == 1]
-    if one_doc_cells or one_doc_findings:
-        parts = [f"{c['label']} ({c['facts']['documents'][0]})" for c in one_doc_cells] + \
-                [f"{f['id']} ({f['facts']['documents'][0]})" for f in one_doc_findings]
-        found.append(_gap(qid, "one-document", f"Resting on one document: {_listed(parts)}.",
-                          "cells.csv and findings.csv: documents = 1",
-                          [e for c in one_doc_cells for e in c["facts"]["evidence"]] + [e for f in one_doc_findings for e in f["facts"]["evidence"]],
-                          [c["code"] for c in one_doc_cells], [f["id"] for f in one_doc_findings], _listed(parts)))
-    few_cells = [c for c in rated if len(c["facts"]["studies"]) <= 1]
-    few_findings = [f for f in findings if len(f["facts"]["studies"]) <= 1]
-    if few_cells or few_findings:
-        parts = [f"{c['label']} ({len(c['facts']['studies'])})" for c in few_cells] + \
-                [f"{f['id']} ({len(f['facts']['studies'])})" for f in few_findings]
-        found.append(_gap(qid, "one-study", f"Naming at most one study (the number in brackets): {_listed(parts)}.",
-                          "cells.csv and findings.csv: studies <= 1",
-                          [e for c in few_cells for e in c["facts"]["evidence"]] + [e for f in few_findings for e in f["facts"]["evidence"]],
-                          [c["code"] for c in few_cells], [f["id"] for f in few_findings], _listed(parts)))
+    # Thin evidence, by cell and by review finding: resting on one document, or naming at most one study.
+    thin = (("one-document", "Resting on one document: {}.", "cells.csv and findings.csv: documents = 1",
+             lambda f: len(f["documents"]) == 1, lambda f: f["documents"][0]),
+            ("one-study", "Naming at most one study (the number in brackets): {}.", "cells.csv and findings.csv: studies <= 1",
+             lambda f: len(f["studies"]) <= 1, lambda f: len(f["studies"])))
+    for kind, text, rule, thin_enough, shown in thin:
+        cells = [c for c in rated if thin_enough(c["facts"])]
+        named = [f for f in findings if thin_enough(f["facts"])]
+        if cells or named:
+            parts = [f"{c['label']} ({shown(c['facts'])})" for c in cells] + [f"{f['id']} ({shown(f['facts'])})" for f in named]
+            found.append(_gap(qid, kind, text.format(_listed(parts)), rule,
+                              [e for c in cells for e in c["facts"]["evidence"]] + [e for f in named for e in f["facts"]["evidence"]],
+                              [c["code"] for c in cells], [f["id"] for f in named], _listed(parts)))
     empty = [c for c in mine if not c["facts"]["excerpts"]]
     if empty:
         found.append(_gap(qid, "no-evidence", f"No coded excerpt on {_listed([c['label'] for c in empty])}.",
