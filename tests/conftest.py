@@ -66,6 +66,20 @@ def another_review_built(repo_built, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def coded_twice_built(another_review_built, tmp_path_factory):
+    """A copy of the built fixture review with two independent coders' sheets (ann, bee), built again: the
+    coders' steps and what rests on them run. Tests copy it before changing anything."""
+    from test_agreement import write_coders
+
+    root = tmp_path_factory.mktemp("coded-twice") / "review"
+    shutil.copytree(another_review_built[0], root, symlinks=True)
+    write_coders(root, ["ann", "bee"])
+    result = reviewkit.snakemake(root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root
+
+
+@pytest.fixture(scope="session")
 def almp_built(repo_built):
     """This repository's own review, built once (in the clone: no test writes into the checkout)."""
     return repo_built

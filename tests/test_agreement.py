@@ -379,23 +379,22 @@ def test_locating_a_bad_quote_in_an_independent_sheet_fails(review):
 
 # --- The workflow ------------------------------------------------------------------------------------
 
-def test_workflow_adds_the_agreement_steps_only_with_independent_sheets(another_review_built, tmp_path):
+def test_workflow_adds_the_agreement_steps_only_with_independent_sheets(another_review_built, coded_twice_built):
     from importlib import resources
-    import shutil
 
     from jsonschema import Draft202012Validator
 
-    root = tmp_path / "review"
-    shutil.copytree(another_review_built[0], root, symlinks=True)  # the fixture review, built without independent sheets
-    assert not (root / "output/tables/agreement.csv").exists() and not (root / "output/build/coders.json").exists()
-    report = (root / "output/report/state-of-play.md").read_text(encoding="utf-8")
+    before = another_review_built[0]  # the fixture review, built without independent sheets
+    assert not (before / "output/tables/agreement.csv").exists() and not (before / "output/build/coders.json").exists()
+    report = (before / "output/report/state-of-play.md").read_text(encoding="utf-8")
     assert "Agreement between independent coders" not in report
-    provenance = json.loads((root / "output/provenance.json").read_text(encoding="utf-8"))
+    provenance = json.loads((before / "output/provenance.json").read_text(encoding="utf-8"))
     assert "coders" not in provenance["inputs"] and not any("independent" in e for e in provenance["evidence"])
 
-    write_coders(root, ["ann", "bee"])
-    built = reviewkit.snakemake(root)
-    assert built.returncode == 0, built.stderr
+    root = coded_twice_built  # the same review with ann's and bee's sheets added, built again
+    assert [p.relative_to(root).as_posix() for p in sorted((root / "extraction/coders").rglob("*.csv"))] == [
+        "extraction/coders/ann/okafor2021.csv", "extraction/coders/ann/smith2020.csv",
+        "extraction/coders/bee/okafor2021.csv", "extraction/coders/bee/smith2020.csv"]
     rows = table(root / "output/tables/agreement.csv")
     assert rows["bill_savings", "ann; bee"]["kappa"] == "0.300"
     report = (root / "output/report/state-of-play.md").read_text(encoding="utf-8")

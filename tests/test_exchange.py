@@ -190,14 +190,8 @@ def test_the_fixture_build_writes_a_valid_ro_crate_dated_by_source_date_epoch(na
     assert entities["../findings/RQa.yaml"]["description"] == "review findings"
 
 
-def test_the_crate_lists_independent_coders_sheets_and_the_agreement_table(another_review_built, tmp_path):
-    from test_agreement import write_coders
-
-    root = tmp_path / "review"
-    shutil.copytree(another_review_built[0], root, symlinks=True)  # built: the coders' steps and what rests on them run
-    write_coders(root, ["ann", "bee"])
-    result = reviewkit.snakemake(root)
-    assert result.returncode == 0, result.stderr
+def test_the_crate_lists_independent_coders_sheets_and_the_agreement_table(coded_twice_built):
+    root = coded_twice_built  # built with the coders' sheets: the coders' steps and what rests on them ran
     entities = graph(root)
     sheet = entities["../extraction/coders/ann/smith2020.csv"]
     assert sheet["description"] == "independent coder's extraction sheet"
