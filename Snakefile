@@ -118,7 +118,7 @@ rule evidence:
 
 
 # Only for a review with a records/ folder (layout.with_records gives nothing otherwise):
-# de-duplication, screening checks and the PRISMA 2020 flow diagram.
+# de-duplication, screening checks and the PRISMA 2020 flow diagram (redrawn only when its numbers change).
 rule records:
     input:
         evidence="output/build/evidence.json",

@@ -112,6 +112,21 @@ def test_flow_diagram_is_deterministic(recorded, tmp_path):
     assert b"<dc:date>" not in svg
 
 
+def test_the_flow_diagram_is_drawn_again_only_when_its_numbers_change(recorded, tmp_path, monkeypatch):
+    from synthesis.report import prisma
+
+    summary, drawn = _summary(), []
+    monkeypatch.setattr(prisma, "write_flow", lambda flow, svg, png: (drawn.append(flow), write_flow(flow, svg, png)))
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    for _ in range(2):
+        prisma.write_outputs(summary, out, out / "prisma.svg", out / "prisma.png", cache)
+    assert len(drawn) == 1 and (out / "prisma.svg").read_bytes() == next(cache.glob("*.svg")).read_bytes()
+    flow = summary["flow"]
+    changed = dict(summary, flow=dict(flow, arms=dict(flow["arms"], databases=dict(flow["arms"]["databases"], screened=99))))
+    prisma.write_outputs(changed, out, out / "prisma.svg", out / "prisma.png", cache)
+    assert len(drawn) == 2 and len(list(cache.iterdir())) == 2  # the new drawing's SVG and PNG only
+
+
 def test_method_section_says_where_sources_are_missing(recorded):
     method = method_context(_summary())
     assert method["steps"][:2] == [

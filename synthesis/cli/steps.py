@@ -155,7 +155,7 @@ def cmd_records(args) -> int:
     summary = build_records(loaded, data["protocol"], data["sources"], args.protocol, text)
     print_warnings(_first_of_each(summary["warnings"]))
     write_json(args.output, summary)
-    write_outputs(summary, args.output_dir, args.svg, args.png)
+    write_outputs(summary, args.output_dir, args.svg, args.png, args.figure_cache)
     return 0
 
 
@@ -268,6 +268,7 @@ def register(sub) -> None:
     p.add_argument("--output-dir", required=True, help="folder for records.csv, duplicates.csv and prisma.csv (PRISMA2020 template)")
     p.add_argument("--svg", required=True, help="flow diagram SVG to write")
     p.add_argument("--png", required=True, help="flow diagram PNG to write (embedded in the HTML and DOCX reports)")
+    p.add_argument("--figure-cache", default="output/build/flow-figures", help="where the last drawing is kept (default: %(default)s)")
     p.set_defaults(func=cmd_records)
     p = add_command(sub, "provenance", "Write provenance.json: claims, their evidence, W3C selectors, file hashes, build metadata.", "python -m synthesis provenance --evidence output/build/evidence.json --output output/provenance.json")
     p.add_argument("--evidence", help="evidence set written by the evidence step")

@@ -15,6 +15,7 @@ from typing import Any
 from ..analysis.gapmap import DIRECTNESS
 from ..common.textio import write_atomic
 from . import words
+from .drawings import drawing_key, write_drawn
 
 SHADES = {"primary": "#08519c", "secondary": "#6baed6", "commentary": "#c6dbef"}
 LEGEND = {"primary": "a primary study", "secondary": "secondary reports only", "commentary": "commentary only"}
@@ -79,32 +80,14 @@ def write_gap_map(protocol: dict, cells: list[dict[str, Any]], columns: list[str
 
 
 def figure_key(protocol: dict, cells: list[dict[str, Any]], columns: list[str]) -> str:
-    """What the drawn gap map depends on: its cells, columns and codes, this package's code and matplotlib's version."""
-    import hashlib
-    import json
-    from importlib import metadata
-
-    from ..inputs.layout import package_fingerprint
-
-    codes = [(c["id"], c["label"]) for c in protocol["codes"]]
-    text = json.dumps([codes, cells, columns, package_fingerprint(), metadata.version("matplotlib")], sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    """What the drawn gap map depends on: its cells, columns and codes (with the code and matplotlib's version)."""
+    return drawing_key([[(c["id"], c["label"]) for c in protocol["codes"]], cells, columns])
 
 
 def write_gap_map_cached(protocol: dict, cells: list[dict[str, Any]], columns: list[str], svg: str | Path, png: str | Path,
                          cache: str | Path) -> None:
-    """:func:`write_gap_map`, the drawing kept in ``cache`` by :func:`figure_key`: an edit that leaves the gap map
-    as it was (most edits of a sheet) copies the same bytes again instead of starting matplotlib (about 2 s)."""
-    folder = Path(cache)
-    key = figure_key(protocol, cells, columns)
-    kept = {fmt: folder / f"{key}.{fmt}" for fmt in ("svg", "png")}
-    if not all(path.is_file() for path in kept.values()):
-        write_gap_map(protocol, cells, columns, kept["svg"], kept["png"])
-        for old in folder.iterdir():  # only the latest drawing is kept
-            if old.name.split(".")[0] != key:
-                old.unlink(missing_ok=True)
-    write_atomic(svg, kept["svg"].read_bytes())
-    write_atomic(png, kept["png"].read_bytes())
+    """:func:`write_gap_map`, drawn only when :func:`figure_key` changed (see drawings.py)."""
+    write_drawn(figure_key(protocol, cells, columns), lambda s, p: write_gap_map(protocol, cells, columns, s, p), svg, png, cache)
 
 
 __all__ = ["figure_key", "gap_map_figure", "write_gap_map", "write_gap_map_cached"]

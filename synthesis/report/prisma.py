@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..common.textio import csv_text, write_atomic
+from .drawings import drawing_key, write_drawn
 
 KIND_LABELS = {"database": "Databases", "register": "Registers", "website": "Websites", "organisation": "Organisations",
                "citation_searching": "Citation searching", "provided": "Provided by the review team"}
@@ -258,13 +259,15 @@ RECORD_TABLE = ["id", "search", "title", "authors", "year", "doi", "duplicate_of
                 "title_abstract_reason", "full_text", "full_text_reason", "source"]
 
 
-def write_outputs(summary: dict, folder: str | Path, svg: str | Path, png: str | Path) -> None:
-    """The records tables (records, duplicates, PRISMA2020 CSV) and the diagram."""
+def write_outputs(summary: dict, folder: str | Path, svg: str | Path, png: str | Path, cache: str | Path) -> None:
+    """The records tables (records, duplicates, PRISMA2020 CSV) and the diagram, drawn only when the flow's
+    numbers changed (``cache``: see drawings.py)."""
     folder = Path(folder)
     write_atomic(folder / "records.csv", _table(summary["records"], RECORD_TABLE))
     write_atomic(folder / "duplicates.csv", _table(summary["duplicates"], ["record", "kept", "reason"]))
     write_atomic(folder / "prisma.csv", template_csv(summary["flow"]))
-    write_flow(summary["flow"], svg, png)
+    flow = summary["flow"]
+    write_drawn(drawing_key(["prisma", flow]), lambda s, p: write_flow(flow, s, p), svg, png, cache)
 
 
 __all__ = ["TEMPLATE", "TEMPLATE_COLUMNS", "arm_boxes", "flow_figure", "template_csv", "template_values", "write_flow", "write_outputs"]
