@@ -68,6 +68,46 @@ def missing() -> str | None:
     return None
 
 
+# The `slurm` extra is installed beside the test environment, not in it: Snakemake imports every executor plugin
+# it finds at each start, and this one imports pandas (about 0.4 CPU s), which every other test's build would pay.
+# The extra's own requirement (pyproject.toml) with what it needs beyond the package's dependencies:
+BESIDE_THE_PACKAGE = ("snakemake-executor-plugin-slurm-jobstep",)
+
+
+def slurm_extra() -> list[str]:
+    """The requirements of the package's `slurm` extra, as pyproject.toml declares them."""
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    return project["project"]["optional-dependencies"]["slurm"]
+
+
+def install_slurm_extra(target: Path) -> Path:
+    """Install the `slurm` extra into ``target`` (pip --target, from the package registry), for PYTHONPATH; fail
+    if anything it installed needs a distribution that neither ``target`` nor this environment has."""
+    import importlib.metadata as metadata
+
+    from packaging.requirements import Requirement
+
+    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+           "--target", str(target), *slurm_extra(), *BESIDE_THE_PACKAGE]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"could not install the slurm extra: {' '.join(cmd)}\n{done.stdout}{done.stderr}")
+    unmet = []
+    for dist in metadata.distributions(path=[str(target)]):
+        for line in dist.requires or []:
+            need = Requirement(line)
+            if need.marker and not need.marker.evaluate({"extra": ""}):
+                continue
+            found = next(iter(metadata.distributions(name=need.name, path=[str(target), *sys.path])), None)
+            if found is None or not need.specifier.contains(found.version, prereleases=True):
+                unmet.append(f"{dist.metadata['Name']} needs {line} ({found.version if found else 'not installed'})")
+    if unmet:
+        raise RuntimeError("the slurm extra needs more than tests/slurmkit.py installs: " + "; ".join(unmet))
+    return target
+
+
 def _binary(name: str) -> str:
     return shutil.which(name) or str(Path("/usr/sbin", name))
 
@@ -257,10 +297,12 @@ def supervise(folder: Path) -> None:
 class Cluster:
     """A running one-node cluster; `env` is what a submit host's shell has (SLURM_CONF)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, plugin: Path | None = None):
         self.folder = folder
         self.conf = write_config(folder)
         self.env = {**os.environ, "SLURM_CONF": str(self.conf)}
+        if plugin:  # the executor plugin, installed beside the environment (install_slurm_extra)
+            self.env["PYTHONPATH"] = os.pathsep.join(p for p in (str(plugin), os.environ.get("PYTHONPATH", "")) if p)
         self.supervisor: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> "Cluster":

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 import reviewkit
 import slurmkit
@@ -40,7 +41,8 @@ def cluster(tmp_path_factory):
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true needs a SLURM test cluster, but {reason}")
         pytest.skip(f"no SLURM test cluster: {reason}")
-    running = slurmkit.Cluster(tmp_path_factory.mktemp("slurm")).start()
+    plugin = slurmkit.install_slurm_extra(tmp_path_factory.mktemp("slurm-extra"))
+    running = slurmkit.Cluster(tmp_path_factory.mktemp("slurm"), plugin).start()
     try:
         yield running
     finally:
@@ -94,9 +96,13 @@ def copy_of_this_repository(built: Path, folder: Path) -> Path:
 
 def test_the_readme_cluster_commands_build_this_review_through_slurm_as_the_local_build(cluster, almp_built, tmp_path):
     install, *commands = readme_cluster_block()
-    # The install line would re-point the shared editable install at this copy: the test extra has installed it.
+    # The install line would re-point the shared editable install at this copy: the cluster fixture has installed
+    # the same extra beside the environment (tests/slurmkit.py says why), and the build below runs with it.
     assert install == ".venv/bin/pip install -e '.[slurm]'"
-    assert importlib.metadata.version("snakemake-executor-plugin-slurm")
+    [plugin] = cluster.env["PYTHONPATH"].split(os.pathsep)[:1]
+    [wanted] = [r for r in slurmkit.slurm_extra() if r.startswith("snakemake-executor-plugin-slurm")]
+    installed = next(importlib.metadata.distributions(name="snakemake-executor-plugin-slurm", path=[plugin])).version
+    assert Requirement(wanted).specifier.contains(installed), (wanted, installed)
     project = copy_of_this_repository(almp_built, tmp_path / "project")
     done = run("set -e\n" + "\n".join(commands), project, cluster.env, limit=900)
     assert done.returncode == 0, done.stdout[-4000:]
