@@ -27,6 +27,20 @@ def pytest_runtest_setup(item):
             pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """The system's Chromium driven by Playwright, started once for the session (a start costs about 2.5 CPU s);
+    each test opens its own context or page. Tests that use it carry the ``needs`` marker, which skips or
+    fails them first where Chromium is missing."""
+    from playwright.sync_api import sync_playwright
+
+    program = shutil.which("chromium") or shutil.which("chromium-browser")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=program, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
 @pytest.fixture
 def review(tmp_path, monkeypatch):
     """The fixture review in a temp dir, which is also the working directory."""

@@ -21,9 +21,7 @@ from pathlib import Path
 import pytest
 
 import doccommands as docs
-import reviewkit
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.needs("chromium|chromium-browser", "apt-get install chromium")
 STALE = ("{sheet} changed on disk since it was loaded: nothing was saved; reload to see the file as it is now "
          "(the row you were editing stays in the form)")
@@ -49,17 +47,12 @@ def running(command: str, cwd: Path):
 
 
 @contextlib.contextmanager
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("dialog", lambda dialog: dialog.accept())
-            yield page
-        finally:
-            browser.close()
+def browser_page(browser):
+    """A page of its own context in the session's Chromium (conftest's ``chromium``), closed afterwards."""
+    with contextlib.closing(browser.new_context(viewport={"width": 1280, "height": 900})) as context:
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())
+        yield page
 
 
 FIND = """([first, last]) => {
@@ -122,9 +115,9 @@ def fixture_review(review):
 
 
 @needs_chromium
-def test_select_code_save_and_check(fixture_review):
+def test_select_code_save_and_check(fixture_review, chromium):
     root = fixture_review
-    with running(".venv/bin/review code smith2020", root) as url, browser_page() as page:
+    with running(".venv/bin/review code smith2020", root) as url, browser_page(chromium) as page:
         page.goto(url)
         page.wait_for_selector("#text span[data-s]")
         assert page.locator("#text span.hl").count() > 0  # the sheet's excerpts are marked
@@ -142,10 +135,10 @@ def test_select_code_save_and_check(fixture_review):
 
 
 @needs_chromium
-def test_an_edit_after_the_file_changed_on_disk_is_refused_then_saved_after_a_reload(fixture_review):
+def test_an_edit_after_the_file_changed_on_disk_is_refused_then_saved_after_a_reload(fixture_review, chromium):
     root = fixture_review
     sheet = root / "extraction/smith2020.csv"
-    with running(".venv/bin/review code smith2020", root) as url, browser_page() as page:
+    with running(".venv/bin/review code smith2020", root) as url, browser_page(chromium) as page:
         page.goto(url)
         page.wait_for_selector("#rows li")
         page.click('button[aria-label="Edit row 1"]')
@@ -164,13 +157,13 @@ def test_an_edit_after_the_file_changed_on_disk_is_refused_then_saved_after_a_re
 
 
 @needs_chromium
-def test_the_readme_s_command_codes_a_source_of_this_review(repo_built, tmp_path):
+def test_the_readme_s_command_codes_a_source_of_this_review(repo_built, tmp_path, chromium):
     root = docs.copy_of(repo_built, tmp_path / "synthesis")
     command = docs.documented("README.md", r"review code ").text
     key = command.split()[2]
     sheet = root / "extraction" / f"{key}.csv"
     before = sheet.read_text(encoding="utf-8")
-    with running(command, root) as url, browser_page() as page:
+    with running(command, root) as url, browser_page(chromium) as page:
         page.goto(url)
         page.wait_for_selector("#text h2")  # the source's headings, rendered
         drag_select(page, "Historically,", "primary concern.")
@@ -189,7 +182,7 @@ def test_the_readme_s_command_codes_a_source_of_this_review(repo_built, tmp_path
 
 
 @needs_chromium
-def test_contributing_s_coding_route_from_add_source_to_the_built_report(repo_built, tmp_path):
+def test_contributing_s_coding_route_from_add_source_to_the_built_report(repo_built, tmp_path, chromium):
     """CONTRIBUTING's walk-through with the coding app for step 4: add-source, the text pasted, every excerpt
     selected and coded in the browser (no quote typed), step 5's check, step 6's build citing the source."""
     from test_docs import ROWS, Route, Walk, environment
@@ -203,7 +196,7 @@ def test_contributing_s_coding_route_from_add_source_to_the_built_report(repo_bu
     added = docs.run(add.text, root, env)
     assert added.returncode == 0, added.stderr
     walk.after(route, add, add.text, added.stdout + added.stderr)  # step 3: the text pasted
-    with running(docs.documented("CONTRIBUTING.md", r"review code ").text, root) as url, browser_page() as page:
+    with running(docs.documented("CONTRIBUTING.md", r"review code ").text, root) as url, browser_page(chromium) as page:
         page.goto(url)
         page.wait_for_selector("#text h2")
         for row in ROWS:

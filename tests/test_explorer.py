@@ -8,14 +8,12 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 
 import orjson
 import pytest
 
 from synthesis.report.explorer_page import DATA_ID, live_content
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.needs("chromium|chromium-browser", "apt-get install chromium")
 
 
@@ -67,21 +65,11 @@ def test_it_rebuilds_byte_identically_and_holds_nothing_live(explorer, monkeypat
     assert "http://" not in again.split("<script", 1)[0] and "<link" not in again  # nothing to fetch: it works offline
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
-def view(browser, explorer):
+def view(chromium, explorer):
     """The explorer open at 1280 px; fails the test on any script error or console message."""
     problems: list[str] = []
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.on("console", lambda m: problems.append(m.text))
     page.goto(explorer["path"].as_uri())
@@ -218,8 +206,8 @@ def test_it_fits_a_phone_and_a_desktop(view):
 
 
 @needs_chromium
-def test_a_link_opens_it_at_a_claim_or_an_excerpt(browser, explorer):
-    page = browser.new_page()
+def test_a_link_opens_it_at_a_claim_or_an_excerpt(chromium, explorer):
+    page = chromium.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))  # a malformed %-escape is no error, it opens nothing
     first = explorer["data"]["evidence"][0]["id"]

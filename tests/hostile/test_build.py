@@ -78,8 +78,8 @@ def test_what_an_elision_cut_is_shown_in_the_appendix_and_by_trace(built, monkey
 
 
 @pytest.mark.needs("chromium|chromium-browser", "apt-get install chromium; the static check still runs without it")
-def test_no_script_runs_in_the_built_report(built):
-    assert _browse(built / "output/report/state-of-play.html") == []
+def test_no_script_runs_in_the_built_report(built, chromium):
+    assert _browse(chromium, built / "output/report/state-of-play.html") == []
 
 
 def test_a_failed_build_marks_the_previous_outputs_as_not_current(built, monkeypatch, capsys):

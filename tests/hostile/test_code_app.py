@@ -105,10 +105,10 @@ def test_only_the_loopback_address_listens(app):
 
 
 @needs_chromium
-def test_markup_in_a_value_is_shown_as_text(app):
+def test_markup_in_a_value_is_shown_as_text(app, chromium):
     status, data = _add(app, {"finding": "<img src=x onerror=\"document.title='pwned'\"> <b>bold</b>"})
     assert status == 200, data
-    with browser_page() as page:
+    with browser_page(chromium) as page:
         page.goto(app[3])
         page.wait_for_selector("#rows li")
         assert page.locator("#rows img, #rows b").count() == 0
