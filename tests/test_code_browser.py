@@ -1,9 +1,9 @@
 """``review code`` in a real browser (Playwright driving the system's Chromium): a passage selected with the
 mouse is coded and saved, the sheet holds the row with the source's own words, and ``review check`` passes; a
-row edited while the file changed on disk is refused, reloaded, and saved with nothing lost. The commands the
-README and CONTRIBUTING show (``review code ...``; tests/test_docs.py's ELSEWHERE) are run here as written: the
-README's on this repository, CONTRIBUTING's in its walk-through from ``review add-source`` to the built report,
-no quote typed."""
+row edited while the file changed on disk is refused, reloaded, and saved with nothing lost. The README's
+``review code ...`` (tests/test_docs.py's ELSEWHERE) is run here as written, on this repository; CONTRIBUTING's
+is walked by tests/test_docs.py's coding-app route, from ``review add-source`` to the built report, no quote
+typed, with the helpers below."""
 
 from __future__ import annotations
 
@@ -179,39 +179,3 @@ def test_the_readme_s_command_codes_a_source_of_this_review(repo_built, tmp_path
     assert checked.returncode == 0, checked.stdout + checked.stderr
     if os.environ.get("REVIEW_CODE_SCREENSHOT"):  # how docs/review-code.png is made
         shutil.copyfile(tmp_path / "code.png", os.environ["REVIEW_CODE_SCREENSHOT"])
-
-
-@needs_chromium
-def test_contributing_s_coding_route_from_add_source_to_the_built_report(repo_built, tmp_path, chromium):
-    """CONTRIBUTING's walk-through with the coding app for step 4: add-source, the text pasted, every excerpt
-    selected and coded in the browser (no quote typed), step 5's check, step 6's build citing the source."""
-    from test_docs import ROWS, Route, Walk, environment
-
-    root = docs.copy_of(repo_built, tmp_path / "synthesis")
-    entry = next(b.text for b in docs.blocks("CONTRIBUTING.md") if b.language == "bibtex")
-    route, walk = Route("code", "smith2024", 0, False, ("Adding a source to the review",)), Walk(root, tmp_path, entry, {})
-    env = environment(tmp_path)
-    add = next(c for c in docs.commands("CONTRIBUTING.md") if c.text.startswith(".venv/bin/review add-source") and c.choice == 0)
-    walk.before(route, add, add.text)  # step 1: the entry in new.bib
-    added = docs.run(add.text, root, env)
-    assert added.returncode == 0, added.stderr
-    walk.after(route, add, add.text, added.stdout + added.stderr)  # step 3: the text pasted
-    with running(docs.documented("CONTRIBUTING.md", r"review code ").text, root) as url, browser_page(chromium) as page:
-        page.goto(url)
-        page.wait_for_selector("#text h2")
-        for row in ROWS:
-            words = row["quote"].split()
-            drag_select(page, words[0] + " " + words[1], words[-2] + " " + words[-1])
-            assert page.inner_text("#quote") == row["quote"]
-            code_row(page, row["codes"].split("; "), row["finding"], row["evidence_type"], (row["countries"],), row["coder"])
-            page.locator("#messages li.note", has_text="Saved.").wait_for()
-            page.wait_for_selector(f'#rows li#row-{row["id"]}')
-    sheet = list(csv.DictReader(io.StringIO((root / "extraction/smith2024.csv").read_text(encoding="utf-8"))))
-    assert [{k: r[k] for k in ROWS[0]} for r in sheet] == ROWS
-    check = docs.documented("CONTRIBUTING.md", r"review check sources/").text
-    checked = docs.run(check, root, env)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    built = docs.run(next(c.text for c in docs.commands("CONTRIBUTING.md") if c.text == ".venv/bin/snakemake --cores 2"), root, env)
-    assert built.returncode == 0, built.stderr[-3000:]
-    report = (root / "output/report/state-of-play.html").read_text(encoding="utf-8")
-    assert all(" ".join(r["quote"].split()[:6]) in report for r in ROWS)

@@ -23,7 +23,6 @@ import io
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -41,7 +40,7 @@ ELSEWHERE = {  # a real one-node SLURM cluster runs the README's cluster block a
     r"--profile profiles/slurm": "tests/test_slurm.py",
     r"^\.venv/bin/pip install -e '\.\[slurm\]'$": "tests/test_slurm.py",
     r"^\.venv/bin/review code ": "tests/test_code_browser.py",  # serves until stopped: a browser drives it there
-}
+}  # (CONTRIBUTING's `review code` is also walked below, by the coding-app route, where Chromium is installed)
 
 
 # Commands a session fixture runs (tests/conftest.py), so that the reviews they build are shared with other tests.
@@ -275,7 +274,9 @@ class Route:
 
     def entry(self, document_entry: str) -> str:
         entry = document_entry.replace("{smith2024,", "{" + self.key + ",")
-        return entry if self.name == "csv" else entry.replace("a local evaluation}", "a local evaluation, " + self.name + " route}")
+        # Titles far enough apart that add-source sees four documents, not one document added four times.
+        route = "of its second year, coded in the browser" if self.name == "app" else self.name + " route"
+        return entry if self.name == "csv" else entry.replace("a local evaluation}", f"a local evaluation, {route}}}")
 
 
 APPRAISAL = """tool: aacods
@@ -369,6 +370,8 @@ class Walk:
             rows = PDF_ROWS if (root / "sources" / f"{key}.pdf").exists() else ROWS
             shown = " ".join(out.split())
             assert all(" ".join(r["quote"].split()) in shown for r in rows), out
+            if route.name == "app":
+                return  # coded in the browser at step 4's `review code`
             first = [dict(r, **MISTAKES.get(r["id"], {})) for r in rows] if route.name == "excel" else rows
             write_rows(root / "extraction" / f"{key}.{route.sheet}", first)
         elif "--replace" in text:
@@ -405,6 +408,24 @@ class Walk:
             assert "Agreement between independent coders" in (root / "output/report/state-of-play.md").read_text(encoding="utf-8")
 
 
+    def code_in_the_app(self, route: Route, text: str, browser) -> None:
+        """Step 4 in the coding app: every excerpt selected with the mouse and coded, no quote typed."""
+        from test_code_browser import browser_page, code_row, drag_select, running
+
+        with running(text, self.root) as url, browser_page(browser) as page:
+            page.goto(url)
+            page.wait_for_selector("#text h2")
+            for row in ROWS:
+                words = row["quote"].split()
+                drag_select(page, words[0] + " " + words[1], words[-2] + " " + words[-1])
+                assert page.inner_text("#quote") == row["quote"]
+                code_row(page, row["codes"].split("; "), row["finding"], row["evidence_type"], (row["countries"],), row["coder"])
+                page.locator("#messages li.note", has_text="Saved.").wait_for()
+                page.wait_for_selector(f'#rows li#row-{row["id"]}')
+        sheet = list(csv.DictReader(io.StringIO((self.root / "extraction" / f"{route.key}.csv").read_text(encoding="utf-8"))))
+        assert [{k: r[k] for k in ROWS[0]} for r in sheet] == ROWS
+
+
 # Two coders, independently: one unit both mark (their quotes overlap by 66 of 88 characters), one each alone.
 ANN = [{"id": "1", "quote": "who trained while in work, 61 per cent earned more two years later", "codes": "in_work_progression", "finding": "Earnings rose."},
        {"id": "2", "quote": "Employers helped design two of the five courses.", "codes": "employer_led_design", "finding": "Employers designed courses."}]
@@ -418,34 +439,53 @@ AGREED = {"in_work_progression": ["ann;", "bee", "3", "2", "100.0", "1.000", "1.
 
 ROUTES = (Route("csv", "smith2024", 0, False, ("Adding a source to the review", "Coding a source twice")),
           Route("excel", "patel2025", 1, False, ("Adding a source to the review",)),
-          Route("pdf", "okoro2023", 2, True, ("Adding a source to the review",)))
+          Route("pdf", "okoro2023", 2, True, ("Adding a source to the review",)),
+          Route("app", "lee2025", 0, False, ("Adding a source to the review",)))  # step 4 in the coding app (a browser)
 
 
-def test_contributing_walks_a_new_source_into_the_built_report(repo_built, tmp_path):
+def routes_here(request) -> tuple[tuple[Route, ...], object]:
+    """Every route and the session's Chromium; where Chromium is missing, all but the coding app's route (under
+    CI=true that fails, as any test needing Chromium does)."""
+    import shutil
+    import warnings
+
+    if shutil.which("chromium") or shutil.which("chromium-browser"):
+        return ROUTES, request.getfixturevalue("chromium")
+    if os.environ.get("CI", "").lower() in ("true", "1"):
+        pytest.fail("chromium is not installed (apt-get install chromium): under CI=true the coding app's route must run")
+    warnings.warn("chromium is not installed: CONTRIBUTING's coding-app route was not walked (apt-get install chromium)")
+    return tuple(r for r in ROUTES if r.name != "app"), None
+
+
+def test_contributing_walks_a_new_source_into_the_built_report(repo_built, tmp_path, request):
     """From a BibTeX entry to the built report that cites it, through each route of the walk-through, then
     the commit through the pre-commit hook and the double-coding walk-through, on one copy of the clone."""
     root = docs.copy_of(repo_built, tmp_path / "synthesis")
     entry = next(b.text for b in docs.blocks("CONTRIBUTING.md") if b.language == "bibtex")
     shown = {b.section: b.text for b in docs.blocks("CONTRIBUTING.md") if b.shows_output}
     walk, env = Walk(root, tmp_path, entry, shown), environment(tmp_path)
+    routes, browser = routes_here(request)
     commands = docs.commands("CONTRIBUTING.md")
     alternatives = {}
     for c in commands:
         alternatives[c.group] = max(alternatives.get(c.group, 0), c.choice)
     ran, sections = set(), list(dict.fromkeys((c.part, c.section) for c in commands))
-    for section in sections:  # each section through every route, then the next (one build for all three)
+    for section in sections:  # each section through every route, then the next (one build for all of them)
         done = set()  # a command the same for every route (set-up, the build) runs once per section
-        for route in ROUTES:
+        for route in routes:
             for command in [c for c in commands if (c.part, c.section) == section and route.takes(c, alternatives)]:
                 text = substituted(runs_here(command), walk.places(route))
-                if not text or text in done:
+                if route.name == "app" and re.match(r"\.venv/bin/review code ", command.text):
+                    walk.code_in_the_app(route, substituted(command.text, walk.places(route)), browser)
+                once = (route.name, text) if "review add-source" in text else text  # it reads the route's new.bib
+                if not text or once in done:
                     ran.add(command)
                     continue
                 walk.before(route, command, text)
                 result = run_documented(command, text, root, env)
                 walk.after(route, command, text, result.stdout + result.stderr)
                 ran.add(command)
-                done.add(text)
+                done.add(once)
     assert set(commands) - ran == set(), f"not run: {[str(c) for c in set(commands) - ran]}"
 
     # The hook installed in step 0 runs `review check` on a commit's files, which checks that a new source is
