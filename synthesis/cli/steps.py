@@ -62,6 +62,11 @@ def cmd_report(args) -> int:
 
     from ..analysis.cells import analyse
 
+    import gc
+
+    # A short job making millions of plain objects (rows, records, contexts) without reference cycles:
+    # the cycle collector would only scan them again and again.
+    gc.disable()
     data = read_json(args.evidence)
     records = [p for p in args.records if p]  # Snakemake passes an empty input as ""
     data["records"] = read_json(records[0]) if records else None
