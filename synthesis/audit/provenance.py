@@ -12,8 +12,6 @@ from pathlib import Path
 from types import GeneratorType
 from typing import Any, Iterator
 
-from ..analysis.agreement import consensus_matches
-from ..report.context import report_context
 from .revision import git_state
 
 FORMAT = "synthesis-provenance/2"
@@ -104,6 +102,10 @@ def build_provenance(data: dict[str, Any], build: dict[str, Any], claims: dict[s
     gave for the report (the build's report step writes it); computed when absent. ``coded`` is the
     independent coding (``coders.json``) of a double-coded review.
     Evidence records are a generator, so a large review is never held twice in memory."""
+    # Imported here: the provenance and crate steps, which only add the build metadata, need neither.
+    from ..analysis.agreement import consensus_matches
+    from ..report.context import report_context
+
     sources = {s["citekey"]: s for s in data["sources"]}
     claims = claims if claims is not None else report_claims(report_context(data))
     independent = consensus_matches(data["evidence"], coded) if coded is not None else None
@@ -160,16 +162,17 @@ def body_chunks(record: dict[str, Any]) -> Iterator[str]:
     return json_chunks({k: v for k, v in record.items() if k not in ("format", "build")})
 
 
-def with_build(body: str, build: dict[str, Any]) -> Iterator[str]:
-    """provenance.json from :func:`body_chunks`' text and the build metadata: the same bytes as
+def with_build(body: str | bytes, build: dict[str, Any]) -> Iterator[str | bytes]:
+    """provenance.json from :func:`body_chunks`' text (or its UTF-8 bytes, which are passed on as they are:
+    tens of MB for a large review, never decoded) and the build metadata: the same bytes as
     :func:`json_chunks` of the whole record, without reading the evidence again (the commit changes
     more often than the evidence)."""
     import orjson
 
-    if not body.startswith("{\n"):
+    if not body.startswith("{\n" if isinstance(body, str) else b"{\n"):
         raise ValueError("not a provenance body")
     yield "{\n" + f' "format": {orjson.dumps(FORMAT).decode()},\n "build": {orjson.dumps(build).decode()},\n'
-    yield body[2:]
+    yield memoryview(body)[2:] if isinstance(body, bytes) else body[2:]
 
 
 def to_json(record: dict[str, Any]) -> str:

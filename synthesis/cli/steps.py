@@ -185,7 +185,7 @@ def cmd_provenance(args) -> int:
     from ..common.textio import write_atomic
 
     if args.body:  # the build: the report step wrote everything but the build metadata
-        write_atomic(args.output, with_build(Path(args.body).read_text(encoding="utf-8"), build_metadata(".")))
+        write_atomic(args.output, with_build(Path(args.body).read_bytes(), build_metadata(".")))
         return 0
     if not args.evidence:
         raise SystemExit("provenance: give --evidence (or --body)")
