@@ -56,7 +56,7 @@ def cmd_tables(args) -> int:
 def cmd_report(args) -> int:
     """The report's Markdown and claims; in the build also the tables, the gap map, provenance's body and
     the crate's summary: the evidence set is read once and analysed once for all of them."""
-    from ..report.appendix import read_source_text
+    from ..report.appendix import source_reader
     from ..report.context import render_markdown, report_context
     from ..common.textio import write_atomic
 
@@ -82,7 +82,7 @@ def cmd_report(args) -> int:
         from ..report.figures import write_gap_map_cached
 
         write_gap_map_cached(data["protocol"], analysis["gap_map"], analysis["gap_columns"], args.svg, args.png, args.figure_cache)
-    source_text = _cached(read_source_text)  # the appendix and the explorer read the same source files
+    source_text = source_reader(data["sources"])  # the appendix and the explorer read the same source files
     context = report_context(data, source_text, analysis=analysis)
     if args.changes:  # "Changes since NAME" and changes.csv (report.changes): none without a release
         from ..report.changes import section, since_release, write_table
@@ -109,12 +109,6 @@ def cmd_report(args) -> int:
 
         write_atomic(args.explorer, explorer_html(data, analysis, context["claims"].checked(), source_text))
     return 0
-
-
-def _cached(read):
-    from functools import lru_cache
-
-    return lru_cache(maxsize=None)(read)
 
 
 def cmd_render(args) -> int:

@@ -101,6 +101,30 @@ def read_source_text(path: str) -> str:
     return text_of_pdf(Path(path).read_bytes(), path) if path.lower().endswith(".pdf") else decode(Path(path).read_bytes(), path)
 
 
+def source_reader(sources: list[dict]) -> Callable[[str], str]:
+    """:func:`read_source_text` for a built review's sources, each file read once. A Markdown or text source
+    whose bytes still have the SHA-256 the build recorded was checked when its quotes were located (valid
+    UTF-8, no control character): it is only decoded, not scanned again (30 MB for 1,000 sources)."""
+    import hashlib
+    from functools import lru_cache
+    from pathlib import Path
+
+    from ..common.textio import BOM
+
+    recorded = {s["path"]: s["sha256"] for s in sources if not s.get("text_path")}
+
+    @lru_cache(maxsize=None)
+    def read(path: str) -> str:
+        if path in recorded and not path.lower().endswith((".pdf", ".json")):
+            data = Path(path).read_bytes()
+            if hashlib.sha256(data).hexdigest() == recorded[path]:
+                text = data.decode("utf-8")
+                return text[1:] if text.startswith(BOM) else text
+        return read_source_text(path)
+
+    return read
+
+
 def appendix(evidence: list[dict], sources: dict[str, dict], citing: dict[str, list[dict]], labels: dict[str, str],
              source_text: Callable[[str], str] = read_source_text) -> list[dict[str, Any]]:
     """Entries for the evidence the report cites, in evidence order; each source file read once."""
@@ -116,4 +140,5 @@ def appendix(evidence: list[dict], sources: dict[str, dict], citing: dict[str, l
     return entries
 
 
-__all__ = ["READING_CONTEXT", "appendix", "appendix_entry", "in_context", "plain_context", "read_source_text", "reading_context", "where"]
+__all__ = ["READING_CONTEXT", "appendix", "appendix_entry", "in_context", "plain_context", "read_source_text", "reading_context",
+           "source_reader", "where"]
