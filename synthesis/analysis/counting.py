@@ -68,7 +68,9 @@ def _values(item: dict, column: str, lowered: dict[str, object] | None = None) -
         raw = (lowered if lowered is not None else _lowered(item)).get(column.lower(), "")
     if isinstance(raw, list):
         return [v for v in raw if v]
-    return [v.strip() for v in str(raw or "").split(";") if v.strip()]
+    if not raw:  # most excerpts leave most columns empty
+        return []
+    return [v.strip() for v in str(raw).split(";") if v.strip()]
 
 
 def period_of(item: dict, study_years: dict[str, str] | None = None,

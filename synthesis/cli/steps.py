@@ -92,14 +92,14 @@ def cmd_report(args) -> int:
         write_table(args.changes, changes)
     write_atomic(args.output, render_markdown(data, args.templates, context=context))
     if args.claims or args.provenance_body:
-        from ..audit.provenance import body_chunks, build_provenance, report_claims
+        from ..audit.provenance import body_bytes, build_provenance, report_claims
 
         claims = report_claims(context)
         if args.claims:
             write_json(args.claims, claims)
         if args.provenance_body:
             coders = [p for p in args.coders if p]
-            write_atomic(args.provenance_body, body_chunks(build_provenance(data, {}, claims, read_json(coders[0]) if coders else None)))
+            write_atomic(args.provenance_body, body_bytes(build_provenance(data, {}, claims, read_json(coders[0]) if coders else None)))
     if args.summary:
         from ..exchange.crate import crate_summary
 
