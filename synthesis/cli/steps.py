@@ -112,13 +112,14 @@ def cmd_report(args) -> int:
 
 
 def cmd_render(args) -> int:
-    from ..inputs import yamlio
     from ..report.render import render
-    from ..inputs.styles import resolve_csl
-    from ..common.textio import read_text
 
     csl = None
     if not args.input.endswith(".json"):  # citations are resolved where the Markdown is read: not again from its AST
+        from ..common.textio import read_text
+        from ..inputs import yamlio
+        from ..inputs.styles import resolve_csl
+
         protocol, _node = yamlio.load(read_text(args.protocol)[0], args.protocol)
         name = (protocol.get("report") or {}).get("csl")
         csl = resolve_csl(name, Path(args.protocol).parent) if name else None
