@@ -54,7 +54,7 @@ def study_of(item: dict, sources: dict[str, dict]) -> str | None:
 
 
 def _lowered(item: dict) -> dict[str, object]:
-    """An excerpt's extra sheet columns by lower-cased name (the last of names differing only in case wins)."""
+    """An excerpt's extra sheet columns by lower-cased name (of names alike but for case, the last wins)."""
     return {key.lower(): value for key, value in item.get("extra", {}).items()}
 
 

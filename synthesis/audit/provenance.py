@@ -193,5 +193,5 @@ def to_json(record: dict[str, Any]) -> str:
     return "".join(json_chunks(record))
 
 
-__all__ = ["FORMAT", "body_bytes", "body_chunks", "json_chunks", "json_pieces", "with_build", "report_claims", "to_json",
-           "build_metadata", "build_provenance", "evidence_record", "package_versions"]
+__all__ = ["FORMAT", "body_bytes", "body_chunks", "json_chunks", "json_pieces", "with_build", "report_claims",
+           "to_json", "build_metadata", "build_provenance", "evidence_record", "package_versions"]

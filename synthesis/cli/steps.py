@@ -99,7 +99,8 @@ def cmd_report(args) -> int:
             write_json(args.claims, claims)
         if args.provenance_body:
             coders = [p for p in args.coders if p]
-            write_atomic(args.provenance_body, body_bytes(build_provenance(data, {}, claims, read_json(coders[0]) if coders else None)))
+            record = build_provenance(data, {}, claims, read_json(coders[0]) if coders else None)
+            write_atomic(args.provenance_body, body_bytes(record))
     if args.summary:
         from ..exchange.crate import crate_summary
 

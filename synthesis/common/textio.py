@@ -67,7 +67,8 @@ _FORMULA_FIRST = frozenset(FORMULA_START)
 def inert_row(row: Iterable) -> list:
     """:func:`inert` of every cell of a row, in one pass: a table of 20,000 rows has half a million cells, and
     only a string whose first character starts a formula is looked at further (a non-string is never live)."""
-    return ["'" + v if isinstance(v, str) and v[:1] in _FORMULA_FIRST and not _NUMBER.match(v) else v for v in row]
+    return ["'" + v if isinstance(v, str) and v[:1] in _FORMULA_FIRST and not _NUMBER.match(v) else v
+            for v in row]
 
 
 def csv_text(rows: Iterable[Iterable], kept: int = 0) -> str:

@@ -117,7 +117,8 @@ def crate_metadata(summary: dict, outputs: list[str], provenance: str, crate_dir
         properties = {"name": item["path"], "description": item["role"], "sha256": item["sha256"], "encodingFormat": _format(item["path"])}
         if (review_dir / item["path"]).is_file():
             properties["contentSize"] = str((review_dir / item["path"]).stat().st_size)
-        inputs.append(crate.add_file(None, dest_path=_relative(item["path"], crate_dir, review_dir, base), properties=properties))
+        inputs.append(crate.add_file(None, dest_path=_relative(item["path"], crate_dir, review_dir, base),
+                                     properties=properties))
     results = []
     for path in sorted(set(outputs) | {provenance}):
         file = Path(path)

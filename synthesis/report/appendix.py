@@ -98,7 +98,8 @@ def read_source_text(path: str) -> str:
     if path.endswith(".json"):
         return read_extracted_text(path)
     # A Markdown or text source is decoded and checked as when it was read, without hashing it again.
-    return text_of_pdf(Path(path).read_bytes(), path) if path.lower().endswith(".pdf") else decode(Path(path).read_bytes(), path)
+    data = Path(path).read_bytes()
+    return text_of_pdf(data, path) if path.lower().endswith(".pdf") else decode(data, path)
 
 
 def source_reader(sources: list[dict]) -> Callable[[str], str]:
@@ -140,5 +141,5 @@ def appendix(evidence: list[dict], sources: dict[str, dict], citing: dict[str, l
     return entries
 
 
-__all__ = ["READING_CONTEXT", "appendix", "appendix_entry", "in_context", "plain_context", "read_source_text", "reading_context",
-           "source_reader", "where"]
+__all__ = ["READING_CONTEXT", "appendix", "appendix_entry", "in_context", "plain_context", "read_source_text",
+           "reading_context", "source_reader", "where"]

@@ -134,7 +134,8 @@ def write_tables(data: dict[str, Any], directory: str | Path, analysis: dict[str
     columns = evidence_columns(evidence)
     # Each row made inert and written as CSV once (not once per file it appears in).
     by_key = {s["citekey"]: s for s in data["sources"]}
-    header, *rows = csv_lines([inert_row(row) for row in [columns, *evidence_rows(evidence, by_key, columns)]])
+    made = evidence_rows(evidence, by_key, columns)
+    header, *rows = csv_lines([inert_row(row) for row in [columns, *made]])
     outputs = {"evidence.csv": header + "".join(rows)}
     for question in data["protocol"]["questions"]:
         qid = question["id"]
