@@ -53,23 +53,31 @@ def study_of(item: dict, sources: dict[str, dict]) -> str | None:
     return item["citekey"] if sources[item["citekey"]]["role"] == "primary" else None
 
 
-def _values(item: dict, column: str) -> list[str]:
+def _lowered(item: dict) -> dict[str, object]:
+    """An excerpt's extra sheet columns by lower-cased name (of names alike but for case, the last wins)."""
+    return {key.lower(): value for key, value in item.get("extra", {}).items()}
+
+
+def _values(item: dict, column: str, lowered: dict[str, object] | None = None) -> list[str]:
+    """A column's values: the item's own, else its extra sheet column of that name (the header's spelling
+    kept; names match without regard to case). ``lowered``: :func:`_lowered` of the item, made once by a
+    caller reading several columns."""
     if column in item:
         raw = item[column]
-    else:  # extra sheet columns keep the header's spelling; column names match without regard to case (the last wins)
-        raw, lower = "", column.lower()
-        for key, value in item.get("extra", {}).items():
-            if key.lower() == lower:
-                raw = value
+    else:
+        raw = (lowered if lowered is not None else _lowered(item)).get(column.lower(), "")
     if isinstance(raw, list):
         return [v for v in raw if v]
-    return [v.strip() for v in str(raw or "").split(";") if v.strip()]
+    if not raw:  # most excerpts leave most columns empty
+        return []
+    return [v.strip() for v in str(raw).split(";") if v.strip()]
 
 
-def period_of(item: dict, study_years: dict[str, str] | None = None) -> tuple[int, int] | None:
+def period_of(item: dict, study_years: dict[str, str] | None = None,
+              lowered: dict[str, object] | None = None) -> tuple[int, int] | None:
     """The years an excerpt's evidence covers: its ``period`` column (``2011`` or ``1999-2003``), else the
     year of the study it names (``study_years``: bibliography key -> year), else None."""
-    raw = _values(item, "period")
+    raw = _values(item, "period", lowered)
     if raw:
         first, _, last = raw[0].partition("-")
         return int(first), int(last or first)
@@ -108,10 +116,11 @@ def counted_values(items: list[dict], sources: dict[str, dict], stance_column: s
         role = source["role"]
         study = item.get("study") or (item["citekey"] if role == "primary" else None)
         year = source.get("year")
+        lowered = _lowered(item)  # once for the four columns read below
         out[id(item)] = Counted(role != "protocol", role, item["citekey"], item["countries"] or source["countries"], study,
-                                str(year) if year else "", period_of(item, study_years),
-                                _values(item, "evidence_type") or [source["type"]], _values(item, "study_design"),
-                                _values(item, stance_column))
+                                str(year) if year else "", period_of(item, study_years, lowered),
+                                _values(item, "evidence_type", lowered) or [source["type"]],
+                                _values(item, "study_design", lowered), _values(item, stance_column, lowered))
     return out
 
 

@@ -12,8 +12,6 @@ from pathlib import Path
 from types import GeneratorType
 from typing import Any, Iterator
 
-from ..analysis.agreement import consensus_matches
-from ..report.context import report_context
 from .revision import git_state
 
 FORMAT = "synthesis-provenance/2"
@@ -104,6 +102,10 @@ def build_provenance(data: dict[str, Any], build: dict[str, Any], claims: dict[s
     gave for the report (the build's report step writes it); computed when absent. ``coded`` is the
     independent coding (``coders.json``) of a double-coded review.
     Evidence records are a generator, so a large review is never held twice in memory."""
+    # Imported here: the provenance and crate steps, which only add the build metadata, need neither.
+    from ..analysis.agreement import consensus_matches
+    from ..report.context import report_context
+
     sources = {s["citekey"]: s for s in data["sources"]}
     claims = claims if claims is not None else report_claims(report_context(data))
     independent = consensus_matches(data["evidence"], coded) if coded is not None else None
@@ -132,44 +134,58 @@ def build_provenance(data: dict[str, Any], build: dict[str, Any], claims: dict[s
 def json_chunks(record: dict[str, Any]) -> Iterator[str]:
     """provenance.json text in chunks: one claim, evidence item or avenue per line, so the
     file stays greppable and diffable at any size, and streams to disk."""
+    return (piece.decode("utf-8") for piece in json_pieces(record))
+
+
+def json_pieces(record: dict[str, Any]) -> Iterator[bytes]:
+    """:func:`json_chunks` as UTF-8 bytes, as orjson writes them (never decoded and encoded again: a large
+    review's 20,000 evidence records)."""
     import orjson
 
-    def dump(value: Any) -> str:
-        return orjson.dumps(value).decode("utf-8")
-
-    yield "{\n"
+    dump = orjson.dumps
+    yield b"{\n"
     keys = list(record)
     for n, key in enumerate(keys):
         value = record[key]
-        end = ",\n" if n < len(keys) - 1 else "\n"
+        end = b",\n" if n < len(keys) - 1 else b"\n"
         if isinstance(value, (list, GeneratorType)):
-            yield f" {dump(key)}: ["
+            yield b" " + dump(key) + b": ["
             first = True
             for item in value:
-                yield ("\n  " if first else ",\n  ") + dump(item)
+                yield (b"\n  " if first else b",\n  ") + dump(item)
                 first = False
-            yield ("]" if first else "\n ]") + end
+            yield (b"]" if first else b"\n ]") + end
         else:
-            yield f" {dump(key)}: {dump(value)}{end}"
-    yield "}\n"
+            yield b" " + dump(key) + b": " + dump(value) + end
+    yield b"}\n"
 
 
 def body_chunks(record: dict[str, Any]) -> Iterator[str]:
     """The text of provenance.json without its format and build (a JSON object of its own): what depends
     on the evidence and the report, written where they are; :func:`with_build` adds the rest."""
-    return json_chunks({k: v for k, v in record.items() if k not in ("format", "build")})
+    return json_chunks(_body(record))
 
 
-def with_build(body: str, build: dict[str, Any]) -> Iterator[str]:
-    """provenance.json from :func:`body_chunks`' text and the build metadata: the same bytes as
+def body_bytes(record: dict[str, Any]) -> bytes:
+    """:func:`body_chunks` as one UTF-8 string of bytes (what the build's report step writes)."""
+    return b"".join(json_pieces(_body(record)))
+
+
+def _body(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k not in ("format", "build")}
+
+
+def with_build(body: str | bytes, build: dict[str, Any]) -> Iterator[str | bytes]:
+    """provenance.json from :func:`body_chunks`' text (or its UTF-8 bytes, which are passed on as they are:
+    tens of MB for a large review, never decoded) and the build metadata: the same bytes as
     :func:`json_chunks` of the whole record, without reading the evidence again (the commit changes
     more often than the evidence)."""
     import orjson
 
-    if not body.startswith("{\n"):
+    if not body.startswith("{\n" if isinstance(body, str) else b"{\n"):
         raise ValueError("not a provenance body")
     yield "{\n" + f' "format": {orjson.dumps(FORMAT).decode()},\n "build": {orjson.dumps(build).decode()},\n'
-    yield body[2:]
+    yield memoryview(body)[2:] if isinstance(body, bytes) else body[2:]
 
 
 def to_json(record: dict[str, Any]) -> str:
@@ -177,4 +193,5 @@ def to_json(record: dict[str, Any]) -> str:
     return "".join(json_chunks(record))
 
 
-__all__ = ["FORMAT", "body_chunks", "json_chunks", "with_build", "report_claims", "to_json", "build_metadata", "build_provenance", "evidence_record", "package_versions"]
+__all__ = ["FORMAT", "body_bytes", "body_chunks", "json_chunks", "json_pieces", "with_build", "report_claims",
+           "to_json", "build_metadata", "build_provenance", "evidence_record", "package_versions"]

@@ -72,9 +72,22 @@ def date_argument(value: str) -> str:
 
 
 def read_json(path: str) -> dict:
+    """A build's JSON file. Its objects (millions for a large review's evidence set) hold no reference
+    cycles and live until the step ends: the cycle collector is paused while they are made and then told
+    to skip them (gc.freeze), instead of scanning them again and again (a third of a report job's time)."""
+    import gc
+
     import orjson
 
-    return orjson.loads(Path(path).read_bytes())
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        data = orjson.loads(Path(path).read_bytes())
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+    return data
 
 
 def read_build(path: str, what: str = "evidence set", keys: tuple[str, ...] = ("protocol", "sources", "evidence")) -> dict:

@@ -56,12 +56,17 @@ def cmd_tables(args) -> int:
 def cmd_report(args) -> int:
     """The report's Markdown and claims; in the build also the tables, the gap map, provenance's body and
     the crate's summary: the evidence set is read once and analysed once for all of them."""
-    from ..report.appendix import read_source_text
+    from ..report.appendix import source_reader
     from ..report.context import render_markdown, report_context
     from ..common.textio import write_atomic
 
     from ..analysis.cells import analyse
 
+    import gc
+
+    # A short job making millions of plain objects (rows, records, contexts) without reference cycles:
+    # the cycle collector would only scan them again and again.
+    gc.disable()
     data = read_json(args.evidence)
     records = [p for p in args.records if p]  # Snakemake passes an empty input as ""
     data["records"] = read_json(records[0]) if records else None
@@ -77,7 +82,7 @@ def cmd_report(args) -> int:
         from ..report.figures import write_gap_map_cached
 
         write_gap_map_cached(data["protocol"], analysis["gap_map"], analysis["gap_columns"], args.svg, args.png, args.figure_cache)
-    source_text = _cached(read_source_text)  # the appendix and the explorer read the same source files
+    source_text = source_reader(data["sources"])  # the appendix and the explorer read the same source files
     context = report_context(data, source_text, analysis=analysis)
     if args.changes:  # "Changes since NAME" and changes.csv (report.changes): none without a release
         from ..report.changes import section, since_release, write_table
@@ -87,14 +92,15 @@ def cmd_report(args) -> int:
         write_table(args.changes, changes)
     write_atomic(args.output, render_markdown(data, args.templates, context=context))
     if args.claims or args.provenance_body:
-        from ..audit.provenance import body_chunks, build_provenance, report_claims
+        from ..audit.provenance import body_bytes, build_provenance, report_claims
 
         claims = report_claims(context)
         if args.claims:
             write_json(args.claims, claims)
         if args.provenance_body:
             coders = [p for p in args.coders if p]
-            write_atomic(args.provenance_body, body_chunks(build_provenance(data, {}, claims, read_json(coders[0]) if coders else None)))
+            record = build_provenance(data, {}, claims, read_json(coders[0]) if coders else None)
+            write_atomic(args.provenance_body, body_bytes(record))
     if args.summary:
         from ..exchange.crate import crate_summary
 
@@ -106,20 +112,15 @@ def cmd_report(args) -> int:
     return 0
 
 
-def _cached(read):
-    from functools import lru_cache
-
-    return lru_cache(maxsize=None)(read)
-
-
 def cmd_render(args) -> int:
-    from ..inputs import yamlio
     from ..report.render import render
-    from ..inputs.styles import resolve_csl
-    from ..common.textio import read_text
 
     csl = None
     if not args.input.endswith(".json"):  # citations are resolved where the Markdown is read: not again from its AST
+        from ..common.textio import read_text
+        from ..inputs import yamlio
+        from ..inputs.styles import resolve_csl
+
         protocol, _node = yamlio.load(read_text(args.protocol)[0], args.protocol)
         name = (protocol.get("report") or {}).get("csl")
         csl = resolve_csl(name, Path(args.protocol).parent) if name else None
@@ -180,7 +181,7 @@ def cmd_provenance(args) -> int:
     from ..common.textio import write_atomic
 
     if args.body:  # the build: the report step wrote everything but the build metadata
-        write_atomic(args.output, with_build(Path(args.body).read_text(encoding="utf-8"), build_metadata(".")))
+        write_atomic(args.output, with_build(Path(args.body).read_bytes(), build_metadata(".")))
         return 0
     if not args.evidence:
         raise SystemExit("provenance: give --evidence (or --body)")

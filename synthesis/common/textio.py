@@ -61,6 +61,16 @@ def inert(value):
     return value
 
 
+_FORMULA_FIRST = frozenset(FORMULA_START)
+
+
+def inert_row(row: Iterable) -> list:
+    """:func:`inert` of every cell of a row, in one pass: a table of 20,000 rows has half a million cells, and
+    only a string whose first character starts a formula is looked at further (a non-string is never live)."""
+    return ["'" + v if isinstance(v, str) and v[:1] in _FORMULA_FIRST and not _NUMBER.match(v) else v
+            for v in row]
+
+
 def csv_text(rows: Iterable[Iterable], kept: int = 0) -> str:
     """CSV text (``\\n`` line ends) of ``rows``, every cell made :func:`inert`: the one writer of every CSV file
     the tool writes. The first ``kept`` rows are a file's own rows, rewritten as they were read (an input the
@@ -71,7 +81,7 @@ def csv_text(rows: Iterable[Iterable], kept: int = 0) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for n, row in enumerate(rows):
-        writer.writerow(row if n < kept else [inert(cell) for cell in row])
+        writer.writerow(row if n < kept else inert_row(row))
     return out.getvalue()
 
 

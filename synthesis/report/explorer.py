@@ -23,12 +23,17 @@ from .appendix import read_source_text, reading_context
 
 FORMAT = "synthesis-explorer/1"
 # What a coder's typing differs by and is not worth showing twice: curly quotes, dashes, no-break spaces.
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-                       "\u2010": "-", "\u2011": "-", "\u00a0": " "})
+_FOLD = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
+         "\u2010": "-", "\u2011": "-", "\u00a0": " "}
 
 
 def _folded(text: str) -> str:
-    return " ".join(text.translate(_FOLD).split())
+    # One replace per character (str.translate with a mapping looks each character up in Python: 5x slower);
+    # no replacement is itself replaced, so the order does not matter.
+    for char, plain in _FOLD.items():
+        if char in text:
+            text = text.replace(char, plain)
+    return " ".join(text.split())
 
 
 def _listed(value: Any) -> list[str]:

@@ -26,7 +26,6 @@ OUTPUT = "output/report/explorer.html"
 DATA_ID = "explorer-data"
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_JSON_UNSAFE = re.compile("[<>&\u2028\u2029]")
 
 
 def embedded_json(value: Any) -> str:
@@ -34,7 +33,12 @@ def embedded_json(value: Any) -> str:
     element or open a comment (and the two line separators old parsers treat as line ends) are escaped."""
     import orjson
 
-    return _JSON_UNSAFE.sub(lambda m: _JSON_ESCAPES[m.group()], orjson.dumps(value).decode("utf-8"))
+    # Replaced in the UTF-8 bytes (a 17 MB embed for 1,000 sources: a pattern scanning the text took longer);
+    # in any order, since no escape holds one of these characters.
+    data = orjson.dumps(value)
+    for char, escape in _JSON_ESCAPES.items():
+        data = data.replace(char.encode("utf-8"), escape.encode("ascii"))
+    return data.decode("utf-8")
 
 
 def asset(name: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from ..analysis.cells import analyse
 from ..inputs.findings import COMPONENTS
 from ..inputs.sheets import OPTIONAL
-from ..common.textio import csv_text, inert, write_atomic
+from ..common.textio import csv_text, inert_row, write_atomic
 
 LEADING = ("evidence_id", "citekey", "citation", "questions", "codes", "finding", "quote", "locator", "start", "end", "paragraph", "heading", "pages")
 TRAILING = tuple(c for c in OPTIONAL if c not in ("questions", "locator")) + ("role", "source", "source_line", "sheet", "sheet_line")
@@ -26,23 +26,35 @@ def evidence_columns(evidence: list[dict]) -> list[str]:
 
 def evidence_rows(evidence: list[dict], sources: dict[str, dict], columns: list[str]) -> list[list[Any]]:
     """Flatten evidence items to table rows in ``columns`` order (lists joined with ``; ``)."""
+    # Three columns come from elsewhere than the item: each row is made as if they did not, then they are set.
+    special = [(at, column) for at, column in enumerate(columns) if column in ("pages", "source", "role")]
     rows = []
     for item in evidence:
         extra = item["extra"]
-        source = sources[item["citekey"]]
-        row = []
-        for column in columns:
+        row = [item[c] if c in item else extra.get(c, "") for c in columns]
+        for at, column in special:
             if column == "pages":  # a PDF source's located page(s), e.g. "pp. 4-5"
-                value = item["pages"]["locator"] if "pages" in item else ""
-            elif column == "source":
-                value = source["path"]
-            elif column == "role":
-                value = source["role"]
+                row[at] = item["pages"]["locator"] if "pages" in item else ""
             else:
-                value = item[column] if column in item else extra.get(column, "")
-            row.append("; ".join(value) if value.__class__ is list else value)
-        rows.append(row)
+                row[at] = sources[item["citekey"]]["path" if column == "source" else "role"]
+        rows.append(["; ".join(v) if v.__class__ is list else v for v in row])
     return rows
+
+
+def csv_lines(rows: list[list[Any]]) -> list[str]:
+    """Each row's CSV text (``\\n``-ended), as :func:`~synthesis.common.textio.csv_text` writes it, cells as
+    they are: evidence.csv and the per-question tables share their rows, written once."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    ends = [0]
+    for row in rows:
+        writer.writerow(row)
+        ends.append(out.tell())
+    text = out.getvalue()
+    return [text[a:b] for a, b in zip(ends, ends[1:])]
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
@@ -120,14 +132,14 @@ def write_tables(data: dict[str, Any], directory: str | Path, analysis: dict[str
     directory = Path(directory)
     evidence = data["evidence"]
     columns = evidence_columns(evidence)
-    # Each row made inert once (not once per file it appears in), then written as it is.
+    # Each row made inert and written as CSV once (not once per file it appears in).
     by_key = {s["citekey"]: s for s in data["sources"]}
-    header, *rows = [[inert(cell) for cell in row] for row in [columns, *evidence_rows(evidence, by_key, columns)]]
-    outputs = {"evidence.csv": csv_text([header, *rows], kept=len(rows) + 1)}
+    made = evidence_rows(evidence, by_key, columns)
+    header, *rows = csv_lines([inert_row(row) for row in [columns, *made]])
+    outputs = {"evidence.csv": header + "".join(rows)}
     for question in data["protocol"]["questions"]:
         qid = question["id"]
-        chosen = [r for r, e in zip(rows, evidence) if qid in e["questions"]]
-        outputs[f"{qid}.csv"] = csv_text([header, *chosen], kept=len(chosen) + 1)
+        outputs[f"{qid}.csv"] = header + "".join([r for r, e in zip(rows, evidence) if qid in e["questions"]])
     outputs.update(synthesis_tables(data["protocol"], analysis if analysis is not None else analyse(data), data.get("findings", [])))
     for name, text in outputs.items():
         write_atomic(directory / name, text)

@@ -1,0 +1,137 @@
+"""The report job's fast paths (issue 26) give exactly what the plain code they replaced gave: unit tests on
+small inputs, no build."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from synthesis.analysis.counting import _values
+from synthesis.audit.provenance import body_bytes, body_chunks, with_build
+from synthesis.common.problems import InputError
+from synthesis.common.textio import csv_text, inert, inert_row
+from synthesis.exchange.crate import _relative, crate_json
+from synthesis.report.appendix import plain_context, reading_context, source_reader
+from synthesis.report.explorer import _folded
+from synthesis.report.explorer_page import embedded_json
+from synthesis.report.markdown import Markdown
+from synthesis.report.tables import csv_lines
+
+CELLS = ["", "plain", "=SUM(A1)", "+1", "-0.235", "-x", "@home", "\tlead", "\rcr", "12", 7, -3, 1.5, None,
+         "'quoted", Markdown("=md"), "say \"hi\", then\nnew line", "-"]
+
+
+def test_inert_row_is_inert_of_each_cell():
+    assert inert_row(CELLS) == [inert(c) for c in CELLS]
+    made = inert_row(CELLS)
+    assert (made[2], made[4], made[15]) == ("'=SUM(A1)", "-0.235", "'=md")
+
+
+def test_csv_lines_are_the_rows_csv_text_writes():
+    rows = [["a", "b,c", "d\"e", "f\ng"], ["", 1, None, "\r"], ["x"], [""]]
+    lines = csv_lines(rows)
+    assert len(lines) == len(rows) and "".join(lines) == csv_text(rows, kept=len(rows))
+    assert "".join(lines[1:3]) == csv_text(rows[1:3], kept=2)
+
+
+def test_values_match_extra_columns_without_regard_to_case_the_last_winning():
+    item = {"stance": "", "extra": {"Period": " 2001 ; ", "PERIOD": "1999-2003", "design": "a; ;b"}}
+    assert _values(item, "period") == ["1999-2003"]
+    assert _values(item, "Design") == ["a", "b"]
+    assert _values(item, "stance") == [] and _values(item, "missing") == []
+    assert _values({"codes": ["x", "", "y"], "extra": {}}, "codes") == ["x", "y"]
+    assert _values({"n": 0, "extra": {}}, "n") == []
+
+
+def _folded_by_translate(text: str) -> str:
+    table = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
+                           "\u2014": "-", "\u2010": "-", "\u2011": "-", "\u00a0": " "})
+    return " ".join(text.translate(table).split())
+
+
+@pytest.mark.parametrize("text", ["", "plain words", "\u2018a\u2019 \u201cb\u201d c\u2013d\u2014e\u2010f",
+                                  "g\u2011h\u00a0i", "  spaced \n\t out\u00a0\u00a0 ",
+                                  "\u201c\u201c''\u2019"])
+def test_folding_by_replace_is_folding_by_translate(text):
+    assert _folded(text) == _folded_by_translate(text)
+
+
+def _reading_context_always(text: str, start: int, end: int) -> tuple[str, str]:
+    """reading_context as it was, running its patterns on every window."""
+    from synthesis.report.appendix import HEADING_LINE, LINK, READING_CONTEXT
+
+    before, after = text[max(0, start - READING_CONTEXT):start], text[end:end + READING_CONTEXT]
+    if len(before) == READING_CONTEXT and " " in before:
+        before = before[before.index(" ") + 1:]
+    if len(after) == READING_CONTEXT and " " in after:
+        after = after[:after.rindex(" ")]
+    headings = list(HEADING_LINE.finditer(before))
+    if headings:
+        before = before[headings[-1].end():].lstrip()
+    following = HEADING_LINE.search(after)
+    if following:
+        after = after[:following.start()].rstrip()
+    return tuple(LINK.sub(r"\1", t).replace("**", "").replace("__", "") for t in (before, after))
+
+
+@pytest.mark.parametrize("text", ["intro words\n\n## Heading\n\nbefore the QUOTE after it\n\n# Next\nmore",
+                                  "a # b QUOTE c [x](y) d",
+                                  "see [the report](http://x) **QUOTE** and [no] (link)",
+                                  "x" * 300 + " QUOTE " + "y " * 200, "#QUOTE#\n   ### h\nz"])
+def test_reading_context_skips_its_patterns_only_where_they_cannot_match(text):
+    start = text.index("QUOTE")
+    assert reading_context(text, start, start + 5) == _reading_context_always(text, start, start + 5)
+    assert plain_context("no link [here] (really)") == "no link [here] (really)"
+
+
+def test_embedded_json_escapes_what_could_close_its_block():
+    value = {"q": "</script><!-- & \u2028\u2029 é", "n": [1, None]}
+    text = embedded_json(value)
+    assert text == ('{"q":"\\u003c/script\\u003e\\u003c!-- \\u0026 \\u2028\\u2029 é","n":[1,null]}')
+    assert json.loads(text) == value
+
+
+def test_provenance_body_bytes_are_its_chunks_and_with_build_takes_either():
+    record = {"format": "f", "build": {"b": 1}, "inputs": {"p": "é"}, "claims": [],
+              "evidence": (r for r in [{"id": "a"}, {"id": "b"}]), "avenues": [{"id": "x"}]}
+    again = dict(record, evidence=(r for r in [{"id": "a"}, {"id": "b"}]))
+    data = body_bytes(record)
+    assert data == "".join(body_chunks(again)).encode("utf-8")
+    assert data == (b'{\n "inputs": {"p":"\xc3\xa9"},\n "claims": [],\n'
+                    b' "evidence": [\n  {"id":"a"},\n  {"id":"b"}\n ],\n "avenues": [\n  {"id":"x"}\n ]\n}\n')
+    whole = b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c)
+                     for c in with_build(data, {"b": 1}))
+    assert whole == "".join(with_build(data.decode("utf-8"), {"b": 1})).encode("utf-8")
+    with pytest.raises(ValueError):
+        list(with_build(b"[]", {}))
+
+
+def test_crate_json_is_what_json_dumps_wrote():
+    entity = {"@id": "./", "name": "é \u2028 \"q\"", "list": [], "obj": {}, "n": [{"a": None, "b": True}]}
+    metadata = {"@context": "https://w3id.org/ro/crate/1.1/context", "@graph": [entity]}
+    assert crate_json(metadata) == (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("path", ["sources/a.md", "review.yaml", "extraction/coders/x/a.csv", "../outside.md",
+                                  "./sources/a.md", "sources//a.md", "/abs/a.md", "sources/../b.md"])
+@pytest.mark.parametrize("crate_dir, review_dir", [("output", "."), (".", "."), ("out/crate", "review")])
+def test_crate_input_ids_are_what_relpath_gave(path, crate_dir, review_dir):
+    base = Path(os.path.relpath(Path(review_dir), Path(crate_dir))).as_posix()
+    expected = Path(os.path.relpath(Path(review_dir) / path, Path(crate_dir))).as_posix()
+    assert _relative(path, Path(crate_dir), Path(review_dir), base) == expected
+
+
+def test_source_reader_decodes_a_checked_file_and_checks_a_changed_one_again(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("a.md").write_bytes(b"\xef\xbb\xbfhello \xe2\x80\x9cworld\xe2\x80\x9d\n")
+    sources = [{"path": "a.md", "sha256": hashlib.sha256(Path("a.md").read_bytes()).hexdigest()}]
+    read = source_reader(sources)
+    assert read("a.md") == "hello \u201cworld\u201d\n"  # the BOM dropped, as decode drops it
+    Path("b.md").write_bytes(b"bell \x07 here\n")  # changed since the build recorded it: checked again
+    changed = source_reader([{"path": "b.md", "sha256": "0" * 64}])
+    with pytest.raises(InputError, match="control character U\\+0007"):
+        changed("b.md")
