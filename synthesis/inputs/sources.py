@@ -25,7 +25,9 @@ ROLES = {
 OPTIONAL = ("countries", "url", "accessed", "notes")
 _FENCE = re.compile(r"^---[ \t]*\r?$", re.M)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
-_BLOCK_BREAK = re.compile(r"\r?\n(?:[ \t]*\r?\n)+")
+# Starts at the "\n" (a leading "\r?" would be tried at every character, ten times slower); a "\r" before it
+# belongs to the break (:func:`structure`).
+_BLOCK_BREAK = re.compile(r"\n(?:[ \t]*\r?\n)+")
 # Written by `review add-source` where the document's text belongs.
 PLACEHOLDER = "<!-- Paste the document's text here, replacing this line. -->"
 
@@ -86,7 +88,9 @@ def structure(text: str, body_start: int) -> list[tuple[int, int, str | None]]:
     Headings are not numbered as paragraphs; a heading block carries its text.
     """
     blocks, paragraph, pos = [], 0, body_start
-    for chunk_end, next_start in [(m.start(), m.end()) for m in _BLOCK_BREAK.finditer(text, body_start)] + [(len(text), len(text))]:
+    breaks = [(m.start() - (m.start() > body_start and text[m.start() - 1] == "\r"), m.end())
+              for m in _BLOCK_BREAK.finditer(text, body_start)]
+    for chunk_end, next_start in breaks + [(len(text), len(text))]:
         chunk = text[pos:chunk_end]
         stripped = chunk.strip()
         if stripped:
