@@ -203,6 +203,8 @@ _SPAN_STARTING_MARK = re.compile(rf"{_MARK}(?:(?<=[!-~][^ -~])|(?<=[!-~] [^ -~])
 
 
 def _normalise(text: str) -> Normalised:
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return _squeezed(Normalised(text, [0], [0]))  # no span to visit (most quotes)
     text = _SPAN_STARTING_MARK.sub(lambda m: _PLAIN[m.group()], text)
     pieces, norm_breaks, orig_breaks = [], [0], [0]
     pos = norm_pos = 0

@@ -24,6 +24,7 @@ def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pro
     """Locate each row's quote in its source; a quote not found is a problem (``coder``: of an independent sheet)."""
     norm = matchable(source.text, source.breaks if source.pages is not None else None)
     text = source.text
+    line_at = _line_counter(text)
     located = []
     for row in rows:
         ident = f"{coder}/{source.citekey}:{row['id']}" if coder else f"{source.citekey}:{row['id']}"
@@ -51,12 +52,26 @@ def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pro
         paragraph, heading = source.place(start)
         located.append({
             **{k: v for k, v in row.items() if k not in ("cell", "where")}, "citekey": source.citekey, "start": start, "end": end, "paragraph": paragraph, "heading": heading,
-            "source_line": text.count("\n", 0, start) + 1, "exact": text[start:end],
+            "source_line": line_at(start), "exact": text[start:end],
             "prefix": text[max(source.body_start, start - CONTEXT):start], "suffix": text[end:end + CONTEXT],
             "cuts": [[a, b] for a, b in match.cuts],  # what each [...] left out (shown in the appendix)
             "sheet": sheet, "sheet_line": row["line"],
         } | ({"pages": _pages(source, row, start, end, sheet, problems)} if source.pages is not None else {}))
     return located
+
+
+def _line_counter(text: str):
+    """The line an offset of ``text`` is on, counted on from the offset asked before (a sheet's rows mostly
+    follow the source: counting from the start for each would read the text once a quote)."""
+    last = [0, 1]  # an offset and its line
+
+    def line_at(offset: int) -> int:
+        if offset < last[0]:
+            last[:] = [0, 1]
+        last[:] = [offset, last[1] + text.count("\n", last[0], offset)]
+        return last[1]
+
+    return line_at
 
 
 def _closest(norm, quote: str, source: Source) -> str:

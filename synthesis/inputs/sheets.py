@@ -81,9 +81,30 @@ def _workbook_problems(path: str) -> list[Problem]:
     return []
 
 
+def _openpyxl():
+    """openpyxl, imported without numpy and Pillow where they are not imported yet: openpyxl imports them
+    when installed only to write their number types and images, which reading a sheet never does, and they
+    cost 0.15 CPU s a process, more than reading a sheet. Once openpyxl is in, they import as usual."""
+    import sys
+
+    if "openpyxl" not in sys.modules:
+        blocked = [name for name in ("numpy", "PIL") if name not in sys.modules]
+        sys.modules.update(dict.fromkeys(blocked))  # None: their import fails, which openpyxl allows for
+        try:
+            import openpyxl  # noqa: F401
+        finally:
+            for name in blocked:
+                if name in sys.modules and sys.modules[name] is None:
+                    del sys.modules[name]
+    import openpyxl
+
+    return openpyxl
+
+
 def _read_workbook(path: str) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
     from ..common.textio import control_problems
+
+    load_workbook = _openpyxl().load_workbook
 
     problems = _workbook_problems(path)
     if problems:
