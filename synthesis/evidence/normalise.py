@@ -28,8 +28,8 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ..inputs.pdf_layout import KINDS
 
 ELISION = "[...]"
 _ONE_TO_ONE = str.maketrans({
@@ -137,7 +137,11 @@ def normalise(text: str, hyphens: bool = False, breaks: list[int] | None = None)
 # The marker line the extractor sets before a block it set aside (``[table]``): the document's text has none,
 # so a quote of a table row whose label and values are blocks of their own reads across it. Not ``[margin]``:
 # rotated text is a block a line, in no order a quote could follow.
-_SET_ASIDE = re.compile(r"(?m)^\[(?:%s)\]$" % "|".join(k for k in KINDS if k not in ("body", "margin")))
+@lru_cache(maxsize=1)
+def _set_aside():
+    from ..inputs.pdf_layout import KINDS  # only for a PDF: the PDF modules are not imported for Markdown
+
+    return re.compile(r"(?m)^\[(?:%s)\]$" % "|".join(k for k in KINDS if k not in ("body", "margin")))
 
 
 def matchable(text: str, breaks: list[int] | None = None) -> Normalised:
@@ -145,7 +149,7 @@ def matchable(text: str, breaks: list[int] | None = None) -> Normalised:
     docstring) and its set-aside markers as spaces; a Markdown or text source's with hyphens removed only
     when it breaks a line at one."""
     if breaks is not None:
-        return normalise(_SET_ASIDE.sub(lambda m: " " * len(m.group()), text), True, breaks)
+        return normalise(_set_aside().sub(lambda m: " " * len(m.group()), text), True, breaks)
     return normalise(text, line_end_hyphens(text))
 
 

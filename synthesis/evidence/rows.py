@@ -9,7 +9,6 @@ from typing import Any
 
 from ..common.problems import Problem, warning
 from ..common.textio import line_of
-from ..inputs.pdf_text import page_locator, page_place, pages_of, parse_page_locator
 from ..inputs.sources import Source
 from .closest import closest_passage
 from .normalise import matchable
@@ -90,6 +89,8 @@ def _pages(source: Source, row: dict, start: int, end: int, sheet: str, problems
     """Where a quote in a PDF is: its first and last page (the number printed on the page, else its
     label, else its place in the file; all three recorded) and its page locator; a coder's page
     locator that disagrees with the printed page is a warning."""
+    from ..inputs.pdf_text import page_locator, page_place, pages_of, parse_page_locator  # only for a PDF
+
     first, last = pages_of(source.pages, source.spans, start, end)
     pages = {"first": first["number"], "last": last["number"], "first_index": first["index"], "last_index": last["index"],
              "labelled": first["labelled"], "first_label": first["label"], "last_label": last["label"],

@@ -136,10 +136,14 @@ def folder_problems(folder: str | Path, suffixes: tuple[str, ...], what: str, ro
     if found or not folder.is_dir():
         return found
     problems = []
+    absolute = os.path.abspath(folder)
+    linkless = _real_folder(absolute) == absolute  # no link on the way to the folder
     for entry in _entries(folder):
         path = folder / entry.name
         if entry.name == layout.CODERS and folder.name == layout.EXTRACTION:
             problems += coders_problems(path, root)
+        elif linkless and entry.is_file(follow_symlinks=False):
+            continue  # a file that is no link, in such a folder: nothing to refuse (no stat per source)
         elif Path(entry.name).suffix.lower() in suffixes:
             problem = link_problem(path, root) or kind_problem(path, what=f"one of the {what}")
             problems += [problem] if problem else []
