@@ -137,8 +137,9 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
                 # Rows with other problems are located too, so one pass shows everything.
                 evidence += locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
     records = [_source_record(s, sheet_of.get(key, ""), bibliography) for key, s in sorted(sources.items())] if bibliography else []
+    mapped = {c["id"]: c["questions"] for c in protocol["codes"]} if evidence else None
     for item in evidence:
-        item["pairs"] = [list(pair) for pair in theme_pairs(item, protocol)]
+        item["pairs"] = [list(pair) for pair in theme_pairs(item, protocol, mapped)]
         item["evidence_id"] = f"{item['citekey']}:{item['id']}"
         item["citation"] = bibliography[item["citekey"]]["citation"] if bibliography and item["citekey"] in bibliography else item["citekey"]
         del item["line"]

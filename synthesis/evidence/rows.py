@@ -4,6 +4,7 @@ the closest passage and how it differs."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -60,17 +61,20 @@ def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pro
 
 
 def _line_counter(text: str):
-    """The line an offset of ``text`` is on, counted on from the offset asked before (a sheet's rows mostly
-    follow the source: counting from the start for each would read the text once a quote)."""
-    last = [0, 1]  # an offset and its line
+    """The line an offset of ``text`` is on, from where its line breaks are (found once, when first asked):
+    counting them from the start for each quote would read the text once a quote."""
+    breaks: list[int] = []
 
     def line_at(offset: int) -> int:
-        if offset < last[0]:
-            last[:] = [0, 1]
-        last[:] = [offset, last[1] + text.count("\n", last[0], offset)]
-        return last[1]
+        if not breaks:
+            breaks.extend(m.start() for m in _NEWLINE.finditer(text))
+            breaks.append(len(text))  # never empty again
+        return bisect.bisect_left(breaks, offset) + 1
 
     return line_at
+
+
+_NEWLINE = re.compile("\n")
 
 
 def _closest(norm, quote: str, source: Source) -> str:
