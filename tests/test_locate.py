@@ -97,3 +97,14 @@ def test_normalised_offsets_are_those_of_one_pass_over_every_span():
     for text, expected, norm_breaks, orig_breaks in cases:
         norm = normalise(text)
         assert (norm.text, norm.norm_breaks, norm.orig_breaks) == (expected, norm_breaks, orig_breaks), text
+
+
+def test_a_line_end_hyphen_of_each_kind_is_seen_only_between_letters():
+    from synthesis.evidence.normalise import line_end_hyphens
+
+    for hyphen in "-\u00ad\u2010\u2011":
+        assert line_end_hyphens(f"an expec{hyphen}\ntation")
+        assert line_end_hyphens(f"self{hyphen} \r\n reporting")
+        assert not line_end_hyphens(f"an expec{hyphen} tation")
+        assert not line_end_hyphens(f"1990 {hyphen}\n2000")
+        assert not line_end_hyphens(f"{hyphen}\nstart") and not line_end_hyphens(f"end {hyphen}\n")
