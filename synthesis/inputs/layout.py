@@ -122,9 +122,11 @@ def shard_of(citekey: str, shards: int) -> int:
     return zlib.crc32(citekey.encode("utf-8")) % shards
 
 
-# Bytes of source files per shard when the count is not given: a job's start-up (about 0.3 CPU s) is then a
-# small part of its work, and an edited sheet's shard stays quick to re-run.
-SHARD_BYTES = 4_000_000
+# Bytes of source files per shard when the count is not given: a job costs about 0.25 CPU s to start and as
+# much again of Snakemake's, and 4 MB of Markdown about 0.4 CPU s to check and locate; at 8 MB a job's start is
+# a small part of its work (1,000 sources, 31 MB: 4 shards built in 5-6 CPU s less than 8) and an edited
+# sheet's shard still re-runs in about 1 CPU s.
+SHARD_BYTES = 8_000_000
 MAX_SHARDS = 16
 
 
