@@ -211,8 +211,9 @@ def check_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bi
         width = len(cells)
         values = {name: cells[i].strip() if i < width else "" for i, name in named}
         # Cells with no column name (past the header, or under an empty header cell) would be lost.
-        stray = [f"{column_letter(i)}{excel_row}" for i, cell in enumerate(cells) if cell.strip() and (i >= len(names) or not names[i])] \
-            if unnamed or width > len(names) else []
+        stray = []
+        if unnamed or width > len(names):
+            stray = [f"{column_letter(i)}{excel_row}" for i, cell in enumerate(cells) if cell.strip() and (i >= len(names) or not names[i])]
         if not any(values.values()) and not stray:
             continue  # blank rows are spacing, not data
         ident = values["id"]
