@@ -79,3 +79,32 @@ def test_normalisation_invariants_on_random_text():
             if word.isalpha() and word.isascii():
                 span = find_quote(norm, word)
                 assert span is not None and normalise(text[span[0]:span[1]]).text == word
+
+
+def test_normalised_offsets_are_those_of_one_pass_over_every_span():
+    # Pinned from the normaliser before its fast paths (marks made ASCII before the scan, two scans merged):
+    # a mark inside a longer span (after a ligature, before two spaces) keeps that span's offsets.
+    cases = [
+        ("a \u201cb\u201d c", 'a "b" c', [0], [0]),
+        ("x\ufb01\u201cy", 'xfi"y', [0, 4], [0, 3]),
+        ("x\u00ab  \u2212y", 'x" -y', [0, 4], [0, 5]),
+        ("a\n\nb  \u2014 c", "a b - c", [0, 2, 4], [0, 3, 6]),
+        ("p \u2019  \nq", "p ' q", [0, 4], [0, 6]),
+        ("e\u0301 \u201c\u0301z", '\u00e9 "\u0301z', [0, 4], [0, 5]),
+        ("w\u2013\u201cv\u00ad\nu", 'w-"v- u', [0], [0]),
+        ("k  \u201c  l\u2014", 'k " l-', [0, 2, 4], [0, 3, 6]),
+    ]
+    for text, expected, norm_breaks, orig_breaks in cases:
+        norm = normalise(text)
+        assert (norm.text, norm.norm_breaks, norm.orig_breaks) == (expected, norm_breaks, orig_breaks), text
+
+
+def test_a_line_end_hyphen_of_each_kind_is_seen_only_between_letters():
+    from synthesis.evidence.normalise import line_end_hyphens
+
+    for hyphen in "-\u00ad\u2010\u2011":
+        assert line_end_hyphens(f"an expec{hyphen}\ntation")
+        assert line_end_hyphens(f"self{hyphen} \r\n reporting")
+        assert not line_end_hyphens(f"an expec{hyphen} tation")
+        assert not line_end_hyphens(f"1990 {hyphen}\n2000")
+        assert not line_end_hyphens(f"{hyphen}\nstart") and not line_end_hyphens(f"end {hyphen}\n")

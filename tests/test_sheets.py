@@ -108,3 +108,15 @@ def test_a_damaged_workbook_and_a_repeated_column(tmp_path, protocol):
     assert messages(str(path), protocol) == ["smith2020.xlsx:1: cannot read as an Excel workbook: File is not a zip file"]
     repeated = sheet(tmp_path, [["id", "quote", "codes", "finding", "Quote"], ["1", "q", "uptake", "f", "q"]])
     assert messages(repeated, protocol) == ["smith2020.csv:1: column 'quote' appears twice (columns 2 and 5)"]
+
+
+def test_a_workbook_is_read_without_numpy_and_pillow_which_import_as_usual_after(tmp_path):
+    import subprocess
+    import sys
+
+    path = sheet(tmp_path, [HEADER, ["1", "A quote.", "ALMP-TRAIN", "A finding."]], "smith2020.xlsx")
+    code = ("import sys; from synthesis.inputs.sheets import read_table; rows = read_table(sys.argv[1]);"
+            " assert 'numpy' not in sys.modules and 'PIL' not in sys.modules, sorted(sys.modules);"
+            " import numpy, PIL; print(rows[1][1][1])")
+    done = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "A quote.\n", "")

@@ -89,3 +89,20 @@ def test_role_is_required_and_checked():
     assert messages(reviewkit.SMITH.replace("role: primary", "role: primry")) == [
         "sources/smith2020.md:4: role: unknown role 'primry': did you mean 'primary'? allowed: primary, secondary, commentary, protocol"]
     assert messages(reviewkit.SMITH.replace("role: primary", "role:")) == [f"sources/smith2020.md:4: role is empty: say what this document is to the review ({allowed})"]
+
+
+def test_control_characters_are_found_in_any_text_and_only_there(tmp_path):
+    from synthesis.inputs.door import read_input
+
+    fix = ": remove it; only tab and line breaks are accepted"
+    c1 = "c1.md:1: control character U+0085 (control character) at column 9"
+    cases = {"plain.md": ("\ufeffA\u00a0text \u00ab\u00bb\n", "A\u00a0text \u00ab\u00bb\n"),  # \xc2 bytes, no C1
+             "c1.md": ("A \u00a0text \u0085here\n", c1 + fix),
+             "esc.md": ("line\nA \x1b[31m\n", "esc.md:2: control character U+001B (ESC) at column 3" + fix)}
+    for name, (text, expected) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        try:
+            got = read_input(tmp_path / name)[0]
+        except InputError as err:
+            got = str(err.problems[0]).replace(str(tmp_path) + "/", "")
+        assert got == expected, name

@@ -23,14 +23,10 @@ from typing import Any, Callable, TypeVar
 from ..inputs import layout
 from ..inputs import door
 from ..inputs.door import layout_problems, link_problem
-from ..inputs.bibliography import load_bibliography, split_name_warnings
-from ..inputs.findings import legacy_commentary_problems, load_findings, reference_problems
-from ..inputs import appraisals as appraising
 from .rows import locate_rows
 from ..common.problems import InputError, Problem, split
 from ..inputs.protocol import load_protocol, theme_pairs
 from ..inputs.sheets import check_sheet
-from ..inputs.pdf_source import load_pdf_source
 from ..inputs.sources import Source, load_source
 
 T = TypeVar("T")
@@ -55,6 +51,8 @@ def _problem_dicts(problems: list[Problem]) -> list[dict[str, Any]]:
 
 def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY) -> dict[str, Any]:
     """Check the protocol and bibliography; return them (None when broken) with their problems."""
+    from ..inputs.bibliography import load_bibliography, split_name_warnings  # not in a locate job
+
     problems: list[Problem] = []
     refused = door.refused(protocol_path, what="the review protocol")  # a folder, or a link out of the review
     if refused:
@@ -110,6 +108,8 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
             problems.append(Problem(path, 1, f"two source files for '{stem}': keep one of {sources[stem].path} and {path}"))
             continue
         if Path(path).suffix.lower() == ".pdf":
+            from ..inputs.pdf_source import load_pdf_source  # only for a PDF source (a job start-up's import)
+
             source = _collect(problems, lambda: load_pdf_source(path, bib_keys, countries, text_cache, write_cache))
         else:
             source = _collect(problems, lambda: load_source(path, bib_keys, countries))
@@ -137,8 +137,9 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
                 # Rows with other problems are located too, so one pass shows everything.
                 evidence += locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
     records = [_source_record(s, sheet_of.get(key, ""), bibliography) for key, s in sorted(sources.items())] if bibliography else []
+    mapped = {c["id"]: c["questions"] for c in protocol["codes"]} if evidence else None
     for item in evidence:
-        item["pairs"] = [list(pair) for pair in theme_pairs(item, protocol)]
+        item["pairs"] = [list(pair) for pair in theme_pairs(item, protocol, mapped)]
         item["evidence_id"] = f"{item['citekey']}:{item['id']}"
         item["citation"] = bibliography[item["citekey"]]["citation"] if bibliography and item["citekey"] in bibliography else item["citekey"]
         del item["line"]
@@ -169,6 +170,10 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths
     commentary files from before review findings, each reported with how to move it. ``appraisal_paths``
     are the sources' appraisals (None: none read); each of the shards' evidence sources without one is a warning.
     """
+    # Here, not at the top: a locate job needs none of them.
+    from ..inputs import appraisals as appraising
+    from ..inputs.findings import legacy_commentary_problems, load_findings, reference_problems
+
     problems = [Problem(**p) for p in prepared["problems"]] + [Problem(**p) for s in shards for p in s["problems"]]
     problems += legacy_commentary_problems(list(legacy_paths))
     problems += layout_problems(Path(sources_dir).parent)  # a folder named like an input, a link out of the review

@@ -28,8 +28,8 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ..inputs.pdf_layout import KINDS
 
 ELISION = "[...]"
 _ONE_TO_ONE = str.maketrans({
@@ -38,9 +38,10 @@ _ONE_TO_ONE = str.maketrans({
     **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
 })
 # Only spans that normalisation may change are visited: a run starting with a
-# character outside printable ASCII (line breaks included), or 2+ spaces. Plain
-# text costs one regex scan (about 45 MB/s here).
-_SPECIAL = re.compile(r"[^ -~][^!-~]*| {2,}")  # no leading " ?": it would slow the scan threefold
+# character outside printable ASCII (line breaks included), or 2+ spaces. The two are found by two
+# scans and merged (:func:`_spans`): one pattern with both alternatives is five times slower to scan.
+_SPECIAL = re.compile(r"[^ -~][^!-~]*")  # no leading " ?": it would slow the scan threefold
+_SPACES = re.compile(r" {2,}")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SOFT_BREAK = re.compile("\u00ad[\u200b\u200c\u200d\u2060\ufeff]*(?=\\s)")  # a soft hyphen the line broke at
 _WHITESPACE = re.compile(r"\s+")
@@ -74,18 +75,53 @@ class Normalised:
 
 
 def _replacement(span: str) -> str:
-    new = _SOFT_BREAK.sub("-", unicodedata.normalize("NFKC", span)).translate(_ONE_TO_ONE)
-    return _WHITESPACE.sub(" ", _INVISIBLE.sub("", new))
+    new = _replaced.get(span)
+    if new is None:
+        new = _SOFT_BREAK.sub("-", unicodedata.normalize("NFKC", span)).translate(_ONE_TO_ONE)
+        new = _WHITESPACE.sub(" ", _INVISIBLE.sub("", new))
+        if len(span) <= 8 and len(_replaced) < 4096:  # the same few spans recur (line breaks, quote marks)
+            _replaced[span] = new
+    return new
+
+
+_replaced: dict[str, str] = {}
+
+
+def _spans(text: str):
+    """The ``(start, end)`` of each span :func:`_normalise` visits, in order: those of the single pattern
+    ``[^ -~][^!-~]*| {2,}`` (a run of spaces inside the first kind's span is part of it)."""
+    if "  " not in text:
+        return (m.span() for m in _SPECIAL.finditer(text))
+    return _merged([m.span() for m in _SPECIAL.finditer(text)], [m.span() for m in _SPACES.finditer(text)])
+
+
+def _merged(specials: list[tuple[int, int]], spaces: list[tuple[int, int]]):
+    i, n = 0, len(specials)
+    for span in spaces:
+        while i < n and specials[i][1] <= span[0]:
+            yield specials[i]
+            i += 1
+        if i < n and specials[i][0] <= span[0]:
+            continue  # inside a special span, which ran on over the spaces
+        yield span
+    yield from specials[i:]
 
 
 _INNER_HYPHEN = re.compile(r"(?<=[^\W_])- ?(?=[^\W_])")
-_LINE_END_HYPHEN = re.compile(r"[^\W_][-\u00ad\u2010\u2011][ \t]*\r?\n[ \t]*[^\W_]")
+# A hyphen at a line end, then a letter; the letter before it is checked apart: a pattern starting with
+# ``[^\W_]`` is tried at nearly every character of the text (five times slower), and one per kind of hyphen
+# starts with a literal, which the scan skips to (ten times quicker than a class of them).
+_HYPHENS = "-\u00ad\u2010\u2011"
+_LINE_END_HYPHEN = {hyphen: re.compile(hyphen + r"[ \t]*\r?\n[ \t]*[^\W_]") for hyphen in _HYPHENS}
+_LETTER = re.compile(r"[^\W_]")
 
 
 def line_end_hyphens(text: str) -> bool:
     """Whether a Markdown or text source breaks a line at a hyphen between letters (then quotes
     match across it with or without the hyphen)."""
-    return "\n" in text and _LINE_END_HYPHEN.search(text) is not None
+    return "\n" in text and any(m.start() and _LETTER.match(text, m.start() - 1)
+                                for hyphen, pattern in _LINE_END_HYPHEN.items() if hyphen in text
+                                for m in pattern.finditer(text))
 
 
 def normalise(text: str, hyphens: bool = False, breaks: list[int] | None = None) -> Normalised:
@@ -104,7 +140,11 @@ def normalise(text: str, hyphens: bool = False, breaks: list[int] | None = None)
 # The marker line the extractor sets before a block it set aside (``[table]``): the document's text has none,
 # so a quote of a table row whose label and values are blocks of their own reads across it. Not ``[margin]``:
 # rotated text is a block a line, in no order a quote could follow.
-_SET_ASIDE = re.compile(r"(?m)^\[(?:%s)\]$" % "|".join(k for k in KINDS if k not in ("body", "margin")))
+@lru_cache(maxsize=1)
+def _set_aside():
+    from ..inputs.pdf_layout import KINDS  # only for a PDF: the PDF modules are not imported for Markdown
+
+    return re.compile(r"(?m)^\[(?:%s)\]$" % "|".join(k for k in KINDS if k not in ("body", "margin")))
 
 
 def matchable(text: str, breaks: list[int] | None = None) -> Normalised:
@@ -112,7 +152,7 @@ def matchable(text: str, breaks: list[int] | None = None) -> Normalised:
     docstring) and its set-aside markers as spaces; a Markdown or text source's with hyphens removed only
     when it breaks a line at one."""
     if breaks is not None:
-        return normalise(_SET_ASIDE.sub(lambda m: " " * len(m.group()), text), True, breaks)
+        return normalise(_set_aside().sub(lambda m: " " * len(m.group()), text), True, breaks)
     return normalise(text, line_end_hyphens(text))
 
 
@@ -158,12 +198,25 @@ def _without_hyphens(base: Normalised, text: str, breaks: list[int] | None) -> N
                       base.base or base, joins)
 
 
+# Curly quote marks and dashes (those NFKC leaves alone) that start a span of their own (after printable
+# ASCII, or it and one space; not before two spaces) become their ASCII ones before the scan, one character
+# for one: the text and its offsets come out the same, and the scan visits half as many spans. One inside a
+# longer span (after a ligature: "\ufb01\u201c") is left to it, whose offsets it would change.
+_PLAIN = {chr(k): v for k, v in _ONE_TO_ONE.items()
+          if chr(k) > "~" and unicodedata.normalize("NFKC", chr(k)) == chr(k)}
+_MARK = "[%s]" % "".join(_PLAIN)
+# Two spaces after it are a span of their own.
+_SPAN_STARTING_MARK = re.compile(rf"{_MARK}(?:(?<=[!-~][^ -~])|(?<=[!-~] [^ -~]))(?!  )")
+
+
 def _normalise(text: str) -> Normalised:
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return _squeezed(Normalised(text, [0], [0]))  # no span to visit (most quotes)
+    text = _SPAN_STARTING_MARK.sub(lambda m: _PLAIN[m.group()], text)
     pieces, norm_breaks, orig_breaks = [], [0], [0]
     pos = norm_pos = 0
     prev_space = False
-    for match in _SPECIAL.finditer(text):
-        start, end = match.span()
+    for start, end in _spans(text):
         if start - 1 >= pos and text[start - 1] == " " and text[start] != " ":
             start -= 1  # a space before a line break or special character belongs to its run
         elif unicodedata.combining(text[start]) and start - 1 >= pos:

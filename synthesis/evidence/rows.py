@@ -4,12 +4,12 @@ the closest passage and how it differs."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
 from ..common.problems import Problem, warning
 from ..common.textio import line_of
-from ..inputs.pdf_text import page_locator, page_place, pages_of, parse_page_locator
 from ..inputs.sources import Source
 from .closest import closest_passage
 from .normalise import matchable
@@ -24,6 +24,7 @@ def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pro
     """Locate each row's quote in its source; a quote not found is a problem (``coder``: of an independent sheet)."""
     norm = matchable(source.text, source.breaks if source.pages is not None else None)
     text = source.text
+    line_at = _line_counter(text)
     located = []
     for row in rows:
         ident = f"{coder}/{source.citekey}:{row['id']}" if coder else f"{source.citekey}:{row['id']}"
@@ -51,12 +52,29 @@ def locate_rows(rows: list[dict], source: Source, sheet: str, problems: list[Pro
         paragraph, heading = source.place(start)
         located.append({
             **{k: v for k, v in row.items() if k not in ("cell", "where")}, "citekey": source.citekey, "start": start, "end": end, "paragraph": paragraph, "heading": heading,
-            "source_line": text.count("\n", 0, start) + 1, "exact": text[start:end],
+            "source_line": line_at(start), "exact": text[start:end],
             "prefix": text[max(source.body_start, start - CONTEXT):start], "suffix": text[end:end + CONTEXT],
             "cuts": [[a, b] for a, b in match.cuts],  # what each [...] left out (shown in the appendix)
             "sheet": sheet, "sheet_line": row["line"],
         } | ({"pages": _pages(source, row, start, end, sheet, problems)} if source.pages is not None else {}))
     return located
+
+
+def _line_counter(text: str):
+    """The line an offset of ``text`` is on, from where its line breaks are (found once, when first asked):
+    counting them from the start for each quote would read the text once a quote."""
+    breaks: list[int] = []
+
+    def line_at(offset: int) -> int:
+        if not breaks:
+            breaks.extend(m.start() for m in _NEWLINE.finditer(text))
+            breaks.append(len(text))  # never empty again
+        return bisect.bisect_left(breaks, offset) + 1
+
+    return line_at
+
+
+_NEWLINE = re.compile("\n")
 
 
 def _closest(norm, quote: str, source: Source) -> str:
@@ -75,6 +93,8 @@ def _pages(source: Source, row: dict, start: int, end: int, sheet: str, problems
     """Where a quote in a PDF is: its first and last page (the number printed on the page, else its
     label, else its place in the file; all three recorded) and its page locator; a coder's page
     locator that disagrees with the printed page is a warning."""
+    from ..inputs.pdf_text import page_locator, page_place, pages_of, parse_page_locator  # only for a PDF
+
     first, last = pages_of(source.pages, source.spans, start, end)
     pages = {"first": first["number"], "last": last["number"], "first_index": first["index"], "last_index": last["index"],
              "labelled": first["labelled"], "first_label": first["label"], "last_label": last["label"],

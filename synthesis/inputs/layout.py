@@ -15,14 +15,22 @@ SHEET_SUFFIXES = (".csv", ".xlsx")
 
 
 def _listed(directory: str | Path, suffixes: tuple[str, ...]) -> list[str]:
+    import os
+
     folder = Path(directory)
     if not folder.is_dir():
         return []
-    # Skip hidden files and Excel's "~$name.xlsx" lock files.
+    # Skip hidden files and Excel's "~$name.xlsx" lock files. A listing's entries know whether they are files
+    # (a stat only for a link): the Snakefile lists thousands of sources several times at each start.
     return sorted(
-        str(p) for p in folder.iterdir()
-        if p.suffix.lower() in suffixes and p.is_file() and not p.name.startswith((".", "~$"))
+        str(folder / e.name) for e in os.scandir(folder)
+        if _suffix(e.name).lower() in suffixes and not e.name.startswith((".", "~$")) and e.is_file()
     )
+
+
+def _suffix(name: str) -> str:
+    dot = name.rfind(".")  # as PurePath.suffix
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def source_files(directory: str | Path = SOURCES) -> list[str]:
@@ -114,9 +122,11 @@ def shard_of(citekey: str, shards: int) -> int:
     return zlib.crc32(citekey.encode("utf-8")) % shards
 
 
-# Bytes of source files per shard when the count is not given: a job's start-up (about 0.3 CPU s) is then a
-# small part of its work, and an edited sheet's shard stays quick to re-run.
-SHARD_BYTES = 4_000_000
+# Bytes of source files per shard when the count is not given: a job costs about 0.25 CPU s to start and as
+# much again of Snakemake's, and 4 MB of Markdown about 0.4 CPU s to check and locate; at 8 MB a job's start is
+# a small part of its work (1,000 sources, 31 MB: 4 shards built in 5-6 CPU s less than 8) and an edited
+# sheet's shard still re-runs in about 1 CPU s.
+SHARD_BYTES = 8_000_000
 MAX_SHARDS = 16
 
 
@@ -193,5 +203,7 @@ def with_coders(*paths: str, extraction: str | Path = EXTRACTION) -> list[str]:
 def coder_inputs(sources: str | Path = SOURCES, extraction: str | Path = EXTRACTION) -> list[str]:
     """The files the coders step reads: the independent sheets and the sources they code."""
     sheets = coder_sheet_files(extraction)
+    if not sheets:
+        return []
     keys = {Path(p).stem for p in sheets}
     return sheets + [p for p in source_files(sources) if Path(p).stem in keys]

@@ -111,16 +111,18 @@ def _synthesis_problems(data: dict, node, path: str) -> list[Problem]:
     return problems
 
 
-def theme_pairs(item: dict, protocol: dict) -> list[tuple[str, str]]:
+def theme_pairs(item: dict, protocol: dict, mapped: dict[str, list[str]] | None = None) -> list[tuple[str, str]]:
     """The (question, code) pairs an excerpt informs.
 
     A code informs the excerpt's questions that the codebook maps it to. A
     question the coder named explicitly that none of the excerpt's codes maps
     to is paired with all of them: the coder's judgement wins over the codebook.
+    ``mapped``: each code's questions, when the caller made it once for many excerpts.
     """
     if "pairs" in item:  # computed once by the evidence stage
         return [tuple(pair) for pair in item["pairs"]]
-    mapped = {c["id"]: c["questions"] for c in protocol["codes"]}
+    if mapped is None:
+        mapped = {c["id"]: c["questions"] for c in protocol["codes"]}
     pairs = []
     for q in item["questions"]:
         codes = [c for c in item["codes"] if q in mapped.get(c, [])] or item["codes"]

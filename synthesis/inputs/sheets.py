@@ -11,7 +11,8 @@ from typing import Any
 
 from ..common.problems import COUNTRY_ALIASES, InputError, Problem, suggest
 from ..common.textio import CONTROL
-from .door import read_input, refused
+from .door import read_input
+from .workbook_door import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNZIPPED, _openpyxl, _workbook_problems  # noqa: F401
 
 REQUIRED = ("id", "quote", "codes", "finding")
 OPTIONAL = ("questions", "locator", "evidence_type", "study", "study_design", "countries", "cites", "coder", "notes")
@@ -21,6 +22,8 @@ ELISION = "[...]"
 
 def split_list(value: str) -> list[str]:
     """Split a ``;``-separated cell; spaces around ``;`` and empty items don't count."""
+    if ";" not in value:  # most cells: one item
+        return [value.strip()] if value.strip() else []
     return [item.strip() for item in value.split(";") if item.strip()]
 
 
@@ -42,9 +45,8 @@ def _cell(value: Any) -> str:
 # Largest sheets accepted (docs/formats.md, "Limits"): far beyond any coded source,
 # small enough that a hostile file cannot exhaust memory.
 MAX_SHEET_ROWS = 100_000
-MAX_WORKBOOK_BYTES = 20_000_000  # the .xlsx file
-MAX_WORKBOOK_UNZIPPED = 200_000_000  # its parts once decompressed (a zip bomb is far larger)
 ROW_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+_ROW_ID = re.compile(ROW_ID_PATTERN)
 
 
 def column_letter(index: int) -> str:
@@ -61,29 +63,10 @@ def _too_many_rows(path: str) -> InputError:
     return InputError([Problem(path, MAX_SHEET_ROWS + 1, f"too many rows: at most {MAX_SHEET_ROWS:,} are accepted; split the source's sheet")])
 
 
-def _workbook_problems(path: str) -> list[Problem]:
-    """Refuse a workbook too large to open safely, before openpyxl decompresses it."""
-    import zipfile
-
-    door = refused(path)  # a link out of the review, or a folder: never opened
-    if door:
-        return door
-    size = Path(path).stat().st_size
-    if size > MAX_WORKBOOK_BYTES:
-        return [Problem(path, 1, f"workbook too large: {size:,} bytes; at most {MAX_WORKBOOK_BYTES:,} are accepted")]
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as err:
-        return [Problem(path, 1, f"cannot read as an Excel workbook: {err}")]
-    if unzipped > MAX_WORKBOOK_UNZIPPED:
-        return [Problem(path, 1, f"workbook too large once decompressed: {unzipped:,} bytes; at most {MAX_WORKBOOK_UNZIPPED:,} are accepted")]
-    return []
-
-
 def _read_workbook(path: str) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
     from ..common.textio import control_problems
+
+    load_workbook = _openpyxl().load_workbook
 
     problems = _workbook_problems(path)
     if problems:
@@ -179,10 +162,17 @@ def check_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bi
     allowed = {"codes": list(code_map), "questions": question_ids, **vocabularies}
     rows, first_line_of_id = [], {}
     letter = {name: column_letter(i) for i, name in enumerate(names) if name}
+    named = [(i, name) for i, name in enumerate(names) if name]
+    unnamed = len(named) < len(names)
+    # Only a sheet with a column named "period" (any case) can have a period problem.
+    periods = any(n.lower() == "period" for n in names if n and n not in REQUIRED and n not in OPTIONAL)
     for excel_row, (line, cells) in enumerate(table[1:], start=2):
-        values = {name: cells[i].strip() if i < len(cells) else "" for i, name in enumerate(names) if name}
+        width = len(cells)
+        values = {name: cells[i].strip() if i < width else "" for i, name in named}
         # Cells with no column name (past the header, or under an empty header cell) would be lost.
-        stray = [f"{column_letter(i)}{excel_row}" for i, cell in enumerate(cells) if cell.strip() and (i >= len(names) or not names[i])]
+        stray = []
+        if unnamed or width > len(names):
+            stray = [f"{column_letter(i)}{excel_row}" for i, cell in enumerate(cells) if cell.strip() and (i >= len(names) or not names[i])]
         if not any(values.values()) and not stray:
             continue  # blank rows are spacing, not data
         ident = values["id"]
@@ -195,7 +185,7 @@ def check_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bi
             if not values[name]:
                 problems.append(Problem(path, line, f"{at(name)}: empty {name}"))
         if ident:
-            if not re.match(ROW_ID_PATTERN, ident):
+            if not _ROW_ID.match(ident):
                 problems.append(Problem(path, line, f"{at('id')}: id {ident!r} does not match the pattern {ROW_ID_PATTERN} (letters, digits, '_', '.', '-'; e.g. 12)"))
             if ident in first_line_of_id:
                 problems.append(Problem(path, line, f"{at('id')}: duplicate id '{ident}' (first used on line {first_line_of_id[ident]})"))
@@ -206,7 +196,7 @@ def check_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bi
         for name, value in values.items():
             if name in LIST_COLUMNS or name in vocabularies:
                 value = split_list(value)
-                for item in sorted({v for v in value if value.count(v) > 1}):
+                for item in sorted({v for v in value if value.count(v) > 1}) if len(set(value)) < len(value) else ():
                     problems.append(Problem(path, line, f"{at(name)}: '{item}' is listed twice"))
                 for item in value:
                     if name == "cites" and bib_keys is not None and item not in bib_keys:
@@ -220,9 +210,10 @@ def check_rows(table: list[tuple[int, list[str]]], path: str, protocol: dict, bi
         for name in OPTIONAL:
             row.setdefault(name, [] if name in LIST_COLUMNS or name in vocabularies else "")
         problems += _study_and_coder_problems(row, where, path, bib_keys, coders)
-        problems += _period_problems(row, where, path)
+        problems += _period_problems(row, where, path) if periods else []
         if not row["questions"]:
-            row["questions"] = [q for q in question_ids if any(q in code_map.get(c, []) for c in row["codes"])]
+            mapped = {q for c in row["codes"] for q in code_map.get(c, ())}
+            row["questions"] = [q for q in question_ids if q in mapped]
         rows.append(row)
     return rows, problems
 

@@ -25,7 +25,9 @@ ROLES = {
 OPTIONAL = ("countries", "url", "accessed", "notes")
 _FENCE = re.compile(r"^---[ \t]*\r?$", re.M)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
-_BLOCK_BREAK = re.compile(r"\r?\n(?:[ \t]*\r?\n)+")
+# Starts at the "\n" (a leading "\r?" would be tried at every character, ten times slower); a "\r" before it
+# belongs to the break (:func:`structure`).
+_BLOCK_BREAK = re.compile(r"\n(?:[ \t]*\r?\n)+")
 # Written by `review add-source` where the document's text belongs.
 PLACEHOLDER = "<!-- Paste the document's text here, replacing this line. -->"
 
@@ -54,17 +56,19 @@ class Source:
     warnings: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        # place() runs once per quote; bisect over precomputed block starts.
+        # place() runs once per quote; bisect over precomputed block starts, each block's nearest heading.
         self._starts = [b[0] for b in self.blocks]
+        self._headings, heading = [], ""
+        for block in self.blocks:
+            heading = block[2] if block[2] is not None else heading
+            self._headings.append(heading)
 
     def place(self, offset: int) -> tuple[int, str]:
         """Paragraph number (headings not counted) and nearest heading at ``offset``."""
         i = bisect.bisect_right(self._starts, offset) - 1
         if i < 0:
             return 1, ""
-        paragraph = self.blocks[i][1]
-        heading = next((b[2] for b in reversed(self.blocks[: i + 1]) if b[2] is not None), "")
-        return max(paragraph, 1), heading
+        return max(self.blocks[i][1], 1), self._headings[i]
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, int, int]:
@@ -86,12 +90,17 @@ def structure(text: str, body_start: int) -> list[tuple[int, int, str | None]]:
     Headings are not numbered as paragraphs; a heading block carries its text.
     """
     blocks, paragraph, pos = [], 0, body_start
-    for chunk_end, next_start in [(m.start(), m.end()) for m in _BLOCK_BREAK.finditer(text, body_start)] + [(len(text), len(text))]:
+    breaks = [(m.start() - (m.start() > body_start and text[m.start() - 1] == "\r"), m.end())
+              for m in _BLOCK_BREAK.finditer(text, body_start)]
+    for chunk_end, next_start in breaks + [(len(text), len(text))]:
         chunk = text[pos:chunk_end]
         stripped = chunk.strip()
         if stripped:
             start = pos + (len(chunk) - len(chunk.lstrip()))
-            heading = _HEADING.match(stripped.splitlines()[0]) if "\n" not in stripped else None
+            # Only a block starting with "#" can be a heading (no line of it split off for the others).
+            heading = None
+            if stripped[0] == "#" and "\n" not in stripped:
+                heading = _HEADING.match(stripped.splitlines()[0])
             if heading:
                 blocks.append((start, paragraph, heading.group(2).strip()))
             else:
