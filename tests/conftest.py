@@ -11,6 +11,11 @@ import pytest
 import doccommands
 import reviewkit
 
+# The processes the tests start (builds and their jobs, the CLI: about a thousand Python starts) keep compiled
+# modules in __pycache__ (git-ignored), as Python does by default; where the environment sets
+# PYTHONDONTWRITEBYTECODE, each of them would compile the package and the tests' clones of it again.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "needs(program, how): the test runs this program; where it is missing the test is "
