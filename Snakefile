@@ -12,7 +12,7 @@ import sys
 from synthesis.inputs import layout
 from synthesis.inputs.door import misplaced
 from synthesis.audit.revision import revision
-from synthesis.audit.status import clear_stale_lock, this_build
+from synthesis.audit.status import clear_stale_lock, this_build, write_status
 
 PYTHON = sys.executable
 # The project's templates, named relative to the review folder when inside it (this repository's own review),
@@ -30,21 +30,22 @@ REVISION = revision()  # provenance records it; HTML and DOCX take their dates f
 # the previous outputs in place but marked as not current (review trace refuses them).
 # A killed build (SIGKILL, power loss) cannot unlock: its lock is removed when the process
 # recorded as building is gone; its half-made outputs are re-made (profiles/default).
+# The handlers write the record here, in Snakemake's process (two Python starts fewer per build).
 if workflow.is_main_process:  # not in a cluster job's own Snakemake
     clear_stale_lock()
 BUILDER = this_build()
 
 
 onstart:
-    shell("{PYTHON:q} -m synthesis status building --builder {BUILDER:q}")
+    write_status("output", "building", BUILDER)
 
 
 onsuccess:
-    shell("{PYTHON:q} -m synthesis status ok")
+    write_status("output", "ok")
 
 
 onerror:
-    shell("{PYTHON:q} -m synthesis status failed")
+    write_status("output", "failed")
 
 
 rule all:

@@ -278,7 +278,7 @@ def register(sub) -> None:
     p.add_argument("--coders", nargs="*", default=[], help="coders.json written by the coders step (double coding: each consensus excerpt records the independent excerpts it matches)")
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_provenance)
-    p = add_command(sub, "status", "Record whether the outputs are current (the Snakefile's onstart, onsuccess and onerror handlers call it).", "python -m synthesis status failed")
+    p = add_command(sub, "status", "Record whether the outputs are current (what the Snakefile's onstart, onsuccess and onerror handlers write).", "python -m synthesis status failed")
     p.add_argument("state", choices=("building", "ok", "failed"), help="the build's state")
     p.add_argument("--output-dir", default="output", help="the build's output folder (default: %(default)s)")
     p.add_argument("--builder", default="", help="with building: the Snakemake process, <pid>@<host> (so the next build can tell a killed build's lock)")
