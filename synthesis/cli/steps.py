@@ -269,7 +269,8 @@ def register(sub) -> None:
     p.add_argument("--output-dir", required=True, help="folder for records.csv, duplicates.csv and prisma.csv (PRISMA2020 template)")
     p.add_argument("--svg", required=True, help="flow diagram SVG to write")
     p.add_argument("--png", required=True, help="flow diagram PNG to write (embedded in the HTML and DOCX reports)")
-    p.add_argument("--figure-cache", default="output/build/flow-figures", help="where the last drawing is kept (default: %(default)s)")
+    p.add_argument("--figure-cache", default="output/build/flow-figures",
+                   help="where the last drawing is kept (default: %(default)s)")
     p.set_defaults(func=cmd_records)
     p = add_command(sub, "provenance", "Write provenance.json: claims, their evidence, W3C selectors, file hashes, build metadata.", "python -m synthesis provenance --evidence output/build/evidence.json --output output/provenance.json")
     p.add_argument("--evidence", help="evidence set written by the evidence step")

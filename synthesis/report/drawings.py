@@ -25,8 +25,8 @@ def drawing_key(content: Any) -> str:
 
 def write_drawn(key: str, draw: Callable[[Path, Path], None], svg: str | Path, png: str | Path,
                 cache: str | Path) -> None:
-    """Write the SVG and PNG that ``draw(svg, png)`` makes, drawn only when ``cache`` has no drawing for ``key``;
-    the cache keeps only the latest drawing."""
+    """Write the SVG and PNG that ``draw(svg, png)`` makes, drawn only when ``cache`` has no drawing for
+    ``key``; the cache keeps only the latest drawing."""
     folder = Path(cache)
     kept = {fmt: folder / f"{key}.{fmt}" for fmt in ("svg", "png")}
     if not all(path.is_file() for path in kept.values()):

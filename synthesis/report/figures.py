@@ -80,14 +80,15 @@ def write_gap_map(protocol: dict, cells: list[dict[str, Any]], columns: list[str
 
 
 def figure_key(protocol: dict, cells: list[dict[str, Any]], columns: list[str]) -> str:
-    """What the drawn gap map depends on: its cells, columns and codes (with the code and matplotlib's version)."""
+    """What the drawn gap map depends on: its cells, columns and codes (and the code, matplotlib's version)."""
     return drawing_key([[(c["id"], c["label"]) for c in protocol["codes"]], cells, columns])
 
 
 def write_gap_map_cached(protocol: dict, cells: list[dict[str, Any]], columns: list[str], svg: str | Path, png: str | Path,
                          cache: str | Path) -> None:
     """:func:`write_gap_map`, drawn only when :func:`figure_key` changed (see drawings.py)."""
-    write_drawn(figure_key(protocol, cells, columns), lambda s, p: write_gap_map(protocol, cells, columns, s, p), svg, png, cache)
+    key = figure_key(protocol, cells, columns)
+    write_drawn(key, lambda s, p: write_gap_map(protocol, cells, columns, s, p), svg, png, cache)
 
 
 __all__ = ["figure_key", "gap_map_figure", "write_gap_map", "write_gap_map_cached"]

@@ -259,7 +259,8 @@ RECORD_TABLE = ["id", "search", "title", "authors", "year", "doi", "duplicate_of
                 "title_abstract_reason", "full_text", "full_text_reason", "source"]
 
 
-def write_outputs(summary: dict, folder: str | Path, svg: str | Path, png: str | Path, cache: str | Path) -> None:
+def write_outputs(summary: dict, folder: str | Path, svg: str | Path, png: str | Path,
+                  cache: str | Path) -> None:
     """The records tables (records, duplicates, PRISMA2020 CSV) and the diagram, drawn only when the flow's
     numbers changed (``cache``: see drawings.py)."""
     folder = Path(folder)
