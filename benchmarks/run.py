@@ -8,7 +8,7 @@ inputs, normalising the text, finding the quotes, parsing the sheets, pandoc)
 measured in the same run, and each figure as a ratio to its floor.
 A run is N sources, or N:SHARE with that share of them PDFs; PDF text
 extraction is also measured on its own (pages per CPU second).
-Writes benchmarks/results.csv and the summary in benchmarks/README.md.
+Writes benchmarks/results.csv and the summary in benchmarks/README.md (with --no-readme, neither: it prints them).
 
     .venv/bin/python benchmarks/run.py                 # N = 100, 1000, 1000 with 5% PDFs, 5000
     .venv/bin/python benchmarks/run.py --sizes 100     # a quick run
@@ -363,17 +363,17 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--pdf-share", type=float, default=0.0, help="share of PDF sources for a size given without one (default: %(default)s)")
     parser.add_argument("--repeat", type=int, default=3, choices=(1, 2, 3), help="no-op and one-sheet rebuilds per run (default: %(default)s)")
-    parser.add_argument("--no-readme", action="store_true", help="do not rewrite the summary in benchmarks/README.md")
+    parser.add_argument("--no-readme", action="store_true", help="print the figures only: leave benchmarks/README.md and results.csv as they are")
     args = parser.parse_args()
     results = [bench(n, args.work, args.cores, share, args.repeat) for n, share in (run_spec(s, args.pdf_share) for s in args.sizes)]
-    keys = list(dict.fromkeys(k for r in results for k in r))
-    with (HERE / "results.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=keys, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: (f"{v:.3f}" if isinstance(v, float) else v) for k, v in r.items()} for r in results)
     text = summary(results, args.cores)
     print(text)
-    if not args.no_readme:
+    if not args.no_readme:  # a quick or partial run leaves the committed figures as they are
+        keys = list(dict.fromkeys(k for r in results for k in r))
+        with (HERE / "results.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=keys, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows({k: (f"{v:.3f}" if isinstance(v, float) else v) for k, v in r.items()} for r in results)
         readme = HERE / "README.md"
         current = readme.read_text(encoding="utf-8")
         start, end = "<!-- results:start -->", "<!-- results:end -->"
