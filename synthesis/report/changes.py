@@ -19,34 +19,32 @@ COLUMNS = ("change", "question", "item", "before", "after", "why")
 TABLE = "changes.csv"
 
 
+# One sentence per kind of change ({what}: " What changed: WHY." where the change says why); an answer and a
+# record count are worded in sentence() itself.
+SENTENCES = {
+    "statement": "{item}'s statement changed. It was: “{before}” It is now: “{after}”",
+    "finding_added": "{item} ({question}) is new, {why}: “{after}”",
+    "finding_removed": "{item} ({question}) was removed: “{before}”",
+    "confidence": "{item}: confidence moved from {before} to {after}.{what}",
+    "judgements": "{item}: confidence unchanged ({after}), its judgements changed.{what}",
+    "evidence": "{item}: judgements unchanged, its evidence changed.{what}",
+    "source_added": "New source: {item}, {after} ({why}).",
+    "source_removed": "Source removed: {item}, {before}.",
+    "source_changed": "Source changed: {item} (its file's SHA-256 was {before}…, is now {after}…).",
+}
+
+
 def sentence(row: Change) -> str:
     """One change, as a reader reads it."""
     kind, item, before, after, why = row["change"], row["item"], row["before"], row["after"], row["why"]
     if kind == "answer":
         was, now = before or "(no answer)", after or "(no answer)"
         return f"The answer to {item} changed. It was: “{was}” It is now: “{now}”"
-    if kind == "statement":
-        return f"{item}'s statement changed. It was: “{before}” It is now: “{after}”"
-    if kind == "finding_added":
-        return f"{item} ({row['question']}) is new, {why}: “{after}”"
-    if kind == "finding_removed":
-        return f"{item} ({row['question']}) was removed: “{before}”"
-    what = f" What changed: {why}." if why else ""
-    if kind == "confidence":
-        return f"{item}: confidence moved from {before} to {after}.{what}"
-    if kind == "judgements":
-        return f"{item}: confidence unchanged ({after}), its judgements changed.{what}"
-    if kind == "evidence":
-        return f"{item}: judgements unchanged, its evidence changed.{what}"
-    if kind == "source_added":
-        return f"New source: {item}, {after} ({why})."
-    if kind == "source_removed":
-        return f"Source removed: {item}, {before}."
-    if kind == "source_changed":
-        return f"Source changed: {item} (its file's SHA-256 was {before}…, is now {after}…)."
     if kind == "records":
         words = RECORD_COUNTS.get(item, item)
         return f"{words[0].upper()}{words[1:]}: {before or 'none counted'}, now {after or 'none counted'}."
+    if kind in SENTENCES:
+        return SENTENCES[kind].format_map({**row, "what": f" What changed: {why}." if why else ""})
     return f"{kind} {item}: {before} → {after} {why}".strip()
 
 
