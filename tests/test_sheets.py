@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import reviewkit
@@ -108,6 +110,27 @@ def test_a_damaged_workbook_and_a_repeated_column(tmp_path, protocol):
     assert messages(str(path), protocol) == ["smith2020.xlsx:1: cannot read as an Excel workbook: File is not a zip file"]
     repeated = sheet(tmp_path, [["id", "quote", "codes", "finding", "Quote"], ["1", "q", "uptake", "f", "q"]])
     assert messages(repeated, protocol) == ["smith2020.csv:1: column 'quote' appears twice (columns 2 and 5)"]
+
+
+REAL_WORKBOOKS = sorted((Path(__file__).parent / "workbooks").glob("*.xlsx"))  # Excel and LibreOffice files: ORIGIN.md
+
+
+def test_workbooks_made_by_excel_and_libreoffice_read_the_same_with_openpyxl_imported_lightly():
+    import json
+    import subprocess
+    import sys
+
+    read = ("import json, sys{}; from synthesis.inputs.sheets import read_table;"
+            " print(json.dumps([[p, read_table(p)] for p in sys.argv[1:]])); print('numpy' in sys.modules)")
+    paths = [str(p) for p in REAL_WORKBOOKS]
+    light, usual = (subprocess.run([sys.executable, "-W", "ignore", "-c", read.format(extra), *paths],
+                                   capture_output=True, text=True) for extra in ("", "; import numpy, PIL, openpyxl"))
+    assert light.returncode == usual.returncode == 0, light.stderr + usual.stderr
+    assert light.stdout.splitlines()[1] == "False" and usual.stdout.splitlines()[1] == "True"
+    assert light.stdout.splitlines()[0] == usual.stdout.splitlines()[0]
+    tables = dict(json.loads(light.stdout.splitlines()[0]))
+    assert tables[str(REAL_WORKBOOKS[0])][:3] == [[1, ["Test", "Values"]], [2, ["1", "a"]], [3, ["2", "b"]]]
+    assert [tables[p] for p in paths[1:]] == [[[1, ["Foo"]]], [[1, ["bar"]]]]
 
 
 def test_a_workbook_is_read_without_numpy_and_pillow_which_import_as_usual_after(tmp_path):
