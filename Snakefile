@@ -79,7 +79,8 @@ rule prepare:
     params:
         code=CODE,
     shell:
-        "{PYTHON:q} -m synthesis prepare --protocol {input.protocol:q} --bibliography {input.bibliography:q} --output {output:q}"
+        "{PYTHON:q} -m synthesis prepare --protocol {input.protocol:q} --bibliography {input.bibliography:q}"
+        " --located-cache {layout.LOCATED_CACHE:q} --output {output:q}"
 
 
 rule locate:
@@ -95,7 +96,8 @@ rule locate:
         shards=SHARDS,
     shell:
         "{PYTHON:q} -m synthesis locate --inputs {input.prepared:q} --shard {wildcards.shard} --shards {params.shards}"
-        " --sources {layout.SOURCES:q} --extraction {layout.EXTRACTION:q} --text-cache {layout.TEXT_CACHE:q} --output {output:q}"
+        " --sources {layout.SOURCES:q} --extraction {layout.EXTRACTION:q} --text-cache {layout.TEXT_CACHE:q}"
+        " --located-cache {layout.LOCATED_CACHE:q} --output {output:q}"
 
 
 rule evidence:

@@ -20,18 +20,22 @@ def cmd_evidence(args) -> int:
 
 
 def cmd_prepare(args) -> int:
-    from ..evidence.build import prepare
+    from ..evidence.build import prepare_cached
 
-    write_json(args.output, prepare(args.protocol, args.bibliography))
+    # Also kept beside the checked sources, for `review check` to reuse while the two files are unchanged.
+    write_json(args.output, prepare_cached(args.protocol, args.bibliography, args.located_cache, write=True))
     return 0
 
 
 def cmd_locate(args) -> int:
     from ..evidence.build import check_sources
+    from ..evidence.located import LocatedCache
 
     sources, sheets = layout.shard_files(args.shard, args.shards, args.sources, args.extraction)
     # PDF text extractions are cached by SHA-256 + extractor version: an unchanged PDF is extracted once.
-    write_json(args.output, check_sources(read_json(args.inputs), sources, sheets, args.sources, args.text_cache, write_cache=True))
+    # Each source is checked with its sheet once for the same bytes: an edited sheet re-checks one source.
+    write_json(args.output, check_sources(read_json(args.inputs), sources, sheets, args.sources, args.text_cache, write_cache=True,
+                                          located=LocatedCache(args.located_cache, writable=True)))
     return 0
 
 
@@ -208,6 +212,8 @@ def register(sub) -> None:
     p = add_command(sub, "prepare", "Check the protocol and bibliography once, for the shards of a large build.", "python -m synthesis prepare --output output/build/inputs.json")
     add_inputs(p, "protocol", "bibliography")
     p.add_argument("--output", required=True, help="JSON file to write")
+    p.add_argument("--located-cache", default=layout.LOCATED_CACHE,
+                   help="folder keeping the checked protocol and bibliography for `review check` (default: %(default)s)")
     p.set_defaults(func=cmd_prepare)
     p = add_command(sub, "locate", "Check one shard of the sources and sheets and locate its quotes (problems are recorded, not raised).", "python -m synthesis locate --inputs output/build/inputs.json --shard 3 --shards 8 --output output/build/shards/3.json")
     p.add_argument("--inputs", required=True, help="JSON written by the prepare step")
@@ -215,6 +221,8 @@ def register(sub) -> None:
     p.add_argument("--shards", type=int, required=True, help="how many shards the review is cut into")
     add_inputs(p, "sources", "extraction")
     p.add_argument("--text-cache", default=layout.TEXT_CACHE, help="folder caching PDF sources' extracted text (default: %(default)s)")
+    p.add_argument("--located-cache", default=layout.LOCATED_CACHE,
+                   help="folder keeping each source checked with its sheet, reused while their bytes are unchanged (default: %(default)s)")
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_locate)
     p = add_command(sub, "merge", "Join the shards into the evidence set; report every problem of every shard and fail on any.", "python -m synthesis merge --inputs output/build/inputs.json --output output/build/evidence.json output/build/shards/*.json")

@@ -16,6 +16,7 @@ in one process (``review check``, tests).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -23,6 +24,7 @@ from typing import Any, Callable, TypeVar
 from ..inputs import layout
 from ..inputs import door
 from ..inputs.door import layout_problems, link_problem
+from .located import PREPARED, LocatedCache, prepared_key, unit_context, unit_key
 from .rows import locate_rows
 from ..common.problems import InputError, Problem, split
 from ..inputs.protocol import load_protocol, theme_pairs
@@ -76,20 +78,34 @@ def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layou
     return {"protocol": protocol, "bibliography": bibliography, "inputs": inputs, "problems": _problem_dicts(problems)}
 
 
+def prepare_cached(protocol_path: str, bibliography_path: str, located: str | None, write: bool = False) -> dict[str, Any]:
+    """:func:`prepare`, or what it gave before for the same files (kept in ``located`` when ``write``: the build)."""
+    cache = LocatedCache(located, write)
+    key = prepared_key(protocol_path, bibliography_path) if located else None
+    prepared = cache.get(PREPARED, key)
+    if prepared is None:
+        prepared = prepare(protocol_path, bibliography_path)
+        cache.put(PREPARED, key, prepared)
+    return prepared
+
+
 def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths: list[str], sources_dir: str = layout.SOURCES,
-                  text_cache: str | None = None, write_cache: bool = False) -> dict[str, Any]:
+                  text_cache: str | None = None, write_cache: bool = False, located: LocatedCache | None = None) -> dict[str, Any]:
     """Check these sources and sheets and locate their quotes (one shard).
 
     A sheet must have its source among ``source_paths``: shards are cut by
     citekey, so a source and its sheet always share a shard. A PDF's sidecar
     is among ``source_paths`` too; its text is read from ``text_cache`` when
     extracted before, and written there when ``write_cache`` (the build only).
+    ``located``: the units checked before (:mod:`.located`), reused where their files
+    are unchanged (and those checked now kept there, if it is writable).
     """
     protocol, bibliography = prepared["protocol"], prepared["bibliography"]
     bib_keys = set(bibliography) if bibliography is not None else None
     countries = protocol.get("vocabularies", {}).get("countries") if protocol else None
     problems: list[Problem] = []
     sources: dict[str, Source] = {}
+    bases: dict[str, dict[str, Any]] = {}  # each loaded source's record, without what the bibliography adds
     sidecars = [p for p in source_paths if Path(p).suffix.lower() == layout.SIDECAR_SUFFIX]
     source_paths = [p for p in source_paths if p not in sidecars]
     stems = {Path(p).stem for p in source_paths}
@@ -102,11 +118,25 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
     for path in sorted(sidecars):
         if Path(path).stem not in pdf_stems:
             problems.append(Problem(path, 1, f"front matter for a PDF source, but there is no {Path(path).with_suffix('.pdf')}: add the PDF, or remove this file"))
+    cache = located or LocatedCache(None)
+    keys = _unit_keys(prepared, source_paths, sheet_paths, sidecars, sources_dir, text_cache) if cache.directory else {}
+    units = {stem: cache.get(stem, key) for stem, key in keys.items()}
+    first_sheet: dict[str, str] = {}
+    for path in sorted(sheet_paths):
+        first_sheet.setdefault(Path(path).stem, path)
+    made: dict[str, dict[str, Any]] = {}  # units checked now, to be kept for the next run
     for path in sorted(source_paths):
         stem = Path(path).stem
-        if stem in sources:
-            problems.append(Problem(path, 1, f"two source files for '{stem}': keep one of {sources[stem].path} and {path}"))
+        if stem in bases:
+            problems.append(Problem(path, 1, f"two source files for '{stem}': keep one of {bases[stem]['path']} and {path}"))
             continue
+        unit = units.get(stem)
+        if unit is not None:
+            problems += [Problem(**p) for p in unit["source_problems"]]
+            if unit["record"] is not None:
+                bases[stem] = unit["record"]
+            continue
+        start = len(problems)
         if Path(path).suffix.lower() == ".pdf":
             from ..inputs.pdf_source import load_pdf_source  # only for a PDF source (a job start-up's import)
 
@@ -116,6 +146,10 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
         if source is not None:
             sources[stem] = source
             problems += source.warnings
+        record = _record_base(source, first_sheet.get(stem, "")) if source is not None else None
+        made[stem] = {"source_problems": problems[start:], "record": record, "sheet_problems": [], "row_ids": [], "evidence": []}
+        if record is not None:
+            bases[stem] = record
     evidence, sheet_of, row_ids = [], {}, []
     for path in sorted(sheet_paths):
         stem = Path(path).stem
@@ -128,6 +162,13 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
             continue
         if protocol is None:
             continue  # rows cannot be checked against a broken protocol
+        unit = units.get(stem)
+        if unit is not None:
+            problems += [Problem(**p) for p in unit["sheet_problems"]]
+            row_ids += unit["row_ids"]
+            evidence += unit["evidence"]
+            continue
+        start, first_row, first_item = len(problems), len(row_ids), len(evidence)
         checked = _collect(problems, lambda: check_sheet(path, protocol, bib_keys))
         if checked is not None:
             rows, row_problems = checked
@@ -136,7 +177,13 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
             if stem in sources:
                 # Rows with other problems are located too, so one pass shows everything.
                 evidence += locate_rows([r for r in rows if r["quote"]], sources[stem], path, problems)
-    records = [_source_record(s, sheet_of.get(key, ""), bibliography) for key, s in sorted(sources.items())] if bibliography else []
+        if stem in made:
+            made[stem] |= {"sheet_problems": problems[start:], "row_ids": row_ids[first_row:], "evidence": evidence[first_item:]}
+    for stem, unit in made.items():
+        if stem in keys:
+            cache.put(stem, keys[stem], unit | {"source_problems": _problem_dicts(unit["source_problems"]),
+                                                "sheet_problems": _problem_dicts(unit["sheet_problems"])})
+    records = [base | _bibliography_fields(base["citekey"], bibliography) for key, base in sorted(bases.items())] if bibliography else []
     mapped = {c["id"]: c["questions"] for c in protocol["codes"]} if evidence else None
     for item in evidence:
         item["pairs"] = [list(pair) for pair in theme_pairs(item, protocol, mapped)]
@@ -147,8 +194,36 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
             "source_count": len(source_paths)}
 
 
-def _source_record(source: Source, sheet: str, bibliography: dict[str, dict]) -> dict[str, Any]:
-    entry = bibliography.get(source.citekey, {"title": "", "year": "", "citation": source.citekey})
+def _unit_keys(prepared: dict[str, Any], source_paths: list[str], sheet_paths: list[str], sidecars: list[str],
+               sources_dir: str, text_cache: str | None) -> dict[str, str]:
+    """Each cacheable unit's key, by stem: one source file and at most one sheet (a duplicate is reported, not kept)."""
+    if prepared["protocol"] is None:
+        return {}
+    stem = _stem
+    source_count = Counter(stem(p) for p in source_paths)
+    sheets: dict[str, list[str]] = {}
+    for path in sheet_paths:
+        sheets.setdefault(stem(path), []).append(path)
+    sidecar = {stem(p): p for p in sidecars}
+    context = unit_context(prepared, sources_dir, text_cache)
+    keys = {}
+    for path in source_paths:
+        name = stem(path)
+        if source_count[name] == 1 and len(sheets.get(name, ())) <= 1:
+            key = unit_key(context, [path, sidecar.get(name), (sheets.get(name) or [None])[0]])
+            if key is not None:
+                keys[name] = key
+    return keys
+
+
+def _stem(path: str) -> str:
+    """``Path(path).stem`` without making a Path (thousands of files a job)."""
+    name = os.path.basename(path)
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def _record_base(source: Source, sheet: str) -> dict[str, Any]:
     pdf = {"text_path": source.text_path, "extractor": source.extractor, "page_count": len(source.pages),
            "text_sha256": hashlib.sha256(source.text.encode("utf-8")).hexdigest(),
            "sidecar": {"path": source.sidecar, "sha256": _file_sha256(source.sidecar)}} if source.pages is not None else {}
@@ -157,8 +232,12 @@ def _source_record(source: Source, sheet: str, bibliography: dict[str, dict]) ->
         "sheet_sha256": _file_sha256(sheet) if sheet else "",
         "type": source.meta["type"], "role": source.meta["role"], "tags": source.meta["tags"], "countries": source.meta.get("countries", []),
         "url": source.meta.get("url", ""), "accessed": source.meta.get("accessed", ""), "notes": source.meta.get("notes", ""),
-        "title": entry["title"], "year": entry["year"], "citation": entry["citation"],
     }
+
+
+def _bibliography_fields(citekey: str, bibliography: dict[str, dict]) -> dict[str, Any]:
+    entry = bibliography.get(citekey, {"title": "", "year": "", "citation": citekey})
+    return {"title": entry["title"], "year": entry["year"], "citation": entry["citation"]}
 
 
 def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths: list[str] | None,
@@ -234,21 +313,22 @@ def study_problems(evidence: list[dict]) -> list[Problem]:
 def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layout.BIBLIOGRAPHY,
                    sources_dir: str = layout.SOURCES, extraction_dir: str = layout.EXTRACTION,
                    only: set[str] | None = None, findings_dir: str = layout.FINDINGS,
-                   text_cache: str | None = layout.TEXT_CACHE, write_cache: bool = False, appraisal_dir: str | None = None) -> dict[str, Any]:
+                   text_cache: str | None = layout.TEXT_CACHE, write_cache: bool = False, appraisal_dir: str | None = None,
+                   located: str | None = layout.LOCATED_CACHE) -> dict[str, Any]:
     """Validate a whole review in one process and return its evidence set.
 
     ``only`` limits the sources and sheets checked to those citekeys (for a
     fast check of the files a co-author changed). Raises :class:`InputError`
     listing every problem found in any file.
     """
-    prepared = prepare(protocol_path, bibliography_path)
+    prepared = prepare_cached(protocol_path, bibliography_path, located)
     source_paths = layout.source_files(sources_dir) + layout.sidecar_files(sources_dir)
     sheet_paths = layout.sheet_files(extraction_dir)
     if only is not None:
         source_paths = [p for p in source_paths if Path(p).stem in only]
         sheet_paths = [p for p in sheet_paths if Path(p).stem in only]
-    # `review check` reads extractions the build cached but never writes them.
-    shard = check_sources(prepared, source_paths, sheet_paths, sources_dir, text_cache, write_cache)
+    # `review check` reads the extractions and checked sources the build cached but never writes them.
+    shard = check_sources(prepared, source_paths, sheet_paths, sources_dir, text_cache, write_cache, LocatedCache(located))
     if only is not None:
         shard["source_count"] = shard["source_count"] or len(layout.source_files(sources_dir))
     legacy = layout.commentary_files(Path(findings_dir).parent / layout.COMMENTARY)
@@ -258,4 +338,4 @@ def build_evidence(protocol_path: str = layout.PROTOCOL, bibliography_path: str 
                  appraisals, appraisal_dir)
 
 
-__all__ = ["build_evidence", "check_sources", "merge", "prepare"]
+__all__ = ["build_evidence", "check_sources", "merge", "prepare", "prepare_cached"]

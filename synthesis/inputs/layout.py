@@ -11,6 +11,7 @@ BIBLIOGRAPHY = "sources/references.bib"
 SOURCE_SUFFIXES = (".md", ".txt", ".pdf")
 SIDECAR_SUFFIX = ".yaml"  # a PDF source's front matter: sources/<citekey>.yaml beside sources/<citekey>.pdf
 TEXT_CACHE = "output/build/text"  # PDF text extractions, by the PDF's SHA-256 and the extractor's version
+LOCATED_CACHE = "output/build/located"  # each source checked with its sheet, by their bytes (evidence/located.py)
 SHEET_SUFFIXES = (".csv", ".xlsx")
 
 

@@ -1,0 +1,147 @@
+"""The cache of checked sources (synthesis/evidence/located.py): a unit whose files are unchanged is reused, with
+the same result as checking it again; one whose files, protocol, bibliography keys or code changed is checked
+again; an entry that cannot be read is ignored. `review check` gives the same output and exit status with the
+build's cache as without it, on every hostile case of `review check`."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+import reviewkit
+
+sys.path.insert(0, str(Path(__file__).parent / "hostile"))
+from cases import CASES  # noqa: E402
+from cases_second import CASES as SECOND  # noqa: E402
+from cases_appraisal import CASES as APPRAISALS  # noqa: E402
+from cases_releases import CASES as RELEASES  # noqa: E402
+from test_hostile import ENTRIES, run  # noqa: E402
+
+from synthesis.evidence import build, located  # noqa: E402
+from synthesis.inputs import layout  # noqa: E402
+
+CHECKS = [c for c in CASES + SECOND + APPRAISALS + RELEASES if c[2][0] == "check" and not hasattr(c[1], "stdin")]
+
+
+def _shard(write: bool) -> dict:
+    """The whole review as one shard, as a locate job checks it (``write``) or `review check` reads it."""
+    prepared = build.prepare_cached(layout.PROTOCOL, layout.BIBLIOGRAPHY, layout.LOCATED_CACHE, write=write)
+    paths = layout.source_files(layout.SOURCES) + layout.sidecar_files(layout.SOURCES)
+    return build.check_sources(prepared, paths, layout.sheet_files(layout.EXTRACTION), layout.SOURCES, layout.TEXT_CACHE,
+                               write_cache=write, located=located.LocatedCache(layout.LOCATED_CACHE, writable=write))
+
+
+@pytest.fixture
+def review(tmp_path, monkeypatch):
+    root = reviewkit.make_review(tmp_path / "review")
+    monkeypatch.chdir(root)
+    return root
+
+
+def _counting(monkeypatch) -> dict[str, int]:
+    calls = {"source": 0, "sheet": 0}
+
+    def counted(name, real):
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(build, "load_source", counted("source", build.load_source))
+    monkeypatch.setattr(build, "check_sheet", counted("sheet", build.check_sheet))
+    return calls
+
+
+def test_an_unchanged_unit_is_reused_with_the_same_result(review, monkeypatch):
+    cold = _shard(write=True)
+    assert len(list(Path(layout.LOCATED_CACHE).glob("*.json"))) == 3  # two sources and the protocol with the bibliography
+    calls = _counting(monkeypatch)
+    assert orjson.dumps(_shard(write=False)) == orjson.dumps(cold)
+    assert calls == {"source": 0, "sheet": 0}
+
+
+def test_an_edited_sheet_rechecks_its_source_only(review, monkeypatch):
+    _shard(write=True)
+    reviewkit.write_smith_sheet(review, {(1, 3): "An edited finding"})
+    calls = _counting(monkeypatch)
+    hot = _shard(write=False)
+    assert calls == {"source": 1, "sheet": 1}
+    monkeypatch.undo()
+    monkeypatch.chdir(review)
+    cold = build.check_sources(build.prepare(), layout.source_files(layout.SOURCES), layout.sheet_files(layout.EXTRACTION))
+    assert orjson.dumps(hot) == orjson.dumps(cold)
+    assert any(e["finding"] == "An edited finding" for e in hot["evidence"])
+
+
+@pytest.mark.parametrize("change", ["protocol", "bibliography", "code"])
+def test_what_every_unit_depends_on_changes_every_key(review, monkeypatch, tmp_path, change):
+    _shard(write=True)
+    if change == "protocol":
+        text = Path("review.yaml").read_text(encoding="utf-8")
+        Path("review.yaml").write_text(text.replace("definition: Who joins schemes.", "definition: Who joins."), encoding="utf-8")
+    elif change == "bibliography":  # a suggestion for an unknown key names the others
+        with open("sources/references.bib", "a", encoding="utf-8") as handle:
+            handle.write("\n@report{smith2021,\n  title = {Another},\n  year = {2021}\n}\n")
+    else:
+        monkeypatch.setattr(layout, "package_fingerprint", lambda: "another")
+    calls = _counting(monkeypatch)
+    _shard(write=False)
+    assert calls == {"source": 2, "sheet": 2}
+
+
+def test_a_moved_review_keeps_its_entries_but_a_linked_file_is_never_kept(review, monkeypatch, tmp_path):
+    cold = _shard(write=True)
+    moved = tmp_path / "moved"  # as a cluster's copy of the review: the same files elsewhere
+    review.rename(moved)
+    monkeypatch.chdir(moved)
+    calls = _counting(monkeypatch)
+    assert orjson.dumps(_shard(write=False)) == orjson.dumps(cold)
+    assert calls == {"source": 0, "sheet": 0}
+    monkeypatch.undo()
+    monkeypatch.chdir(moved)
+    shutil.rmtree(layout.LOCATED_CACHE)
+    Path("sources/smith2020.md").rename("sources/smith2020.original")
+    Path("sources/smith2020.md").symlink_to("smith2020.original")  # a link inside the review: read, never kept
+    _shard(write=True)
+    calls = _counting(monkeypatch)
+    _shard(write=False)
+    assert calls == {"source": 1, "sheet": 1}
+
+
+def test_an_entry_that_cannot_be_read_is_ignored(review, monkeypatch):
+    cold = _shard(write=True)
+    for n, entry in enumerate(sorted(Path(layout.LOCATED_CACHE).glob("*.json"))):
+        entry.write_bytes([b"{not json", b'{"key": 1}', b"[]"][n % 3])
+    calls = _counting(monkeypatch)
+    assert orjson.dumps(_shard(write=False)) == orjson.dumps(cold)
+    assert calls == {"source": 2, "sheet": 2}
+
+
+def test_review_check_only_reads_the_cache(review):
+    assert run(["check"])[0] == 0
+    assert not Path(layout.LOCATED_CACHE).exists()
+
+
+@pytest.mark.parametrize("name, setup, argv, code, expected", CHECKS, ids=[c[0] for c in CHECKS])
+def test_review_check_says_the_same_with_the_build_s_cache(tmp_path, monkeypatch, name, setup, argv, code, expected):
+    root = reviewkit.make_review(tmp_path / "review")
+    for file, text in ENTRIES.items():
+        (tmp_path / file).write_text(text, encoding="utf-8")
+    setup(root)
+    monkeypatch.chdir(root / getattr(setup, "cwd", "."))
+    without = run(argv)
+    if Path(layout.PROTOCOL).is_file() and Path(layout.SOURCES).is_dir():
+        try:
+            _shard(write=True)
+        except build.InputError:  # the protocol refused at the door: nothing to keep
+            pass
+    assert run(argv) == without
+
+
+def test_a_unit_s_stem_is_the_path_s_stem():
+    for path in ["sources/b.c.md", "x", "a/.hidden", "a/b.", "é/ü.md", "a/b.tar.gz", "..", "a/..md", "sources/x y.MD"]:
+        assert build._stem(path) == Path(path).stem, path
