@@ -197,3 +197,34 @@ def test_the_crate_lists_independent_coders_sheets_and_the_agreement_table(coded
     assert sheet["description"] == "independent coder's extraction sheet"
     assert sheet["sha256"] == hashlib.sha256((root / "extraction/coders/ann/smith2020.csv").read_bytes()).hexdigest()
     assert "tables/agreement.csv" in {r["@id"] for r in entities["#build"]["result"]}
+
+
+@pytest.mark.parametrize("authors", [[], [{"name": "Ada"}], [{"name": "Ada", "affiliation": "U"}, {"name": "Bo"}]])
+@pytest.mark.parametrize("commit", ["", "abc123"])
+def test_the_crate_is_laid_out_as_the_rocrate_package_lays_it_out(tmp_path, authors, commit):
+    """The crate's JSON is the bytes the rocrate package gave for it (tests/rocrate_reference.py), for names a
+    URL must quote (spaces, #, %, ?, accents), an input given twice, coders' sheets and records, with and
+    without authors and a commit."""
+    from rocrate_reference import rocrate_metadata
+
+    from synthesis.exchange.crate import crate_json, crate_metadata
+
+    review = tmp_path / "review"
+    names = ["review.yaml", "sources/references.bib", "sources/a b.md", "sources/été#1.md", "extraction/50%.csv",
+             "extraction/what?.csv", "findings/Q1.yaml", "records/search one.ris", "extraction/coders/ab/a b.csv"]
+    for n, name in enumerate(names):
+        (review / name).parent.mkdir(parents=True, exist_ok=True)
+        (review / name).write_text(f"file {n}\n", encoding="utf-8")
+    outputs = ["output/tables/evidence.csv", "output/report/state of play.html", "output/report/gap-map.png", "output/x.bin"]
+    for name in outputs + ["output/provenance.json"]:
+        (review / name).parent.mkdir(parents=True, exist_ok=True)
+        (review / name).write_bytes(name.encode())
+    inputs = [{"path": p, "sha256": "0" * 64, "role": "an input"} for p in names[:7] + ["sources/a b.md", "sources/gone.md"]]
+    summary = {"title": "T", "subtitle": "S" if authors else "", "authors": authors, "sources": 3, "excerpts": 9, "inputs": inputs}
+    build = {"packages": {"synthesis": "1.0", "jinja2": "3.1", "empty": ""}, "pipeline": {"commit": commit},
+             "review": {"commit": commit, "dirty": bool(authors)}, "pandoc": "3.9"}
+    args = (summary, [str(review / p) for p in outputs], str(review / "output/provenance.json"), review / "output", review,
+            build, "315532800", ["records/search one.ris", "extraction/coders/ab/a b.csv"])
+    ours, reference = crate_json(crate_metadata(*args)), crate_json(rocrate_metadata(*args))
+    assert ours == reference
+    assert b"a%20b.md" in ours and b"%C3%A9t%C3%A9%231.md" in ours
