@@ -202,3 +202,29 @@ def test_facts_in_one_pass_are_the_facts_of_the_comprehensions(seed):
         expected = json.dumps(_facts_by_comprehensions(subset, sources, scope, values))  # key order too
         assert json.dumps(facts(subset, sources, scope, "stance", years, values)) == expected
         assert json.dumps(facts(subset, sources, scope, "stance", years)) == expected
+
+
+def test_compiled_templates_are_kept_and_a_changed_template_is_compiled_again(tmp_path, monkeypatch):
+    import jinja2
+
+    from synthesis.report import context as module
+
+    (tmp_path / "t").mkdir()
+    page = tmp_path / "t" / "page.md.j2"
+    page.write_text("{% for x in xs %}* {{ x }}\n{% endfor %}{## a comment ##}{#q-1}\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    compiled = []
+    real = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, *a, **k: compiled.append(1) or real(self, *a, **k))
+
+    def render(cached):
+        return module.environment(tmp_path / "t", cache if cached else None).get_template("page.md.j2").render(xs=["a*", "<b>"])
+
+    plain = render(False)
+    assert render(True) == plain and len(compiled) == 2  # the first cached run compiles and keeps it
+    assert render(True) == plain and len(compiled) == 2  # the next loads it
+    page.write_text("{% for x in xs %}- {{ x }}\n{% endfor %}", encoding="utf-8")  # a stale entry is never used
+    assert render(True) == render(False) != plain and len(compiled) == 4
+    (folder,) = cache.iterdir()
+    monkeypatch.setitem(module.OPTIONS, "trim_blocks", False)  # other compile options: another folder
+    assert render(True) == render(False) and len(compiled) == 6 and len(list(cache.iterdir())) == 2 and folder.exists()
