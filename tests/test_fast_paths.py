@@ -135,3 +135,96 @@ def test_source_reader_decodes_a_checked_file_and_checks_a_changed_one_again(tmp
     changed = source_reader([{"path": "b.md", "sha256": "0" * 64}])
     with pytest.raises(InputError, match="control character U\\+0007"):
         changed("b.md")
+
+
+def _facts_by_comprehensions(items, sources, scope, values):
+    """facts() as it was before its single pass: a list of the counted excerpts, then one comprehension per fact."""
+    from collections import Counter
+
+    counted = [(i, v) for i in items if (v := values[id(i)]).evidence]
+    items = [i for i, _v in counted]
+    rows = [v for _i, v in counted]
+    if scope is None:
+        direct = rows
+    else:
+        inside = set(scope)
+        direct = [v for v in rows if v.countries and all(c in inside for c in v.countries)]
+    studies = sorted({v.study for v in rows if v.study})
+    first_hand = sorted({v.study for v in rows if v.study and v.role == "primary"})
+    known = set(first_hand)
+    return {
+        "excerpts": len(rows), "documents": sorted({v.citekey for v in rows}), "studies": studies,
+        "first_hand_studies": first_hand, "second_hand_studies": [s for s in studies if s not in known],
+        "primary": sum(1 for v in rows if v.role == "primary"),
+        "roles": dict(sorted(Counter(v.role for v in rows).items())),
+        "countries": sorted({c for v in rows for c in v.countries}),
+        "years": sorted({v.year for v in rows if v.year}),
+        "periods": [f"{a}" if a == b else f"{a}-{b}" for a, b in sorted({v.period for v in rows if v.period})],
+        "in_scope": len(direct), "out_of_scope": len(rows) - len(direct),
+        "direct_primary": sum(1 for v in direct if v.role == "primary"),
+        "in_scope_documents": sorted({v.citekey for v in direct}),
+        "in_scope_studies": sorted({v.study for v in direct if v.study}),
+        "evidence_types": sorted({t for v in direct for t in v.evidence_types}),
+        "study_designs": sorted({d for v in direct for d in v.study_designs}),
+        "stances": sorted({t for v in rows for t in v.stances}),
+        "evidence": [i["evidence_id"] for i in items],
+    }
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_facts_in_one_pass_are_the_facts_of_the_comprehensions(seed):
+    import random
+
+    from synthesis.analysis.counting import counted_values, facts
+
+    rng = random.Random(seed)
+    roles = ["primary", "secondary", "grey", "protocol"]
+    sources = {f"s{n}": {"role": rng.choice(roles), "countries": rng.sample(["UK", "FR", "DE", "US"], rng.randint(0, 2)),
+                         "year": rng.choice([None, 2001, 2019, ""]), "type": rng.choice(["report", "article"])}
+               for n in range(rng.randint(1, 8))}
+    items = []
+    for n in range(rng.randint(0, 60)):
+        extra = {}
+        if rng.random() < 0.4:
+            extra[rng.choice(["period", "Period"])] = rng.choice(["2011", "1999-2003", " 2005 ; 2007", ""])
+        if rng.random() < 0.4:
+            extra["evidence_type"] = rng.choice(["survey", "survey; interview", ""])
+        if rng.random() < 0.4:
+            extra["study_design"] = rng.choice(["RCT", "case study; RCT", ""])
+        items.append({"evidence_id": f"e{n}", "citekey": rng.choice(sorted(sources)), "extra": extra,
+                      "countries": rng.sample(["UK", "FR", "DE", "US", "IT"], rng.randint(0, 2)),
+                      "study": rng.choice([None, "", "studyA", "studyB", "s0"]),
+                      "stance": rng.choice(["", "for", "against; for", "mixed"])})
+    years = {"studyA": "2010", "studyB": "", "s0": "1998"}
+    values = counted_values(items, sources, "stance", years)
+    for scope in (None, [], ["UK"], ["UK", "FR", "IT"]):
+        subset = rng.sample(items, rng.randint(0, len(items)))
+        expected = json.dumps(_facts_by_comprehensions(subset, sources, scope, values))  # key order too
+        assert json.dumps(facts(subset, sources, scope, "stance", years, values)) == expected
+        assert json.dumps(facts(subset, sources, scope, "stance", years)) == expected
+
+
+def test_compiled_templates_are_kept_and_a_changed_template_is_compiled_again(tmp_path, monkeypatch):
+    import jinja2
+
+    from synthesis.report import context as module
+
+    (tmp_path / "t").mkdir()
+    page = tmp_path / "t" / "page.md.j2"
+    page.write_text("{% for x in xs %}* {{ x }}\n{% endfor %}{## a comment ##}{#q-1}\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    compiled = []
+    real = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, *a, **k: compiled.append(1) or real(self, *a, **k))
+
+    def render(cached):
+        return module.environment(tmp_path / "t", cache if cached else None).get_template("page.md.j2").render(xs=["a*", "<b>"])
+
+    plain = render(False)
+    assert render(True) == plain and len(compiled) == 2  # the first cached run compiles and keeps it
+    assert render(True) == plain and len(compiled) == 2  # the next loads it
+    page.write_text("{% for x in xs %}- {{ x }}\n{% endfor %}", encoding="utf-8")  # a stale entry is never used
+    assert render(True) == render(False) != plain and len(compiled) == 4
+    (folder,) = cache.iterdir()
+    monkeypatch.setitem(module.OPTIONS, "trim_blocks", False)  # other compile options: another folder
+    assert render(True) == render(False) and len(compiled) == 6 and len(list(cache.iterdir())) == 2 and folder.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -169,3 +170,31 @@ def test_html_table_of_every_row_is_collapsible_and_short_titles_apply(tmp_path,
     assert "<details><summary>Every row</summary>" in html and html.index("<details>") < html.index(">one</td>") < html.index("</details>")
     text = " ".join(re.sub(r"<[^>]+>", "", html).split())
     assert "Short name (2019)" in text and "(Short name, 2019, para. 2)" in text
+
+
+def test_pandoc_runs_with_our_rts_options_the_users_own_after_them(markdown, monkeypatch):
+    import subprocess
+
+    from synthesis.report import render as module
+
+    assert module.ghcrts() == module.RTS_OPTIONS and module.ghcrts("  ") == module.RTS_OPTIONS
+    assert module.ghcrts("-A8m") == f"{module.RTS_OPTIONS} -A8m"
+    # pandoc takes the options without a word on stderr (which would fail the render) and writes the same HTML.
+    run = subprocess.run([module.pandoc_path(), "--version"], capture_output=True, text=True,
+                         env={**os.environ, "GHCRTS": module.RTS_OPTIONS})
+    assert run.returncode == 0 and run.stderr == ""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    seen = []
+    real = subprocess.run
+
+    def spy(cmd, **kw):
+        seen.append(kw.get("env", {}).get("GHCRTS"))
+        return real(cmd, **kw)
+
+    monkeypatch.setattr(module.subprocess, "run", spy)
+    monkeypatch.setenv("GHCRTS", "-A16m")
+    render("html", markdown, "mine.html", "sources/references.bib")
+    monkeypatch.delenv("GHCRTS")
+    render("html", markdown, "ours.html", "sources/references.bib")
+    assert f"{module.RTS_OPTIONS} -A16m" in seen and module.RTS_OPTIONS in seen
+    assert Path("mine.html").read_bytes() == Path("ours.html").read_bytes()

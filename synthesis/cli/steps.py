@@ -94,7 +94,7 @@ def cmd_report(args) -> int:
         release, changes = since_release(data, args.releases, Path(args.releases).parent / layout.PROTOCOL)
         context["changes"] = section(release, changes)
         write_table(args.changes, changes)
-    write_atomic(args.output, render_markdown(data, args.templates, context=context))
+    write_atomic(args.output, render_markdown(data, args.templates, context=context, cache=args.template_cache))
     if args.claims or args.provenance_body:
         from ..audit.provenance import body_bytes, build_provenance, report_claims
 
@@ -247,6 +247,8 @@ def register(sub) -> None:
     p.add_argument("--svg", help="also draw the gap map (as the figures step does): SVG file to write")
     p.add_argument("--png", help="with --svg: PNG file to write")
     p.add_argument("--figure-cache", default="output/build/figures", help="with --svg: where the last drawing is kept (default: %(default)s)")
+    p.add_argument("--template-cache", default="output/build/templates",
+                   help="where compiled templates are kept (default: %(default)s)")
     p.add_argument("--provenance-body", help="also write provenance.json without its build metadata (the provenance step's --body)")
     p.add_argument("--coders", nargs="*", default=[], help="with --provenance-body: coders.json written by the coders step")
     p.add_argument("--summary", help="also write what the crate step reads of the evidence set (its --summary)")
