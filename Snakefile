@@ -21,9 +21,14 @@ OWN_TEMPLATES = os.path.join(workflow.basedir, "templates")
 INSIDE = os.path.commonpath([os.path.realpath(OWN_TEMPLATES), os.path.realpath(os.getcwd())]) == os.path.realpath(os.getcwd())
 TEMPLATES = config.get("templates", os.path.relpath(OWN_TEMPLATES) if INSIDE else OWN_TEMPLATES)
 QUESTIONS = layout.question_ids()
-CODE = layout.package_fingerprint()  # re-run steps when the pipeline code changes
+# Values that re-run steps are stamp files, inputs rewritten only when they change (no params: Snakemake's check of
+# any param imports pandas, 0.4 CPU s of every build).
+CODE = layout.write_stamp(layout.CODE_STAMP, layout.package_fingerprint())  # re-run steps when the code changes
 SHARDS = int(config.get("shards", layout.shard_count()))  # sized by the sources' bytes, at least 2
-REVISION = revision()  # provenance records it; HTML and DOCX take their dates from it
+# The locate and merge jobs depend on a listing of their input files (path, size, time), rewritten only when one
+# changes, appears or goes: Snakemake checks one file per job instead of each of thousands.
+layout.write_listings(SHARDS, misplaced())
+REVISION = layout.write_stamp(layout.REVISION_STAMP, revision())  # provenance records it; HTML and DOCX take dates from it
 
 
 # The build-status record (output/build-status.json): a failed or stopped build leaves
@@ -72,12 +77,11 @@ rule prepare:
     input:
         protocol=layout.PROTOCOL,
         bibliography=layout.BIBLIOGRAPHY,
+        code=CODE,
     output:
         "output/build/inputs.json",
     benchmark:
         "output/benchmarks/prepare.tsv"
-    params:
-        code=CODE,
     shell:
         "{PYTHON:q} -m synthesis prepare --protocol {input.protocol:q} --bibliography {input.bibliography:q}"
         " --located-cache {layout.LOCATED_CACHE:q} --output {output:q}"
@@ -86,16 +90,14 @@ rule prepare:
 rule locate:
     input:
         prepared="output/build/inputs.json",
-        files=layout.ShardInputs(SHARDS),
+        files=layout.SHARD_LISTING,  # the shard's sources, PDF sidecars and sheets
+        code=CODE,
     output:
         "output/build/shards/{shard}.json",
     benchmark:
         "output/benchmarks/locate-{shard}.tsv"
-    params:
-        code=CODE,
-        shards=SHARDS,
     shell:
-        "{PYTHON:q} -m synthesis locate --inputs {input.prepared:q} --shard {wildcards.shard} --shards {params.shards}"
+        "{PYTHON:q} -m synthesis locate --inputs {input.prepared:q} --shard {wildcards.shard} --shards {SHARDS}"
         " --sources {layout.SOURCES:q} --extraction {layout.EXTRACTION:q} --text-cache {layout.TEXT_CACHE:q}"
         " --located-cache {layout.LOCATED_CACHE:q} --output {output:q}"
 
@@ -104,16 +106,12 @@ rule evidence:
     input:
         prepared="output/build/inputs.json",
         shards=expand("output/build/shards/{shard}.json", shard=range(SHARDS)),
-        findings=layout.findings_files(),
-        appraisals=layout.appraisal_files(),
-        legacy=layout.commentary_files(),
-        misplaced=misplaced(),  # entries the door refuses: one appearing re-runs the check, which reports it
+        files=layout.MERGE_LISTING,  # findings, appraisals, commentary; entries the door refuses (one appearing re-runs the check)
+        code=CODE,
     output:
         "output/build/evidence.json",
     benchmark:
         "output/benchmarks/evidence.tsv"
-    params:
-        code=CODE,
     priority: 40
     shell:
         "{PYTHON:q} -m synthesis merge --inputs {input.prepared:q} --findings {layout.FINDINGS:q} --appraisals {layout.APPRAISAL:q}"
@@ -127,6 +125,7 @@ rule records:
         evidence="output/build/evidence.json",
         protocol=layout.PROTOCOL,
         files=layout.record_files(),
+        code=CODE,
     output:
         summary="output/build/records.json",
         records="output/tables/records.csv",
@@ -136,14 +135,10 @@ rule records:
         png="output/report/prisma.png",
     benchmark:
         "output/benchmarks/records.tsv"
-    params:
-        code=CODE,
-        folder="output/tables",
-        records=layout.RECORDS,
     priority: 30
     shell:
-        "{PYTHON:q} -m synthesis records --evidence {input.evidence:q} --records {params.records:q} --protocol {input.protocol:q}"
-        " --output {output.summary:q} --output-dir {params.folder:q} --svg {output.svg:q} --png {output.png:q}"
+        "{PYTHON:q} -m synthesis records --evidence {input.evidence:q} --records {layout.RECORDS:q} --protocol {input.protocol:q}"
+        " --output {output.summary:q} --output-dir output/tables --svg {output.svg:q} --png {output.png:q}"
 
 
 # Only for a review with independent coders' sheets (layout.with_coders gives nothing otherwise):
@@ -152,12 +147,11 @@ rule coders:
     input:
         prepared="output/build/inputs.json",
         files=layout.coder_inputs(),
+        code=CODE,
     output:
         "output/build/coders.json",
     benchmark:
         "output/benchmarks/coders.tsv"
-    params:
-        code=CODE,
     shell:
         "{PYTHON:q} -m synthesis coders --inputs {input.prepared:q} --sources {layout.SOURCES:q} --extraction {layout.EXTRACTION:q} --output {output:q}"
 
@@ -166,13 +160,12 @@ rule agreement:
     input:
         prepared="output/build/inputs.json",
         coders="output/build/coders.json",
+        code=CODE,
     output:
         summary="output/build/agreement.json",
         table="output/tables/agreement.csv",
     benchmark:
         "output/benchmarks/agreement.tsv"
-    params:
-        code=CODE,
     priority: 30
     shell:
         "{PYTHON:q} -m synthesis agreement --inputs {input.prepared:q} --coders {input.coders:q} --output {output.summary:q} --table {output.table:q}"
@@ -181,16 +174,15 @@ rule agreement:
 # Only the build metadata is added here (the commits: a new commit re-runs this, not the report).
 rule provenance:
     input:
-        "output/build/provenance-body.json",
+        body="output/build/provenance-body.json",
+        code=CODE,
+        revision=REVISION,
     output:
         "output/provenance.json",
     benchmark:
         "output/benchmarks/provenance.tsv"
-    params:
-        code=CODE,
-        revision=REVISION,
     shell:
-        "{PYTHON:q} -m synthesis provenance --body {input:q} --output {output:q}"
+        "{PYTHON:q} -m synthesis provenance --body {input.body:q} --output {output:q}"
 
 
 # One job reads the evidence set and analyses it once for everything made from it without pandoc:
@@ -206,6 +198,7 @@ rule report:
         agreement_template=layout.with_coders(os.path.join(TEMPLATES, "agreement.md.j2")),
         coders=layout.with_coders("output/build/coders.json"),
         releases=layout.release_files(),  # a new release re-runs the report: its changes are counted from it
+        code=CODE,
     output:
         markdown="output/report/state-of-play.md",
         claims="output/build/claims.json",
@@ -228,15 +221,11 @@ rule report:
         changes="output/tables/changes.csv",
     benchmark:
         "output/benchmarks/report.tsv"
-    params:
-        code=CODE,
-        templates=TEMPLATES,
-        tables="output/tables",
     priority: 30
     shell:
-        "{PYTHON:q} -m synthesis report --evidence {input.evidence:q} --templates {params.templates:q}"
+        "{PYTHON:q} -m synthesis report --evidence {input.evidence:q} --templates {TEMPLATES:q}"
         " --output {output.markdown:q} --claims {output.claims:q} --records {input.records:q}"
-        " --agreement {input.agreement:q} --tables {params.tables:q} --svg {output.svg:q} --png {output.png:q}"
+        " --agreement {input.agreement:q} --tables output/tables --svg {output.svg:q} --png {output.png:q}"
         " --provenance-body {output.provenance:q} --coders {input.coders:q} --summary {output.summary:q}"
         " --explorer {output.explorer:q} --releases {layout.RELEASES:q} --changes {output.changes:q}"
 
@@ -247,12 +236,11 @@ rule ast:
         markdown="output/report/state-of-play.md",
         protocol=layout.PROTOCOL,
         bibliography=layout.BIBLIOGRAPHY,
+        code=CODE,
     output:
         "output/build/state-of-play.ast.json",
     benchmark:
         "output/benchmarks/ast.tsv"
-    params:
-        code=CODE,
     priority: 20
     shell:
         "{PYTHON:q} -m synthesis render --to ast --input {input.markdown:q} --protocol {input.protocol:q}"
@@ -265,17 +253,15 @@ rule html:
         figure="output/report/gap-map.png",
         flow=layout.with_records("output/report/prisma.png"),
         css=os.path.join(TEMPLATES, "report.css"),
+        code=CODE,
+        revision=REVISION,
     output:
         "output/report/state-of-play.html",
     benchmark:
         "output/benchmarks/html.tsv"
-    params:
-        code=CODE,
-        revision=REVISION,
-        figures="output/report",
     priority: 20
     shell:
-        "{PYTHON:q} -m synthesis render --to html --input {input.ast:q} --resource-path {params.figures:q} --css {input.css:q} --output {output:q}"
+        "{PYTHON:q} -m synthesis render --to html --input {input.ast:q} --resource-path output/report --css {input.css:q} --output {output:q}"
 
 
 rule docx:
@@ -283,17 +269,15 @@ rule docx:
         ast="output/build/state-of-play.ast.json",
         figure="output/report/gap-map.png",
         flow=layout.with_records("output/report/prisma.png"),
+        code=CODE,
+        revision=REVISION,
     output:
         "output/report/state-of-play.docx",
     benchmark:
         "output/benchmarks/docx.tsv"
-    params:
-        code=CODE,
-        revision=REVISION,
-        figures="output/report",
     priority: 20
     shell:
-        "{PYTHON:q} -m synthesis render --to docx --input {input.ast:q} --resource-path {params.figures:q} --output {output:q}"
+        "{PYTHON:q} -m synthesis render --to docx --input {input.ast:q} --resource-path output/report --output {output:q}"
 
 
 # The build described as an RO-Crate: each input with the SHA-256 the build read, each output,
@@ -309,13 +293,12 @@ rule crate:
         records_outputs=layout.with_records(*rules.records.output),
         coder_sheets=layout.coder_sheet_files(),
         agreement=layout.with_coders("output/tables/agreement.csv"),
+        code=CODE,
+        revision=REVISION,
     output:
         "output/ro-crate-metadata.json",
     benchmark:
         "output/benchmarks/crate.tsv"
-    params:
-        code=CODE,
-        revision=REVISION,
     shell:
         "{PYTHON:q} -m synthesis crate --summary {input.summary:q} --provenance {input.provenance:q} --output {output:q}"
         " --inputs {input.records:q} {input.coder_sheets:q} -- {input.outputs:q} {input.records_outputs:q} {input.agreement:q}"

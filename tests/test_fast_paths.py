@@ -228,3 +228,36 @@ def test_compiled_templates_are_kept_and_a_changed_template_is_compiled_again(tm
     (folder,) = cache.iterdir()
     monkeypatch.setitem(module.OPTIONS, "trim_blocks", False)  # other compile options: another folder
     assert render(True) == render(False) and len(compiled) == 6 and len(list(cache.iterdir())) == 2 and folder.exists()
+
+
+def test_the_json_in_pieces_is_the_json_whole():
+    """embedded_json_pieces (the explorer's data block, streamed) against embedded_json of the same dict."""
+    import random
+
+    from synthesis.report import explorer_page
+
+    rng = random.Random(7)
+    alphabet = ["a", "<", ">", "&", "\u2028", "\u2029", "\u00e9", "\U0001f600", '"', "\\", " ", "</script>"]
+    for size in (0, 1, 2, 3, 5, 8, 13):
+        records = [{"id": i, "x": "".join(rng.choice(alphabet) for _ in range(rng.randrange(8))), "n": [1, None]}
+                   for i in range(size)]
+        fields = [("format", "f<"), ("evidence", records), ("headings", ["h&"]), ("gap_map", {"c": []})]
+        whole = embedded_json(dict(fields)).encode("utf-8")
+        for batch in (1, 2, 3, 100):
+            explorer_page._BATCH = batch
+            try:
+                pieces = list(explorer_page.embedded_json_pieces((k, iter(v) if k == "evidence" else v) for k, v in fields))
+            finally:
+                explorer_page._BATCH = 2000
+            assert b"".join(pieces) == whole, (size, batch)
+
+
+def test_the_source_reader_reads_once_until_it_forgets(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("a.md").write_text("one\n", encoding="utf-8")
+    read = source_reader([{"path": "a.md", "sha256": hashlib.sha256(b"one\n").hexdigest()}])
+    assert read("a.md") == "one\n"
+    Path("a.md").write_text("two\n", encoding="utf-8")
+    assert read("a.md") == "one\n"  # read once
+    read.forget("a.md")
+    assert read("a.md") == "two\n"  # and again once forgotten (checked: its hash is no longer the recorded one)

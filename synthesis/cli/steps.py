@@ -110,9 +110,10 @@ def cmd_report(args) -> int:
 
         write_json(args.summary, crate_summary(data))
     if args.explorer:
-        from ..report.explorer_page import explorer_html
+        from ..report.explorer_page import write_explorer
 
-        write_atomic(args.explorer, explorer_html(data, analysis, context["claims"].checked(), source_text))
+        # In pieces, each source's text let go after its excerpts: the page is not held whole (85 MB at 5,000 sources).
+        write_explorer(args.explorer, data, analysis, context["claims"].checked(), source_text)
     return 0
 
 

@@ -23,8 +23,9 @@ def _listed(directory: str | Path, suffixes: tuple[str, ...]) -> list[str]:
         return []
     # Skip hidden files and Excel's "~$name.xlsx" lock files. A listing's entries know whether they are files
     # (a stat only for a link): the Snakefile lists thousands of sources several times at each start.
+    prefix = str(folder / "x")[:-1]  # as str(folder / name) gives it ("" for "."), without a path per entry
     return sorted(
-        str(folder / e.name) for e in os.scandir(folder)
+        prefix + e.name for e in os.scandir(folder)
         if _suffix(e.name).lower() in suffixes and not e.name.startswith((".", "~$")) and e.is_file()
     )
 
@@ -151,20 +152,86 @@ def shard_files(shard: int, shards: int, sources: str | Path = SOURCES, extracti
             [p for p in sheet_files(extraction) if shard_of(Path(p).stem, shards) == shard])
 
 
-class ShardInputs:
-    """A Snakemake input function: the files of the shard named by the ``shard`` wildcard.
+# A job reading many input files depends on one listing of them instead: each file's path, size and modification
+# time, rewritten only when one of them changes, appears or goes. Snakemake then checks one file per job, not
+# each of 2,000 (at 1,000 sources that check cost about 0.4 CPU s of every build and dry run).
+SHARD_LISTING = "output/build/shards/{shard}.files"  # a shard's sources, PDF sidecars and sheets
+MERGE_LISTING = "output/build/shards/merge.files"  # the merge's other inputs: findings, appraisals, commentary
 
-    Directory listings are made once per workflow run, not once per job.
-    """
 
-    def __init__(self, shards: int, sources: str | Path = SOURCES, extraction: str | Path = EXTRACTION):
-        self.by_shard: dict[int, list[str]] = {k: [] for k in range(shards)}
-        for path in source_files(sources) + sidecar_files(sources) + sheet_files(extraction):
-            self.by_shard[shard_of(Path(path).stem, shards)].append(path)
+def listing(paths: list[str]) -> str:
+    """One line per path (JSON: the path, its size and its modification time in ns; a link's own time too)."""
+    import json
+    import os
+    import stat
 
-    def __call__(self, wildcards) -> list[str]:
-        return self.by_shard[int(wildcards.shard)]
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder (json.dumps with options makes one a call)
+    lines = []
+    for path in paths:
+        try:
+            own = os.lstat(path)
+            target = os.stat(path) if stat.S_ISLNK(own.st_mode) else own
+            facts = [path, target.st_size, target.st_mtime_ns] + ([own.st_mtime_ns] if target is not own else [])
+        except OSError:  # gone since it was listed, or a link to nothing
+            facts = [path, None]
+        lines.append(encode(facts) + "\n")
+    return "".join(lines)
 
+
+def write_listing(path: str | Path, paths: list[str], head: str = "") -> bool:
+    """Write ``head`` and ``paths``' listing to ``path`` unless it already holds them (its time is what Snakemake
+    compares); whether it was written."""
+    return _rewritten(path, head + listing(paths))
+
+
+def _rewritten(path: str | Path, text: str) -> bool:
+    from ..common.textio import write_atomic
+
+    try:
+        if Path(path).read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        write_atomic(path, text)
+    except OSError:  # a folder that cannot be written (a read-only checkout's dry run): left as it is
+        return False
+    return True
+
+
+# Values that re-run steps when they change, each in a file the steps take as an input (a param would do it too,
+# but Snakemake's check of any param imports pandas: 0.4 CPU s of every build).
+CODE_STAMP = "output/build/stamps/code"  # the package's fingerprint
+REVISION_STAMP = "output/build/stamps/revision"  # the review's commit: provenance records it, HTML and DOCX dates
+
+
+def write_stamp(path: str, value: str) -> str:
+    """``path``, holding ``value`` (rewritten only when it changes, so that its time says when it did)."""
+    _rewritten(path, value + "\n")
+    return path
+
+
+def _stem(path: str) -> str:
+    import os
+
+    name = os.path.basename(path)
+    dot = name.rfind(".")  # as PurePath.stem, without making a path of each of thousands of files
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def write_listings(shards: int, misplaced: list[str] = (), sources: str | Path = SOURCES,
+                   extraction: str | Path = EXTRACTION) -> dict[int, list[str]]:
+    """Write each shard's listing (:data:`SHARD_LISTING`: the files of :func:`shard_files`) and the merge's
+    (:data:`MERGE_LISTING`: findings, appraisals, commentary and the ``misplaced`` entries the door refuses,
+    one appearing re-runs the check); the files of each shard."""
+    by_shard: dict[int, list[str]] = {k: [] for k in range(shards)}
+    for path in source_files(sources) + sidecar_files(sources) + sheet_files(extraction):
+        by_shard[shard_of(_stem(path), shards)].append(path)
+    for shard, paths in by_shard.items():
+        # The count heads it: another count re-runs every shard (each holds other sources then).
+        write_listing(SHARD_LISTING.format(shard=shard), paths, f"shard {shard} of {shards}\n")
+    write_listing(MERGE_LISTING, findings_files() + appraisal_files() + commentary_files() + list(misplaced))
+    return by_shard
 
 
 RECORDS = "records"

@@ -102,28 +102,42 @@ def read_source_text(path: str) -> str:
     return text_of_pdf(data, path) if path.lower().endswith(".pdf") else decode(data, path)
 
 
-def source_reader(sources: list[dict]) -> Callable[[str], str]:
-    """:func:`read_source_text` for a built review's sources, each file read once. A Markdown or text source
-    whose bytes still have the SHA-256 the build recorded was checked when its quotes were located (valid
-    UTF-8, no control character): it is only decoded, not scanned again (30 MB for 1,000 sources)."""
-    import hashlib
-    from functools import lru_cache
-    from pathlib import Path
+class _SourceReader:
+    """:func:`source_reader`'s reader: each file read once, until it is forgotten."""
 
-    from ..common.textio import BOM
+    def __init__(self, sources: list[dict]):
+        self.recorded = {s["path"]: s["sha256"] for s in sources if not s.get("text_path")}
+        self.texts: dict[str, str] = {}
 
-    recorded = {s["path"]: s["sha256"] for s in sources if not s.get("text_path")}
+    def __call__(self, path: str) -> str:
+        if path not in self.texts:
+            self.texts[path] = self._read(path)
+        return self.texts[path]
 
-    @lru_cache(maxsize=None)
-    def read(path: str) -> str:
-        if path in recorded and not path.lower().endswith((".pdf", ".json")):
+    def forget(self, path: str) -> None:
+        """Let go of a file's text (the explorer, reading the sources in turn, is done with it)."""
+        self.texts.pop(path, None)
+
+    def _read(self, path: str) -> str:
+        import hashlib
+        from pathlib import Path
+
+        from ..common.textio import BOM
+
+        if path in self.recorded and not path.lower().endswith((".pdf", ".json")):
             data = Path(path).read_bytes()
-            if hashlib.sha256(data).hexdigest() == recorded[path]:
+            if hashlib.sha256(data).hexdigest() == self.recorded[path]:
                 text = data.decode("utf-8")
                 return text[1:] if text.startswith(BOM) else text
         return read_source_text(path)
 
-    return read
+
+def source_reader(sources: list[dict]) -> Callable[[str], str]:
+    """:func:`read_source_text` for a built review's sources, each file read once (until its ``forget``). A
+    Markdown or text source whose bytes still have the SHA-256 the build recorded was checked when its quotes
+    were located (valid UTF-8, no control character): it is only decoded, not scanned again (30 MB for 1,000
+    sources)."""
+    return _SourceReader(sources)
 
 
 def appendix(evidence: list[dict], sources: dict[str, dict], citing: dict[str, list[dict]], labels: dict[str, str],

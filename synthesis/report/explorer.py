@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..analysis.counting import countries_of
 from ..inputs.findings import COMPONENTS, CONCERNS
@@ -171,56 +171,76 @@ def explorer_data(data: dict[str, Any], analysis: dict[str, Any], claims: list[d
     """Everything the explorer shows, as plain JSON-ready data. ``claims`` are the report's (``Claims.checked()``);
     ``source_text`` reads a source file (each read once) for the context around its quotes."""
     with _without_cycle_collection():
-        return _explorer_data(data, analysis, claims, source_text)
+        return {key: list(value) if key == "evidence" else value
+                for key, value in explorer_fields(data, analysis, claims, source_text)}
 
 
-def _explorer_data(data: dict[str, Any], analysis: dict[str, Any], claims: list[dict[str, Any]],
-                   source_text: Callable[[str], str]) -> dict[str, Any]:
+def explorer_fields(data: dict[str, Any], analysis: dict[str, Any], claims: list[dict[str, Any]],
+                    source_text: Callable[[str], str] = read_source_text) -> Iterator[tuple[str, Any]]:
+    """:func:`explorer_data`'s keys and values in order, made as they are asked for: the value of ``evidence``
+    is an iterator of its records, each source's text read for them and let go after its last excerpt (when
+    ``source_text`` has a ``forget``), so that the records need not all be held at once; take every record
+    before the next key (``headings`` is what they name)."""
     protocol = data["protocol"]
     sources = {s["citekey"]: s for s in data["sources"]}
     index = {s["citekey"]: i for i, s in enumerate(data["sources"])}
     codes = {c["id"]: i for i, c in enumerate(protocol["codes"])}
     questions = [q["id"] for q in protocol["questions"]]
     positions = {item["evidence_id"]: i for i, item in enumerate(data["evidence"])}
-    texts: dict[str, str] = {}
     headings: dict[str, int] = {}
-    excerpts = []
+    # What the records will name before they are made: their countries and evidence types.
+    named, used_types = set(), set()
     for item in data["evidence"]:
-        source = sources[item["citekey"]]
-        path = source.get("text_path") or source["path"]
-        if path not in texts:
-            texts[path] = source_text(path)
-        excerpts.append(excerpt_record(item, source, texts[path], codes, sources, index, headings))
+        named.update(countries_of(item, sources))
+        used_types.update(_listed(item.get("evidence_type")))
+    yield from [
+        ("format", FORMAT), ("title", protocol["title"]), ("subtitle", protocol.get("subtitle", "")),
+        ("report", "state-of-play.html"),  # beside the explorer in output/report/: claim links open it at the claim
+        ("questions", [{"id": q["id"], "short": q["short"], "text": q["text"]} for q in protocol["questions"]]),
+        ("codes", [{"id": c["id"], "label": c["label"], "def": c.get("definition", ""), "q": list(c["questions"])}
+                   for c in protocol["codes"]]),
+        ("countries", {c: words.country(c) for c in sorted(named | set(analysis["gap_columns"]))}),
+        ("roles", {r: words.role(r) for r in sorted({s["role"] for s in data["sources"]})}),
+        ("types", {t: words.kind(t) for t in sorted(used_types)}),
+        ("confidence", {c: words.cerqual(c) for c in ("high", "moderate", "low", "very_low")}),
+        ("ratings", sorted({c["strength"]["rating"] for c in analysis["cells"]})),
+        ("sources", [source_record(s) for s in data["sources"]]),
+        # Each appraised source's appraisal by citekey; "tools" is empty in a review that appraises nothing.
+        ("tools", {k: f"{t['name']} ({t['short']})" for k, t in (data.get("appraisal_tools") or {}).items()}),
+        ("concerns", {c: words.cerqual(c) for c in CONCERNS}),
+    ]
+    coders = {c["id"]: c for c in protocol.get("coders") or []}
+    yield "appraisals", {a["citekey"]: appraisal_record(a, coders) for a in data.get("appraisals") or []}
+    yield "evidence", _excerpts(data["evidence"], sources, source_text, codes, index, headings)
+    yield "headings", list(headings)
     claim_at = {c["id"]: i for i, c in enumerate(claims)}
     found, answered = findings_records(data, analysis, positions, claim_at, index)
-    coders = {c["id"]: c for c in protocol.get("coders") or []}
-    used_types = sorted({t for e in excerpts for t in e["t"]})
-    return {
-        "format": FORMAT, "title": protocol["title"], "subtitle": protocol.get("subtitle", ""),
-        "report": "state-of-play.html",  # beside the explorer in output/report/: claim links open it at the claim
-        "questions": [{"id": q["id"], "short": q["short"], "text": q["text"]} for q in protocol["questions"]],
-        "codes": [{"id": c["id"], "label": c["label"], "def": c.get("definition", ""), "q": list(c["questions"])}
-                  for c in protocol["codes"]],
-        "countries": {c: words.country(c)
-                      for c in sorted({n for e in excerpts for n in e["n"]} | set(analysis["gap_columns"]))},
-        "roles": {r: words.role(r) for r in sorted({s["role"] for s in data["sources"]})},
-        "types": {t: words.kind(t) for t in used_types},
-        "confidence": {c: words.cerqual(c) for c in ("high", "moderate", "low", "very_low")},
-        "ratings": sorted({c["strength"]["rating"] for c in analysis["cells"]}),
-        "sources": [source_record(s) for s in data["sources"]],
-        # Each appraised source's appraisal by citekey; "tools" is empty in a review that appraises nothing.
-        "tools": {k: f"{t['name']} ({t['short']})" for k, t in (data.get("appraisal_tools") or {}).items()},
-        "concerns": {c: words.cerqual(c) for c in CONCERNS},
-        "appraisals": {a["citekey"]: appraisal_record(a, coders) for a in data.get("appraisals") or []},
-        "evidence": excerpts,
-        "headings": list(headings),
-        "claims": [{"id": c["id"], "kind": c["kind"], "text": c["text"], "q": c["question"], "code": c["code"],
-                    "anchor": str(c["anchor"]), "e": [positions[e] for e in c["evidence"]]} for c in claims],
-        "findings": found,
-        "answers": answered,
-        "gap_map": gap_maps(analysis, codes, questions, positions),
-    }
+    yield "claims", [{"id": c["id"], "kind": c["kind"], "text": c["text"], "q": c["question"], "code": c["code"],
+                      "anchor": str(c["anchor"]), "e": [positions[e] for e in c["evidence"]]} for c in claims]
+    yield "findings", found
+    yield "answers", answered
+    yield "gap_map", gap_maps(analysis, codes, questions, positions)
 
 
-__all__ = ["FORMAT", "appraisal_record", "excerpt_record", "explorer_data", "finding_record", "gap_maps",
+def _excerpts(evidence: list[dict], sources: dict[str, dict], source_text: Callable[[str], str],
+              codes: dict[str, int], index: dict[str, int], headings: dict[str, int]) -> Iterator[dict[str, Any]]:
+    def path_of(item: dict) -> str:
+        source = sources[item["citekey"]]
+        return source.get("text_path") or source["path"]
+
+    last = {path_of(item): i for i, item in enumerate(evidence)}  # where each source's text is last needed
+    forget = getattr(source_text, "forget", None)
+    texts: dict[str, str] = {}
+    for i, item in enumerate(evidence):
+        path = path_of(item)
+        if path not in texts:
+            texts[path] = source_text(path)
+        yield excerpt_record(item, sources[item["citekey"]], texts[path], codes, sources, index, headings)
+        if last[path] == i:
+            del texts[path]
+            if forget:
+                forget(path)
+
+
+__all__ = ["FORMAT", "appraisal_record", "excerpt_record", "explorer_data", "explorer_fields", "finding_record", "gap_maps",
            "limitation_rows", "source_record"]

@@ -15,11 +15,11 @@ import hashlib
 import html
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..common.problems import InputError, Problem
 from .appendix import read_source_text
-from .explorer import explorer_data
+from .explorer import explorer_data, explorer_fields
 
 ASSETS = Path(__file__).parent / "explorer"
 OUTPUT = "output/report/explorer.html"
@@ -33,12 +33,43 @@ def embedded_json(value: Any) -> str:
     element or open a comment (and the two line separators old parsers treat as line ends) are escaped."""
     import orjson
 
+    return _escaped(orjson.dumps(value)).decode("utf-8")
+
+
+def _escaped(data: bytes) -> bytes:
     # Replaced in the UTF-8 bytes (a 17 MB embed for 1,000 sources: a pattern scanning the text took longer);
-    # in any order, since no escape holds one of these characters.
-    data = orjson.dumps(value)
+    # in any order, since no escape holds one of these characters. Each piece of JSON holds whole characters.
     for char, escape in _JSON_ESCAPES.items():
         data = data.replace(char.encode("utf-8"), escape.encode("ascii"))
-    return data.decode("utf-8")
+    return data
+
+
+_BATCH = 2000  # excerpt records per piece of the streamed JSON
+
+
+def embedded_json_pieces(fields: Iterator[tuple[str, Any]]) -> Iterator[bytes]:
+    """:func:`embedded_json` of the dict of ``fields`` (keys and values, as :func:`explorer_fields` gives them), as
+    UTF-8 pieces: ``evidence``'s records are dumped a batch at a time as they are made. The same bytes: orjson
+    writes a dict as its keys and values dumped in order, with no space."""
+    import orjson
+
+    yield b"{"
+    for n, (key, value) in enumerate(fields):
+        yield (b"," if n else b"") + _escaped(orjson.dumps(key)) + b":"
+        if key != "evidence":
+            yield _escaped(orjson.dumps(value))
+            continue
+        batch: list[bytes] = []
+        yield b"["
+        for i, record in enumerate(value):
+            batch.append(orjson.dumps(record))
+            if len(batch) == _BATCH:
+                yield (b"," if i >= _BATCH else b"") + _escaped(b",".join(batch))
+                batch = []
+        if batch:
+            yield (b"," if i >= _BATCH else b"") + _escaped(b",".join(batch))
+        yield b"]"
+    yield b"}"
 
 
 def asset(name: str) -> str:
@@ -57,12 +88,19 @@ def policy(script: str, style: str) -> str:
 
 def page(data: dict[str, Any]) -> str:
     """The explorer page for explorer data (:func:`synthesis.report.explorer.explorer_data`)."""
+    head, tail = _frame(data["title"], data["subtitle"], data["report"], len(data["evidence"]), len(data["sources"]),
+                        len(data["findings"]), len(data["claims"]))
+    return head + embedded_json(data) + tail
+
+
+def _frame(title: str, subtitle: str, report: str, excerpts: int, sources: int, findings: int, claims: int) -> tuple[str, str]:
+    """The page before and after its data block's JSON."""
     script, style = asset("explorer.js"), asset("explorer.css")
-    title = html.escape(data["title"])
-    subtitle = f"<p>{html.escape(data['subtitle'])}</p>\n" if data["subtitle"] else ""
-    counts = (f"{len(data['evidence']):,} excerpts from {len(data['sources']):,} sources, "
-              f"{len(data['findings']):,} review findings, {len(data['claims']):,} claims of the report")
-    return (
+    title = html.escape(title)
+    subtitle = f"<p>{html.escape(subtitle)}</p>\n" if subtitle else ""
+    counts = (f"{excerpts:,} excerpts from {sources:,} sources, "
+              f"{findings:,} review findings, {claims:,} claims of the report")
+    head = (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{html.escape(policy(script, style))}\">\n"
@@ -70,14 +108,14 @@ def page(data: dict[str, Any]) -> str:
         "<a class=\"skip\" href=\"#results-heading\">Skip to the excerpts</a>\n"
         f"<header class=\"top\">\n<h1>{title}</h1>\n{subtitle}"
         f"<p>Evidence explorer: {html.escape(counts)}. "
-        f"Built with <a href=\"{html.escape(data['report'])}\">the report</a>; "
+        f"Built with <a href=\"{html.escape(report)}\">the report</a>; "
         "every quote is shown as located in its source, with the file's SHA-256.</p>\n</header>\n"
         "<noscript><p>The explorer is built by its script, which this browser does not run. "
         "The report (state-of-play.html) and the tables in output/tables/ hold the same evidence.</p></noscript>\n"
         "<div id=\"app\"></div>\n"
-        f"<script type=\"application/json\" id=\"{DATA_ID}\">{embedded_json(data)}</script>\n"
-        f"<script>{script}</script>\n</body>\n</html>\n"
+        f"<script type=\"application/json\" id=\"{DATA_ID}\">"
     )
+    return head, f"</script>\n<script>{script}</script>\n</body>\n</html>\n"
 
 
 def live_content(text: str) -> list[str]:
@@ -140,4 +178,34 @@ def explorer_html(evidence_set: dict[str, Any], analysis: dict[str, Any], claims
     return text
 
 
-__all__ = ["DATA_ID", "OUTPUT", "embedded_json", "explorer_html", "live_content", "page", "policy"]
+def write_explorer(path: str | Path, evidence_set: dict[str, Any], analysis: dict[str, Any],
+                   claims: list[dict[str, Any]], source_text: Callable[[str], str] = read_source_text) -> None:
+    """Write :func:`explorer_html`'s page to ``path`` (atomically) in pieces, its excerpt records made, written
+    and let go a batch at a time (a review of 5,000 sources embeds 100,000 of them). The page is checked as
+    :func:`explorer_html` checks it: its frame whole, its data block for a ``<`` (without one, the block's text
+    cannot change how the frame parses)."""
+    from ..common.textio import write_atomic
+
+    data = evidence_set
+    protocol = data["protocol"]
+    findings = sum(len(r["findings"]) for r in data.get("findings", []))
+    head, tail = _frame(protocol["title"], protocol.get("subtitle", ""), "state-of-play.html", len(data["evidence"]),
+                        len(data["sources"]), findings, len(claims))
+    refuse = lambda live: InputError([Problem(OUTPUT, 1, f"the explorer would run code ({', '.join(live[:5])}); nothing was written")])  # noqa: E731
+    live = live_content(head + tail)
+    if live:
+        raise refuse(live)
+
+    def pieces():
+        yield head
+        for piece in embedded_json_pieces(explorer_fields(evidence_set, analysis, claims, source_text)):
+            if b"<" in piece:
+                raise refuse(["the data block holds '<'"])
+            yield piece
+        yield tail
+
+    write_atomic(path, pieces())
+
+
+__all__ = ["DATA_ID", "OUTPUT", "embedded_json", "embedded_json_pieces", "explorer_html", "live_content", "page",
+           "policy", "write_explorer"]

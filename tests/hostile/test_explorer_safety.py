@@ -12,6 +12,7 @@ import pytest
 
 import reviewkit
 from synthesis.report.explorer_page import DATA_ID, embedded_json, explorer_html, live_content, page
+from synthesis.common.problems import InputError
 
 
 QUOTE = "Members wrote </script><script>alert('quote')</script> and <!-- <script>alert('comment')</script> on the\u2028board"
@@ -136,3 +137,29 @@ def test_no_hostile_text_runs_in_a_real_browser(hostile, chromium):
     # The appraisal, beside smith2020's excerpts and beside the finding's methodological limitations.
     assert " ".join(APPRAISED.split()) in shown and f"Accuracy: no. {NOTE}" in shown
     assert "smith2020 2/2: AACODS (Tyndall 2010), serious concerns; items of concern: Accuracy" in shown
+
+
+def test_the_streamed_page_is_the_same_bytes_and_refuses_what_would_run(hostile, tmp_path, monkeypatch):
+    """write_explorer (the report step's: in pieces) writes explorer_html's bytes, and refuses, writing nothing,
+    a data block that would hold a '<' or a frame that would run code."""
+    from synthesis.analysis.cells import analyse
+    from synthesis.report import explorer_page
+    from synthesis.report.appendix import source_reader
+    from synthesis.report.context import report_context
+
+    monkeypatch.chdir(hostile["root"])
+    data = hostile["data"]
+    analysis = analyse(data)
+    claims = report_context(data, analysis=analysis)["claims"].checked()
+    for batch in (1, 2, 3, 2000):  # records a piece: the joins between pieces are where a comma could go wrong
+        monkeypatch.setattr(explorer_page, "_BATCH", batch)
+        explorer_page.write_explorer(tmp_path / "explorer.html", data, analysis, claims, source_reader(data["sources"]))
+        assert (tmp_path / "explorer.html").read_bytes() == hostile["text"].encode("utf-8")
+    monkeypatch.setattr(explorer_page, "_escaped", lambda data: data)  # as if the escapes were forgotten
+    with pytest.raises(InputError, match="the data block holds '<'"):
+        explorer_page.write_explorer(tmp_path / "again.html", data, analysis, claims)
+    assert not (tmp_path / "again.html").exists() and not list(tmp_path.glob(".again.html.*"))
+    monkeypatch.setattr(explorer_page, "asset", lambda name: "x" if name == "explorer.css" else "</script><script>alert(1)")
+    with pytest.raises(InputError, match="would run code"):
+        explorer_page.write_explorer(tmp_path / "again.html", data, analysis, claims)
+    assert not (tmp_path / "again.html").exists()
