@@ -237,18 +237,23 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
             count = raw.FPDFText_CountChars(handle)
             ink = ink_page(handle, count, shown)
             tight = [ctypes.c_double() for _ in range(4)]
+            # Per character: PDFium's functions, the box's pointer and the cutter's add bound once (a ctypes
+            # call and a lookup cost as much as the cutting).
+            get_code, get_box, box_ref, add = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, \
+                ctypes.byref(box), cutter.add
             for k in range(count):
-                code = raw.FPDFText_GetUnicode(handle, k)
-                if code in OT1_LIGATURES and ot1_ligature(handle, k, count, cutter.chars[-1:]):
-                    code = ord(OT1_LIGATURES[code])
-                elif code in (10, 13):
-                    cutter.close()
-                    continue
-                if code == _HYPHEN:
-                    code = 0x2D
-                elif _unmappable(code):
-                    result.unmapped += 1
-                    continue
+                code = get_code(handle, k)
+                if code < 32 or code >= 0xE000:  # only these can be ligature codes, line ends, hyphens, unmapped
+                    if code in OT1_LIGATURES and ot1_ligature(handle, k, count, cutter.chars[-1:]):
+                        code = ord(OT1_LIGATURES[code])
+                    elif code in (10, 13):
+                        cutter.close()
+                        continue
+                    if code == _HYPHEN:
+                        code = 0x2D
+                    elif _unmappable(code):
+                        result.unmapped += 1
+                        continue
                 if code == 32 and raw.FPDFText_IsGenerated(handle, k):
                     if cutter.chars and cutter.chars[-1] != " ":
                         cutter.chars.append(" ")
@@ -261,7 +266,7 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
                     if t - b > 8 * (j1 - j0) or r - l > 8 * (i1 - i0):
                         l, b, r, t = i0, j0, i1, j1  # a loose box spanning the page
                 else:
-                    raw.FPDFText_GetLooseCharBox(handle, k, ctypes.byref(box))
+                    get_box(handle, k, box_ref)
                     l, b, r, t = shown(box.left, box.bottom, box.right, box.top)
                 upright = True
                 if turn or (r - l) > 1.6 * (t - b) or (cutter.chars and not cutter.upright):
@@ -276,7 +281,7 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
                 except ValueError:
                     result.unmapped += 1
                     continue
-                cutter.add(char, l, b, r, t, upright, share)
+                add(char, l, b, r, t, upright, share)
             cutter.close()
             result.runs = cutter.runs
             textpage.close()
