@@ -159,3 +159,26 @@ def test_the_frame_is_the_old_frame_ties_and_signed_zeros_included(turn):
     for _ in range(3000):
         box = [rng.choice(values) if rng.random() < 0.3 else rng.uniform(-10, 800) for _ in range(4)]
         assert repr(new(*box)) == repr(old(*box))
+
+
+def test_pdfium_functions_unchecked_give_what_pypdfium2s_give():
+    import ctypes
+    from pathlib import Path
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    document = pdfium.PdfDocument(Path(__file__).parent / "pdfs" / "N18-3011.pdf")
+    textpage = document[0].get_textpage()
+    handle, box = textpage.raw, raw.FS_RECTF()
+    functions = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_IsGenerated
+
+    def read(code, loose, generated):
+        for k in range(raw.FPDFText_CountChars(handle)):
+            yield code(handle, k), loose(handle, k, ctypes.byref(box)), box.left, box.bottom, box.right, box.top, \
+                generated(handle, k)
+
+    checked = list(read(*functions))
+    assert checked == list(read(*(pdf_runs.unchecked(f) for f in functions))) and len(checked) > 1000
+    assert any(c[-1] for c in checked) and len({c[0] for c in checked}) > 50
+    textpage.close(), document.close()

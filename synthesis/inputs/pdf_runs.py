@@ -62,6 +62,15 @@ def _unmappable(code: int) -> bool:
     return code == 0 or code == 0xFFFD or 0xE000 <= code <= 0xF8FF or (code < 32 and code not in (9, 10, 13))
 
 
+def unchecked(function):
+    """A PDFium function as pypdfium2 binds it, without ctypes' conversion of its arguments (which pypdfium2's
+    pointer types make cost twice the call): for page_runs' calls per character, whose arguments are the
+    text page's handle, a character's index (an int, as C's) and a pointer made by ctypes.byref."""
+    plain = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
+    plain.restype = function.restype
+    return plain
+
+
 class _Cutter:
     """Collects characters into runs."""
 
@@ -149,8 +158,8 @@ class _Cutter:
             x0, y0, x1, y1 = self.x0, self.y0, self.x1, self.y1
             height = middle or (1.0 if 1.0 > y1 - y0 else y1 - y0)
             if level:
-                if top - bottom > 4 * height and bottom < y1 and top > y0:
-                    bottom, top = y0, y1  # a glyph box far taller than its line's (seen in Type 3 fonts) is the line's
+                if top - bottom > 4 * height and bottom < y1 and top > y0:  # a glyph box far taller than
+                    bottom, top = y0, y1  # its line's (seen in Type 3 fonts) is the line's
                 # Same line: the boxes overlap by half the smaller height (a superscript joins its line).
                 tall, line = top - bottom, y1 - y0
                 overlap = (y1 if y1 < top else top) - (y0 if y0 > bottom else bottom)
@@ -169,14 +178,8 @@ class _Cutter:
                     self.spans.append((len(chars), left, right))
                     chars.append(char)
                     heights.append(own)
-                    if left < x0:
-                        self.x0 = left
-                    if bottom < y0:
-                        self.y0 = bottom
-                    if right > x1:
-                        self.x1 = right
-                    if top > y1:
-                        self.y1 = top
+                    self.x0, self.y0 = left if left < x0 else x0, bottom if bottom < y0 else y0
+                    self.x1, self.y1 = right if right > x1 else x1, top if top > y1 else y1
                     return
             elif not upright and not self.upright:
                 width = max(x1 - x0, 1.0)
@@ -221,6 +224,8 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
 
     document = pdfium.PdfDocument(data)
     pages = []
+    get_code, get_box, generated = (unchecked(f) for f in (raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox,
+                                                            raw.FPDFText_IsGenerated))
     try:
         if admit is not None:
             admit(document)
@@ -237,10 +242,7 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
             count = raw.FPDFText_CountChars(handle)
             ink = ink_page(handle, count, shown)
             tight = [ctypes.c_double() for _ in range(4)]
-            # Per character: PDFium's functions, the box's pointer and the cutter's add bound once (a ctypes
-            # call and a lookup cost as much as the cutting).
-            get_code, get_box, box_ref, add = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, \
-                ctypes.byref(box), cutter.add
+            box_ref, add = ctypes.byref(box), cutter.add  # made once: per character they cost as much as cutting
             for k in range(count):
                 code = get_code(handle, k)
                 if code < 32 or code >= 0xE000:  # only these can be ligature codes, line ends, hyphens, unmapped
@@ -254,7 +256,7 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
                     elif _unmappable(code):
                         result.unmapped += 1
                         continue
-                if code == 32 and raw.FPDFText_IsGenerated(handle, k):
+                if code == 32 and generated(handle, k):
                     if cutter.chars and cutter.chars[-1] != " ":
                         cutter.chars.append(" ")
                     continue
