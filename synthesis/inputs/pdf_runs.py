@@ -62,13 +62,22 @@ def _unmappable(code: int) -> bool:
     return code == 0 or code == 0xFFFD or 0xE000 <= code <= 0xF8FF or (code < 32 and code not in (9, 10, 13))
 
 
+def unchecked(function):
+    """A PDFium function as pypdfium2 binds it, without ctypes' conversion of its arguments (which pypdfium2's
+    pointer types make cost twice the call): for page_runs' calls per character, whose arguments are the
+    text page's handle, a character's index (an int, as C's) and a pointer made by ctypes.byref."""
+    plain = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
+    plain.restype = function.restype
+    return plain
+
+
 class _Cutter:
     """Collects characters into runs."""
 
     def __init__(self) -> None:
         self.runs: list[Run] = []
         self.chars: list[str] = []
-        self.box = [0.0, 0.0, 0.0, 0.0]
+        self.x0 = self.y0 = self.x1 = self.y1 = 0.0  # the run's box
         self.heights: list[float] = []
         self.upright = True
         self.spans: list[tuple[int, float, float]] = []  # (place in chars, left, right) of each glyph in the run
@@ -76,7 +85,7 @@ class _Cutter:
     def close(self) -> None:
         text = "".join(self.chars).strip()
         if text:
-            x0, y0, x1, y1 = self.box
+            x0, y0, x1, y1 = self.x0, self.y0, self.x1, self.y1
             size = sorted(self.heights)[len(self.heights) // 2]  # the median: superscripts do not count
             self.runs.append(Run(" ".join(text.split()), x0, y0, x1, y1, max(size, 1.0), self.upright))
         self.chars = []
@@ -86,7 +95,7 @@ class _Cutter:
     def _accent(self, mark: str, left: float, bottom: float, right: float, top: float) -> bool:
         """Put an accent drawn as a glyph of its own on the letter of the run it is centred over (``A`` and a
         ring over it read ``Å``, as a viewer shows), where Unicode has the accented letter."""
-        x0, y0, x1, y1 = self.box
+        y0, y1 = self.y0, self.y1
         if not (bottom < y1 + (y1 - y0) and top > y0 - (y1 - y0)):
             return False
         centre = (left + right) / 2
@@ -124,61 +133,66 @@ class _Cutter:
         if not char.isalpha() or len(self.chars) > 3 or not all(c.isdigit() or c in _MARKS for c in self.chars):
             return False
         size = top - bottom
-        return max(self.heights) < 0.8 * size and self.box[1] > bottom + 0.2 * size
+        return max(self.heights) < 0.8 * size and self.y0 > bottom + 0.2 * size
 
     def add(self, char: str, left: float, bottom: float, right: float, top: float, upright: bool,
             share: float | None = 1.0) -> None:
         """Add a character and its box; ``share``: the part of the type size its box's height is (1 for type
         metrics; for ink boxes, by the letter: see _INK_SHARE; None for ink of no known share)."""
+        # Called for every character of every page: the box is four attributes, min and max are comparisons
+        # (each picks what min/max would, ties included) and helpers are called only when they can matter.
         # A run's heights are type sizes: for a glyph's ink, its height over its letter's share of the em; for
         # ink of unknown share (punctuation), the run's size so far.
         extent = top - bottom if upright else right - left
-        heights = self.heights
+        chars, heights = self.chars, self.heights
         middle = heights[len(heights) // 2] if heights else 0.0  # the run's height so far (see _size)
         own = extent / share if share else (middle or extent)
-        if self.chars and upright and self.upright:
-            if char in _ACCENTS or unicodedata.combining(char):
+        level = upright and self.upright
+        if chars and level:
+            if char in _ACCENTS or (char >= "\u0300" and unicodedata.combining(char)):  # none combine below it
                 if self._accent(_ACCENTS.get(char, char), left, bottom, right, top):
                     return
-            elif self.chars[-1] in _ACCENTS and char.isalpha():
+            elif chars[-1] in _ACCENTS and char.isalpha():
                 char = self._accent_before(char, left, right)
-        if self.chars:
-            x0, y0, x1, y1 = self.box
-            height = middle or max(y1 - y0, 1.0)
-            if upright and self.upright and top - bottom > 4 * height and bottom < y1 and top > y0:
-                bottom, top = y0, y1  # a glyph box far taller than its line's (seen in Type 3 fonts) is the line's
-            if upright and self.upright:
+        if chars:
+            x0, y0, x1, y1 = self.x0, self.y0, self.x1, self.y1
+            height = middle or (1.0 if 1.0 > y1 - y0 else y1 - y0)
+            if level:
+                if top - bottom > 4 * height and bottom < y1 and top > y0:  # a glyph box far taller than
+                    bottom, top = y0, y1  # its line's (seen in Type 3 fonts) is the line's
                 # Same line: the boxes overlap by half the smaller height (a superscript joins its line).
-                overlap = min(top, y1) - max(bottom, y0)
-                same_line = overlap >= 0.5 * min(top - bottom, y1 - y0)
+                tall, line = top - bottom, y1 - y0
+                overlap = (y1 if y1 < top else top) - (y0 if y0 > bottom else bottom)
                 gap = left - x1
-                if same_line and -height < gap < GAP * height:
+                if overlap >= 0.5 * (line if line < tall else tall) and -height < gap < GAP * height:
                     # A word space is a tenth of the line (poppler's measure too: a justified line's spaces may
                     # be that thin), but not between or after an ellipsis's dots; among a Type 3 font's ink boxes (which
                     # leave out the side bearings) a sixth, except after a comma, semicolon or colon.
-                    dots = self.chars[-1] == "." and (char == "." or self.chars[-2:-1] == ["."])
-                    loose = share != 1.0 and self.chars[-1] not in ",;:" or dots
+                    last = chars[-1]
+                    dots = last == "." and (char == "." or chars[-2:-1] == ["."])
+                    loose = share != 1.0 and last not in ",;:" or dots
                     space = 0.15 if loose else 0.1
-                    if (gap > height * space or self._leading_mark(bottom, top, char)) and self.chars[-1] != " " \
-                            and char not in _NO_SPACE_BEFORE:
-                        self.chars.append(" ")  # a word space PDFium did not write
-                    self.spans.append((len(self.chars), left, right))
-                    self.chars.append(char)
-                    self.heights.append(own)
-                    self.box = [min(x0, left), min(y0, bottom), max(x1, right), max(y1, top)]
+                    if (gap > height * space or len(chars) <= 3 and self._leading_mark(bottom, top, char)) \
+                            and last != " " and char not in _NO_SPACE_BEFORE:
+                        chars.append(" ")  # a word space PDFium did not write
+                    self.spans.append((len(chars), left, right))
+                    chars.append(char)
+                    heights.append(own)
+                    self.x0, self.y0 = left if left < x0 else x0, bottom if bottom < y0 else y0
+                    self.x1, self.y1 = right if right > x1 else x1, top if top > y1 else y1
                     return
             elif not upright and not self.upright:
                 width = max(x1 - x0, 1.0)
                 if abs((left + right) / 2 - (x0 + x1) / 2) < width * 0.6 and min(abs(bottom - y1), abs(y0 - top)) < 3 * width:
-                    self.chars.append(char)
-                    self.heights.append(own)
-                    self.box = [min(x0, left), min(y0, bottom), max(x1, right), max(y1, top)]
+                    chars.append(char)
+                    heights.append(own)
+                    self.x0, self.y0, self.x1, self.y1 = min(x0, left), min(y0, bottom), max(x1, right), max(y1, top)
                     return
             self.close()
         self.chars = [char]
         self.spans = [(0, left, right)]
         self.heights = [own]
-        self.box = [left, bottom, right, top]
+        self.x0, self.y0, self.x1, self.y1 = left, bottom, right, top
         self.upright = upright
 
 
@@ -194,7 +208,12 @@ def displayed(turn: int, left: float, bottom: float, right: float, top: float):
         elif turn == 270:
             x0, y0, x1, y1 = top - y0, x0 - left, top - y1, x1 - left
         return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
-    return frame
+    return frame if turn else _unturned
+
+
+def _unturned(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+    """``displayed``'s frame of an unturned page (called per character): min and max as comparisons."""
+    return x1 if x1 < x0 else x0, y1 if y1 < y0 else y0, x1 if x1 > x0 else x0, y1 if y1 > y0 else y0
 
 
 def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
@@ -205,6 +224,8 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
 
     document = pdfium.PdfDocument(data)
     pages = []
+    get_code, get_box, generated = (unchecked(f) for f in (raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox,
+                                                            raw.FPDFText_IsGenerated))
     try:
         if admit is not None:
             admit(document)
@@ -221,19 +242,21 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
             count = raw.FPDFText_CountChars(handle)
             ink = ink_page(handle, count, shown)
             tight = [ctypes.c_double() for _ in range(4)]
+            box_ref, add = ctypes.byref(box), cutter.add  # made once: per character they cost as much as cutting
             for k in range(count):
-                code = raw.FPDFText_GetUnicode(handle, k)
-                if code in OT1_LIGATURES and ot1_ligature(handle, k, count, cutter.chars[-1:]):
-                    code = ord(OT1_LIGATURES[code])
-                elif code in (10, 13):
-                    cutter.close()
-                    continue
-                if code == _HYPHEN:
-                    code = 0x2D
-                elif _unmappable(code):
-                    result.unmapped += 1
-                    continue
-                if code == 32 and raw.FPDFText_IsGenerated(handle, k):
+                code = get_code(handle, k)
+                if code < 32 or code >= 0xE000:  # only these can be ligature codes, line ends, hyphens, unmapped
+                    if code in OT1_LIGATURES and ot1_ligature(handle, k, count, cutter.chars[-1:]):
+                        code = ord(OT1_LIGATURES[code])
+                    elif code in (10, 13):
+                        cutter.close()
+                        continue
+                    if code == _HYPHEN:
+                        code = 0x2D
+                    elif _unmappable(code):
+                        result.unmapped += 1
+                        continue
+                if code == 32 and generated(handle, k):
                     if cutter.chars and cutter.chars[-1] != " ":
                         cutter.chars.append(" ")
                     continue
@@ -245,7 +268,7 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
                     if t - b > 8 * (j1 - j0) or r - l > 8 * (i1 - i0):
                         l, b, r, t = i0, j0, i1, j1  # a loose box spanning the page
                 else:
-                    raw.FPDFText_GetLooseCharBox(handle, k, ctypes.byref(box))
+                    get_box(handle, k, box_ref)
                     l, b, r, t = shown(box.left, box.bottom, box.right, box.top)
                 upright = True
                 if turn or (r - l) > 1.6 * (t - b) or (cutter.chars and not cutter.upright):
@@ -260,7 +283,7 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
                 except ValueError:
                     result.unmapped += 1
                     continue
-                cutter.add(char, l, b, r, t, upright, share)
+                add(char, l, b, r, t, upright, share)
             cutter.close()
             result.runs = cutter.runs
             textpage.close()

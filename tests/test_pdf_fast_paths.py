@@ -1,0 +1,184 @@
+"""PDF text extraction's fast paths (issue 26) give exactly what the plain code they replaced gave: the run
+cutter and the page frame against copies of the old code, on many random characters and boxes."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+
+import pytest
+
+from synthesis.inputs import pdf_runs
+from synthesis.inputs.pdf_runs import _ACCENTS, _NO_SPACE_BEFORE, GAP, _Cutter, displayed
+
+
+class _OldCutter(_Cutter):
+    """The cutter as it was before issue 26: its box a list, min and max calls, every helper called."""
+
+    @property
+    def box(self):
+        return [self.x0, self.y0, self.x1, self.y1]
+
+    @box.setter
+    def box(self, value):
+        self.x0, self.y0, self.x1, self.y1 = value
+
+    def _leading_mark(self, bottom, top, char):
+        if not char.isalpha() or len(self.chars) > 3 or not all(c.isdigit() or c in pdf_runs._MARKS for c in self.chars):
+            return False
+        size = top - bottom
+        return max(self.heights) < 0.8 * size and self.box[1] > bottom + 0.2 * size
+
+    def add(self, char, left, bottom, right, top, upright, share=1.0):
+        extent = top - bottom if upright else right - left
+        heights = self.heights
+        middle = heights[len(heights) // 2] if heights else 0.0
+        own = extent / share if share else (middle or extent)
+        if self.chars and upright and self.upright:
+            if char in _ACCENTS or unicodedata.combining(char):
+                if self._accent(_ACCENTS.get(char, char), left, bottom, right, top):
+                    return
+            elif self.chars[-1] in _ACCENTS and char.isalpha():
+                char = self._accent_before(char, left, right)
+        if self.chars:
+            x0, y0, x1, y1 = self.box
+            height = middle or max(y1 - y0, 1.0)
+            if upright and self.upright and top - bottom > 4 * height and bottom < y1 and top > y0:
+                bottom, top = y0, y1
+            if upright and self.upright:
+                overlap = min(top, y1) - max(bottom, y0)
+                same_line = overlap >= 0.5 * min(top - bottom, y1 - y0)
+                gap = left - x1
+                if same_line and -height < gap < GAP * height:
+                    dots = self.chars[-1] == "." and (char == "." or self.chars[-2:-1] == ["."])
+                    loose = share != 1.0 and self.chars[-1] not in ",;:" or dots
+                    space = 0.15 if loose else 0.1
+                    if (gap > height * space or self._leading_mark(bottom, top, char)) and self.chars[-1] != " " \
+                            and char not in _NO_SPACE_BEFORE:
+                        self.chars.append(" ")
+                    self.spans.append((len(self.chars), left, right))
+                    self.chars.append(char)
+                    self.heights.append(own)
+                    self.box = [min(x0, left), min(y0, bottom), max(x1, right), max(y1, top)]
+                    return
+            elif not upright and not self.upright:
+                width = max(x1 - x0, 1.0)
+                if abs((left + right) / 2 - (x0 + x1) / 2) < width * 0.6 and min(abs(bottom - y1), abs(y0 - top)) < 3 * width:
+                    self.chars.append(char)
+                    self.heights.append(own)
+                    self.box = [min(x0, left), min(y0, bottom), max(x1, right), max(y1, top)]
+                    return
+            self.close()
+        self.chars = [char]
+        self.spans = [(0, left, right)]
+        self.heights = [own]
+        self.box = [left, bottom, right, top]
+        self.upright = upright
+
+
+def _old_frame(turn, left, bottom, right, top):
+    def frame(x0, y0, x1, y1):
+        if turn == 90:
+            x0, y0, x1, y1 = y0 - bottom, right - x0, y1 - bottom, right - x1
+        elif turn == 180:
+            x0, y0, x1, y1 = right - x0, top - y0, right - x1, top - y1
+        elif turn == 270:
+            x0, y0, x1, y1 = top - y0, x0 - left, top - y1, x1 - left
+        return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+    return frame
+
+
+_POOL = ("abcdefghijklmnopqrstuvwxyzAEKOS0123456789" * 3 + " .,;:*\u2020\u2021\u00a7\u00b6\u2032\u2033-"
+         + "".join(_ACCENTS) + "".join(_ACCENTS.values()) + "\u0327\u20d7\u00e9\u00c5\u03b1")
+
+
+def _glyphs(seed: int, n: int = 400):
+    """Characters as a page gives them: mostly along lines, with superscripts, gaps, overlaps, accents over
+    letters, tall boxes, line ends, turned text, ink boxes and zero-height boxes."""
+    rng = random.Random(seed)
+    x, y, size = 50.0, 700.0, rng.choice([5.0, 8.0, 10.0, 12.5])
+    out = []
+    for _ in range(n):
+        roll = rng.random()
+        if roll < 0.03:
+            x, y = 50.0 + rng.choice([0, 0.5, 200]), y - size * rng.choice([1.2, 0.3, 3])
+            if rng.random() < 0.15:  # at the page's foot: boxes at 0.0 and -0.0 (min and max pick one)
+                y = rng.choice([0.0, -0.0])
+            for _ in range(rng.choice([0, 1, 1, 2, 3, 4])):  # a raised note mark starting the line
+                mark = rng.choice("12*\u2020\u00a7")
+                out.append((mark, x, y + 0.3 * size, x + 0.3 * size, y + 0.9 * size, True, 1.0))
+                x += 0.3 * size
+        char = rng.choice(_POOL)
+        width = size * rng.choice([0.5, 0.3, 0.0, 0.6])
+        bottom = y + rng.choice([0, 0, 0, 0, 0.4 * size, -0.2 * size, 0.05]) if y else rng.choice([0.0, -0.0])
+        height = size * rng.choice([1, 1, 1, 0.6, 0.45, 6, 0.0])
+        upright = rng.random() > 0.05
+        if roll > 0.97:  # a run of turned text: a column of characters going down
+            upright = False
+        share = rng.choice([1.0, 1.0, 1.0, 0.45, 0.69, None])
+        left = x + rng.choice([0, 0, 0, 0.05, 0.12, 0.3, 1.1, -0.5, 2.5, 20]) * size
+        if char in _ACCENTS or unicodedata.combining(char):
+            left = x - width * rng.choice([1, 0.5, 0])
+        if upright:
+            out.append((char, left, bottom, left + width, bottom + height, upright, share))
+        else:
+            out.append((char, x, y - size, x + size, y - size + width, upright, share))
+            y -= width * rng.choice([1, 1, 4])
+        x = left + width
+    return out
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_cutter_cuts_as_the_old_one_did(seed):
+    new, old = _Cutter(), _OldCutter()
+    rng = random.Random(seed + 1000)
+    for glyph in _glyphs(seed):
+        for cutter in (new, old):
+            cutter.add(*glyph)
+        if rng.random() < 0.02:  # PDFium's generated space, as page_runs adds it
+            for cutter in (new, old):
+                if cutter.chars and cutter.chars[-1] != " ":
+                    cutter.chars.append(" ")
+        assert (new.chars, new.spans, new.heights, new.upright) == (old.chars, old.spans, old.heights, old.upright)
+        assert repr([new.x0, new.y0, new.x1, new.y1]) == repr(old.box)
+    new.close(), old.close()
+    assert new.runs == old.runs and len(new.runs) > 5
+
+
+def test_nothing_below_the_combining_grave_combines():
+    # The cutter asks unicodedata.combining only of characters from U+0300 on.
+    assert not any(unicodedata.combining(chr(c)) for c in range(0x300)) and unicodedata.combining("\u0300")
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_the_frame_is_the_old_frame_ties_and_signed_zeros_included(turn):
+    values = [0.0, -0.0, 1.5, -2.25, 700.0, 612.0, float("inf"), float("nan")]
+    rng = random.Random(turn)
+    page = (0.0, -0.0, 612.0, 792.0)
+    new, old = displayed(turn, *page), _old_frame(turn, *page)
+    for _ in range(3000):
+        box = [rng.choice(values) if rng.random() < 0.3 else rng.uniform(-10, 800) for _ in range(4)]
+        assert repr(new(*box)) == repr(old(*box))
+
+
+def test_pdfium_functions_unchecked_give_what_pypdfium2s_give():
+    import ctypes
+    from pathlib import Path
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    document = pdfium.PdfDocument(Path(__file__).parent / "pdfs" / "N18-3011.pdf")
+    textpage = document[0].get_textpage()
+    handle, box = textpage.raw, raw.FS_RECTF()
+    functions = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_IsGenerated
+
+    def read(code, loose, generated):
+        for k in range(raw.FPDFText_CountChars(handle)):
+            yield code(handle, k), loose(handle, k, ctypes.byref(box)), box.left, box.bottom, box.right, box.top, \
+                generated(handle, k)
+
+    checked = list(read(*functions))
+    assert checked == list(read(*(pdf_runs.unchecked(f) for f in functions))) and len(checked) > 1000
+    assert any(c[-1] for c in checked) and len({c[0] for c in checked}) > 50
+    textpage.close(), document.close()
