@@ -19,7 +19,7 @@ from cases import CASES  # noqa: E402
 from cases_second import CASES as SECOND  # noqa: E402
 from cases_appraisal import CASES as APPRAISALS  # noqa: E402
 from cases_releases import CASES as RELEASES  # noqa: E402
-from test_hostile import ENTRIES, run  # noqa: E402
+from test_hostile import run, set_up  # noqa: E402
 
 from synthesis.evidence import build, located  # noqa: E402
 from synthesis.inputs import layout  # noqa: E402
@@ -132,11 +132,7 @@ def test_review_check_only_reads_the_cache(review):
 
 @pytest.mark.parametrize("name, setup, argv, code, expected", CHECKS, ids=[c[0] for c in CHECKS])
 def test_review_check_says_the_same_with_the_build_s_cache(tmp_path, monkeypatch, name, setup, argv, code, expected):
-    root = reviewkit.make_review(tmp_path / "review")
-    for file, text in ENTRIES.items():
-        (tmp_path / file).write_text(text, encoding="utf-8")
-    setup(root)
-    monkeypatch.chdir(root / getattr(setup, "cwd", "."))
+    set_up(tmp_path, monkeypatch, setup)
     without = run(argv)
     if Path(layout.PROTOCOL).is_file() and Path(layout.SOURCES).is_dir():
         try:

@@ -82,13 +82,19 @@ def run(argv: list[str], stdin: bytes = b"") -> tuple[int, str]:
     return code, out.getvalue() + err.getvalue()
 
 
-@pytest.mark.parametrize("name, setup, argv, code, expected", ALL, ids=[c[0] for c in ALL])
-def test_hostile_input(tmp_path, monkeypatch, name, setup, argv, code, expected):
+def set_up(tmp_path: Path, monkeypatch, setup) -> Path:
+    """The fixture review with a case's change made, the entries beside it, run from the case's folder."""
     root = reviewkit.make_review(tmp_path / "review")
     for file, text in ENTRIES.items():
         (tmp_path / file).write_text(text, encoding="utf-8")
     setup(root)
     monkeypatch.chdir(root / getattr(setup, "cwd", "."))
+    return root
+
+
+@pytest.mark.parametrize("name, setup, argv, code, expected", ALL, ids=[c[0] for c in ALL])
+def test_hostile_input(tmp_path, monkeypatch, name, setup, argv, code, expected):
+    root = set_up(tmp_path, monkeypatch, setup)
     writes = {str(Path("review", w)) if not w.startswith("../") else w[3:] for w in getattr(setup, "writes", ())}
     before, written_before = inputs(tmp_path), everything(tmp_path)
     status, output = run(argv, stdin=getattr(setup, "stdin", STDIN))
