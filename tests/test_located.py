@@ -1,7 +1,7 @@
 """The cache of checked sources (synthesis/evidence/located.py): a unit whose files are unchanged is reused, with
 the same result as checking it again; one whose files, protocol, bibliography keys or code changed is checked
 again; an entry that cannot be read is ignored. `review check` gives the same output and exit status with the
-build's cache as without it, on every hostile case of `review check` about a source, a sheet or the bibliography."""
+build's cache as without it, on every hostile case of `review check` about a source or a sheet, and of its arguments."""
 
 from __future__ import annotations
 
@@ -24,9 +24,10 @@ from test_hostile import run, set_up  # noqa: E402
 from synthesis.evidence import build, located  # noqa: E402
 from synthesis.inputs import layout  # noqa: E402
 
-# The cases of what a unit is made of (sources, sheets, the bibliography's keys) and of `review check` itself; the
-# others (protocol, findings, appraisals, records, releases, coders) are checked outside the units.
-UNITS = ("source-", "sources-", "sheet-", "xlsx-", "bib-", "check-")
+# The cases of what a unit is made of (sources, sheets) and of `review check` itself; the others (protocol,
+# bibliography, findings, appraisals, records, releases, coders) are checked outside the units, and a changed
+# bibliography's keys change every unit's key (test_what_every_unit_depends_on_changes_every_key).
+UNITS = ("source-", "sources-", "sheet-", "xlsx-", "check-")
 CHECKS = [c for c in CASES + SECOND + APPRAISALS + RELEASES
           if c[2][0] == "check" and not hasattr(c[1], "stdin") and c[0].startswith(UNITS)]
 
