@@ -156,3 +156,15 @@ def test_review_check_says_the_same_with_the_build_s_cache(tmp_path, monkeypatch
 def test_a_unit_s_stem_is_the_path_s_stem():
     for path in ["sources/b.c.md", "x", "a/.hidden", "a/b.", "é/ü.md", "a/b.tar.gz", "..", "a/..md", "sources/x y.MD"]:
         assert build._stem(path) == Path(path).stem, path
+
+
+def test_an_entry_that_cannot_be_written_is_skipped(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder\n", encoding="utf-8")
+    located.LocatedCache(str(blocked), writable=True).put("smith2020", "k", {"record": None})  # mkdir fails: no error
+    cache = located.LocatedCache(str(tmp_path / "cache"), writable=True)
+    cache.put("smith2020", "k", {"record": None, "values": {1, 2}})  # not JSON (a set): not kept, no error
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").iterdir())
+    cache.put("smith2020", "k", {"record": None})
+    assert cache.get("smith2020", "k") == {"record": None} and cache.get("smith2020", "other") is None
+    assert [p.name.startswith(".unit.") for p in (tmp_path / "cache").iterdir()] == [False]  # no temporary file left
