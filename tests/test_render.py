@@ -43,6 +43,27 @@ def test_html_with_a_bundled_csl_style(markdown, review):
     assert re.search(r'<img [^>]*src="data:image/png;base64,', html)  # the gap map, embedded
 
 
+def test_html_from_the_ast_is_self_contained_with_our_stylesheet_only(markdown, review):
+    # The build's path: the AST, then the HTML with the images and the stylesheet put in by us (no --embed-resources).
+    render("ast", markdown, "out/report.ast.json", "sources/references.bib")
+    render("html", "out/report.ast.json", "out/report.html", "sources/references.bib", None, str(TEMPLATES / "report.css"),
+           resource_path=str(Path(markdown).parent))
+    html = Path("out/report.html").read_text(encoding="utf-8")
+    assert re.findall(r'<(?:img|link|script)\b[^>]*(?:src|href)="(?!data:|#)', html) == []  # nothing fetched
+    assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) == 1
+    assert html.count('<style type="text/css">') == 1 and "max-width: 60em" in html
+    assert "max-width: 36em" not in html  # pandoc's own document styles stay out, as with --css
+    assert Path("out/report.ast.json").read_bytes().count(b"data:image") == 0  # the AST is read, never changed
+
+
+def test_html_whose_image_is_missing_fails_and_writes_nothing(review):
+    Path("fig.md").write_text("![A figure](missing.png)\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        render("html", "fig.md", "out/fig.html", "sources/references.bib")
+    assert [str(p) for p in err.value.problems] == ["fig.md:1: pandoc (html): the image missing.png is not in ."]
+    assert not Path("out/fig.html").exists()
+
+
 def test_unresolved_citation_fails_and_writes_nothing(review):
     Path("bad.md").write_text("Claim [@nobody1999].\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
