@@ -78,10 +78,13 @@ def cmd_report(args) -> int:
     data["agreement"] = read_json(agreement[0]) if agreement else None
     analysis = analyse(data)
     print_warnings(analysis["warnings"])  # the review findings' unaddressed contradiction warnings
+    from ..report.pieces import source_pieces
+
+    pieces = source_pieces(data, args.pieces_cache or None)  # each source's share of the tables and explorer
     if args.tables:
         from ..report.tables import write_tables
 
-        write_tables(data, args.tables, analysis)
+        write_tables(data, args.tables, analysis, pieces)
     if args.svg:
         from ..report.figures import write_gap_map_cached
 
@@ -113,7 +116,9 @@ def cmd_report(args) -> int:
         from ..report.explorer_page import write_explorer
 
         # In pieces, each source's text let go after its excerpts: the page is not held whole (85 MB at 5,000 sources).
-        write_explorer(args.explorer, data, analysis, context["claims"].checked(), source_text)
+        write_explorer(args.explorer, data, analysis, context["claims"].checked(), source_text, pieces)
+    if args.tables and args.explorer:  # every source's pieces were made or used: the others are of sources gone
+        pieces.prune()
     return 0
 
 
@@ -248,6 +253,8 @@ def register(sub) -> None:
     p.add_argument("--svg", help="also draw the gap map (as the figures step does): SVG file to write")
     p.add_argument("--png", help="with --svg: PNG file to write")
     p.add_argument("--figure-cache", default="output/build/figures", help="with --svg: where the last drawing is kept (default: %(default)s)")
+    p.add_argument("--pieces-cache", default="output/build/pieces",
+                   help="where each source's share of the tables and explorer is kept (default: %(default)s; '' for none)")
     p.add_argument("--template-cache", default="output/build/templates",
                    help="where compiled templates are kept (default: %(default)s)")
     p.add_argument("--provenance-body", help="also write provenance.json without its build metadata (the provenance step's --body)")

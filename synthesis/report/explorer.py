@@ -20,6 +20,7 @@ from ..inputs.pdf_text import page_place
 from . import markdown, words
 from .answers import component_facts
 from .appendix import read_source_text, reading_context
+from .pieces import SourcePieces, excerpt_groups, kept_records
 
 FORMAT = "synthesis-explorer/1"
 # What a coder's typing differs by and is not worth showing twice: curly quotes, dashes, no-break spaces.
@@ -55,16 +56,30 @@ def excerpt_record(item: dict, source: dict, text: str, codes: dict[str, int], s
                    index: dict[str, int], headings: dict[str, int]) -> dict[str, Any]:
     """One excerpt: its quote in a window of its source's text, where it is, how it was coded. Its heading is
     an index into ``headings`` (a section's heading is shared by its excerpts)."""
+    return placed(excerpt_piece(item, source, text, codes, sources), index[item["citekey"]], headings)
+
+
+def placed(record: dict[str, Any], position: int, headings: dict[str, int]) -> dict[str, Any]:
+    """An :func:`excerpt_piece` among the others: its source's position (``s``) and its heading's (``h``) set."""
+    record["s"] = position
+    if "h" in record:
+        record["h"] = headings.setdefault(record["h"], len(headings))
+    return record
+
+
+def excerpt_piece(item: dict, source: dict, text: str, codes: dict[str, int], sources: dict[str, dict]) -> dict[str, Any]:
+    """:func:`excerpt_record` without what depends on the other sources (kept between builds: report.pieces):
+    ``s`` is 0 and ``h`` the heading's text, each in its place among the keys (the JSON's order)."""
     before, after = reading_context(text, item["start"], item["end"], source.get("body_start", 0))
     # Where it is, as the appendix says it (appendix.where), without the path and heading shown apart.
     place = (f"{page_place(item['pages'])}, paragraph {item['paragraph']} of the extracted text" if "pages" in item
              else f"line {item['source_line']}, paragraph {item['paragraph']}")
-    record = {"id": item["evidence_id"], "s": index[item["citekey"]], "q": list(item["questions"]),
+    record = {"id": item["evidence_id"], "s": 0, "q": list(item["questions"]),
               "c": [codes[c] for c in item["codes"] if c in codes], "n": list(countries_of(item, sources)),
               "t": _listed(item.get("evidence_type")), "f": item["finding"], "b": before, "x": item["exact"],
               "a": after, "w": place, "l": markdown.locator(item), "r": item["sheet_line"]}
     if item["heading"]:
-        record["h"] = headings.setdefault(item["heading"], len(headings))
+        record["h"] = item["heading"]
     if item["coder"]:
         record["o"] = item["coder"]
     if item.get("study"):
@@ -176,11 +191,12 @@ def explorer_data(data: dict[str, Any], analysis: dict[str, Any], claims: list[d
 
 
 def explorer_fields(data: dict[str, Any], analysis: dict[str, Any], claims: list[dict[str, Any]],
-                    source_text: Callable[[str], str] = read_source_text) -> Iterator[tuple[str, Any]]:
+                    source_text: Callable[[str], str] = read_source_text,
+                    pieces: SourcePieces | None = None) -> Iterator[tuple[str, Any]]:
     """:func:`explorer_data`'s keys and values in order, made as they are asked for: the value of ``evidence``
     is an iterator of its records, each source's text read for them and let go after its last excerpt (when
     ``source_text`` has a ``forget``), so that the records need not all be held at once; take every record
-    before the next key (``headings`` is what they name)."""
+    before the next key (``headings`` is what they name). ``pieces``: each source's records kept between builds."""
     protocol = data["protocol"]
     sources = {s["citekey"]: s for s in data["sources"]}
     index = {s["citekey"]: i for i, s in enumerate(data["sources"])}
@@ -211,7 +227,7 @@ def explorer_fields(data: dict[str, Any], analysis: dict[str, Any], claims: list
     ]
     coders = {c["id"]: c for c in protocol.get("coders") or []}
     yield "appraisals", {a["citekey"]: appraisal_record(a, coders) for a in data.get("appraisals") or []}
-    yield "evidence", _excerpts(data["evidence"], sources, source_text, codes, index, headings)
+    yield "evidence", _excerpts(data["evidence"], sources, source_text, codes, index, headings, pieces)
     yield "headings", list(headings)
     claim_at = {c["id"]: i for i, c in enumerate(claims)}
     found, answered = findings_records(data, analysis, positions, claim_at, index)
@@ -223,24 +239,32 @@ def explorer_fields(data: dict[str, Any], analysis: dict[str, Any], claims: list
 
 
 def _excerpts(evidence: list[dict], sources: dict[str, dict], source_text: Callable[[str], str],
-              codes: dict[str, int], index: dict[str, int], headings: dict[str, int]) -> Iterator[dict[str, Any]]:
-    def path_of(item: dict) -> str:
-        source = sources[item["citekey"]]
-        return source.get("text_path") or source["path"]
-
-    last = {path_of(item): i for i, item in enumerate(evidence)}  # where each source's text is last needed
+              codes: dict[str, int], index: dict[str, int], headings: dict[str, int],
+              pieces: SourcePieces | None = None) -> Iterator[dict[str, Any]]:
+    # A source's records are made (or taken from ``pieces``) at its first excerpt, its text let go after them.
+    groups = excerpt_groups(evidence)
+    last = {item["citekey"]: i for i, item in enumerate(evidence)}
     forget = getattr(source_text, "forget", None)
-    texts: dict[str, str] = {}
+
+    def make(items: list[dict]) -> list[dict]:
+        source = sources[items[0]["citekey"]]
+        path = source.get("text_path") or source["path"]
+        text = source_text(path)
+        records = [excerpt_piece(item, source, text, codes, sources) for item in items]
+        if forget:
+            forget(path)
+        return records
+
+    made: dict[str, Iterator[dict]] = {}
     for i, item in enumerate(evidence):
-        path = path_of(item)
-        if path not in texts:
-            texts[path] = source_text(path)
-        yield excerpt_record(item, sources[item["citekey"]], texts[path], codes, sources, index, headings)
-        if last[path] == i:
-            del texts[path]
-            if forget:
-                forget(path)
+        citekey = item["citekey"]
+        if citekey not in made:
+            items = groups[citekey]
+            made[citekey] = iter(kept_records(pieces, citekey, items, codes, make) if pieces else make(items))
+        yield placed(next(made[citekey]), index[citekey], headings)
+        if last[citekey] == i:
+            del made[citekey]
 
 
-__all__ = ["FORMAT", "appraisal_record", "excerpt_record", "explorer_data", "explorer_fields", "finding_record", "gap_maps",
-           "limitation_rows", "source_record"]
+__all__ = ["FORMAT", "appraisal_record", "excerpt_piece", "excerpt_record", "explorer_data", "explorer_fields", "finding_record", "gap_maps",
+           "limitation_rows", "placed", "source_record"]

@@ -179,11 +179,12 @@ def explorer_html(evidence_set: dict[str, Any], analysis: dict[str, Any], claims
 
 
 def write_explorer(path: str | Path, evidence_set: dict[str, Any], analysis: dict[str, Any],
-                   claims: list[dict[str, Any]], source_text: Callable[[str], str] = read_source_text) -> None:
+                   claims: list[dict[str, Any]], source_text: Callable[[str], str] = read_source_text,
+                   kept: Any = None) -> None:
     """Write :func:`explorer_html`'s page to ``path`` (atomically) in pieces, its excerpt records made, written
     and let go a batch at a time (a review of 5,000 sources embeds 100,000 of them). The page is checked as
     :func:`explorer_html` checks it: its frame whole, its data block for a ``<`` (without one, the block's text
-    cannot change how the frame parses)."""
+    cannot change how the frame parses). ``kept``: each source's records kept between builds (report.pieces)."""
     from ..common.textio import write_atomic
 
     data = evidence_set
@@ -198,7 +199,7 @@ def write_explorer(path: str | Path, evidence_set: dict[str, Any], analysis: dic
 
     def pieces():
         yield head
-        for piece in embedded_json_pieces(explorer_fields(evidence_set, analysis, claims, source_text)):
+        for piece in embedded_json_pieces(explorer_fields(evidence_set, analysis, claims, source_text, kept)):
             if b"<" in piece:
                 raise refuse(["the data block holds '<'"])
             yield piece

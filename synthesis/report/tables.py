@@ -11,6 +11,7 @@ from ..analysis.cells import analyse
 from ..inputs.findings import COMPONENTS
 from ..inputs.sheets import OPTIONAL
 from ..common.textio import csv_text, inert_row, write_atomic
+from .pieces import SourcePieces, kept_lines
 
 LEADING = ("evidence_id", "citekey", "citation", "questions", "codes", "finding", "quote", "locator", "start", "end", "paragraph", "heading", "pages")
 TRAILING = tuple(c for c in OPTIONAL if c not in ("questions", "locator")) + ("role", "source", "source_line", "sheet", "sheet_line")
@@ -127,15 +128,21 @@ def synthesis_tables(protocol: dict, analysis: dict[str, Any], findings: list[di
     }
 
 
-def write_tables(data: dict[str, Any], directory: str | Path, analysis: dict[str, Any] | None = None) -> list[Path]:
-    """Write evidence.csv, one CSV per question and the synthesis tables; return the paths."""
+def write_tables(data: dict[str, Any], directory: str | Path, analysis: dict[str, Any] | None = None,
+                 pieces: SourcePieces | None = None) -> list[Path]:
+    """Write evidence.csv, one CSV per question and the synthesis tables; return the paths. With ``pieces``, a
+    source's lines of evidence.csv are reused when it and its excerpts are unchanged (report.pieces)."""
     directory = Path(directory)
     evidence = data["evidence"]
     columns = evidence_columns(evidence)
     # Each row made inert and written as CSV once (not once per file it appears in).
     by_key = {s["citekey"]: s for s in data["sources"]}
-    made = evidence_rows(evidence, by_key, columns)
-    header, *rows = csv_lines([inert_row(row) for row in [columns, *made]])
+    header = csv_lines([inert_row(columns)])[0]
+
+    def lines(items: list[dict]) -> list[str]:
+        return csv_lines([inert_row(row) for row in evidence_rows(items, by_key, columns)])
+
+    rows = kept_lines(pieces, evidence, columns, lines) if pieces else lines(evidence)
     outputs = {"evidence.csv": header + "".join(rows)}
     for question in data["protocol"]["questions"]:
         qid = question["id"]

@@ -1,0 +1,101 @@
+"""Each source's share of the report job's largest outputs, kept between builds (``output/build/pieces/``): its
+excerpts' lines of ``evidence.csv`` and their records in the explorer.
+
+Most of the report job's time goes on making these per excerpt (20,000 at 1,000 sources), and an edited sheet
+changes one source's. A source's pieces are kept under a key of everything they are made from: the package's
+code, the source's record (its file's SHA-256 among it: the explorer's reading context comes from the text),
+its excerpts, and for the CSV the table's columns, for the explorer the codebook's order. What depends on the
+other sources is set when the pieces are used: the explorer record's position of its source (``s``) and of
+its heading (``h``, kept as the heading's text). A piece that does not match is made again and replaced
+(:mod:`synthesis.common.kept`), so the outputs are the bytes they would be without it.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import orjson
+
+from ..common.kept import KeptValues, key_of
+
+DIRECTORY = "output/build/pieces"
+CSV = "evidence.csv"  # the name (and key) of the one file of every source's lines of evidence.csv
+
+
+@dataclass
+class SourcePieces:
+    """Where the pieces are kept, and each source's digest (by citekey) that their keys start from."""
+
+    csv: KeptValues
+    explorer: KeptValues
+    digests: dict[str, str]
+
+    def prune(self) -> None:
+        """Remove the pieces of sources no longer in the evidence set (the CSV's file holds only those in it)."""
+        self.csv.prune([CSV])
+        self.explorer.prune(self.digests)
+
+
+def excerpt_groups(evidence: list[dict]) -> dict[str, list[dict]]:
+    """Each source's excerpts (by citekey), in the evidence set's order."""
+    groups: dict[str, list[dict]] = {}
+    for item in evidence:
+        groups.setdefault(item["citekey"], []).append(item)
+    return groups
+
+
+def source_pieces(data: dict[str, Any], directory: str | Path | None = DIRECTORY) -> SourcePieces:
+    """The kept pieces of the evidence set ``data`` in ``directory`` (None: none are kept or read)."""
+    from ..inputs.layout import package_fingerprint
+
+    code = package_fingerprint() + "\0" + sys.version
+    sources = {s["citekey"]: s for s in data["sources"]}
+    digests = {citekey: key_of(code, orjson.dumps(sources[citekey]), orjson.dumps(items))
+               for citekey, items in excerpt_groups(data["evidence"]).items()}
+    base = Path(directory) if directory else None
+    return SourcePieces(KeptValues(base / "csv" if base else None), KeptValues(base / "explorer" if base else None),
+                        digests)
+
+
+def _usable(value: Any, count: int, kind: type) -> bool:
+    return isinstance(value, list) and len(value) == count and all(isinstance(v, kind) for v in value)
+
+
+def kept_lines(pieces: SourcePieces, evidence: list[dict], columns: list[str],
+               make: Callable[[list[dict]], list[str]]) -> list[str]:
+    """Each excerpt's line of ``evidence.csv`` in the evidence set's order: a source's kept lines, or ``make``'s of
+    its excerpts. They are kept together in one file (rewritten when one source's change), as they are all held
+    anyway: a file per source would cost a file's creation each (0.15 ms, 1,000 sources)."""
+    shape = orjson.dumps(columns)
+    before = pieces.csv.get(CSV, CSV)
+    before = before if isinstance(before, dict) else {}
+    now: dict[str, list] = {}
+    made: dict[str, Iterator[str]] = {}
+    for citekey, items in excerpt_groups(evidence).items():
+        key = key_of("csv", shape, pieces.digests[citekey])
+        kept = before.get(citekey)
+        lines = kept[1] if isinstance(kept, list) and len(kept) == 2 and kept[0] == key else None
+        if not _usable(lines, len(items), str):
+            lines = make(items)
+        now[citekey] = [key, lines]
+        made[citekey] = iter(lines)
+    if now != before:
+        pieces.csv.put(CSV, CSV, now)
+    return [next(made[item["citekey"]]) for item in evidence]
+
+
+def kept_records(pieces: SourcePieces, citekey: str, items: list[dict], codes: dict[str, int],
+                 make: Callable[[list[dict]], list[dict]]) -> list[dict]:
+    """One source's explorer records (``s`` and ``h`` not yet set): kept, or ``make``'s of ``items`` (then kept)."""
+    key = key_of("explorer", orjson.dumps(codes), pieces.digests[citekey])
+    records = pieces.explorer.get(citekey, key)
+    if not _usable(records, len(items), dict):
+        records = make(items)
+        pieces.explorer.put(citekey, key, records)
+    return records
+
+
+__all__ = ["DIRECTORY", "SourcePieces", "excerpt_groups", "kept_lines", "kept_records", "source_pieces"]
