@@ -62,7 +62,7 @@ def test_kept_pieces_give_the_same_bytes_and_are_reused_until_their_source_chang
     citekey = data["evidence"][0]["citekey"]
     path = store._path(citekey)
     entry = orjson.loads(path.read_bytes())
-    entry["value"][0]["b"] = "KEPT-MARKER"
+    entry["value"][0][1] = entry["value"][0][1].replace('"b":"', '"b":"KEPT-MARKER', 1)  # the parts of its JSON
     path.write_bytes(orjson.dumps(entry))
     assert b"KEPT-MARKER" in report(review, "marked", "kept")["report/explorer.html"]
     # Its excerpt's finding edited: that source's records (and lines) are made again, the others reused.
@@ -77,8 +77,16 @@ def test_kept_pieces_give_the_same_bytes_and_are_reused_until_their_source_chang
 def test_damaged_pieces_are_made_again_and_a_source_gone_takes_its_pieces_with_it(review):
     plain = report(review, "plain", "")
     report(review, "cold", "kept")
-    for path in (review / "kept").rglob("*.json"):
-        path.write_bytes(b'{"key": "not this", "value": [1, 2]}' if "csv" in path.parts else b"\xff not JSON")
+    for n, path in enumerate(sorted((review / "kept").rglob("*.json"))):
+        entry = orjson.loads(path.read_bytes())
+        if "csv" in path.parts:  # its key, not its lines
+            path.write_bytes(orjson.dumps({"key": "not this", "value": entry["value"]}))
+        elif n % 3 == 0:  # its key, with parts of the wrong kind
+            path.write_bytes(orjson.dumps({"key": entry["key"], "value": [[1, 2, 3, 4] for _ in entry["value"]]}))
+        elif n % 3 == 1:  # its key, one record short
+            path.write_bytes(orjson.dumps({"key": entry["key"], "value": entry["value"][1:]}))
+        else:
+            path.write_bytes(b"\xff not JSON")
     (review / "kept" / "explorer" / ".kept.left-by-a-killed-run.json").write_bytes(b"{")
     assert report(review, "damaged", "kept") == plain
     assert report(review, "again", "kept") == plain

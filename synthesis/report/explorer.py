@@ -91,6 +91,28 @@ def excerpt_piece(item: dict, source: dict, text: str, codes: dict[str, int], so
     return record
 
 
+def piece_json(record: dict[str, Any]) -> list[str | None]:
+    """An :func:`excerpt_piece`'s JSON (as orjson writes it) in the parts around what :func:`placed` sets: up to
+    ``s``'s value, from there up to where ``h`` goes, the heading (or None), the rest. Kept so, a source's
+    records are joined without being read back as objects and written again (report.pieces)."""
+    import orjson
+
+    keys = list(record)
+    at = keys.index("h") if "h" in record else keys.index("r") + 1
+    rest = {k: record[k] for k in keys[at + ("h" in record):]}
+    return [orjson.dumps({"id": record["id"]}).decode()[:-1] + ',"s":',
+            "," + orjson.dumps({k: record[k] for k in keys[2:at]}).decode()[1:-1], record.get("h"),
+            "," + orjson.dumps(rest).decode()[1:] if rest else "}"]
+
+
+def placed_json(parts: list[str | None], position: int, headings: dict[str, int]) -> bytes:
+    """:func:`piece_json`'s parts joined with the source's and the heading's positions: the bytes of
+    ``orjson.dumps(placed(record, position, headings))``."""
+    start, middle, heading, rest = parts
+    at = "" if heading is None else f',"h":{headings.setdefault(heading, len(headings))}'
+    return f"{start}{position}{middle}{at}{rest}".encode("utf-8")
+
+
 def appraisal_record(appraisal: dict, coders: dict[str, dict]) -> dict[str, Any]:
     """A source's appraisal as the explorer shows it beside the source's excerpts and the findings resting on
     them: its tool, appraiser, overall concern and explanation, and the items whose answers raise concern."""
@@ -240,8 +262,9 @@ def explorer_fields(data: dict[str, Any], analysis: dict[str, Any], claims: list
 
 def _excerpts(evidence: list[dict], sources: dict[str, dict], source_text: Callable[[str], str],
               codes: dict[str, int], index: dict[str, int], headings: dict[str, int],
-              pieces: SourcePieces | None = None) -> Iterator[dict[str, Any]]:
+              pieces: SourcePieces | None = None) -> Iterator[dict[str, Any] | bytes]:
     # A source's records are made (or taken from ``pieces``) at its first excerpt, its text let go after them.
+    # With ``pieces`` each record comes as its JSON (bytes), which the page writes as it is.
     groups = excerpt_groups(evidence)
     last = {item["citekey"]: i for i, item in enumerate(evidence)}
     forget = getattr(source_text, "forget", None)
@@ -255,16 +278,21 @@ def _excerpts(evidence: list[dict], sources: dict[str, dict], source_text: Calla
             forget(path)
         return records
 
-    made: dict[str, Iterator[dict]] = {}
+    made: dict[str, Iterator] = {}
     for i, item in enumerate(evidence):
         citekey = item["citekey"]
-        if citekey not in made:
-            items = groups[citekey]
-            made[citekey] = iter(kept_records(pieces, citekey, items, codes, make) if pieces else make(items))
-        yield placed(next(made[citekey]), index[citekey], headings)
+        if pieces is None:
+            if citekey not in made:
+                made[citekey] = iter(make(groups[citekey]))
+            yield placed(next(made[citekey]), index[citekey], headings)
+        else:  # each record's JSON, joined from its kept parts
+            if citekey not in made:
+                made[citekey] = iter(kept_records(pieces, citekey, groups[citekey], codes,
+                                                  lambda items: [piece_json(r) for r in make(items)]))
+            yield placed_json(next(made[citekey]), index[citekey], headings)
         if last[citekey] == i:
             del made[citekey]
 
 
 __all__ = ["FORMAT", "appraisal_record", "excerpt_piece", "excerpt_record", "explorer_data", "explorer_fields", "finding_record", "gap_maps",
-           "limitation_rows", "placed", "source_record"]
+           "limitation_rows", "piece_json", "placed", "placed_json", "source_record"]

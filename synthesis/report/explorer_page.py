@@ -62,7 +62,7 @@ def embedded_json_pieces(fields: Iterator[tuple[str, Any]]) -> Iterator[bytes]:
         batch: list[bytes] = []
         yield b"["
         for i, record in enumerate(value):
-            batch.append(orjson.dumps(record))
+            batch.append(record if record.__class__ is bytes else orjson.dumps(record))  # bytes: its JSON already
             if len(batch) == _BATCH:
                 yield (b"," if i >= _BATCH else b"") + _escaped(b",".join(batch))
                 batch = []

@@ -64,6 +64,11 @@ def _usable(value: Any, count: int, kind: type) -> bool:
     return isinstance(value, list) and len(value) == count and all(isinstance(v, kind) for v in value)
 
 
+def _parts(record: list) -> bool:
+    return (len(record) == 4 and record[0].__class__ is str and record[1].__class__ is str
+            and (record[2] is None or record[2].__class__ is str) and record[3].__class__ is str)
+
+
 def kept_lines(pieces: SourcePieces, evidence: list[dict], columns: list[str],
                make: Callable[[list[dict]], list[str]]) -> list[str]:
     """Each excerpt's line of ``evidence.csv`` in the evidence set's order: a source's kept lines, or ``make``'s of
@@ -88,11 +93,12 @@ def kept_lines(pieces: SourcePieces, evidence: list[dict], columns: list[str],
 
 
 def kept_records(pieces: SourcePieces, citekey: str, items: list[dict], codes: dict[str, int],
-                 make: Callable[[list[dict]], list[dict]]) -> list[dict]:
-    """One source's explorer records (``s`` and ``h`` not yet set): kept, or ``make``'s of ``items`` (then kept)."""
+                 make: Callable[[list[dict]], list[list]]) -> list[list]:
+    """One source's explorer records, as the parts of their JSON around ``s`` and ``h`` (explorer.piece_json):
+    kept, or ``make``'s of ``items`` (then kept)."""
     key = key_of("explorer", orjson.dumps(codes), pieces.digests[citekey])
     records = pieces.explorer.get(citekey, key)
-    if not _usable(records, len(items), dict):
+    if not _usable(records, len(items), list) or not all(_parts(r) for r in records):
         records = make(items)
         pieces.explorer.put(citekey, key, records)
     return records
