@@ -265,7 +265,7 @@ def _excerpts(evidence: list[dict], sources: dict[str, dict], source_text: Calla
               pieces: SourcePieces | None = None) -> Iterator[dict[str, Any] | bytes]:
     # A source's records are made (or taken from ``pieces``) at its first excerpt, its text let go after them.
     # With ``pieces`` each record comes as its JSON (bytes), which the page writes as it is.
-    groups = excerpt_groups(evidence)
+    groups = pieces.groups if pieces else excerpt_groups(evidence)
     last = {item["citekey"]: i for i, item in enumerate(evidence)}
     forget = getattr(source_text, "forget", None)
 

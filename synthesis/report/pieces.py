@@ -27,10 +27,12 @@ CSV = "evidence.csv"  # the name (and key) of the one file of every source's lin
 
 @dataclass
 class SourcePieces:
-    """Where the pieces are kept, and each source's digest (by citekey) that their keys start from."""
+    """Where the pieces are kept, each source's excerpts (by citekey: :func:`excerpt_groups` of the evidence set
+    they are for) and its digest, which their keys start from."""
 
     csv: KeptValues
     explorer: KeptValues
+    groups: dict[str, list[dict]]
     digests: dict[str, str]
 
     def prune(self) -> None:
@@ -53,11 +55,11 @@ def source_pieces(data: dict[str, Any], directory: str | Path | None = DIRECTORY
 
     code = package_fingerprint() + "\0" + sys.version
     sources = {s["citekey"]: s for s in data["sources"]}
-    digests = {citekey: key_of(code, orjson.dumps(sources[citekey]), orjson.dumps(items))
-               for citekey, items in excerpt_groups(data["evidence"]).items()}
+    groups = excerpt_groups(data["evidence"])
+    digests = {citekey: key_of(code, orjson.dumps(sources[citekey]), orjson.dumps(items)) for citekey, items in groups.items()}
     base = Path(directory) if directory else None
     return SourcePieces(KeptValues(base / "csv" if base else None), KeptValues(base / "explorer" if base else None),
-                        digests)
+                        groups, digests)
 
 
 def _usable(value: Any, count: int, kind: type) -> bool:
@@ -71,15 +73,15 @@ def _parts(record: list) -> bool:
 
 def kept_lines(pieces: SourcePieces, evidence: list[dict], columns: list[str],
                make: Callable[[list[dict]], list[str]]) -> list[str]:
-    """Each excerpt's line of ``evidence.csv`` in the evidence set's order: a source's kept lines, or ``make``'s of
-    its excerpts. They are kept together in one file (rewritten when one source's change), as they are all held
-    anyway: a file per source would cost a file's creation each (0.15 ms, 1,000 sources)."""
+    """Each excerpt's line of ``evidence.csv`` in the order of ``evidence`` (the set ``pieces`` is for): a source's
+    kept lines, or ``make``'s of its excerpts. They are kept together in one file (rewritten when one source's
+    change), as they are all held anyway: a file per source would cost a file's creation each (0.15 ms)."""
     shape = orjson.dumps(columns)
     before = pieces.csv.get(CSV, CSV)
     before = before if isinstance(before, dict) else {}
     now: dict[str, list] = {}
     made: dict[str, Iterator[str]] = {}
-    for citekey, items in excerpt_groups(evidence).items():
+    for citekey, items in pieces.groups.items():
         key = key_of("csv", shape, pieces.digests[citekey])
         kept = before.get(citekey)
         lines = kept[1] if isinstance(kept, list) and len(kept) == 2 and kept[0] == key else None
