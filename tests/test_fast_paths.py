@@ -261,3 +261,78 @@ def test_the_source_reader_reads_once_until_it_forgets(tmp_path, monkeypatch):
     assert read("a.md") == "one\n"  # read once
     read.forget("a.md")
     assert read("a.md") == "two\n"  # and again once forgotten (checked: its hash is no longer the recorded one)
+
+
+def _gap_map_by_passes(protocol, evidence, sources, columns):
+    """gap_map() as it was before its single pass: each cell's excerpts listed, then counted."""
+    from collections import defaultdict
+
+    from synthesis.analysis.counting import countries_of, is_evidence, study_of
+    from synthesis.analysis.gapmap import DIRECTNESS
+
+    cells = defaultdict(list)
+    for item in evidence:
+        if is_evidence(item, sources):
+            for country in countries_of(item, sources):
+                for code in item["codes"]:
+                    cells[(code, country)].append(item)
+    out = []
+    for code in protocol["codes"]:
+        for column in columns:
+            items = cells.get((code["id"], column), [])
+            roles = {sources[i["citekey"]]["role"] for i in items}
+            out.append({"code": code["id"], "label": code["label"], "country": column,
+                        "documents": len({i["citekey"] for i in items}),
+                        "studies": len({s for i in items if (s := study_of(i, sources))}),
+                        "directness": next((d for d in DIRECTNESS if d in roles), "none"),
+                        "evidence": [i["evidence_id"] for i in items]})
+    return out
+
+
+def _country_rows_by_passes(protocol, evidence, sources):
+    """country_rows() as it was before its single pass."""
+    from collections import defaultdict
+
+    from synthesis.analysis.comparison import settings
+    from synthesis.analysis.counting import countries_of
+
+    cells = defaultdict(lambda: defaultdict(list))
+    for item in evidence:
+        for country in countries_of(item, sources):
+            for q in item["questions"]:
+                cells[country][q].append(item)
+    home = settings(protocol)["home"]
+    rows = []
+    for country, by_q in cells.items():
+        everything = {i["evidence_id"]: i for items in by_q.values() for i in items}
+        rows.append({"country": country, "home": country == home, "excerpts": len(everything),
+                     "sources": len({i["citekey"] for i in everything.values()}),
+                     "by_question": {q["id"]: len(by_q.get(q["id"], [])) for q in protocol["questions"]},
+                     "evidence": sorted(everything)})
+    return sorted(rows, key=lambda r: (not r["home"], -r["excerpts"], r["country"]))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_gap_map_and_country_rows_in_one_pass_are_those_of_their_passes(seed):
+    import random
+
+    from synthesis.analysis.comparison import country_rows
+    from synthesis.analysis.gapmap import gap_columns, gap_map
+
+    rng = random.Random(seed)
+    countries = ["UK", "FR", "DE", "US", "IT"]
+    protocol = {"codes": [{"id": f"c{n}", "label": f"Code {n}"} for n in range(4)],
+                "questions": [{"id": q} for q in ("Q1", "Q2", "Q3")],
+                "comparison": {"home": rng.choice(countries), "groups": {"Nordic": ["SE", "DK"], "Core": ["FR", "DE"]}}}
+    sources = {f"s{n}": {"role": rng.choice(["primary", "secondary", "commentary", "protocol"]),
+                         "countries": rng.sample(countries, rng.randint(0, 2))} for n in range(rng.randint(1, 8))}
+    # An evidence id is its source's citekey and a row (the same id twice is of the same source).
+    evidence = [{"evidence_id": f"{key}:{rng.randint(0, 9)}", "citekey": key,
+                 "countries": rng.sample(countries, rng.randint(0, 2)) * rng.randint(1, 2),  # a country twice, too
+                 "codes": rng.choices([c["id"] for c in protocol["codes"]] + ["other"], k=rng.randint(0, 3)),
+                 "questions": rng.choices(["Q1", "Q2", "Q3"], k=rng.randint(0, 2)),
+                 "study": rng.choice([None, "", "studyA", "s0"])}
+                for key in rng.choices(sorted(sources), k=rng.randint(0, 60))]
+    columns = gap_columns(protocol, evidence, sources) + ["XX"]
+    assert json.dumps(gap_map(protocol, evidence, sources, columns)) == json.dumps(_gap_map_by_passes(protocol, evidence, sources, columns))
+    assert json.dumps(country_rows(protocol, evidence, sources)) == json.dumps(_country_rows_by_passes(protocol, evidence, sources))

@@ -7,7 +7,6 @@ else its source's. Missing comparator evidence is stated, never glossed over.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from ..common.names import countries, country
@@ -22,19 +21,23 @@ def settings(protocol: dict) -> dict[str, Any]:
 
 def country_rows(protocol: dict, evidence: list[dict], sources: dict[str, dict]) -> list[dict[str, Any]]:
     """Country x question: excerpts and distinct sources, home country first, then by excerpts."""
-    cells: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    # One pass: each country's excerpts (id -> its source, the last of an id winning) and counts per question.
+    cells: dict[str, tuple[dict[str, str], dict[str, int]]] = {}
     for item in evidence:
         for country in countries_of(item, sources):
             for q in item["questions"]:
-                cells[country][q].append(item)
+                cell = cells.get(country)
+                if cell is None:
+                    cell = cells[country] = ({}, {})
+                cell[0][item["evidence_id"]] = item["citekey"]
+                cell[1][q] = cell[1].get(q, 0) + 1
     home = settings(protocol)["home"]
     questions = [q["id"] for q in protocol["questions"]]
     rows = []
-    for country, by_q in cells.items():
-        everything = {i["evidence_id"]: i for items in by_q.values() for i in items}
+    for country, (everything, by_q) in cells.items():
         rows.append({"country": country, "home": country == home,
-                     "excerpts": len(everything), "sources": len({i["citekey"] for i in everything.values()}),
-                     "by_question": {q: len(by_q.get(q, [])) for q in questions},
+                     "excerpts": len(everything), "sources": len(set(everything.values())),
+                     "by_question": {q: by_q.get(q, 0) for q in questions},
                      "evidence": sorted(everything)})
     return sorted(rows, key=lambda r: (not r["home"], -r["excerpts"], r["country"]))
 

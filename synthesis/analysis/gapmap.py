@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .comparison import settings
-from .counting import countries_of, is_evidence, study_of
+from .counting import countries_of, is_evidence
 from .shapes import GapCell
 
 DIRECTNESS = ("primary", "secondary", "commentary")  # most direct first
@@ -33,23 +33,34 @@ def gap_columns(protocol: dict, evidence: list[dict], sources: dict[str, dict]) 
 
 def gap_map(protocol: dict, evidence: list[dict], sources: dict[str, dict], columns: list[str]) -> list[GapCell]:
     """One cell per code and column, in codebook and column order (empty cells included)."""
-    cells: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    # One pass, each cell's documents, studies, roles and excerpts gathered as the excerpts are met (100,000
+    # excerpts at 5,000 sources); tests/test_fast_paths.py checks it against the passes per cell it replaced.
+    cells: dict[tuple[str, str], tuple[set, set, set, list]] = {}
     for item in evidence:
-        if not is_evidence(item, sources):
+        source = sources[item["citekey"]]
+        role = source["role"]
+        if role == "protocol":  # is_evidence
             continue
-        for country in countries_of(item, sources):
+        study = item.get("study") or (item["citekey"] if role == "primary" else None)  # study_of
+        for country in item["countries"] or source["countries"]:  # countries_of
             for code in item["codes"]:
-                cells[(code, country)].append(item)
+                cell = cells.get((code, country))
+                if cell is None:
+                    cell = cells[(code, country)] = (set(), set(), set(), [])
+                cell[0].add(item["citekey"])
+                if study:
+                    cell[1].add(study)
+                cell[2].add(role)
+                cell[3].append(item["evidence_id"])
     out: list[GapCell] = []
+    empty: tuple[set, set, set, list] = (set(), set(), set(), [])
     for code in protocol["codes"]:
         for column in columns:
-            items = cells.get((code["id"], column), [])
-            roles = {sources[i["citekey"]]["role"] for i in items}
+            documents, studies, roles, ids = cells.get((code["id"], column), empty)
             out.append({"code": code["id"], "label": code["label"], "country": column,
-                        "documents": len({i["citekey"] for i in items}),
-                        "studies": len({s for i in items if (s := study_of(i, sources))}),
+                        "documents": len(documents), "studies": len(studies),
                         "directness": next((d for d in DIRECTNESS if d in roles), "none"),
-                        "evidence": [i["evidence_id"] for i in items]})
+                        "evidence": list(ids)})
     return out
 
 
