@@ -49,20 +49,22 @@ def evidence_base(facts: Facts) -> str:
             f"({words.by_role(facts['roles'])}); {words.studies(facts)}{where}; {words.years(facts)}.")
 
 
-def question_section(question: dict, data: dict, analysis: Analysis, answered: dict, limit: dict, claims: Claims) -> dict[str, Any]:
-    """Everything the report says about one question."""
+def question_section(question: dict, data: dict, analysis: Analysis, answered: dict, limit: dict, claims: Claims,
+                     by_id: dict[str, dict] | None = None) -> dict[str, Any]:
+    """Everything the report says about one question (``by_id``: the evidence by id, made here when not given)."""
     qid = question["id"]
     facts = analysis["questions"][qid]
     answer = answered.get(qid)
     sentence = evidence_base(facts)
     scope = question["scope"]["description"] if question.get("scope") else ""
     codes = {c["id"]: c for c in data["protocol"]["codes"]}
+    by_id = by_id if by_id is not None else {i["evidence_id"]: i for i in data["evidence"]}
     return {
         "id": qid, "anchor": markdown.Markdown(f"q-{qid}"), "short": question["short"], "text": question["text"], "scope": scope,
         "answer": answer,
         "evidence_base": sentence,
         "evidence_claim": claims.add(f"{qid}.evidence-base", "evidence-base", sentence, facts["evidence"], qid) if facts["excerpts"] else None,
-        "themes": theme_sections(question, analysis["cells"], data["evidence"], codes, limit["findings_per_theme"], claims),
+        "themes": theme_sections(question, analysis["cells"], by_id, codes, limit["findings_per_theme"], claims),
         # What is missing: the computed gaps, each once (analysis.gaps), and the team's own evidence gaps.
         "gaps": [g | {"anchor": anchor("gap-", g["id"])} for g in analysis["gaps"] if g["question"] == qid],
         "gap_findings": [f for f in (answer or {}).get("findings", []) if f["gap"]],
@@ -125,7 +127,8 @@ def report_context(data: dict[str, Any], source_text: Callable[[str], str] = rea
     limit = limits(protocol)
     claims = Claims()
     answered = answers(data, analysis, claims)
-    sections = [question_section(q, data, analysis, answered, limit, claims) for q in protocol["questions"]]
+    by_id = {i["evidence_id"]: i for i in data["evidence"]}
+    sections = [question_section(q, data, analysis, answered, limit, claims, by_id) for q in protocol["questions"]]
     comparison = comparison_context(protocol, analysis, claims)
     labels = {c["id"]: c["label"] for c in protocol["codes"]}
     sources = {s["citekey"]: s for s in data["sources"]}
