@@ -84,10 +84,10 @@ def test_bad_input_fails_with_every_problem_and_writes_nothing(tmp_path):
     assert "extraction/smith2020.csv:5: B5 (smith2020:4): quote not found in sources/smith2020.md; closest passage, line " in result.stderr
     assert "2 problems in 1 file; nothing was written." in result.stderr
     # Only complete intermediate results of the steps that succeeded (the checked shards, and each source checked
-    # with its sheet, kept for the next run) exist.
+    # with its sheet and each document whose schema check passed, kept for the next run) exist.
     written = sorted(str(p.relative_to(root)) for p in (root / "output").rglob("*") if p.is_file())
     assert [p for p in written if not p.startswith(("output/build/shards/", "output/build/located/", "output/build/stamps/",
-                                                    "output/benchmarks/"))
+                                                    "output/build/valid/", "output/benchmarks/"))
             and p not in ("output/build/inputs.json", "output/build-status.json", "output/NOT-CURRENT.txt")] == []
     # ...and the build-status record that says the build failed.
     assert (root / "output/build-status.json").read_text(encoding="utf-8") == '{"state": "failed"}\n'
