@@ -336,3 +336,26 @@ def test_gap_map_and_country_rows_in_one_pass_are_those_of_their_passes(seed):
     columns = gap_columns(protocol, evidence, sources) + ["XX"]
     assert json.dumps(gap_map(protocol, evidence, sources, columns)) == json.dumps(_gap_map_by_passes(protocol, evidence, sources, columns))
     assert json.dumps(country_rows(protocol, evidence, sources)) == json.dumps(_country_rows_by_passes(protocol, evidence, sources))
+
+
+def test_shipped_country_names_are_babels_and_another_version_falls_back_to_babel(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    from synthesis.common import names
+
+    shipped = json.loads(names.SHIPPED.read_text(encoding="utf-8"))
+    names._territories.cache_clear()
+    assert names._territories() == names.babel_territories()  # whichever it read, babel's names
+    if shipped["babel"] == metadata.version("babel"):
+        assert shipped["territories"] == names.babel_territories()
+    stale = tmp_path / "territories.json"
+    stale.write_text(json.dumps({"babel": "0.0", "territories": {"GB": "Not the name"}}), encoding="utf-8")
+    monkeypatch.setattr(names, "SHIPPED", stale)
+    names._territories.cache_clear()
+    try:
+        assert names.country("GB") == "United Kingdom"  # another babel's copy is not read
+        stale.write_text("not JSON", encoding="utf-8")
+        names._territories.cache_clear()
+        assert names.country("DE") == "Germany"
+    finally:
+        names._territories.cache_clear()
