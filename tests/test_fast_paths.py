@@ -359,3 +359,22 @@ def test_shipped_country_names_are_babels_and_another_version_falls_back_to_babe
         assert names.country("DE") == "Germany"
     finally:
         names._territories.cache_clear()
+
+
+@pytest.mark.parametrize("heading", [None, "Results", 'A "quoted", tricky ,"h": heading', "é\u2028<"])
+def test_kept_explorer_parts_join_to_the_record_s_json(heading):
+    import orjson
+
+    from synthesis.report.explorer import piece_json, placed, placed_json
+
+    record = {"id": 'x:1 ,"s":0, "q"', "s": 0, "q": ["Q1"], "c": [0], "n": ["GB"], "t": [], "f": 'a ,"h": finding',
+              "b": "before", "x": "exact", "a": "after", "w": "line 3, paragraph 1", "l": "", "r": 4}
+    if heading is not None:
+        record["h"] = heading
+    for extra in ({}, {"o": "ann"}, {"o": "ann", "st": "s1", "k": [[1, 2]], "qt": 'typed "so"'}):
+        piece = record | extra
+        parts = piece_json(piece)
+        for position in (0, 7, 1234):
+            headings: dict[str, int] = {"Other": 0}
+            expected = orjson.dumps(placed(dict(piece), position, dict(headings)))
+            assert placed_json(parts, position, headings) == expected

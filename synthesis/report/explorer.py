@@ -97,12 +97,16 @@ def piece_json(record: dict[str, Any]) -> list[str | None]:
     records are joined without being read back as objects and written again (report.pieces)."""
     import orjson
 
-    keys = list(record)
-    at = keys.index("h") if "h" in record else keys.index("r") + 1
-    rest = {k: record[k] for k in keys[at + ("h" in record):]}
-    return [orjson.dumps({"id": record["id"]}).decode()[:-1] + ',"s":',
-            "," + orjson.dumps({k: record[k] for k in keys[2:at]}).decode()[1:-1], record.get("h"),
-            "," + orjson.dumps(rest).decode()[1:] if rest else "}"]
+    # Dumped once and cut: inside a JSON string every quote is escaped, so the first `,"s":0,` and `,"h":` are
+    # the keys. Without a heading nothing goes between the last two parts: the cut is at the end.
+    whole = orjson.dumps(record).decode("utf-8")
+    at = whole.index(',"s":0,') + len(',"s":')
+    start, after = whole[:at], whole[at + 1:]
+    heading = record.get("h")
+    if heading is None:
+        return [start, after, None, ""]
+    cut = after.index(',"h":')
+    return [start, after[:cut], heading, after[cut + len(',"h":') + len(orjson.dumps(heading).decode("utf-8")):]]
 
 
 def placed_json(parts: list[str | None], position: int, headings: dict[str, int]) -> bytes:
