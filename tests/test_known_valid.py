@@ -1,6 +1,6 @@
-"""The build remembers the documents whose schema check passed (inputs/schemacheck.py, output/build/valid/), so a
-merge after an edited sheet need not import jsonschema: a pass is reused, a problem is always found again, and a
-document that JSON could not tell apart from another is never remembered."""
+"""The build remembers the documents whose schema check passed (inputs/schemacheck.py, output/build/valid/),
+so a merge after an edited sheet need not import jsonschema: a pass is reused, a problem is always found
+again, and a document that JSON could not tell apart from another is never remembered."""
 
 from __future__ import annotations
 

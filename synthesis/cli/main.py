@@ -12,8 +12,8 @@ import sys
 from ..common.problems import InputError, Problem
 from . import agreement, code, crate, exchange, people, records, releases, slurm, steps, text
 
-# Modules that add subcommands (each has ``register(sub)``), grouped in the main help, people's commands first.
-# A new command goes in its own module under cli/ and is listed here.
+# Modules that add subcommands (each has ``register(sub)``), grouped in the main help, people's commands
+# first. A new command goes in its own module under cli/ and is listed here.
 GROUPS = [
     ("commands", [people, text, code, records, agreement, exchange, releases, slurm]),
     ("pipeline steps (the Snakefile runs these; see docs/architecture.md)", [steps, agreement.STEPS, crate]),

@@ -115,9 +115,10 @@ def cmd_report(args) -> int:
     if args.explorer:
         from ..report.explorer_page import write_explorer
 
-        # In pieces, each source's text let go after its excerpts: the page is not held whole (85 MB at 5,000 sources).
+        # In pieces, each source's text let go after its excerpts: the page is not held whole (85 MB at 5,000
+        # sources).
         write_explorer(args.explorer, data, analysis, context["claims"].checked(), source_text, pieces)
-    if args.tables and args.explorer:  # every source's pieces were made or used: the others are of sources gone
+    if args.tables and args.explorer:  # each source's pieces were made or used: the others' sources are gone
         pieces.prune()
     return 0
 
@@ -254,7 +255,8 @@ def register(sub) -> None:
     p.add_argument("--png", help="with --svg: PNG file to write")
     p.add_argument("--figure-cache", default="output/build/figures", help="with --svg: where the last drawing is kept (default: %(default)s)")
     p.add_argument("--pieces-cache", default="output/build/pieces",
-                   help="where each source's share of the tables and explorer is kept (default: %(default)s; '' for none)")
+                   help="where each source's share of the tables and explorer is kept "
+                        "(default: %(default)s; '' for none)")
     p.add_argument("--template-cache", default="output/build/templates",
                    help="where compiled templates are kept (default: %(default)s)")
     p.add_argument("--provenance-body", help="also write provenance.json without its build metadata (the provenance step's --body)")

@@ -1,9 +1,9 @@
 """Values kept between builds, one file per name, each under the key of what it was made from.
 
-A later run reuses a value whose stored key matches the key of its inputs now; a file that is missing, cannot be
-read or holds another key is ignored (the value is made again), and one that cannot be written is not kept: the
-store changes only the time taken, never a result. A name's new value replaces its file, so the folder holds one
-file per name (``prune`` removes the names no longer made).
+A later run reuses a value whose stored key matches the key of its inputs now; a file that is missing, cannot
+be read or holds another key is ignored (the value is made again), and one that cannot be written is not kept:
+the store changes only the time taken, never a result. A name's new value replaces its file, so the folder
+holds one file per name (``prune`` removes the names no longer made).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import orjson
 
 
 def key_of(*parts: bytes | str) -> str:
-    """A key hashing ``parts`` in order (each ended by a NUL, so no two lists of parts give the same bytes)."""
+    """A key hashing ``parts`` in order (each ended by a NUL, so no two lists of parts give the same
+    bytes)."""
     digest = hashlib.sha256()
     for part in parts:
         digest.update((part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part) + b"\0")
@@ -34,7 +35,8 @@ class KeptValues:
         self.directory = Path(directory) if directory else None
 
     def _path(self, name: str) -> Path:
-        return self.directory / (hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".json")
+        digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()
+        return self.directory / f"{digest[:32]}.json"
 
     def get(self, name: str, key: str) -> Any | None:
         if self.directory is None:
@@ -73,7 +75,8 @@ class KeptValues:
         except OSError:
             return
         for entry in found:
-            if entry.name not in keep and entry.name.endswith(".json") and entry.is_file(follow_symlinks=False):
+            ours = entry.name.endswith(".json") and entry.is_file(follow_symlinks=False)
+            if ours and entry.name not in keep:
                 Path(entry.path).unlink(missing_ok=True)
 
 

@@ -1,9 +1,9 @@
 """Country names for people (ISO 3166-1 alpha-2 codes to English names, from babel's CLDR data).
 
-Loading babel's English locale costs about 0.27 CPU s (its pickled data), in every job that names a country. The
-names are also shipped in ``territories.json`` with the babel version they were taken from, and read from there
-when that is the installed version (else from babel): the same names either way. After upgrading babel, refresh
-the file with ``python -m synthesis.common.names``.
+Loading babel's English locale costs about 0.27 CPU s (its pickled data), in every job that names a country.
+The names are also shipped in ``territories.json`` with the babel version they were taken from, and read from
+there when that is the installed version (else from babel): the same names either way. After upgrading babel,
+refresh the file with ``python -m synthesis.common.names``.
 """
 
 from __future__ import annotations

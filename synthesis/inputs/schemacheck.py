@@ -22,10 +22,11 @@ def shipped_schema(name: str) -> dict[str, Any]:
 
 
 class KnownValid:
-    """Where the build remembers documents its schema checks passed (``output/build/valid/``): importing jsonschema
-    costs 0.25-0.4 CPU s, about a third of the merge job after an edited sheet, whose findings files have not
-    changed. A document is remembered under a key of its schema, its data (only of JSON's own types, so that no two
-    documents share a key) and jsonschema's version; only a pass is remembered, never a problem's message."""
+    """Where the build remembers documents its schema checks passed (``output/build/valid/``): importing
+    jsonschema costs 0.25-0.4 CPU s, about a third of the merge job after an edited sheet, whose findings
+    files have not changed. A document is remembered under a key of its schema, its data (only of JSON's own
+    types, so that no two documents share a key) and jsonschema's version; only a pass is remembered, never a
+    problem's message."""
 
     def __init__(self) -> None:
         self.directory: Path | None = None
@@ -61,7 +62,8 @@ KNOWN_VALID = KnownValid()  # off until a command of the build turns it on (cli.
 
 
 def _plain(data: Any) -> bool:
-    """Whether ``data`` holds only JSON's types (a YAML date or a number as a key would dump like a string)."""
+    """Whether ``data`` holds only JSON's types (a YAML date or a number as a key would dump like a
+    string)."""
     stack = [data]
     while stack:
         value = stack.pop()

@@ -49,9 +49,10 @@ def evidence_base(facts: Facts) -> str:
             f"({words.by_role(facts['roles'])}); {words.studies(facts)}{where}; {words.years(facts)}.")
 
 
-def question_section(question: dict, data: dict, analysis: Analysis, answered: dict, limit: dict, claims: Claims,
-                     by_id: dict[str, dict] | None = None) -> dict[str, Any]:
-    """Everything the report says about one question (``by_id``: the evidence by id, made here when not given)."""
+def question_section(question: dict, data: dict, analysis: Analysis, answered: dict, limit: dict,
+                     claims: Claims, by_id: dict[str, dict] | None = None) -> dict[str, Any]:
+    """Everything the report says about one question (``by_id``: the evidence by id, made here when not
+    given)."""
     qid = question["id"]
     facts = analysis["questions"][qid]
     answer = answered.get(qid)
@@ -64,7 +65,8 @@ def question_section(question: dict, data: dict, analysis: Analysis, answered: d
         "answer": answer,
         "evidence_base": sentence,
         "evidence_claim": claims.add(f"{qid}.evidence-base", "evidence-base", sentence, facts["evidence"], qid) if facts["excerpts"] else None,
-        "themes": theme_sections(question, analysis["cells"], by_id, codes, limit["findings_per_theme"], claims),
+        "themes": theme_sections(question, analysis["cells"], by_id, codes, limit["findings_per_theme"],
+                                 claims),
         # What is missing: the computed gaps, each once (analysis.gaps), and the team's own evidence gaps.
         "gaps": [g | {"anchor": anchor("gap-", g["id"])} for g in analysis["gaps"] if g["question"] == qid],
         "gap_findings": [f for f in (answer or {}).get("findings", []) if f["gap"]],
@@ -96,7 +98,8 @@ def coders_line(protocol: dict) -> str:
 
 
 def short_titles(data: dict) -> dict[str, str]:
-    """Works without author or editor that the report cites, with the short title they are cited by in text."""
+    """Works without author or editor that the report cites, with the short title they are cited by in
+    text."""
     cited = {s["citekey"] for s in data["sources"]}
     return {k: e["short_title"] for k, e in sorted(data.get("bibliography", {}).items()) if k in cited and e.get("short_title")}
 
@@ -128,7 +131,8 @@ def report_context(data: dict[str, Any], source_text: Callable[[str], str] = rea
     claims = Claims()
     answered = answers(data, analysis, claims)
     by_id = {i["evidence_id"]: i for i in data["evidence"]}
-    sections = [question_section(q, data, analysis, answered, limit, claims, by_id) for q in protocol["questions"]]
+    sections = [question_section(q, data, analysis, answered, limit, claims, by_id)
+                for q in protocol["questions"]]
     comparison = comparison_context(protocol, analysis, claims)
     labels = {c["id"]: c["label"] for c in protocol["codes"]}
     sources = {s["citekey"]: s for s in data["sources"]}
@@ -200,8 +204,8 @@ OPTIONS = dict(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
 def template_cache(directory: str | Path):
     """A Jinja2 bytecode cache in a sub-folder of ``directory`` named by what the compiled code depends on
     besides a template's own text and path (Jinja2 keys its entries by those and checks its own format and
-    Python's version): Jinja2's version, :data:`OPTIONS` and markdown.py, which holds finalize and the filters.
-    Compiling the report's templates costs ~0.06 CPU s a run; loading them, ~0.002."""
+    Python's version): Jinja2's version, :data:`OPTIONS` and markdown.py, which holds finalize and the
+    filters. Compiling the report's templates costs ~0.06 CPU s a run; loading them, ~0.002."""
     import hashlib
 
     import jinja2
@@ -227,8 +231,8 @@ def environment(templates: str | Path, cache: str | Path | None = None):
 
 def render_markdown(data: dict[str, Any], templates: str | Path, template: str = TEMPLATE, context: dict[str, Any] | None = None,
                     cache: str | Path | None = None) -> str:
-    """The report as pandoc Markdown; a template error is an :class:`InputError` at its line. ``cache``: a folder
-    for compiled templates (none: compiled every time)."""
+    """The report as pandoc Markdown; a template error is an :class:`InputError` at its line. ``cache``: a
+    folder for compiled templates (none: compiled every time)."""
     import jinja2
 
     path = str(Path(templates) / template)

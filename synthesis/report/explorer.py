@@ -60,14 +60,16 @@ def excerpt_record(item: dict, source: dict, text: str, codes: dict[str, int], s
 
 
 def placed(record: dict[str, Any], position: int, headings: dict[str, int]) -> dict[str, Any]:
-    """An :func:`excerpt_piece` among the others: its source's position (``s``) and its heading's (``h``) set."""
+    """An :func:`excerpt_piece` among the others: its source's position (``s``) and its heading's (``h``)
+    set."""
     record["s"] = position
     if "h" in record:
         record["h"] = headings.setdefault(record["h"], len(headings))
     return record
 
 
-def excerpt_piece(item: dict, source: dict, text: str, codes: dict[str, int], sources: dict[str, dict]) -> dict[str, Any]:
+def excerpt_piece(item: dict, source: dict, text: str, codes: dict[str, int],
+                  sources: dict[str, dict]) -> dict[str, Any]:
     """:func:`excerpt_record` without what depends on the other sources (kept between builds: report.pieces):
     ``s`` is 0 and ``h`` the heading's text, each in its place among the keys (the JSON's order)."""
     before, after = reading_context(text, item["start"], item["end"], source.get("body_start", 0))
@@ -92,8 +94,8 @@ def excerpt_piece(item: dict, source: dict, text: str, codes: dict[str, int], so
 
 
 def piece_json(record: dict[str, Any]) -> list[str | None]:
-    """An :func:`excerpt_piece`'s JSON (as orjson writes it) in the parts around what :func:`placed` sets: up to
-    ``s``'s value, from there up to where ``h`` goes, the heading (or None), the rest. Kept so, a source's
+    """An :func:`excerpt_piece`'s JSON (as orjson writes it) in the parts around what :func:`placed` sets: up
+    to ``s``'s value, from there up to where ``h`` goes, the heading (or None), the rest. Kept so, a source's
     records are joined without being read back as objects and written again (report.pieces)."""
     import orjson
 
@@ -106,7 +108,8 @@ def piece_json(record: dict[str, Any]) -> list[str | None]:
     if heading is None:
         return [start, after, None, ""]
     cut = after.index(',"h":')
-    return [start, after[:cut], heading, after[cut + len(',"h":') + len(orjson.dumps(heading).decode("utf-8")):]]
+    end = cut + len(',"h":') + len(orjson.dumps(heading).decode("utf-8"))
+    return [start, after[:cut], heading, after[end:]]
 
 
 def placed_json(parts: list[str | None], position: int, headings: dict[str, int]) -> bytes:
@@ -209,8 +212,9 @@ def _without_cycle_collection():
 
 def explorer_data(data: dict[str, Any], analysis: dict[str, Any], claims: list[dict[str, Any]],
                   source_text: Callable[[str], str] = read_source_text) -> dict[str, Any]:
-    """Everything the explorer shows, as plain JSON-ready data. ``claims`` are the report's (``Claims.checked()``);
-    ``source_text`` reads a source file (each read once) for the context around its quotes."""
+    """Everything the explorer shows, as plain JSON-ready data. ``claims`` are the report's
+    (``Claims.checked()``); ``source_text`` reads a source file (each read once) for the context around its
+    quotes."""
     with _without_cycle_collection():
         return {key: list(value) if key == "evidence" else value
                 for key, value in explorer_fields(data, analysis, claims, source_text)}
@@ -222,7 +226,8 @@ def explorer_fields(data: dict[str, Any], analysis: dict[str, Any], claims: list
     """:func:`explorer_data`'s keys and values in order, made as they are asked for: the value of ``evidence``
     is an iterator of its records, each source's text read for them and let go after its last excerpt (when
     ``source_text`` has a ``forget``), so that the records need not all be held at once; take every record
-    before the next key (``headings`` is what they name). ``pieces``: each source's records kept between builds."""
+    before the next key (``headings`` is what they name). ``pieces``: each source's records kept between
+    builds."""
     protocol = data["protocol"]
     sources = {s["citekey"]: s for s in data["sources"]}
     index = {s["citekey"]: i for i, s in enumerate(data["sources"])}
@@ -298,5 +303,6 @@ def _excerpts(evidence: list[dict], sources: dict[str, dict], source_text: Calla
             del made[citekey]
 
 
-__all__ = ["FORMAT", "appraisal_record", "excerpt_piece", "excerpt_record", "explorer_data", "explorer_fields", "finding_record", "gap_maps",
-           "limitation_rows", "piece_json", "placed", "placed_json", "source_record"]
+__all__ = ["FORMAT", "appraisal_record", "excerpt_piece", "excerpt_record", "explorer_data",
+           "explorer_fields", "finding_record", "gap_maps", "limitation_rows", "piece_json", "placed",
+           "placed_json", "source_record"]

@@ -48,9 +48,9 @@ _BATCH = 2000  # excerpt records per piece of the streamed JSON
 
 
 def embedded_json_pieces(fields: Iterator[tuple[str, Any]]) -> Iterator[bytes]:
-    """:func:`embedded_json` of the dict of ``fields`` (keys and values, as :func:`explorer_fields` gives them), as
-    UTF-8 pieces: ``evidence``'s records are dumped a batch at a time as they are made. The same bytes: orjson
-    writes a dict as its keys and values dumped in order, with no space."""
+    """:func:`embedded_json` of the dict of ``fields`` (keys and values, as :func:`explorer_fields` gives
+    them), as UTF-8 pieces: ``evidence``'s records are dumped a batch at a time as they are made. The same
+    bytes: orjson writes a dict as its keys and values dumped in order, with no space."""
     import orjson
 
     yield b"{"
@@ -62,7 +62,8 @@ def embedded_json_pieces(fields: Iterator[tuple[str, Any]]) -> Iterator[bytes]:
         batch: list[bytes] = []
         yield b"["
         for i, record in enumerate(value):
-            batch.append(record if record.__class__ is bytes else orjson.dumps(record))  # bytes: its JSON already
+            # A record as bytes is its JSON already (a source's kept records: report.pieces).
+            batch.append(record if record.__class__ is bytes else orjson.dumps(record))
             if len(batch) == _BATCH:
                 yield (b"," if i >= _BATCH else b"") + _escaped(b",".join(batch))
                 batch = []
@@ -81,7 +82,8 @@ def _sha256(text: str) -> str:
 
 
 def policy(script: str, style: str) -> str:
-    """The page's Content-Security-Policy: its own script and stylesheet, by hash; nothing else loads or runs."""
+    """The page's Content-Security-Policy: its own script and stylesheet, by hash; nothing else loads or
+    runs."""
     return (f"default-src 'none'; script-src '{_sha256(script)}'; style-src '{_sha256(style)}'; img-src data:; "
             "base-uri 'none'; form-action 'none'")
 
@@ -181,10 +183,11 @@ def explorer_html(evidence_set: dict[str, Any], analysis: dict[str, Any], claims
 def write_explorer(path: str | Path, evidence_set: dict[str, Any], analysis: dict[str, Any],
                    claims: list[dict[str, Any]], source_text: Callable[[str], str] = read_source_text,
                    kept: Any = None) -> None:
-    """Write :func:`explorer_html`'s page to ``path`` (atomically) in pieces, its excerpt records made, written
-    and let go a batch at a time (a review of 5,000 sources embeds 100,000 of them). The page is checked as
-    :func:`explorer_html` checks it: its frame whole, its data block for a ``<`` (without one, the block's text
-    cannot change how the frame parses). ``kept``: each source's records kept between builds (report.pieces)."""
+    """Write :func:`explorer_html`'s page to ``path`` (atomically) in pieces, its excerpt records made,
+    written and let go a batch at a time (a review of 5,000 sources embeds 100,000 of them). The page is
+    checked as :func:`explorer_html` checks it: its frame whole, its data block for a ``<`` (without one, the
+    block's text cannot change how the frame parses). ``kept``: each source's records kept between builds
+    (report.pieces)."""
     from ..common.textio import write_atomic
 
     data = evidence_set

@@ -1,5 +1,5 @@
-"""Each source's share of the report job's largest outputs, kept between builds (``output/build/pieces/``): its
-excerpts' lines of ``evidence.csv`` and their records in the explorer.
+"""Each source's share of the report job's largest outputs, kept between builds (``output/build/pieces/``):
+its excerpts' lines of ``evidence.csv`` and their records in the explorer.
 
 Most of the report job's time goes on making these per excerpt (20,000 at 1,000 sources), and an edited sheet
 changes one source's. A source's pieces are kept under a key of everything they are made from: the package's
@@ -27,8 +27,8 @@ CSV = "evidence.csv"  # the name (and key) of the one file of every source's lin
 
 @dataclass
 class SourcePieces:
-    """Where the pieces are kept, each source's excerpts (by citekey: :func:`excerpt_groups` of the evidence set
-    they are for) and its digest, which their keys start from."""
+    """Where the pieces are kept, each source's excerpts (by citekey: :func:`excerpt_groups` of the evidence
+    set they are for) and its digest, which their keys start from."""
 
     csv: KeptValues
     explorer: KeptValues
@@ -36,7 +36,8 @@ class SourcePieces:
     digests: dict[str, str]
 
     def prune(self) -> None:
-        """Remove the pieces of sources no longer in the evidence set (the CSV's file holds only those in it)."""
+        """Remove the pieces of sources no longer in the evidence set (the CSV's file holds only those in
+        it)."""
         self.csv.prune([CSV])
         self.explorer.prune(self.digests)
 
@@ -56,10 +57,11 @@ def source_pieces(data: dict[str, Any], directory: str | Path | None = DIRECTORY
     code = package_fingerprint() + "\0" + sys.version
     sources = {s["citekey"]: s for s in data["sources"]}
     groups = excerpt_groups(data["evidence"])
-    digests = {citekey: key_of(code, orjson.dumps(sources[citekey]), orjson.dumps(items)) for citekey, items in groups.items()}
+    digests = {citekey: key_of(code, orjson.dumps(sources[citekey]), orjson.dumps(items))
+               for citekey, items in groups.items()}
     base = Path(directory) if directory else None
-    return SourcePieces(KeptValues(base / "csv" if base else None), KeptValues(base / "explorer" if base else None),
-                        groups, digests)
+    return SourcePieces(KeptValues(base / "csv" if base else None),
+                        KeptValues(base / "explorer" if base else None), groups, digests)
 
 
 def _usable(value: Any, count: int, kind: type) -> bool:
@@ -73,9 +75,10 @@ def _parts(record: list) -> bool:
 
 def kept_lines(pieces: SourcePieces, evidence: list[dict], columns: list[str],
                make: Callable[[list[dict]], list[str]]) -> list[str]:
-    """Each excerpt's line of ``evidence.csv`` in the order of ``evidence`` (the set ``pieces`` is for): a source's
-    kept lines, or ``make``'s of its excerpts. They are kept together in one file (rewritten when one source's
-    change), as they are all held anyway: a file per source would cost a file's creation each (0.15 ms)."""
+    """Each excerpt's line of ``evidence.csv`` in the order of ``evidence`` (the set ``pieces`` is for): a
+    source's kept lines, or ``make``'s of its excerpts. They are kept together in one file (rewritten when one
+    source's change), as they are all held anyway: a file per source would cost a file's creation each
+    (0.15 ms)."""
     shape = orjson.dumps(columns)
     before = pieces.csv.get(CSV, CSV)
     before = before if isinstance(before, dict) else {}

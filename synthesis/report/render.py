@@ -37,10 +37,11 @@ SAFE_FILTER = Path(__file__).parent / "pandoc" / "safe.lua"
 _PANDOC_LINE = re.compile(r"line (\d+)")
 # 1980-01-01: the earliest date a ZIP (DOCX) can hold; used when no commit date exists.
 FALLBACK_EPOCH = "315532800"
-# pandoc's GHC runtime: an old generation of at least 64 MB. With pandoc's own setting alone (-H64m) the ast step
-# of a 1,000-source report collects the old generation 10 times, each copying the live heap (0.27 of 1.2 CPU s);
-# with -O64m 3 times (0.08 s; html and docx alike), for at most ~30 MiB more memory. Runtime options never change
-# what pandoc writes. A user's own GHCRTS goes after ours, so its settings win (GHC reads them left to right).
+# pandoc's GHC runtime: an old generation of at least 64 MB. With pandoc's own setting alone (-H64m) the ast
+# step of a 1,000-source report collects the old generation 10 times, each copying the live heap (0.27 of 1.2
+# CPU s); with -O64m 3 times (0.08 s; html and docx alike), for at most ~30 MiB more memory. Runtime options
+# never change what pandoc writes. A user's own GHCRTS goes after ours, so its settings win (GHC reads them
+# left to right).
 RTS_OPTIONS = "-O64m"
 
 
@@ -69,7 +70,8 @@ def source_date_epoch(review_dir: str | Path = ".") -> str:
 
 
 def ghcrts(own: str = "") -> str:
-    """The GHCRTS pandoc runs with: :data:`RTS_OPTIONS`, then the user's own (``own``), which override them."""
+    """The GHCRTS pandoc runs with: :data:`RTS_OPTIONS`, then the user's own (``own``), which override
+    them."""
     return f"{RTS_OPTIONS} {own}" if own.strip() else RTS_OPTIONS
 
 
@@ -106,11 +108,11 @@ def pandoc_command(fmt: str, markdown: str, output: str, bibliography: str, csl:
     ``html`` and ``docx`` from such an AST (``markdown`` ending in ``.json``) only write, else do it all."""
     if fmt not in FORMATS + (AST,):
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS + (AST,))}")
-    # markdown-smart: quotes and dashes in the text stay exactly as written.
-    # Figures are referenced relative to the Markdown file. cite.lua runs before citeproc, the others after:
-    # safe.lua first, then report.lua, whose own fixed markup (the <details> of the full table) must survive it.
-    # Nothing that reaches pandoc may carry live markup: raw HTML and raw blocks are
-    # read as text, and safe.lua drops event attributes and javascript: links.
+    # markdown-smart: quotes and dashes in the text stay exactly as written. Figures are referenced relative
+    # to the Markdown file. cite.lua runs before citeproc, the others after: safe.lua first, then report.lua,
+    # whose own fixed markup (the <details> of the full table) must survive it. Nothing that reaches pandoc
+    # may carry live markup: raw HTML and raw blocks are read as text, and safe.lua drops event attributes and
+    # javascript: links.
     parsed = fmt != AST and markdown.endswith(".json")
     cmd = [pandoc_path(), markdown, "--from", "json" if parsed else READER, "--to", "json" if fmt == AST else fmt, "--output", output]
     if not parsed:
@@ -121,17 +123,19 @@ def pandoc_command(fmt: str, markdown: str, output: str, bibliography: str, csl:
     cmd += ["--resource-path", resource_path or str(Path(markdown).parent)]
     cmd += ([] if parsed else ["--lua-filter", str(SAFE_FILTER)]) + ["--lua-filter", str(FILTER)]
     if fmt == "html":
-        # Self-contained without --embed-resources, which re-parses the whole page (0.5 CPU s of a 1,000-source
-        # report's 1.3): render() has put the images into the AST and the stylesheet into a header.
-        # pandoc's own document styles stay out, as with --css (which sets document-css false); lines break where the
-        # Markdown's do, never inside a tag.
-        cmd += ["--toc", "--toc-depth=2", "--wrap=preserve"] + (["--include-in-header", css, "--metadata", "document-css=false"] if css else [])
+        # Self-contained without --embed-resources, which re-parses the whole page (0.5 CPU s of a
+        # 1,000-source report's 1.3): render() has put the images into the AST and the stylesheet into a
+        # header. pandoc's own document styles stay out, as with --css (which sets document-css false); lines
+        # break where the Markdown's do, never inside a tag.
+        cmd += ["--toc", "--toc-depth=2", "--wrap=preserve"]
+        cmd += ["--include-in-header", css, "--metadata", "document-css=false"] if css else []
     if fmt == "docx" and reference:
         cmd += ["--reference-doc", reference]
     return cmd
 
 
-IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
+IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".gif": "image/gif"}
 
 
 def embedded_images(ast: Any, resource_path: str) -> list[str]:
@@ -151,7 +155,7 @@ def embedded_images(ast: Any, resource_path: str) -> list[str]:
                 url = target[0]
                 path = Path(resource_path) / url
                 if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url) or url.startswith(("/", "#")):
-                    pass  # not a file of the report's (the inputs' text reaches pandoc inert, so none is live)
+                    pass  # not a file of the report's (the inputs' text reaches pandoc inert: none is live)
                 elif path.suffix.lower() in IMAGE_TYPES and path.is_file():
                     data = base64.b64encode(path.read_bytes()).decode("ascii")
                     target[0] = f"data:{IMAGE_TYPES[path.suffix.lower()]};base64,{data}"
@@ -200,13 +204,14 @@ def _pandoc(cmd: list[str], source: str, fmt: str, env: dict[str, str]) -> None:
     result = subprocess.run(cmd, capture_output=True, text=True, env=env)
     warnings = [line for line in result.stderr.splitlines() if line.strip()]
     if result.returncode != 0 or warnings:
-        raise InputError([Problem(source, _line(line), f"pandoc ({fmt}): {line}") for line in warnings or [f"exit status {result.returncode}"]])
+        said = warnings or [f"exit status {result.returncode}"]
+        raise InputError([Problem(source, _line(line), f"pandoc ({fmt}): {line}") for line in said])
 
 
-def _html_inputs(markdown: str, bibliography: str, csl: str | None, css: str | None, resource_path: str | None,
-                 scratch: str, env: dict[str, str]) -> tuple[str, str | None]:
-    """The AST and stylesheet header the HTML is written from, in ``scratch``: the report's images put in the AST
-    (parsed first when ``markdown`` is Markdown), the stylesheet in a ``<style>`` element."""
+def _html_inputs(markdown: str, bibliography: str, csl: str | None, css: str | None,
+                 resource_path: str | None, scratch: str, env: dict[str, str]) -> tuple[str, str | None]:
+    """The AST and stylesheet header the HTML is written from, in ``scratch``: the report's images put in the
+    AST (parsed first when ``markdown`` is Markdown), the stylesheet in a ``<style>`` element."""
     import orjson
 
     resources = resource_path or str(Path(markdown).parent)
@@ -217,7 +222,8 @@ def _html_inputs(markdown: str, bibliography: str, csl: str | None, css: str | N
     ast = orjson.loads(Path(ast_path).read_bytes())
     missing = embedded_images(ast, resources)
     if missing:
-        raise InputError([Problem(markdown, 1, f"pandoc (html): the image {url} is not in {resources}") for url in missing])
+        raise InputError([Problem(markdown, 1, f"pandoc (html): the image {url} is not in {resources}")
+                          for url in missing])
     embedded = Path(scratch) / "embedded.ast.json"
     embedded.write_bytes(orjson.dumps(ast))
     return str(embedded), str(style_header(css, scratch)) if css else None
@@ -225,8 +231,8 @@ def _html_inputs(markdown: str, bibliography: str, csl: str | None, css: str | N
 
 def render(fmt: str, markdown: str, output: str, bibliography: str, csl: str | None = None, css: str | None = None,
            resource_path: str | None = None) -> None:
-    """Render ``markdown`` (or the AST the ``ast`` format wrote) to ``output`` (written atomically); raise on any
-    pandoc warning. ``resource_path``: where the report's figures are (default: beside ``markdown``)."""
+    """Render ``markdown`` (or the AST the ``ast`` format wrote) to ``output`` (written atomically); raise on
+    any pandoc warning. ``resource_path``: where the report's figures are (default: beside ``markdown``)."""
     out = Path(output)
     out.parent.mkdir(parents=True, exist_ok=True)
     for stale in out.parent.glob(f".{out.name}.*.{fmt}"):  # left by a killed earlier render
@@ -240,7 +246,8 @@ def render(fmt: str, markdown: str, output: str, bibliography: str, csl: str | N
         source = markdown  # what problems name (the HTML is written from an AST in scratch)
         if fmt == "html":
             markdown, css = _html_inputs(markdown, bibliography, csl, css, resource_path, scratch.name, env)
-        _pandoc(pandoc_command(fmt, markdown, tmp, bibliography, csl, css, reference, resource_path), source, fmt, env)
+        command = pandoc_command(fmt, markdown, tmp, bibliography, csl, css, reference, resource_path)
+        _pandoc(command, source, fmt, env)
         if fmt == "html":
             live = live_content(Path(tmp).read_text(encoding="utf-8"))
             if live:

@@ -107,7 +107,8 @@ AVENUE_COLUMNS = ["id", "kind", "question", "code", "text", "basis", "gaps", "ev
 
 
 def synthesis_tables(protocol: dict, analysis: dict[str, Any], findings: list[dict]) -> dict[str, str]:
-    """cells, gap-map, findings, sources-questions, countries, gaps, avenues and snowball tables as CSV text."""
+    """cells, gap-map, findings, sources-questions, countries, gaps, avenues and snowball tables as CSV
+    text."""
     questions = [q["id"] for q in protocol["questions"]]
     gap = [{**g, "evidence": _joined(g["evidence"])} for g in analysis["gap_map"] if g["documents"]]
     matrix = [{"citekey": r["citekey"], "citation": r["citation"], "role": r["role"], **r["by_question"]} for r in analysis["source_matrix"]]
@@ -142,8 +143,10 @@ def write_tables(data: dict[str, Any], directory: str | Path, analysis: dict[str
     def lines(items: list[dict]) -> list[str]:
         return csv_lines([inert_row(row) for row in evidence_rows(items, by_key, columns)])
 
-    # Encoded once too: the per-question tables repeat the rows (130 MB of text to encode at 5,000 sources, not 55).
-    rows = [r.encode("utf-8") for r in (kept_lines(pieces, evidence, columns, lines) if pieces else lines(evidence))]
+    # Encoded once too: the per-question tables repeat the rows (130 MB of text to encode at 5,000 sources,
+    # not 55).
+    made = kept_lines(pieces, evidence, columns, lines) if pieces else lines(evidence)
+    rows = [r.encode("utf-8") for r in made]
     head = header.encode("utf-8")
     outputs: dict[str, str | bytes] = {"evidence.csv": head + b"".join(rows)}
     for question in data["protocol"]["questions"]:

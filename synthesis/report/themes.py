@@ -46,10 +46,10 @@ def rating_words(cell: Cell) -> str:
     return f"{counted}; strength of evidence {strength_words(cell)}"
 
 
-def theme_sections(question: dict, cells: list[Cell], by_id: dict[str, dict], codes: dict[str, dict], limit: int,
-                   claims: Claims) -> list[dict[str, Any]]:
-    """The themes of one question with evidence, in codebook order; ``by_id``: the evidence by id (made once for
-    every question: 100,000 excerpts at 5,000 sources)."""
+def theme_sections(question: dict, cells: list[Cell], by_id: dict[str, dict], codes: dict[str, dict],
+                   limit: int, claims: Claims) -> list[dict[str, Any]]:
+    """The themes of one question with evidence, in codebook order; ``by_id``: the evidence by id (made once
+    for every question: 100,000 excerpts at 5,000 sources)."""
     qid = question["id"]
     shown_in: dict[str, str] = {}  # evidence id -> the theme that lists it
     themes = []
