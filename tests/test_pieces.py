@@ -61,9 +61,9 @@ def test_kept_pieces_give_the_same_bytes_and_are_reused_until_their_source_chang
     data = orjson.loads((review / "build/evidence.json").read_bytes())
     citekey = data["evidence"][0]["citekey"]
     path = store._path(citekey)
-    entry = orjson.loads(path.read_bytes())
-    entry["value"][0][1] = entry["value"][0][1].replace('"b":"', '"b":"KEPT-MARKER', 1)  # the parts of its JSON
-    path.write_bytes(orjson.dumps(entry))
+    head, _, payload = path.read_bytes().partition(b"\n")
+    at = payload.index(b'"w":"') + len(b'"w":"')  # "line 3, paragraph 1": 11 bytes of it replaced, lengths kept
+    path.write_bytes(head + b"\n" + payload[:at] + b"KEPT-MARKER" + payload[at + 11:])
     assert b"KEPT-MARKER" in report(review, "marked", "kept")["report/explorer.html"]
     # Its excerpt's finding edited: that source's records (and lines) are made again, the others reused.
     data["evidence"][0]["finding"] += " (edited)"
@@ -78,15 +78,20 @@ def test_damaged_pieces_are_made_again_and_a_source_gone_takes_its_pieces_with_i
     plain = report(review, "plain", "")
     report(review, "cold", "kept")
     for n, path in enumerate(sorted((review / "kept").rglob("*.json"))):
-        entry = orjson.loads(path.read_bytes())
         if "csv" in path.parts:  # its key, not its lines
+            entry = orjson.loads(path.read_bytes())
             path.write_bytes(orjson.dumps({"key": "not this", "value": entry["value"]}))
-        elif n % 3 == 0:  # its key, with parts of the wrong kind
-            path.write_bytes(orjson.dumps({"key": entry["key"], "value": [[1, 2, 3, 4] for _ in entry["value"]]}))
-        elif n % 3 == 1:  # its key, one record short
-            path.write_bytes(orjson.dumps({"key": entry["key"], "value": entry["value"][1:]}))
+            continue
+        head, _, payload = path.read_bytes().partition(b"\n")
+        entry = orjson.loads(head)
+        if n % 4 == 0:  # its key, lengths that do not add up to its bytes
+            path.write_bytes(orjson.dumps(entry | {"meta": [[1, 2, -1, 3] for _ in entry["meta"]]}) + b"\n" + payload)
+        elif n % 4 == 1:  # its key, one record short
+            path.write_bytes(orjson.dumps(entry | {"meta": entry["meta"][1:]}) + b"\n" + payload)
+        elif n % 4 == 2:  # its key, its bytes cut short
+            path.write_bytes(head + b"\n" + payload[:-1])
         else:
-            path.write_bytes(b"\xff not JSON")
+            path.write_bytes(b"\xff not JSON\n" + payload)
     (review / "kept" / "explorer" / ".kept.left-by-a-killed-run.json").write_bytes(b"{")
     assert report(review, "damaged", "kept") == plain
     assert report(review, "again", "kept") == plain
@@ -115,4 +120,8 @@ def test_a_store_that_cannot_be_written_or_read_changes_nothing_but_the_time(tmp
     store.put("a", "k", [1])
     assert store.get("a", "k") == [1] and store.get("a", "other key") is None and store.get("b", "k") is None
     assert KeptValues(None).get("a", "k") is None
+    store.put_raw("r", "k", [3], b'{"\n"}')  # bytes as they are, after a line of JSON
+    assert store.get_raw("r", "k") == ([3], b'{"\n"}') and store.get_raw("r", "other key") is None
+    blocked.put_raw("r", "k", [3], b"abc")
+    assert blocked.get_raw("r", "k") is None and KeptValues(None).get_raw("r", "k") is None
     assert key_of("ab", "c") != key_of("a", "bc")  # each part ended, so parts never run into each other

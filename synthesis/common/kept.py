@@ -54,6 +54,11 @@ class KeptValues:
             data = orjson.dumps({"key": key, "value": value})
         except TypeError:  # not JSON: not kept, made again next time
             return
+        self._write(name, data)
+
+    def _write(self, name: str, data: bytes) -> None:
+        if self.directory is None:
+            return
         tmp = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -64,6 +69,25 @@ class KeptValues:
         except OSError:
             if tmp:
                 Path(tmp).unlink(missing_ok=True)
+
+    def get_raw(self, name: str, key: str) -> tuple[Any, bytes] | None:
+        """A value kept by :meth:`put_raw`: its description and its bytes (None: not kept under ``key``)."""
+        if self.directory is None:
+            return None
+        try:
+            data = self._path(name).read_bytes()
+            head, _, payload = data.partition(b"\n")
+            entry = orjson.loads(head)
+        except (OSError, orjson.JSONDecodeError):
+            return None
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        return entry.get("meta"), payload
+
+    def put_raw(self, name: str, key: str, meta: Any, payload: bytes) -> None:
+        """Keep ``payload`` as it is, after one line of JSON (the key and ``meta``, which says how to read
+        it): bytes are not escaped into a JSON string and read back out of one."""
+        self._write(name, orjson.dumps({"key": key, "meta": meta}) + b"\n" + payload)
 
     def prune(self, names: Iterable[str]) -> None:
         """Remove every file but those of ``names`` (a source since removed, a temporary file left behind)."""

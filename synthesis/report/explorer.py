@@ -93,31 +93,31 @@ def excerpt_piece(item: dict, source: dict, text: str, codes: dict[str, int],
     return record
 
 
-def piece_json(record: dict[str, Any]) -> list[str | None]:
-    """An :func:`excerpt_piece`'s JSON (as orjson writes it) in the parts around what :func:`placed` sets: up
-    to ``s``'s value, from there up to where ``h`` goes, the heading (or None), the rest. Kept so, a source's
-    records are joined without being read back as objects and written again (report.pieces)."""
+def piece_json(record: dict[str, Any]) -> list[bytes | str | None]:
+    """An :func:`excerpt_piece`'s JSON (as orjson writes it, UTF-8) in the parts around what :func:`placed`
+    sets: up to ``s``'s value, from there up to where ``h`` goes, the heading's text (or None), the rest. Kept
+    so, a source's records are joined without being read back as objects and written again (report.pieces)."""
     import orjson
 
     # Dumped once and cut: inside a JSON string every quote is escaped, so the first `,"s":0,` and `,"h":` are
     # the keys. Without a heading nothing goes between the last two parts: the cut is at the end.
-    whole = orjson.dumps(record).decode("utf-8")
-    at = whole.index(',"s":0,') + len(',"s":')
+    whole = orjson.dumps(record)
+    at = whole.index(b',"s":0,') + len(b',"s":')
     start, after = whole[:at], whole[at + 1:]
     heading = record.get("h")
     if heading is None:
-        return [start, after, None, ""]
-    cut = after.index(',"h":')
-    end = cut + len(',"h":') + len(orjson.dumps(heading).decode("utf-8"))
+        return [start, after, None, b""]
+    cut = after.index(b',"h":')
+    end = cut + len(b',"h":') + len(orjson.dumps(heading))
     return [start, after[:cut], heading, after[end:]]
 
 
-def placed_json(parts: list[str | None], position: int, headings: dict[str, int]) -> bytes:
+def placed_json(parts: list[bytes | str | None], position: int, headings: dict[str, int]) -> bytes:
     """:func:`piece_json`'s parts joined with the source's and the heading's positions: the bytes of
     ``orjson.dumps(placed(record, position, headings))``."""
     start, middle, heading, rest = parts
-    at = "" if heading is None else f',"h":{headings.setdefault(heading, len(headings))}'
-    return f"{start}{position}{middle}{at}{rest}".encode("utf-8")
+    at = b"" if heading is None else b',"h":%d' % headings.setdefault(heading, len(headings))
+    return b"%s%d%s%s%s" % (start, position, middle, at, rest)
 
 
 def appraisal_record(appraisal: dict, coders: dict[str, dict]) -> dict[str, Any]:

@@ -68,11 +68,6 @@ def _usable(value: Any, count: int, kind: type) -> bool:
     return isinstance(value, list) and len(value) == count and all(isinstance(v, kind) for v in value)
 
 
-def _parts(record: list) -> bool:
-    return (len(record) == 4 and record[0].__class__ is str and record[1].__class__ is str
-            and (record[2] is None or record[2].__class__ is str) and record[3].__class__ is str)
-
-
 def kept_lines(pieces: SourcePieces, evidence: list[dict], columns: list[str],
                make: Callable[[list[dict]], list[str]]) -> list[str]:
     """Each excerpt's line of ``evidence.csv`` in the order of ``evidence`` (the set ``pieces`` is for): a
@@ -102,10 +97,44 @@ def kept_records(pieces: SourcePieces, citekey: str, items: list[dict], codes: d
     """One source's explorer records, as the parts of their JSON around ``s`` and ``h`` (explorer.piece_json):
     kept, or ``make``'s of ``items`` (then kept)."""
     key = key_of("explorer", orjson.dumps(codes), pieces.digests[citekey])
-    records = pieces.explorer.get(citekey, key)
-    if not _usable(records, len(items), list) or not all(_parts(r) for r in records):
+    kept = pieces.explorer.get_raw(citekey, key)
+    records = _unpacked(*kept, len(items)) if kept else None
+    if records is None:
         records = make(items)
-        pieces.explorer.put(citekey, key, records)
+        pieces.explorer.put_raw(citekey, key, *_packed(records))
+    return records
+
+
+def _packed(records: list[list]) -> tuple[list[list[int]], bytes]:
+    """Records' parts as one string of bytes and each part's length (-1: no heading)."""
+    lengths, chunks = [], []
+    for start, middle, heading, rest in records:
+        named = heading.encode("utf-8") if heading is not None else b""
+        lengths.append([len(start), len(middle), -1 if heading is None else len(named), len(rest)])
+        chunks += [start, middle, named, rest]
+    return lengths, b"".join(chunks)
+
+
+def _unpacked(lengths: Any, payload: bytes, count: int) -> list[list] | None:
+    """:func:`_packed`'s records again; None unless the lengths describe ``count`` records and all the
+    bytes."""
+    ok = (isinstance(lengths, list) and len(lengths) == count
+          and all(isinstance(r, list) and len(r) == 4 and all(n.__class__ is int for n in r)
+                  and min(r[0], r[1], r[3]) >= 0 and r[2] >= -1 for r in lengths)
+          and sum(r[0] + r[1] + max(r[2], 0) + r[3] for r in lengths) == len(payload))
+    if not ok:
+        return None
+    records, at = [], 0
+    try:
+        for a, b, h, c in lengths:
+            start, middle = payload[at:at + a], payload[at + a:at + a + b]
+            at += a + b
+            heading = None if h < 0 else payload[at:at + h].decode("utf-8")
+            at += max(h, 0)
+            records.append([start, middle, heading, payload[at:at + c]])
+            at += c
+    except UnicodeDecodeError:
+        return None
     return records
 
 
