@@ -365,8 +365,8 @@ def test_shipped_country_names_are_babels_and_another_version_falls_back_to_babe
 def test_kept_explorer_parts_join_to_the_record_s_json(heading):
     import orjson
 
-    from synthesis.report.explorer import piece_json, placed, placed_json
-    from synthesis.report.pieces import _packed, _unpacked
+    from synthesis.report.explorer import placed
+    from synthesis.report.pieces import _packed, _unpacked, piece_json, placed_json
 
     record = {"id": 'x:1 ,"s":0, "q"', "s": 0, "q": ["Q1"], "c": [0], "n": ["GB"], "t": [], "f": 'a ,"h": finding',
               "b": "before", "x": "exact", "a": "after", "w": "line 3, paragraph 1", "l": "", "r": 4}

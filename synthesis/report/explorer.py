@@ -20,7 +20,7 @@ from ..inputs.pdf_text import page_place
 from . import markdown, words
 from .answers import component_facts
 from .appendix import read_source_text, reading_context
-from .pieces import SourcePieces, excerpt_groups, kept_records
+from .pieces import SourcePieces, excerpt_groups, kept_records, piece_json, placed_json
 
 FORMAT = "synthesis-explorer/1"
 # What a coder's typing differs by and is not worth showing twice: curly quotes, dashes, no-break spaces.
@@ -91,33 +91,6 @@ def excerpt_piece(item: dict, source: dict, text: str, codes: dict[str, int],
     if item["quote"] != item["exact"] and _folded(item["quote"]) != _folded(item["exact"]):
         record["qt"] = item["quote"]  # as typed, when it differs from the located text beyond quotes and dashes
     return record
-
-
-def piece_json(record: dict[str, Any]) -> list[bytes | str | None]:
-    """An :func:`excerpt_piece`'s JSON (as orjson writes it, UTF-8) in the parts around what :func:`placed`
-    sets: up to ``s``'s value, from there up to where ``h`` goes, the heading's text (or None), the rest. Kept
-    so, a source's records are joined without being read back as objects and written again (report.pieces)."""
-    import orjson
-
-    # Dumped once and cut: inside a JSON string every quote is escaped, so the first `,"s":0,` and `,"h":` are
-    # the keys. Without a heading nothing goes between the last two parts: the cut is at the end.
-    whole = orjson.dumps(record)
-    at = whole.index(b',"s":0,') + len(b',"s":')
-    start, after = whole[:at], whole[at + 1:]
-    heading = record.get("h")
-    if heading is None:
-        return [start, after, None, b""]
-    cut = after.index(b',"h":')
-    end = cut + len(b',"h":') + len(orjson.dumps(heading))
-    return [start, after[:cut], heading, after[end:]]
-
-
-def placed_json(parts: list[bytes | str | None], position: int, headings: dict[str, int]) -> bytes:
-    """:func:`piece_json`'s parts joined with the source's and the heading's positions: the bytes of
-    ``orjson.dumps(placed(record, position, headings))``."""
-    start, middle, heading, rest = parts
-    at = b"" if heading is None else b',"h":%d' % headings.setdefault(heading, len(headings))
-    return b"%s%d%s%s%s" % (start, position, middle, at, rest)
 
 
 def appraisal_record(appraisal: dict, coders: dict[str, dict]) -> dict[str, Any]:
@@ -304,5 +277,4 @@ def _excerpts(evidence: list[dict], sources: dict[str, dict], source_text: Calla
 
 
 __all__ = ["FORMAT", "appraisal_record", "excerpt_piece", "excerpt_record", "explorer_data",
-           "explorer_fields", "finding_record", "gap_maps", "limitation_rows", "piece_json", "placed",
-           "placed_json", "source_record"]
+           "explorer_fields", "finding_record", "gap_maps", "limitation_rows", "placed", "source_record"]

@@ -92,9 +92,34 @@ def kept_lines(pieces: SourcePieces, evidence: list[dict], columns: list[str],
     return [next(made[item["citekey"]]) for item in evidence]
 
 
+def piece_json(record: dict[str, Any]) -> list[bytes | str | None]:
+    """An explorer.excerpt_piece's JSON (as orjson writes it, UTF-8) in the parts around what explorer.placed
+    sets: up to ``s``'s value, from there up to where ``h`` goes, the heading's text (or None), the rest. Kept
+    so, a source's records are joined without being read back as objects and written again (report.pieces)."""
+    # Dumped once and cut: inside a JSON string every quote is escaped, so the first `,"s":0,` and `,"h":` are
+    # the keys. Without a heading nothing goes between the last two parts: the cut is at the end.
+    whole = orjson.dumps(record)
+    at = whole.index(b',"s":0,') + len(b',"s":')
+    start, after = whole[:at], whole[at + 1:]
+    heading = record.get("h")
+    if heading is None:
+        return [start, after, None, b""]
+    cut = after.index(b',"h":')
+    end = cut + len(b',"h":') + len(orjson.dumps(heading))
+    return [start, after[:cut], heading, after[end:]]
+
+
+def placed_json(parts: list[bytes | str | None], position: int, headings: dict[str, int]) -> bytes:
+    """:func:`piece_json`'s parts joined with the source's and the heading's positions: the bytes of
+    ``orjson.dumps(explorer.placed(record, position, headings))``."""
+    start, middle, heading, rest = parts
+    at = b"" if heading is None else b',"h":%d' % headings.setdefault(heading, len(headings))
+    return b"%s%d%s%s%s" % (start, position, middle, at, rest)
+
+
 def kept_records(pieces: SourcePieces, citekey: str, items: list[dict], codes: dict[str, int],
                  make: Callable[[list[dict]], list[list]]) -> list[list]:
-    """One source's explorer records, as the parts of their JSON around ``s`` and ``h`` (explorer.piece_json):
+    """One source's explorer records, as the parts of their JSON around ``s`` and ``h`` (:func:`piece_json`):
     kept, or ``make``'s of ``items`` (then kept)."""
     key = key_of("explorer", orjson.dumps(codes), pieces.digests[citekey])
     kept = pieces.explorer.get_raw(citekey, key)
@@ -138,4 +163,5 @@ def _unpacked(lengths: Any, payload: bytes, count: int) -> list[list] | None:
     return records
 
 
-__all__ = ["DIRECTORY", "SourcePieces", "excerpt_groups", "kept_lines", "kept_records", "source_pieces"]
+__all__ = ["DIRECTORY", "SourcePieces", "excerpt_groups", "kept_lines", "kept_records", "piece_json",
+           "placed_json", "source_pieces"]
