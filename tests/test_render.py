@@ -61,7 +61,20 @@ def test_html_whose_image_is_missing_fails_and_writes_nothing(review):
     with pytest.raises(InputError) as err:
         render("html", "fig.md", "out/fig.html", "sources/references.bib")
     assert [str(p) for p in err.value.problems] == ["fig.md:1: pandoc (html): the image missing.png is not in ."]
-    assert not Path("out/fig.html").exists()
+    assert list(Path("out").iterdir()) == []  # neither the page nor a temporary file
+
+
+def test_only_the_report_s_own_image_files_are_put_into_the_ast(tmp_path):
+    from synthesis.report.render import embedded_images
+
+    (tmp_path / "map.svg").write_text("<svg/>", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not an image", encoding="utf-8")
+    urls = ["map.svg", "data:image/png;base64,AAAA", "https://example.org/x.png", "#top", "/etc/x.png", "notes.txt",
+            "gone.png"]
+    ast = {"blocks": [{"t": "Para", "c": [{"t": "Image", "c": [["", [], []], [], [url, ""]]} for url in urls]}]}
+    assert embedded_images(ast, str(tmp_path)) == ["notes.txt", "gone.png"]
+    assert [i["c"][2][0] for i in ast["blocks"][0]["c"]] == [
+        "data:image/svg+xml;base64,PHN2Zy8+", *urls[1:]]  # others as they were; their problems said above
 
 
 def test_unresolved_citation_fails_and_writes_nothing(review):

@@ -58,11 +58,21 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status."""
     args = build_parser().parse_args(argv)
-    if args.command in ("prepare", "merge", "check"):  # what checks YAML against a schema; check never writes
+    # The commands that check YAML against a schema remember the passes (check only reads them).
+    remember = args.command in ("prepare", "merge", "check")
+    if remember:
         from ..inputs.layout import VALID_CACHE
         from ..inputs.schemacheck import KNOWN_VALID
 
         KNOWN_VALID.use(VALID_CACHE, writable=args.command != "check")
+    try:
+        return _run(args)
+    finally:
+        if remember:  # this command's setting: another run in the same process starts without it
+            KNOWN_VALID.use(None)
+
+
+def _run(args) -> int:
     try:
         if args.command in STEPS:  # a step replaces the outputs it is given, never an input of the review
             from ..inputs.writes import STEP_OUTPUTS, permit

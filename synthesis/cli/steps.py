@@ -80,7 +80,8 @@ def cmd_report(args) -> int:
     print_warnings(analysis["warnings"])  # the review findings' unaddressed contradiction warnings
     from ..report.pieces import source_pieces
 
-    pieces = source_pieces(data, args.pieces_cache or None)  # each source's share of the tables and explorer
+    # Each source's share of the tables and explorer, kept between builds (none with --pieces-cache '').
+    pieces = source_pieces(data, args.pieces_cache) if args.pieces_cache else None
     if args.tables:
         from ..report.tables import write_tables
 
@@ -118,7 +119,7 @@ def cmd_report(args) -> int:
         # In pieces, each source's text let go after its excerpts: the page is not held whole (85 MB at 5,000
         # sources).
         write_explorer(args.explorer, data, analysis, context["claims"].checked(), source_text, pieces)
-    if args.tables and args.explorer:  # each source's pieces were made or used: the others' sources are gone
+    if pieces and args.tables and args.explorer:  # every source's pieces made or used: the rest are gone
         pieces.prune()
     return 0
 

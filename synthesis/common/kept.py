@@ -17,6 +17,21 @@ from typing import Any, Iterable
 import orjson
 
 
+def write_quietly(path: Path, data: bytes, prefix: str = ".kept.") -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it (``prefix``...``.json``) and a rename. A
+    store that cannot be written costs time, not correctness: a failure is not raised, and leaves no file."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".json")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+
+
 def key_of(*parts: bytes | str) -> str:
     """A key hashing ``parts`` in order (each ended by a NUL, so no two lists of parts give the same
     bytes)."""
@@ -57,18 +72,8 @@ class KeptValues:
         self._write(name, data)
 
     def _write(self, name: str, data: bytes) -> None:
-        if self.directory is None:
-            return
-        tmp = None
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=self.PREFIX, suffix=".json")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, self._path(name))
-        except OSError:
-            if tmp:
-                Path(tmp).unlink(missing_ok=True)
+        if self.directory is not None:
+            write_quietly(self._path(name), data, self.PREFIX)
 
     def get_raw(self, name: str, key: str) -> tuple[Any, bytes] | None:
         """A value kept by :meth:`put_raw`: its description and its bytes (None: not kept under ``key``)."""
@@ -104,4 +109,4 @@ class KeptValues:
                 Path(entry.path).unlink(missing_ok=True)
 
 
-__all__ = ["KeptValues", "key_of"]
+__all__ = ["KeptValues", "key_of", "write_quietly"]

@@ -16,11 +16,12 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import orjson
+
+from ..common.kept import write_quietly
 
 # What reads a unit's files, besides this package: a new version may read them differently.
 READERS = ("openpyxl", "pypdfium2", "PyYAML", "rapidfuzz")
@@ -106,16 +107,7 @@ class LocatedCache:
             data = orjson.dumps({"key": key, "unit": unit})  # now: the caller changes the excerpts next
         except TypeError:  # not JSON (a value YAML read as a date): not kept, checked again next time
             return
-        tmp = None
-        try:  # a cache that cannot be written costs time, not correctness
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".unit.", suffix=".json")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, self._path(stem))
-        except OSError:
-            if tmp:
-                Path(tmp).unlink(missing_ok=True)
+        write_quietly(self._path(stem), data, ".unit.")  # not written: costs time, not correctness
 
 
 __all__ = ["PREPARED", "LocatedCache", "prepared_key", "unit_context", "unit_key"]

@@ -50,8 +50,8 @@ def excerpt_groups(evidence: list[dict]) -> dict[str, list[dict]]:
     return groups
 
 
-def source_pieces(data: dict[str, Any], directory: str | Path | None = DIRECTORY) -> SourcePieces:
-    """The kept pieces of the evidence set ``data`` in ``directory`` (None: none are kept or read)."""
+def source_pieces(data: dict[str, Any], directory: str | Path = DIRECTORY) -> SourcePieces:
+    """The kept pieces of the evidence set ``data`` in ``directory``."""
     from ..inputs.layout import package_fingerprint
 
     code = package_fingerprint() + "\0" + sys.version
@@ -59,9 +59,8 @@ def source_pieces(data: dict[str, Any], directory: str | Path | None = DIRECTORY
     groups = excerpt_groups(data["evidence"])
     digests = {citekey: key_of(code, orjson.dumps(sources[citekey]), orjson.dumps(items))
                for citekey, items in groups.items()}
-    base = Path(directory) if directory else None
-    return SourcePieces(KeptValues(base / "csv" if base else None),
-                        KeptValues(base / "explorer" if base else None), groups, digests)
+    base = Path(directory)
+    return SourcePieces(KeptValues(base / "csv"), KeptValues(base / "explorer"), groups, digests)
 
 
 def _usable(value: Any, count: int, kind: type) -> bool:

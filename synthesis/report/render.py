@@ -148,7 +148,7 @@ def embedded_images(ast: Any, resource_path: str) -> list[str]:
     while stack:
         node = stack.pop()
         if isinstance(node, list):
-            stack.extend(node)
+            stack.extend(reversed(node))  # taken from the end: the images in the order they appear
         elif isinstance(node, dict):
             if node.get("t") == "Image":
                 target = node["c"][2]
