@@ -3,7 +3,7 @@
 # with a records/ folder: de-duplication, screening checks, PRISMA flow diagram), coders
 # and agreement (only with independent sheets in extraction/coders/: double coding), then
 # one report job (tables, gap-map figure, report Markdown: the evidence set analysed once),
-# provenance, pandoc (ast: read once; html, docx) and the RO-Crate.
+# provenance, pandoc (the Markdown read once, HTML and DOCX written from it) and the RO-Crate.
 # All logic lives in the `synthesis` package; rules only call its CLI.
 # Build any review folder with: snakemake --snakefile <this file> --directory <review> --cores 2
 import os
@@ -65,7 +65,7 @@ rule all:
         "output/ro-crate-metadata.json",
 
 
-# The report path (evidence -> report -> ast -> html/docx) has priority, so
+# The report path (evidence -> report -> render: HTML and DOCX) has priority, so
 # records and provenance fill the spare cores instead of delaying it.
 # Per-source work is cut into shards (by a hash of the citekey): one per 8 MB of
 # sources and at least 2 (the cores of `--cores 2`), a power of two up to 16 (or
@@ -230,54 +230,28 @@ rule report:
         " --explorer {output.explorer:q} --releases {layout.RELEASES:q} --changes {output.changes:q}"
 
 
-# pandoc reads the Markdown and resolves its citations once; HTML and DOCX are written from that.
-rule ast:
+# pandoc reads the Markdown and resolves its citations once, then writes the HTML and the DOCX from that
+# (our writer, synthesis/report/pandoc/write.lua): one pandoc run, no AST written and read again.
+rule render:
     input:
         markdown="output/report/state-of-play.md",
         protocol=layout.PROTOCOL,
         bibliography=layout.BIBLIOGRAPHY,
-        code=CODE,
-    output:
-        "output/build/state-of-play.ast.json",
-    benchmark:
-        "output/benchmarks/ast.tsv"
-    priority: 20
-    shell:
-        "{PYTHON:q} -m synthesis render --to ast --input {input.markdown:q} --protocol {input.protocol:q}"
-        " --bibliography {input.bibliography:q} --output {output:q}"
-
-
-rule html:
-    input:
-        ast="output/build/state-of-play.ast.json",
         figure="output/report/gap-map.png",
         flow=layout.with_records("output/report/prisma.png"),
         css=os.path.join(TEMPLATES, "report.css"),
         code=CODE,
         revision=REVISION,
     output:
-        "output/report/state-of-play.html",
+        html="output/report/state-of-play.html",
+        docx="output/report/state-of-play.docx",
     benchmark:
-        "output/benchmarks/html.tsv"
+        "output/benchmarks/render.tsv"
     priority: 20
     shell:
-        "{PYTHON:q} -m synthesis render --to html --input {input.ast:q} --resource-path output/report --css {input.css:q} --output {output:q}"
-
-
-rule docx:
-    input:
-        ast="output/build/state-of-play.ast.json",
-        figure="output/report/gap-map.png",
-        flow=layout.with_records("output/report/prisma.png"),
-        code=CODE,
-        revision=REVISION,
-    output:
-        "output/report/state-of-play.docx",
-    benchmark:
-        "output/benchmarks/docx.tsv"
-    priority: 20
-    shell:
-        "{PYTHON:q} -m synthesis render --to docx --input {input.ast:q} --resource-path output/report --output {output:q}"
+        "{PYTHON:q} -m synthesis render --to html docx --input {input.markdown:q} --protocol {input.protocol:q}"
+        " --bibliography {input.bibliography:q} --resource-path output/report --css {input.css:q}"
+        " --output {output.html:q} {output.docx:q}"
 
 
 # The build described as an RO-Crate: each input with the SHA-256 the build read, each output,
@@ -288,7 +262,7 @@ rule crate:
         provenance="output/provenance.json",
         outputs=[rules.report.output.tables, rules.report.output.svg, rules.report.output.png, rules.report.output.markdown,
                  rules.report.output.explorer, rules.report.output.changes,
-                 rules.html.output, rules.docx.output],
+                 rules.render.output.html, rules.render.output.docx],
         records=layout.record_files(),
         records_outputs=layout.with_records(*rules.records.output),
         coder_sheets=layout.coder_sheet_files(),

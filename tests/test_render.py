@@ -13,7 +13,7 @@ from synthesis.analysis.cells import analyse
 from synthesis.evidence.build import build_evidence
 from synthesis.report.figures import write_gap_map
 from synthesis.common.problems import InputError
-from synthesis.report.render import render, source_date_epoch
+from synthesis.report.render import render, render_formats, source_date_epoch
 from synthesis.report.context import render_markdown
 from synthesis.inputs.styles import resolve_csl
 
@@ -64,17 +64,33 @@ def test_html_whose_image_is_missing_fails_and_writes_nothing(review):
     assert list(Path("out").iterdir()) == []  # neither the page nor a temporary file
 
 
-def test_only_the_report_s_own_image_files_are_put_into_the_ast(tmp_path):
-    from synthesis.report.render import embedded_images
-
-    (tmp_path / "map.svg").write_text("<svg/>", encoding="utf-8")
-    (tmp_path / "notes.txt").write_text("not an image", encoding="utf-8")
+def test_only_the_report_s_own_image_files_are_put_into_the_html(review):
+    Path("map.svg").write_text("<svg/>", encoding="utf-8")
+    Path("notes.txt").write_text("not an image", encoding="utf-8")
     urls = ["map.svg", "data:image/png;base64,AAAA", "https://example.org/x.png", "#top", "/etc/x.png", "notes.txt",
             "gone.png"]
-    ast = {"blocks": [{"t": "Para", "c": [{"t": "Image", "c": [["", [], []], [], [url, ""]]} for url in urls]}]}
-    assert embedded_images(ast, str(tmp_path)) == ["notes.txt", "gone.png"]
-    assert [i["c"][2][0] for i in ast["blocks"][0]["c"]] == [
-        "data:image/svg+xml;base64,PHN2Zy8+", *urls[1:]]  # others as they were; their problems said above
+    Path("fig.md").write_text("".join(f"![{n}]({url})\n\n" for n, url in enumerate(urls)), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        render_formats({"html": "out/fig.html", "docx": "out/fig.docx"}, "fig.md", "sources/references.bib")
+    assert [str(p) for p in err.value.problems] == [  # for both formats; nothing written
+        "fig.md:1: pandoc (html, docx): the image gone.png is not in .",
+        "fig.md:1: pandoc (html, docx): the image notes.txt is not in ."]
+    assert list(Path("out").iterdir()) == []
+    Path("fig.md").write_text("".join(f"![{n}]({url})\n\n" for n, url in enumerate(urls[:5])), encoding="utf-8")
+    render("html", "fig.md", "out/fig.html", "sources/references.bib")
+    sources = re.findall(r'<img src="([^"]*)"', Path("out/fig.html").read_text(encoding="utf-8"))
+    assert sources == ["data:image/svg+xml;base64,PHN2Zy8+", *urls[1:5]]  # the others as they were
+
+
+def test_html_and_docx_from_one_reading_are_the_bytes_of_each_rendered_alone(markdown, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    css = str(TEMPLATES / "report.css")
+    render_formats({"html": "both.html", "docx": "both.docx"}, markdown, "sources/references.bib", None, css)
+    render("html", markdown, "one.html", "sources/references.bib", None, css)
+    render("docx", markdown, "one.docx", "sources/references.bib")
+    assert Path("both.html").read_bytes() == Path("one.html").read_bytes()
+    assert Path("both.docx").read_bytes() == Path("one.docx").read_bytes()
+    assert [p.name for p in Path(".").glob(".*.tmp")] + [p.name for p in Path(".").glob(".both*")] == []
 
 
 def test_unresolved_citation_fails_and_writes_nothing(review):
@@ -232,3 +248,13 @@ def test_pandoc_runs_with_our_rts_options_the_users_own_after_them(markdown, mon
     render("html", markdown, "ours.html", "sources/references.bib")
     assert f"{module.RTS_OPTIONS} -A16m" in seen and module.RTS_OPTIONS in seen
     assert Path("mine.html").read_bytes() == Path("ours.html").read_bytes()
+
+
+def test_render_takes_one_file_for_each_format(review):
+    from synthesis.cli.main import main
+
+    with pytest.raises(SystemExit) as err:
+        main(["render", "--to", "html", "docx", "--input", "report.md", "--output", "out/report.html"])
+    assert str(err.value) == ("render: --to html docx --output out/report.html: give each format once, with one file "
+                              "for each in the same order (ast on its own)")
+    assert not Path("out").exists()

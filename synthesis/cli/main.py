@@ -77,7 +77,8 @@ def _run(args) -> int:
         if args.command in STEPS:  # a step replaces the outputs it is given, never an input of the review
             from ..inputs.writes import STEP_OUTPUTS, permit
 
-            permit(args.command, *[getattr(args, n) for n in STEP_OUTPUTS if getattr(args, n, None)])
+            given = [getattr(args, n) for n in STEP_OUTPUTS if getattr(args, n, None)]
+            permit(args.command, *[p for g in given for p in (g if isinstance(g, list) else [g])])
         return args.func(args)
     except InputError as err:
         return _report(err)

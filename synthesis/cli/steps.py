@@ -125,7 +125,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_render(args) -> int:
-    from ..report.render import render
+    from ..report.render import render_formats
 
     csl = None
     if not args.input.endswith(".json"):  # citations are resolved where the Markdown is read: not again from its AST
@@ -136,7 +136,12 @@ def cmd_render(args) -> int:
         protocol, _node = yamlio.load(read_text(args.protocol)[0], args.protocol)
         name = (protocol.get("report") or {}).get("csl")
         csl = resolve_csl(name, Path(args.protocol).parent) if name else None
-    render(args.to, args.input, args.output, args.bibliography, str(csl) if csl else None, args.css, args.resource_path)
+    formats, outputs = args.to, args.output
+    if len(formats) != len(outputs) or len(set(formats)) != len(formats) or ("ast" in formats and len(formats) > 1):
+        raise SystemExit(f"render: --to {' '.join(formats)} --output {' '.join(outputs)}: give each format once, "
+                         "with one file for each in the same order (ast on its own)")
+    render_formats(dict(zip(formats, outputs)), args.input, args.bibliography, str(csl) if csl else None, args.css,
+                   args.resource_path)
     return 0
 
 
@@ -268,11 +273,11 @@ def register(sub) -> None:
                    "or review.yaml's report.changes_since)")
     p.add_argument("--explorer", help="also write the evidence explorer (a self-contained HTML page, e.g. output/report/explorer.html)")
     p.set_defaults(func=cmd_report)
-    p = add_command(sub, "render", "Render the Markdown report to HTML or DOCX with pandoc and citeproc (the build parses it once: --to ast, then each format from that).", "python -m synthesis render --to html --input output/report/state-of-play.md --output output/report/state-of-play.html")
-    p.add_argument("--to", required=True, choices=("html", "docx", "ast"), help="output format (ast: pandoc's JSON with citations resolved, which html and docx read)")
+    p = add_command(sub, "render", "Render the Markdown report to HTML and/or DOCX with pandoc and citeproc (both from one reading: the build's --to html docx).", "python -m synthesis render --to html docx --input output/report/state-of-play.md --output output/report/state-of-play.html output/report/state-of-play.docx")
+    p.add_argument("--to", required=True, nargs="+", choices=("html", "docx", "ast"), help="output formats (ast, on its own: pandoc's JSON with citations resolved, which --input also reads)")
     p.add_argument("--input", required=True, help="the Markdown report, or the JSON that --to ast wrote")
     p.add_argument("--resource-path", help="folder of the report's figures (default: the input's folder)")
-    p.add_argument("--output", required=True, help="file to write")
+    p.add_argument("--output", required=True, nargs="+", help="file to write for each format of --to, in its order")
     p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for its report.csl (default: %(default)s)")
     p.add_argument("--bibliography", default=layout.BIBLIOGRAPHY, help="BibTeX file (default: %(default)s)")
     p.add_argument("--css", help="stylesheet embedded in the HTML")

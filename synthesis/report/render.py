@@ -12,7 +12,6 @@ import re
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from ..common.problems import InputError, Problem
 
@@ -34,6 +33,7 @@ TABLE_BORDERS = ("<w:tblBorders>" + "".join(f'<w:{side} w:val="single" w:sz="4" 
                  for side in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>")
 READER = "markdown-smart-raw_html-raw_attribute-raw_tex-markdown_in_html_blocks"
 SAFE_FILTER = Path(__file__).parent / "pandoc" / "safe.lua"
+WRITER = Path(__file__).parent / "pandoc" / "write.lua"  # HTML and DOCX from one reading (custom writer)
 _PANDOC_LINE = re.compile(r"line (\d+)")
 # 1980-01-01: the earliest date a ZIP (DOCX) can hold; used when no commit date exists.
 FALLBACK_EPOCH = "315532800"
@@ -101,69 +101,41 @@ def reference_docx(directory: str | Path) -> Path:
     return path
 
 
-def pandoc_command(fmt: str, markdown: str, output: str, bibliography: str, csl: str | None = None, css: str | None = None,
-                   reference: str | None = None, resource_path: str | None = None) -> list[str]:
-    """The pandoc command line for one output format: ``ast`` parses the Markdown and resolves its citations
-    (pandoc's JSON, which both renderings then read: the build parses and runs citeproc once, not twice);
-    ``html`` and ``docx`` from such an AST (``markdown`` ending in ``.json``) only write, else do it all."""
-    if fmt not in FORMATS + (AST,):
-        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS + (AST,))}")
+def pandoc_command(formats: tuple[str, ...] | str, markdown: str, output: str, bibliography: str,
+                   csl: str | None = None, resource_path: str | None = None) -> list[str]:
+    """The pandoc command line: ``ast`` parses the Markdown and resolves its citations (pandoc's JSON); any
+    of ``html`` and ``docx`` are written by our writer (write.lua) from one reading of the Markdown, or of
+    such an AST (``markdown`` ending in ``.json``: citations already resolved). The writer's settings are in
+    the environment (:func:`writer_settings`); ``output`` is what pandoc itself writes (the HTML, if any)."""
+    formats = (formats,) if isinstance(formats, str) else tuple(formats)
+    known = all(fmt in FORMATS + (AST,) for fmt in formats)
+    if not formats or not known or (AST in formats and len(formats) > 1):
+        raise ValueError(f"unknown formats {formats!r}; expected ast, or any of {', '.join(FORMATS)}")
     # markdown-smart: quotes and dashes in the text stay exactly as written. Figures are referenced relative
-    # to the Markdown file. cite.lua runs before citeproc, the others after: safe.lua first, then report.lua,
-    # whose own fixed markup (the <details> of the full table) must survive it. Nothing that reaches pandoc
-    # may carry live markup: raw HTML and raw blocks are read as text, and safe.lua drops event attributes and
-    # javascript: links.
-    parsed = fmt != AST and markdown.endswith(".json")
-    cmd = [pandoc_path(), markdown, "--from", "json" if parsed else READER, "--to", "json" if fmt == AST else fmt, "--output", output]
+    # to the Markdown file. cite.lua runs before citeproc, safe.lua after; report.lua runs in the writer, for
+    # each format, after safe.lua (its own fixed markup, the <details> of the full table, must survive it).
+    # Nothing that reaches pandoc may carry live markup: raw HTML and raw blocks are read as text, and
+    # safe.lua drops event attributes and javascript: links.
+    parsed = AST not in formats and markdown.endswith(".json")
+    cmd = [pandoc_path(), markdown, "--from", "json" if parsed else READER,
+           "--to", "json" if AST in formats else str(WRITER), "--output", output]
     if not parsed:
-        cmd += ["--lua-filter", str(CITE_FILTER), "--citeproc", "--bibliography", bibliography] + (["--csl", csl] if csl else [])
-    cmd += ["--standalone"]
-    if fmt == AST:
-        return cmd + ["--lua-filter", str(SAFE_FILTER)]
-    cmd += ["--resource-path", resource_path or str(Path(markdown).parent)]
-    cmd += ([] if parsed else ["--lua-filter", str(SAFE_FILTER)]) + ["--lua-filter", str(FILTER)]
-    if fmt == "html":
-        # Self-contained without --embed-resources, which re-parses the whole page (0.5 CPU s of a
-        # 1,000-source report's 1.3): render() has put the images into the AST and the stylesheet into a
-        # header. pandoc's own document styles stay out, as with --css (which sets document-css false); lines
-        # break where the Markdown's do, never inside a tag.
-        cmd += ["--toc", "--toc-depth=2", "--wrap=preserve"]
-        cmd += ["--include-in-header", css, "--metadata", "document-css=false"] if css else []
-    if fmt == "docx" and reference:
-        cmd += ["--reference-doc", reference]
+        cmd += ["--lua-filter", str(CITE_FILTER), "--citeproc", "--bibliography", bibliography]
+        cmd += ["--csl", csl] if csl else []
+        cmd += (["--standalone"] if AST in formats else []) + ["--lua-filter", str(SAFE_FILTER)]
+    if AST not in formats:
+        cmd += ["--resource-path", resource_path or str(Path(markdown).parent)]
     return cmd
 
 
-IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-               ".gif": "image/gif"}
-
-
-def embedded_images(ast: Any, resource_path: str) -> list[str]:
-    """Point each local image of a pandoc AST (``ast``, changed in place) at a ``data:`` URI of its file in
-    ``resource_path``, as ``--embed-resources`` would; return the images that are not there."""
-    import base64
-
-    missing: list[str] = []
-    stack = [ast.get("blocks", [])]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(reversed(node))  # taken from the end: the images in the order they appear
-        elif isinstance(node, dict):
-            if node.get("t") == "Image":
-                target = node["c"][2]
-                url = target[0]
-                path = Path(resource_path) / url
-                if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url) or url.startswith(("/", "#")):
-                    pass  # not a file of the report's (the inputs' text reaches pandoc inert: none is live)
-                elif path.suffix.lower() in IMAGE_TYPES and path.is_file():
-                    data = base64.b64encode(path.read_bytes()).decode("ascii")
-                    target[0] = f"data:{IMAGE_TYPES[path.suffix.lower()]};base64,{data}"
-                else:
-                    missing.append(url)
-            if isinstance(node.get("c"), list):
-                stack.append(node["c"])
-    return missing
+def writer_settings(outputs: dict[str, str], scratch: str, css: str | None) -> dict[str, str]:
+    """The environment write.lua reads: whether it writes the HTML, where the DOCX goes, the stylesheet's
+    header and the reference DOCX (made in ``scratch``)."""
+    docx = outputs.get("docx")
+    return {"SYNTHESIS_HTML": "1" if "html" in outputs else "",
+            "SYNTHESIS_DOCX": docx or "",
+            "SYNTHESIS_HEADER": str(style_header(css, scratch)) if css and "html" in outputs else "",
+            "SYNTHESIS_REFERENCE": str(reference_docx(scratch)) if docx else ""}
 
 
 def style_header(css: str | Path, directory: str | Path) -> Path:
@@ -208,55 +180,49 @@ def _pandoc(cmd: list[str], source: str, fmt: str, env: dict[str, str]) -> None:
         raise InputError([Problem(source, _line(line), f"pandoc ({fmt}): {line}") for line in said])
 
 
-def _html_inputs(markdown: str, bibliography: str, csl: str | None, css: str | None,
-                 resource_path: str | None, scratch: str, env: dict[str, str]) -> tuple[str, str | None]:
-    """The AST and stylesheet header the HTML is written from, in ``scratch``: the report's images put in the
-    AST (parsed first when ``markdown`` is Markdown), the stylesheet in a ``<style>`` element."""
-    import orjson
-
-    resources = resource_path or str(Path(markdown).parent)
-    ast_path = markdown
-    if not markdown.endswith(".json"):
-        ast_path = str(Path(scratch) / "report.ast.json")
-        _pandoc(pandoc_command(AST, markdown, ast_path, bibliography, csl), markdown, "html", env)
-    ast = orjson.loads(Path(ast_path).read_bytes())
-    missing = embedded_images(ast, resources)
-    if missing:
-        raise InputError([Problem(markdown, 1, f"pandoc (html): the image {url} is not in {resources}")
-                          for url in missing])
-    embedded = Path(scratch) / "embedded.ast.json"
-    embedded.write_bytes(orjson.dumps(ast))
-    return str(embedded), str(style_header(css, scratch)) if css else None
-
-
 def render(fmt: str, markdown: str, output: str, bibliography: str, csl: str | None = None, css: str | None = None,
            resource_path: str | None = None) -> None:
-    """Render ``markdown`` (or the AST the ``ast`` format wrote) to ``output`` (written atomically); raise on
-    any pandoc warning. ``resource_path``: where the report's figures are (default: beside ``markdown``)."""
-    out = Path(output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in out.parent.glob(f".{out.name}.*.{fmt}"):  # left by a killed earlier render
-        stale.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=f".{fmt}")
-    os.close(fd)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(), "GHCRTS": ghcrts(os.environ.get("GHCRTS", ""))}
-    scratch = tempfile.TemporaryDirectory()
+    """Render ``markdown`` (or the AST the ``ast`` format wrote) to ``output`` in the format ``fmt``."""
+    render_formats({fmt: output}, markdown, bibliography, csl, css, resource_path)
+
+
+def render_formats(outputs: dict[str, str], markdown: str, bibliography: str, csl: str | None = None,
+                   css: str | None = None, resource_path: str | None = None) -> None:
+    """Render ``markdown`` (or the AST the ``ast`` format wrote) to each format's file of ``outputs``
+    (``{"html": path, "docx": path}``, or ``{"ast": path}``) from one reading by pandoc; write them
+    atomically, all or none; raise on any pandoc warning. ``resource_path``: where the report's figures are
+    (default: beside ``markdown``)."""
+    label = ", ".join(outputs)
+    temporary: dict[str, str] = {}
     try:
-        reference = str(reference_docx(scratch.name)) if fmt == "docx" else None
-        source = markdown  # what problems name (the HTML is written from an AST in scratch)
-        if fmt == "html":
-            markdown, css = _html_inputs(markdown, bibliography, csl, css, resource_path, scratch.name, env)
-        command = pandoc_command(fmt, markdown, tmp, bibliography, csl, css, reference, resource_path)
-        _pandoc(command, source, fmt, env)
-        if fmt == "html":
-            live = live_content(Path(tmp).read_text(encoding="utf-8"))
+        for fmt, output in outputs.items():
+            out = Path(output)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            for stale in out.parent.glob(f".{out.name}.*.{fmt}"):  # left by a killed earlier render
+                stale.unlink(missing_ok=True)
+            fd, temporary[fmt] = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=f".{fmt}")
+            os.close(fd)
+        with tempfile.TemporaryDirectory() as scratch:
+            env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(),
+                   "GHCRTS": ghcrts(os.environ.get("GHCRTS", ""))}
+            if "ast" not in outputs:
+                env.update(writer_settings({fmt: temporary[fmt] for fmt in outputs}, scratch, css))
+            written = temporary.get("ast") or temporary.get("html") or str(Path(scratch) / "nothing")
+            command = pandoc_command(tuple(outputs), markdown, written, bibliography, csl, resource_path)
+            _pandoc(command, markdown, label, env)
+        if "html" in outputs:
+            live = live_content(Path(temporary["html"]).read_text(encoding="utf-8"))
             if live:
-                raise InputError([Problem(str(out), 1, f"the rendered HTML would run code ({', '.join(live[:5])}); nothing was written") ])
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is for sharing
-        os.replace(tmp, out)
+                said = ", ".join(live[:5])
+                raise InputError([Problem(outputs["html"], 1,
+                                          f"the rendered HTML would run code ({said}); nothing was written")])
+        for fmt, output in outputs.items():
+            os.chmod(temporary[fmt], 0o644)  # mkstemp makes 0600; a report is for sharing
+            os.replace(temporary[fmt], output)
     finally:
-        Path(tmp).unlink(missing_ok=True)
-        scratch.cleanup()
+        for path in temporary.values():
+            Path(path).unlink(missing_ok=True)
 
 
-__all__ = ["AST", "FORMATS", "pandoc_command", "pandoc_path", "pandoc_version", "render", "source_date_epoch"]
+__all__ = ["AST", "FORMATS", "pandoc_command", "pandoc_path", "pandoc_version", "render", "render_formats",
+           "source_date_epoch"]
