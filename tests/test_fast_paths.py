@@ -366,7 +366,7 @@ def test_kept_explorer_parts_join_to_the_record_s_json(heading):
     import orjson
 
     from synthesis.report.explorer import placed
-    from synthesis.report.pieces import _packed, _unpacked, piece_json, placed_json
+    from synthesis.report.pieces import _described, _parts_of, _placed_block, piece_json, placed_json
 
     record = {"id": 'x:1 ,"s":0, "q"', "s": 0, "q": ["Q1"], "c": [0], "n": ["GB"], "t": [], "f": 'a ,"h": finding',
               "b": "before", "x": "exact", "a": "after", "w": "line 3, paragraph 1", "l": "", "r": 4}
@@ -375,9 +375,12 @@ def test_kept_explorer_parts_join_to_the_record_s_json(heading):
     for extra in ({}, {"o": "ann"}, {"o": "ann", "st": "s1", "k": [[1, 2]], "qt": 'typed "so"'}):
         piece = record | extra
         parts = piece_json(piece)
-        assert _unpacked(*_packed([parts, parts]), 2) == [parts, parts]  # as kept and read back
-        assert _unpacked(*_packed([parts]), 2) is None
         for position in (0, 7, 1234):
             headings: dict[str, int] = {"Other": 0}
             expected = orjson.dumps(placed(dict(piece), position, dict(headings)))
-            assert placed_json(parts, position, headings) == expected
+            assert placed_json(parts, position, dict(headings)) == expected
+            # As kept (the page's bytes) and cut apart again, to be placed elsewhere.
+            block, meta = _placed_block([parts, parts], position, dict(headings))
+            assert block == expected + b"," + expected and _described(meta, 2, len(block))
+            assert _parts_of(meta, block) == [parts, parts] and _parts_of(meta, block[:-1]) is None
+            assert not _described(meta, 1, len(block)) and not _described(meta, 2, len(block) - 1)

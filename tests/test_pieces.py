@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from synthesis.common.kept import KeptValues, key_of
+from synthesis.common.kept import KeptBlocks, KeptValues, key_of
 from synthesis.report.explorer_page import DATA_ID
 
 OUTPUTS = ["tables/evidence.csv", "report/state-of-play.md", "report/explorer.html", "build/provenance-body.json"]
@@ -48,22 +48,39 @@ def explorer_of(outputs: dict[str, bytes]) -> dict:
     return orjson.loads(text.split(f'id="{DATA_ID}">', 1)[1].split("</script>", 1)[0])
 
 
+def kept_explorer(root: Path) -> dict[str, list]:
+    """The explorer's kept blocks: each name's key, place, size and description."""
+    store = KeptBlocks(root / "kept" / "explorer.blocks")
+    store.close()  # nothing put: the file stays as it is
+    return store._index
+
+
+def mark(root: Path, citekey: str) -> bytes:
+    """Put a marker in place of 11 bytes of a kept record's context (its key and lengths left alone); return
+    the bytes it replaced."""
+    _key, offset, size, _meta = kept_explorer(root)[citekey]
+    with open(root / "kept" / "explorer.blocks", "r+b") as handle:
+        handle.seek(offset)
+        at = offset + handle.read(size).index(b'"w":"') + len(b'"w":"')  # "line 3, paragraph 1"
+        handle.seek(at)
+        replaced = handle.read(11)
+        handle.seek(at)
+        handle.write(b"KEPT-MARKER")
+    return replaced
+
+
 def test_kept_pieces_give_the_same_bytes_and_are_reused_until_their_source_changes(review):
     plain = report(review, "plain", "")
     assert not (review / "kept").exists()
     assert report(review, "cold", "kept") == plain  # made and kept
-    kept = sorted(p.name for p in (review / "kept" / "explorer").iterdir())
-    assert len(kept) == len({e["citekey"] for e in orjson.loads((review / "build/evidence.json").read_bytes())["evidence"]})
-    assert report(review, "warm", "kept") == plain  # read back
-    # A kept record with a marker in place of its context (its key left alone) is what the next run writes:
-    # the pieces are used, not made again.
-    store = KeptValues(review / "kept" / "explorer")
     data = orjson.loads((review / "build/evidence.json").read_bytes())
+    assert list(kept_explorer(review)) == list(dict.fromkeys(e["citekey"] for e in data["evidence"]))
+    stamp = (review / "kept" / "explorer.blocks").stat().st_mtime_ns
+    assert report(review, "warm", "kept") == plain  # read back
+    assert (review / "kept" / "explorer.blocks").stat().st_mtime_ns == stamp  # the same blocks: not written again
+    # A kept record with a marker is what the next run writes: the pieces are used, not made again.
     citekey = data["evidence"][0]["citekey"]
-    path = store._path(citekey)
-    head, _, payload = path.read_bytes().partition(b"\n")
-    at = payload.index(b'"w":"') + len(b'"w":"')  # "line 3, paragraph 1": 11 bytes of it replaced, lengths kept
-    path.write_bytes(head + b"\n" + payload[:at] + b"KEPT-MARKER" + payload[at + 11:])
+    mark(review, citekey)
     assert b"KEPT-MARKER" in report(review, "marked", "kept")["report/explorer.html"]
     # Its excerpt's finding edited: that source's records (and lines) are made again, the others reused.
     data["evidence"][0]["finding"] += " (edited)"
@@ -77,35 +94,49 @@ def test_kept_pieces_give_the_same_bytes_and_are_reused_until_their_source_chang
 def test_damaged_pieces_are_made_again_and_a_source_gone_takes_its_pieces_with_it(review):
     plain = report(review, "plain", "")
     report(review, "cold", "kept")
-    for n, path in enumerate(sorted((review / "kept").rglob("*.json"))):
-        if "csv" in path.parts:  # its key, not its lines
-            entry = orjson.loads(path.read_bytes())
-            path.write_bytes(orjson.dumps({"key": "not this", "value": entry["value"]}))
-            continue
-        head, _, payload = path.read_bytes().partition(b"\n")
-        entry = orjson.loads(head)
-        if n % 4 == 0:  # its key, lengths that do not add up to its bytes
-            path.write_bytes(orjson.dumps(entry | {"meta": [[1, 2, -1, 3] for _ in entry["meta"]]}) + b"\n" + payload)
-        elif n % 4 == 1:  # its key, one record short
-            path.write_bytes(orjson.dumps(entry | {"meta": entry["meta"][1:]}) + b"\n" + payload)
-        elif n % 4 == 2:  # its key, its bytes cut short
-            path.write_bytes(head + b"\n" + payload[:-1])
-        else:
-            path.write_bytes(b"\xff not JSON\n" + payload)
-    (review / "kept" / "explorer" / ".kept.left-by-a-killed-run.json").write_bytes(b"{")
-    assert report(review, "damaged", "kept") == plain
+    path = review / "kept" / "explorer.blocks"
+    whole = path.read_bytes()
+    index = kept_explorer(review)
+    first, second = list(index)[:2]
+    damaged = [whole[:-1], whole[:len(whole) // 2], b"\xff not blocks", whole.replace(b"kept-blocks:", b"kept-blocks;")]
+    # An index whose first block runs past the blocks, and which describes one record too few of the second.
+    at = whole.rindex(b"\nkept-blocks:")
+    start = int(whole[at + 13:])
+    for name, field, value in ((first, 2, len(whole)), (second, 3, None)):
+        table = orjson.loads(whole[start:at])
+        table[name][field] = value if value else table[name][field] | {"r": table[name][field]["r"][1:]}
+        damaged.append(whole[:start] + orjson.dumps(table) + b"\nkept-blocks:%020d" % start)
+    csv = next((review / "kept" / "csv").glob("*.json"))
+    entry = orjson.loads(csv.read_bytes())
+    csv.write_bytes(orjson.dumps({"key": "not this", "value": entry["value"]}))  # the CSV's: its key, not its lines
+    for bad in damaged:
+        path.write_bytes(bad)
+        (review / "kept" / ".explorer.blocks.left-by-a-killed-run.tmp").write_bytes(b"{")
+        assert report(review, "damaged", "kept") == plain
+        assert path.read_bytes() == whole  # made again, as it was
+        assert not list((review / "kept").glob(".explorer.blocks.*"))
+    # The folder of a file per source that builds before kept goes.
+    (review / "kept" / "explorer").mkdir()
+    (review / "kept" / "explorer" / "0123.json").write_bytes(b"{}")
     assert report(review, "again", "kept") == plain
-    assert not list((review / "kept" / "explorer").glob(".kept.*"))  # pruned with the rest
+    assert not (review / "kept" / "explorer").exists()
     # A source removed from the evidence set: its kept records go, the others stay.
     data = orjson.loads((review / "build/evidence.json").read_bytes())
     cited = {e.split(":")[0] for r in data["findings"] for f in r["findings"] for e in f["evidence"]}
-    gone = next(e["citekey"] for e in reversed(data["evidence"]) if e["citekey"] not in cited)
-    before = {p.name for p in (review / "kept" / "explorer").iterdir()}
+    gone = next(e["citekey"] for e in data["evidence"] if e["citekey"] not in cited)
+    before = set(kept_explorer(review))
+    # The last source moves up one place: its kept records are used with their position put in again (a
+    # marker in them shows they are not made again), the rest of the bytes as without pieces.
+    assert [s["citekey"] for s in data["sources"]].index(gone) < len(data["sources"]) - 1
+    replaced = mark(review, data["evidence"][-1]["citekey"])
     data["evidence"] = [e for e in data["evidence"] if e["citekey"] != gone]
+    data["sources"] = [s for s in data["sources"] if s["citekey"] != gone]
     (review / "build/evidence.json").write_bytes(orjson.dumps(data))
-    report(review, "fewer", "kept")
-    after = {p.name for p in (review / "kept" / "explorer").iterdir()}
-    assert before - after == {KeptValues(review / "kept" / "explorer")._path(gone).name}
+    fewer = report(review, "fewer", "kept")
+    assert fewer["report/explorer.html"].count(b"KEPT-MARKER") == 1
+    fewer["report/explorer.html"] = fewer["report/explorer.html"].replace(b"KEPT-MARKER", replaced)
+    assert fewer == report(review, "fewer-plain", "")
+    assert before - set(kept_explorer(review)) == {gone}
 
 
 def test_a_store_that_cannot_be_written_or_read_changes_nothing_but_the_time(tmp_path):
@@ -125,3 +156,14 @@ def test_a_store_that_cannot_be_written_or_read_changes_nothing_but_the_time(tmp
     blocked.put_raw("r", "k", [3], b"abc")
     assert blocked.get_raw("r", "k") is None and KeptValues(None).get_raw("r", "k") is None
     assert key_of("ab", "c") != key_of("a", "bc")  # each part ended, so parts never run into each other
+    stuck = KeptBlocks(tmp_path / "file" / "kept.blocks")
+    stuck.put("r", "k", [3], b"abc")
+    stuck.close()
+    assert KeptBlocks(tmp_path / "file" / "kept.blocks").get("r", "k") is None and KeptBlocks(None).get("r", "k") is None
+    blocks = KeptBlocks(tmp_path / "kept.blocks")
+    blocks.put("r", "k", [3], b"abc")
+    blocks.put("s", "k", None, b"")
+    blocks.close()
+    again = KeptBlocks(tmp_path / "kept.blocks")
+    assert again.get("r", "k") == ([3], b"abc") and again.get("s", "k") == (None, b"") and again.get("r", "no") is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "kept", "kept.blocks"]

@@ -119,6 +119,8 @@ def cmd_report(args) -> int:
         # In pieces, each source's text let go after its excerpts: the page is not held whole (85 MB at 5,000
         # sources).
         write_explorer(args.explorer, data, analysis, context["claims"].checked(), source_text, pieces)
+    if pieces and args.explorer:  # the explorer's pieces it used: those of sources gone are left out
+        pieces.keep_explorer()
     if pieces and args.tables and args.explorer:  # every source's pieces made or used: the rest are gone
         pieces.prune()
     return 0

@@ -109,4 +109,111 @@ class KeptValues:
                 Path(entry.path).unlink(missing_ok=True)
 
 
-__all__ = ["KeptValues", "key_of", "write_quietly"]
+class KeptBlocks:
+    """Blocks of bytes by name in one file (``path``; None: nothing is kept or read): the blocks, then an
+    index of them (JSON: each name's key, place, size and description), then the index's place
+    (``TRAILER``). A block is read when asked for (one file opened, not one per name: thousands of files cost
+    their creation each on a cold build, and more on a cluster's shared file system). The blocks put, in the
+    order put, make the next file, written beside the old one and renamed over it at :meth:`close`; names not
+    put are gone."""
+
+    MAGIC = b"\nkept-blocks:"
+    TRAILER = len(MAGIC) + 20  # the magic, then the index's offset in 20 digits
+
+    def __init__(self, path: str | Path | None):
+        self.path = Path(path) if path else None
+        self._old = None
+        self._index: dict[str, list] = {}
+        self._out = None
+        self._tmp: str | None = None
+        self._new: dict[str, list] = {}
+        self._changed = False
+        if self.path is not None:
+            self._open()
+
+    def _open(self) -> None:
+        try:
+            handle = open(self.path, "rb")
+        except OSError:
+            return
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            end = size - self.TRAILER
+            trailer = os.pread(handle.fileno(), self.TRAILER, end) if end >= 0 else b""
+            digits = trailer[len(self.MAGIC):]
+            at = int(digits) if trailer.startswith(self.MAGIC) and digits.isdigit() else -1
+            index = orjson.loads(os.pread(handle.fileno(), end - at, at)) if 0 <= at <= end else None
+        except (OSError, ValueError):
+            index = None
+        if isinstance(index, dict) and all(_entry(e, at) for e in index.values()):
+            self._old, self._index = handle, index
+        else:
+            handle.close()
+
+    def get(self, name: str, key: str) -> tuple[Any, bytes] | None:
+        """The description and bytes kept for ``name`` under ``key``; None when not kept so or unreadable."""
+        entry = self._index.get(name)
+        if entry is None or entry[0] != key:
+            return None
+        try:
+            data = os.pread(self._old.fileno(), entry[2], entry[1])
+        except OSError:
+            return None
+        return (entry[3], data) if len(data) == entry[2] else None
+
+    def put(self, name: str, key: str, meta: Any, data: bytes) -> None:
+        """Keep ``data`` with ``meta`` (JSON) for the next run (a block used as kept is put again)."""
+        if self.path is None or name in self._new:
+            return
+        try:
+            if self._out is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):  # left by a killed run
+                    stale.unlink(missing_ok=True)
+                prefix = f".{self.path.name}."
+                fd, self._tmp = tempfile.mkstemp(dir=self.path.parent, prefix=prefix, suffix=".tmp")
+                self._out = os.fdopen(fd, "wb")
+            entry = [key, self._out.tell(), len(data), meta]
+            self._out.write(data)
+        except OSError:  # not kept: the next run makes them again
+            self._discard()
+            self.path = None
+            return
+        self._changed |= self._index.get(name) != entry
+        self._new[name] = entry
+
+    def close(self) -> None:
+        """Replace the file with the blocks put (left as it is when they are the same, in the same places)."""
+        if self._old is not None:
+            self._old.close()
+            self._old = None
+        if self._out is None:
+            return
+        if not self._changed and list(self._new) == list(self._index):
+            self._discard()
+            return
+        try:
+            at = self._out.tell()
+            self._out.write(orjson.dumps(self._new) + self.MAGIC + b"%020d" % at)
+            self._out.close()
+            self._out = None
+            os.replace(self._tmp, self.path)
+        except OSError:
+            self._discard()
+
+    def _discard(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+        if self._tmp:
+            Path(self._tmp).unlink(missing_ok=True)
+            self._tmp = None
+
+
+def _entry(entry: Any, size: int) -> bool:
+    return (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)
+            and entry[1].__class__ is int and entry[2].__class__ is int
+            and 0 <= entry[1] <= entry[1] + entry[2] <= size)
+
+
+__all__ = ["KeptBlocks", "KeptValues", "key_of", "write_quietly"]

@@ -20,7 +20,7 @@ from ..inputs.pdf_text import page_place
 from . import markdown, words
 from .answers import component_facts
 from .appendix import read_source_text, reading_context
-from .pieces import SourcePieces, excerpt_groups, kept_records, piece_json, placed_json
+from .pieces import SourcePieces, excerpt_groups, kept_block, piece_json
 
 FORMAT = "synthesis-explorer/1"
 # What a coder's typing differs by and is not worth showing twice: curly quotes, dashes, no-break spaces.
@@ -261,17 +261,21 @@ def _excerpts(evidence: list[dict], sources: dict[str, dict], source_text: Calla
         return records
 
     made: dict[str, Iterator] = {}
+    first = {}
+    for i, item in enumerate(evidence):
+        first.setdefault(item["citekey"], i)
     for i, item in enumerate(evidence):
         citekey = item["citekey"]
-        if pieces is None:
-            if citekey not in made:
-                made[citekey] = iter(make(groups[citekey]))
-            yield placed(next(made[citekey]), index[citekey], headings)
-        else:  # each record's JSON, joined from its kept parts
-            if citekey not in made:
-                made[citekey] = iter(kept_records(pieces, citekey, groups[citekey], codes,
-                                                  lambda items: [piece_json(r) for r in make(items)]))
-            yield placed_json(next(made[citekey]), index[citekey], headings)
+        if pieces is not None and last[citekey] - first[citekey] + 1 == len(groups[citekey]):
+            # A source's excerpts one after another (as the merge sorts them): its records as one kept block
+            # of JSON (report.pieces), which the page joins to the others with a comma like any record.
+            if i == first[citekey]:
+                yield kept_block(pieces, citekey, groups[citekey], codes, index[citekey], headings,
+                                 lambda items: [piece_json(r) for r in make(items)])
+            continue
+        if citekey not in made:
+            made[citekey] = iter(make(groups[citekey]))
+        yield placed(next(made[citekey]), index[citekey], headings)
         if last[citekey] == i:
             del made[citekey]
 

@@ -5,13 +5,16 @@ Most of the report job's time goes on making these per excerpt (20,000 at 1,000 
 changes one source's. A source's pieces are kept under a key of everything they are made from: the package's
 code, the source's record (its file's SHA-256 among it: the explorer's reading context comes from the text),
 its excerpts, and for the CSV the table's columns, for the explorer the codebook's order. What depends on the
-other sources is set when the pieces are used: the explorer record's position of its source (``s``) and of
-its heading (``h``, kept as the heading's text). A piece that does not match is made again and replaced
-(:mod:`synthesis.common.kept`), so the outputs are the bytes they would be without it.
+other sources is in the explorer's records as kept: their source's position (``s``) and their headings'
+numbers (``h``); while those are the same (a sheet edited elsewhere) the records are used as they are, else
+the numbers are put in again. A piece that does not match is made again and replaced
+(:mod:`synthesis.common.kept`), so the outputs are the bytes they would be without it. The explorer's pieces
+are one file (``explorer.blocks``), read a source at a time and written anew by each run that writes the page.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +22,11 @@ from typing import Any, Callable, Iterator
 
 import orjson
 
-from ..common.kept import KeptValues, key_of
+from ..common.kept import KeptBlocks, KeptValues, key_of
 
 DIRECTORY = "output/build/pieces"
 CSV = "evidence.csv"  # the name (and key) of the one file of every source's lines of evidence.csv
+EXPLORER = "explorer.blocks"  # the one file of every source's explorer records
 
 
 @dataclass
@@ -31,15 +35,19 @@ class SourcePieces:
     set they are for) and its digest, which their keys start from."""
 
     csv: KeptValues
-    explorer: KeptValues
+    explorer: KeptBlocks
     groups: dict[str, list[dict]]
     digests: dict[str, str]
 
+    def keep_explorer(self) -> None:
+        """Keep the explorer's pieces it used (the page written): those of sources gone are left out."""
+        self.explorer.close()
+        if self.explorer.path is not None:  # a file per source, as builds before kept them
+            shutil.rmtree(self.explorer.path.parent / "explorer", ignore_errors=True)
+
     def prune(self) -> None:
-        """Remove the pieces of sources no longer in the evidence set (the CSV's file holds only those in
-        it)."""
+        """Remove any file but the CSV's (which holds only the lines of the sources in the evidence set)."""
         self.csv.prune([CSV])
-        self.explorer.prune(self.digests)
 
 
 def excerpt_groups(evidence: list[dict]) -> dict[str, list[dict]]:
@@ -60,7 +68,7 @@ def source_pieces(data: dict[str, Any], directory: str | Path = DIRECTORY) -> So
     digests = {citekey: key_of(code, orjson.dumps(sources[citekey]), orjson.dumps(items))
                for citekey, items in groups.items()}
     base = Path(directory)
-    return SourcePieces(KeptValues(base / "csv"), KeptValues(base / "explorer"), groups, digests)
+    return SourcePieces(KeptValues(base / "csv"), KeptBlocks(base / EXPLORER), groups, digests)
 
 
 def _usable(value: Any, count: int, kind: type) -> bool:
@@ -116,51 +124,79 @@ def placed_json(parts: list[bytes | str | None], position: int, headings: dict[s
     return b"%s%d%s%s%s" % (start, position, middle, at, rest)
 
 
-def kept_records(pieces: SourcePieces, citekey: str, items: list[dict], codes: dict[str, int],
-                 make: Callable[[list[dict]], list[list]]) -> list[list]:
-    """One source's explorer records, as the parts of their JSON around ``s`` and ``h`` (:func:`piece_json`):
-    kept, or ``make``'s of ``items`` (then kept)."""
+def kept_block(pieces: SourcePieces, citekey: str, items: list[dict], codes: dict[str, int], position: int,
+               headings: dict[str, int], make: Callable[[list[dict]], list[list]]) -> bytes:
+    """One source's explorer records placed (:func:`placed_json` at ``position``, their headings numbered in
+    ``headings``) and joined by commas, as the page writes them: kept as those bytes, so that while the
+    source's position and its headings' numbers stay the same (an edited sheet elsewhere) they are used as
+    they are; else the numbers are put in again, or the records made by ``make`` (:func:`piece_json`'s
+    parts)."""
     key = key_of("explorer", orjson.dumps(codes), pieces.digests[citekey])
-    kept = pieces.explorer.get_raw(citekey, key)
-    records = _unpacked(*kept, len(items)) if kept else None
+    kept = pieces.explorer.get(citekey, key)
+    meta = kept[0] if kept and _described(kept[0], len(items), len(kept[1])) else None
+    if meta is not None:
+        numbers = [headings.setdefault(h, len(headings)) for h in meta["h"]]
+        if meta["s"] == position and meta["i"] == numbers:
+            pieces.explorer.put(citekey, key, meta, kept[1])  # kept for the next run as it is
+            return kept[1]
+        records = _parts_of(meta, kept[1])
+    else:
+        records = None
     if records is None:
         records = make(items)
-        pieces.explorer.put_raw(citekey, key, *_packed(records))
-    return records
+    block, meta = _placed_block(records, position, headings)
+    pieces.explorer.put(citekey, key, meta, block)
+    return block
 
 
-def _packed(records: list[list]) -> tuple[list[list[int]], bytes]:
-    """Records' parts as one string of bytes and each part's length (-1: no heading)."""
-    lengths, chunks = [], []
+def _placed_block(records: list[list], position: int, headings: dict[str, int]) -> tuple[bytes, dict]:
+    """Records' parts placed and joined, with what :func:`_parts_of` needs to cut them apart again: each
+    record's lengths (up to ``s``'s number, the number, up to the heading's, the heading's number or -1, the
+    rest) and heading (its place in ``h``, the source's headings in the order they first appear)."""
+    named: dict[str, int] = {}
+    lengths, placed = [], []
+    digits = len(b"%d" % position)
     for start, middle, heading, rest in records:
-        named = heading.encode("utf-8") if heading is not None else b""
-        lengths.append([len(start), len(middle), -1 if heading is None else len(named), len(rest)])
-        chunks += [start, middle, named, rest]
-    return lengths, b"".join(chunks)
+        record = placed_json([start, middle, heading, rest], position, headings)
+        if heading is None:
+            lengths.append([len(start), digits, len(middle), -1, len(rest), -1])
+        else:
+            number = len(record) - len(start) - digits - len(middle) - len(rest) - len(b',"h":')
+            local = named.setdefault(heading, len(named))
+            lengths.append([len(start), digits, len(middle), number, len(rest), local])
+        placed.append(record)
+    block = b",".join(placed)
+    meta = {"s": position, "h": list(named), "i": [headings[h] for h in named], "n": len(block), "r": lengths}
+    return block, meta
 
 
-def _unpacked(lengths: Any, payload: bytes, count: int) -> list[list] | None:
-    """:func:`_packed`'s records again; None unless the lengths describe ``count`` records and all the
-    bytes."""
-    ok = (isinstance(lengths, list) and len(lengths) == count
-          and all(isinstance(r, list) and len(r) == 4 and all(n.__class__ is int for n in r)
-                  and min(r[0], r[1], r[3]) >= 0 and r[2] >= -1 for r in lengths)
-          and sum(r[0] + r[1] + max(r[2], 0) + r[3] for r in lengths) == len(payload))
+def _described(meta: Any, count: int, size: int) -> bool:
+    """Whether ``meta`` is :func:`_placed_block`'s description of ``count`` records in ``size`` bytes."""
+    return (isinstance(meta, dict) and meta.get("n") == size and meta.get("s").__class__ is int
+            and isinstance(meta.get("h"), list) and all(h.__class__ is str for h in meta["h"])
+            and isinstance(meta.get("i"), list) and len(meta["i"]) == len(meta["h"])
+            and isinstance(meta.get("r"), list) and len(meta["r"]) == count)
+
+
+def _parts_of(meta: dict, block: bytes) -> list[list] | None:
+    """:func:`_placed_block`'s records as :func:`piece_json`'s parts again; None unless the lengths describe
+    all the bytes."""
+    headings, lengths = meta["h"], meta["r"]
+    ok = (all(isinstance(r, list) and len(r) == 6 and all(n.__class__ is int for n in r)
+              and min(r[0], r[1], r[2], r[4]) >= 0 and r[3] >= -1 and -1 <= r[5] < len(headings)
+              and (r[3] < 0) == (r[5] < 0) for r in lengths)
+          and sum(a + b + c + e + (d + len(b',"h":') if d >= 0 else 0) for a, b, c, d, e, _h in lengths)
+          + max(len(lengths) - 1, 0) == len(block))
     if not ok:
         return None
     records, at = [], 0
-    try:
-        for a, b, h, c in lengths:
-            start, middle = payload[at:at + a], payload[at + a:at + a + b]
-            at += a + b
-            heading = None if h < 0 else payload[at:at + h].decode("utf-8")
-            at += max(h, 0)
-            records.append([start, middle, heading, payload[at:at + c]])
-            at += c
-    except UnicodeDecodeError:
-        return None
+    for a, b, c, d, e, h in lengths:
+        start, middle = block[at:at + a], block[at + a + b:at + a + b + c]
+        at += a + b + c + (d + len(b',"h":') if d >= 0 else 0)
+        records.append([start, middle, headings[h] if h >= 0 else None, block[at:at + e]])
+        at += e + 1  # and the comma
     return records
 
 
-__all__ = ["DIRECTORY", "SourcePieces", "excerpt_groups", "kept_lines", "kept_records", "piece_json",
+__all__ = ["DIRECTORY", "SourcePieces", "excerpt_groups", "kept_block", "kept_lines", "piece_json",
            "placed_json", "source_pieces"]
