@@ -3,7 +3,7 @@
 # with a records/ folder: de-duplication, screening checks, PRISMA flow diagram), coders
 # and agreement (only with independent sheets in extraction/coders/: double coding), then
 # one report job (tables, gap-map figure, report Markdown: the evidence set analysed once),
-# provenance, pandoc (the Markdown read once, HTML and DOCX written from it) and the RO-Crate.
+# pandoc (the Markdown read once, HTML and DOCX written from it), then provenance and the RO-Crate.
 # All logic lives in the `synthesis` package; rules only call its CLI.
 # Build any review folder with: snakemake --snakefile <this file> --directory <review> --cores 2
 import os
@@ -66,7 +66,7 @@ rule all:
 
 
 # The report path (evidence -> report -> render: HTML and DOCX) has priority, so
-# records and provenance fill the spare cores instead of delaying it.
+# records and the coders' steps fill the spare cores instead of delaying it.
 # Per-source work is cut into shards (by a hash of the citekey): one per 8 MB of
 # sources and at least 2 (the cores of `--cores 2`), a power of two up to 16 (or
 # `--config shards=N`): the job count stays bounded for thousands of sources,
@@ -171,20 +171,6 @@ rule agreement:
         "{PYTHON:q} -m synthesis agreement --inputs {input.prepared:q} --coders {input.coders:q} --output {output.summary:q} --table {output.table:q}"
 
 
-# Only the build metadata is added here (the commits: a new commit re-runs this, not the report).
-rule provenance:
-    input:
-        body="output/build/provenance-body.json",
-        code=CODE,
-        revision=REVISION,
-    output:
-        "output/provenance.json",
-    benchmark:
-        "output/benchmarks/provenance.tsv"
-    shell:
-        "{PYTHON:q} -m synthesis provenance --body {input.body:q} --output {output:q}"
-
-
 # One job reads the evidence set and analyses it once for everything made from it without pandoc:
 # the CSV tables, the gap map (redrawn only when it changes), the report's Markdown and claims,
 # provenance's body and the crate's summary of the inputs.
@@ -254,12 +240,14 @@ rule render:
         " --output {output.html:q} {output.docx:q}"
 
 
-# The build described as an RO-Crate: each input with the SHA-256 the build read, each output,
-# the software and versions, the commit (its date dates the crate) and the provenance file.
+# The build's provenance (the report's body with the build metadata: the commits, so a new commit re-runs
+# this, not the report), then the build described as an RO-Crate: each input with the SHA-256 the build
+# read, each output, the software and versions, the commit (its date dates the crate) and the provenance
+# file. One job: they share the build metadata, and a job less is a Python start less in every build.
 rule crate:
     input:
         summary="output/build/summary.json",
-        provenance="output/provenance.json",
+        body="output/build/provenance-body.json",
         outputs=[rules.report.output.tables, rules.report.output.svg, rules.report.output.png, rules.report.output.markdown,
                  rules.report.output.explorer, rules.report.output.changes,
                  rules.render.output.html, rules.render.output.docx],
@@ -270,9 +258,11 @@ rule crate:
         code=CODE,
         revision=REVISION,
     output:
-        "output/ro-crate-metadata.json",
+        provenance="output/provenance.json",
+        crate="output/ro-crate-metadata.json",
     benchmark:
         "output/benchmarks/crate.tsv"
     shell:
-        "{PYTHON:q} -m synthesis crate --summary {input.summary:q} --provenance {input.provenance:q} --output {output:q}"
+        "{PYTHON:q} -m synthesis crate --summary {input.summary:q} --provenance-body {input.body:q}"
+        " --provenance {output.provenance:q} --output {output.crate:q}"
         " --inputs {input.records:q} {input.coder_sheets:q} -- {input.outputs:q} {input.records_outputs:q} {input.agreement:q}"

@@ -266,7 +266,7 @@ def test_two_builds_of_one_commit_are_byte_identical(built, tmp_path, monkeypatc
     _git(root, "add", "NOTES.md")
     _git(root, "commit", "-qm", "notes")
     plan = reviewkit.snakemake(root, "--dry-run", "--quiet", "rules")
-    assert sorted(dict(re.findall(r"^(\w+)\s+(\d+)$", plan.stdout, re.M))) == ["all", "crate", "provenance", "render", "total"]
+    assert sorted(dict(re.findall(r"^(\w+)\s+(\d+)$", plan.stdout, re.M))) == ["all", "crate", "render", "total"]
 
 
 def test_editing_a_coded_passage_fails_the_build_and_the_audit_with_the_same_ids(built, tmp_path):

@@ -15,8 +15,13 @@ def cmd_crate(args) -> int:
     from ..report.render import source_date_epoch
 
     crate_dir = Path(args.output).parent
+    build = build_metadata(".")
+    if args.provenance_body:  # the build's provenance first: the crate describes it (what `provenance --body` writes)
+        from ..audit.provenance import with_build
+
+        write_atomic(args.provenance, with_build(Path(args.provenance_body).read_bytes(), build))
     summary = read_json(args.summary) if args.summary else crate_summary(read_json(args.evidence))
-    metadata = crate_metadata(summary, args.outputs, args.provenance, crate_dir, Path("."), build_metadata("."), source_date_epoch(), args.inputs)
+    metadata = crate_metadata(summary, args.outputs, args.provenance, crate_dir, Path("."), build, source_date_epoch(), args.inputs)
     write_atomic(args.output, crate_json(metadata))
     return 0
 
@@ -26,7 +31,9 @@ def register(sub) -> None:
                     "python -m synthesis crate --evidence output/build/evidence.json --provenance output/provenance.json --output output/ro-crate-metadata.json output/tables/evidence.csv")
     p.add_argument("--evidence", default=EVIDENCE, help="the build's evidence set (default: %(default)s)")
     p.add_argument("--summary", help="instead of the evidence set, the summary of it that the report step wrote (output/build/summary.json)")
-    p.add_argument("--provenance", required=True, help="the build's provenance file")
+    p.add_argument("--provenance", required=True, help="the build's provenance file (written first with --provenance-body)")
+    p.add_argument("--provenance-body", help="the provenance body the report step wrote (output/build/provenance-body.json): "
+                   "write --provenance from it with the build metadata, as `provenance --body` does, then the crate")
     p.add_argument("--output", required=True, help="where to write ro-crate-metadata.json (its folder is the crate's root)")
     p.add_argument("--inputs", nargs="*", default=[], help="inputs the evidence set does not record (the records/ folder's files), hashed now")
     p.add_argument("outputs", nargs="*", help="the build's output files to describe (after --, when --inputs is given)")
