@@ -7,7 +7,7 @@ import io
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from ..common.problems import COUNTRY_ALIASES, InputError, Problem, suggest
 from ..common.textio import CONTROL
@@ -63,14 +63,54 @@ def _too_many_rows(path: str) -> InputError:
     return InputError([Problem(path, MAX_SHEET_ROWS + 1, f"too many rows: at most {MAX_SHEET_ROWS:,} are accepted; split the source's sheet")])
 
 
-def _read_workbook(path: str) -> list[tuple[int, list[str]]]:
+def _checked_cells(path: str, rows: Iterable[list[tuple[Any, bool]]]) -> list[tuple[int, list[str]]]:
+    """A sheet's rows of (value, is a formula) as text, every formula and control character a problem."""
     from ..common.textio import control_problems
 
-    load_workbook = _openpyxl().load_workbook
+    problems: list[Problem] = []
+    table = []
+    for i, row in enumerate(rows, start=1):
+        if i > MAX_SHEET_ROWS:
+            raise _too_many_rows(path)
+        cells = []
+        for j, (value, formula) in enumerate(row):
+            where = f"{column_letter(j)}{i}"
+            if formula:
+                problems.append(Problem(path, i, f"{where}: a formula ({str(value)[:40]}); type the value itself "
+                                                 "(Paste Special > Values)"))
+            text = _cell(value)
+            if text and CONTROL.search(text):
+                problems += [Problem(p.path, p.line, f"{where}: {p.message}") for p in control_problems(text, path, i, 1)]
+            cells.append(text)
+        table.append((i, cells))
+    if problems:
+        raise InputError(problems)
+    return table
+
+
+def _openpyxl_cells(sheet) -> Iterator[list[tuple[Any, bool]]]:
+    for row in sheet.iter_rows():
+        cells = []
+        for cell in row:
+            value, kind = getattr(cell, "value", None), getattr(cell, "data_type", "")
+            formula = kind == "f" or (isinstance(value, str) and kind != "s" and value.startswith("="))
+            cells.append((value, formula))
+        yield cells
+
+
+def _read_workbook(path: str) -> list[tuple[int, list[str]]]:
+    from .plain_workbook import plain_rows
 
     problems = _workbook_problems(path)
     if problems:
         raise InputError(problems)
+    try:  # a plain sheet without openpyxl (plain_workbook.py): the same cells, without its import and set-up
+        return _checked_cells(path, ([(value, False) for value in row] for _i, row in plain_rows(path)))
+    except InputError:
+        raise
+    except Exception:  # NotPlain, or a part it cannot parse: openpyxl reads it, or says what is wrong with it
+        pass
+    load_workbook = _openpyxl().load_workbook
     try:
         # Not data_only: a formula must be seen as one (its cached value may be absent).
         book = load_workbook(path, read_only=True, data_only=False)
@@ -79,23 +119,7 @@ def _read_workbook(path: str) -> list[tuple[int, list[str]]]:
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # the stored <dimension> may be wrong: read every row there is
-        rows = []
-        for i, row in enumerate(sheet.iter_rows(), start=1):
-            if i > MAX_SHEET_ROWS:
-                raise _too_many_rows(path)
-            cells = []
-            for j, cell in enumerate(row):
-                value = getattr(cell, "value", None)
-                if getattr(cell, "data_type", "") == "f" or (isinstance(value, str) and getattr(cell, "data_type", "") != "s" and value.startswith("=")):
-                    problems.append(Problem(path, i, f"{column_letter(j)}{i}: a formula ({str(value)[:40]}); type the value itself (Paste Special > Values)"))
-                text = _cell(value)
-                if text and CONTROL.search(text):
-                    problems += [Problem(p.path, p.line, f"{column_letter(j)}{i}: {p.message}") for p in control_problems(text, path, i, 1)]
-                cells.append(text)
-            rows.append((i, cells))
-        if problems:
-            raise InputError(problems)
-        return rows
+        return _checked_cells(path, _openpyxl_cells(sheet))
     except InputError:
         raise
     except Exception as err:  # a damaged part inside the zip
