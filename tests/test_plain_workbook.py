@@ -107,23 +107,23 @@ def sheet_with(tmp_path: Path, cells: str, row: int = 2, doctype: str = "") -> P
 
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006"
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    overrides = "".join(f'<Override PartName="/xl/{name}.xml" ContentType="{kind}.{type_}+xml"/>' for name, type_ in
+                        (("workbook", "sheet.main"), ("worksheets/sheet1", "worksheet"),
+                         ("sharedStrings", "sharedStrings"), ("styles", "styles")))
+    targets = "".join(f'<Relationship Id="rId{i}" Type="{rel}/{type_}" Target="{target}"/>' for i, (type_, target) in
+                      enumerate((("worksheet", "worksheets/sheet1.xml"), ("sharedStrings", "sharedStrings.xml"),
+                                 ("styles", "styles.xml")), start=1))
     parts = {
-        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
-        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        "[Content_Types].xml": f'<?xml version="1.0"?><Types xmlns="{package}/content-types">{overrides}</Types>',
+        "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="{package}/relationships">'
         f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         "xl/workbook.xml": f'<?xml version="1.0"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
         '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
-        f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
-        f'<Relationship Id="rId3" Type="{rel}/styles" Target="styles.xml"/></Relationships>',
-        "xl/sharedStrings.xml": f'<?xml version="1.0"?><sst xmlns="{main}" count="1" uniqueCount="1"><si><t>id</t></si></sst>',
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0"?><Relationships xmlns="{package}/relationships">'
+        f"{targets}</Relationships>",
+        "xl/sharedStrings.xml": f'<?xml version="1.0"?><sst xmlns="{main}"><si><t>id</t></si></sst>',
         "xl/styles.xml": f'<?xml version="1.0"?><styles xmlns="{main}"><cellXfs count="2"><xf numFmtId="0"/>'
         '<xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styles>',
         "xl/worksheets/sheet1.xml": f'<?xml version="1.0"?>{doctype}<worksheet xmlns="{main}"><sheetData>'
