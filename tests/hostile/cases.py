@@ -87,6 +87,11 @@ def symlink(path: str, target_text: str):
     return setup
 
 
+# Nine entities, each ten of the one before: 10**9 characters if expanded.
+ENTITY_BOMB = ('<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+               + "".join(f'<!ENTITY {c} "{("&" + b + ";") * 10}">' for b, c in zip("abcdefgh", "bcdefghi")) + "]>")
+
+
 def both(*steps):
     def setup(root: Path):
         for step in steps:
@@ -290,6 +295,12 @@ CASES = [
      ["extraction/okafor2021.xlsx:5: row 5 (id 3): H5: a cell under no column heading; name its column in row 1 or move it"]),
     ("xlsx-formula-looking-text-is-text", both(workbook(reviewkit.OKAFOR_ROWS), patched_workbook("<t>Ownership with votes", "<t>=SUM(1,2) Ownership with votes")), CHECK, 0,
      ["ok: 2 sources, 6 excerpts, every quote located"]),
+    # Entities declared in the worksheet (a billion-laughs DTD): not plain (inputs/plain_workbook.py), and
+    # openpyxl's parser refuses to expand them.
+    ("xlsx-entity-expansion", both(workbook(reviewkit.OKAFOR_ROWS), patched_workbook("<worksheet ", ENTITY_BOMB + "<worksheet "),
+                                   patched_workbook("<t>Ownership with votes", "<t>&i; Ownership with votes")), CHECK, 1,
+     ["extraction/okafor2021.xlsx:1: cannot read as an Excel workbook: limit on input amplification factor (from DTD and "
+      "entities) breached: line 1, column 1295"]),
     ("xlsx-code-twice", workbook([reviewkit.OKAFOR_ROWS[0], [1, "Trust rose", "local_trust; local_trust", "f", "", "DE"]]), CHECK, 1,
      ["extraction/okafor2021.xlsx:2: C2 (id 1): 'local_trust' is listed twice"]),
     # --- review check FILES ---
