@@ -153,3 +153,24 @@ def _steps() -> set[str]:
 
     build_parser()
     return STEPS
+
+
+def test_the_links_in_an_input_folder_are_what_rglob_finds(tmp_path):
+    """protected() finds links from the folders' listings (no stat per file): the same links rglob finds, to
+    files, folders (not followed), nowhere, hidden or deep."""
+    import os
+
+    from synthesis.inputs.writes import _links
+
+    (tmp_path / "sources/deep/.hidden").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside/file.md").write_text("x", encoding="utf-8")
+    (tmp_path / "outside/inner").mkdir()
+    os.symlink(tmp_path / "outside/file.md", tmp_path / "sources/to-file.md")
+    os.symlink(tmp_path / "outside", tmp_path / "sources/deep/to-folder")
+    os.symlink("/nowhere", tmp_path / "sources/deep/.hidden/dangling.md")
+    os.symlink(tmp_path / "outside", tmp_path / "sources/.to-folder")
+    (tmp_path / "sources/deep/plain.md").write_text("y", encoding="utf-8")
+    expected = sorted(p for p in (tmp_path / "sources").rglob("*") if p.is_symlink())
+    assert len(expected) == 4
+    assert sorted(_links(tmp_path / "sources")) == expected
