@@ -13,8 +13,8 @@ from synthesis.inputs import plain_workbook, sheets
 from synthesis.inputs.plain_workbook import NotPlain, plain_rows
 
 HERE = Path(__file__).parent / "workbooks"
-# xlrd's (ORIGIN.md) and calamine's (calamine/ORIGIN.md) test workbooks: Excel for Windows and Mac, LibreOffice,
-# openpyxl and programs that do not say, with rich text, phonetic runs, inline strings, _x000D_ escapes,
+# xlrd's (ORIGIN.md) and calamine's (calamine/ORIGIN.md) test workbooks: Excel for Windows and Mac,
+# LibreOffice, openpyxl and programs that do not say, with rich text, phonetic runs, inline strings, _x000D_ escapes,
 # entities, namespace prefixes, dates, formulas, errors, merged cells, a password-protected (encrypted) file.
 REAL = sorted(HERE.glob("*.xlsx")) + sorted((HERE / "calamine").glob("*.xlsx"))
 # Those read without openpyxl; every other one falls back to it (each for a reason plain_rows names).
@@ -63,8 +63,15 @@ def test_a_real_workbook_reads_as_openpyxl_reads_it(path, monkeypatch):
         assert path.stem in PLAIN, f"{path.name} is read without openpyxl: add it to PLAIN"
         # The same values of the same types (1 and 1.0 and '1' are not the same), row by row.
         reference = openpyxl_values(path)
-        assert [[(type(v), v) for v in row] for row in plain] == [[(type(v), v) for v in row] for row in reference]
+        typed = [[(type(v), v) for v in row] for row in plain]
+        assert typed == [[(type(v), v) for v in row] for row in reference]
+    if plain is not None:  # read_table takes the plain way: openpyxl is never asked
+        def no_openpyxl():
+            raise AssertionError(f"{path.name}: openpyxl was asked for")
+
+        monkeypatch.setattr(sheets, "_openpyxl", no_openpyxl)
     ours = read_with(path)
+    monkeypatch.undo()
 
     def not_plain(_path):
         raise NotPlain("as before")
@@ -82,9 +89,13 @@ def test_most_of_the_real_workbooks_are_plain():
     ("error", '<c r="A2" t="e"><v>#N/A</v></c>', "an error"),
     ("date style", '<c r="A2" s="1"><v>45000</v></c>', "a date or custom format"),
     ("missing string", '<c r="A2" t="s"><v>7</v></c>', "a shared string that is not there"),
+    ("missing style", '<c r="A2" s="5"><v>1</v></c>', "a style that is not there"),
+    ("reference without a column", '<c r="2"><v>1</v></c>', "a cell reference 2"),
+    ("lower-case reference", '<c r="a2"><v>1</v></c>', "a cell reference a2"),
+    ("row again", '<c r="A1"><v>1</v></c>', "rows out of order"),
 ])
 def test_what_only_openpyxl_should_read_is_not_plain(tmp_path, kind, cell, reason):
-    path = sheet_with(tmp_path, cell)
+    path = sheet_with(tmp_path, cell, row=1 if kind == "row again" else 2)
     with pytest.raises(NotPlain, match=reason):
         list(plain_rows(str(path)))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .exchange import EVIDENCE
-from .shared import add_command, read_json
+from .shared import add_command, read_json, write_provenance
 
 
 def cmd_crate(args) -> int:
@@ -17,9 +17,7 @@ def cmd_crate(args) -> int:
     crate_dir = Path(args.output).parent
     build = build_metadata(".")
     if args.provenance_body:  # the build's provenance first: the crate describes it (what `provenance --body` writes)
-        from ..audit.provenance import with_build
-
-        write_atomic(args.provenance, with_build(Path(args.provenance_body).read_bytes(), build))
+        write_provenance(args.provenance_body, args.provenance, build)
     summary = read_json(args.summary) if args.summary else crate_summary(read_json(args.evidence))
     metadata = crate_metadata(summary, args.outputs, args.provenance, crate_dir, Path("."), build, source_date_epoch(), args.inputs)
     write_atomic(args.output, crate_json(metadata))

@@ -126,6 +126,14 @@ def write_json(path: str, data: dict) -> None:
     write_atomic(path, orjson.dumps(data) + b"\n")
 
 
+def write_provenance(body: str, output: str, build: dict) -> None:
+    """provenance.json at ``output``: the report step's body (``body``, a file) with the build metadata."""
+    from ..audit.provenance import with_build
+    from ..common.textio import write_atomic
+
+    write_atomic(output, with_build(Path(body).read_bytes(), build))
+
+
 def print_warnings(warnings: list[dict]) -> None:
     """A build step's warnings, on standard error, in the one warning format."""
     import sys

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..inputs import layout
-from .shared import add_command, add_inputs, print_warnings, read_json, write_json
+from .shared import add_command, add_inputs, print_warnings, read_json, write_json, write_provenance
 
 
 def _load_evidence(args) -> dict:
@@ -196,11 +196,11 @@ def _first_of_each(warnings: list[dict], shown: int = 20) -> list[dict]:
 
 
 def cmd_provenance(args) -> int:
-    from ..audit.provenance import build_metadata, build_provenance, json_chunks, with_build
+    from ..audit.provenance import build_metadata, build_provenance, json_chunks
     from ..common.textio import write_atomic
 
-    if args.body:  # the build: the report step wrote everything but the build metadata
-        write_atomic(args.output, with_build(Path(args.body).read_bytes(), build_metadata(".")))
+    if args.body:  # the report step wrote everything but the build metadata
+        write_provenance(args.body, args.output, build_metadata("."))
         return 0
     if not args.evidence:
         raise SystemExit("provenance: give --evidence (or --body)")

@@ -125,8 +125,8 @@ def _number_formats(archive: zipfile.ZipFile, name: str | None) -> tuple[list[in
     return formats, frozenset(plain)
 
 
-def _parts(archive: zipfile.ZipFile) -> tuple[str, str, str | None, str | None]:
-    """The workbook part, its first sheet's part, the shared strings' and the styles' (found as openpyxl
+def _parts(archive: zipfile.ZipFile) -> tuple[str, str | None, str | None]:
+    """The workbook's first sheet's part, the shared strings' and the styles' (found as openpyxl
     finds them: the workbook and shared strings by content type, the sheet and styles by relationship)."""
     overrides: dict[str, str] = {}
     for e in _elements(archive, "[Content_Types].xml"):
@@ -149,7 +149,7 @@ def _parts(archive: zipfile.ZipFile) -> tuple[str, str, str | None, str | None]:
     if first is None or first[0] != WORKSHEET_REL:  # a chart sheet first, or a strict-namespace workbook
         raise NotPlain("the first sheet is not a worksheet")
     styles = next((name for kind, name in rels.values() if kind == STYLES_REL), None)
-    return workbook, first[1], overrides.get(SHARED_STRINGS_TYPE), styles
+    return first[1], overrides.get(SHARED_STRINGS_TYPE), styles
 
 
 def _column(reference: str) -> int:
@@ -173,7 +173,7 @@ def plain_rows(path: str) -> Iterator[tuple[int, list[object]]]:
     ``(row number, values)``, a missing row as no values, a missing cell as None. Raises :class:`NotPlain`,
     possibly after some rows, for a workbook only openpyxl should read."""
     with zipfile.ZipFile(path) as archive:
-        _workbook, sheet, strings_part, styles_part = _parts(archive)
+        sheet, strings_part, styles_part = _parts(archive)
         strings = _shared_strings(archive, strings_part)
         formats, plain = _number_formats(archive, styles_part)
         row_number, counter = 0, 1  # the row read, and the next row to give
@@ -217,7 +217,12 @@ def _value(cell, strings: list[str], formats: list[int], plain: frozenset[int]) 
     if kind == "str":
         return value
     style = int(cell.get("s") or 0)
-    number_format = formats[style] if style < len(formats) else (0 if not formats and not style else None)
+    if style < len(formats):
+        number_format = formats[style]
+    elif not formats and not style:  # no styles part: every number is General
+        number_format = 0
+    else:
+        raise NotPlain("a style that is not there")
     if number_format not in plain:
         raise NotPlain("a number in a date or custom format")
     return _number(value)
