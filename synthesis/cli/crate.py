@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .exchange import EVIDENCE
-from .shared import add_command, read_json, write_provenance
+from .shared import add_command, read_build, shape_guard, write_provenance
 
 
 def cmd_crate(args) -> int:
@@ -15,13 +15,33 @@ def cmd_crate(args) -> int:
     from ..report.render import source_date_epoch
 
     crate_dir = Path(args.output).parent
+    # The intermediate files are checked before anything is written: a wrong or damaged one is a problem asking
+    # to build again, not a traceback (nor a provenance.json written before one).
+    summary = (_summary(args.summary) if args.summary
+               else shape_guard(args.evidence, lambda: crate_summary(read_build(args.evidence))))
     build = build_metadata(".")
     if args.provenance_body:  # the build's provenance first: the crate describes it (what `provenance --body` writes)
         write_provenance(args.provenance_body, args.provenance, build)
-    summary = read_json(args.summary) if args.summary else crate_summary(read_json(args.evidence))
     metadata = crate_metadata(summary, args.outputs, args.provenance, crate_dir, Path("."), build, source_date_epoch(), args.inputs)
     write_atomic(args.output, crate_json(metadata))
     return 0
+
+
+# What crate_summary gives, as the report step writes it to output/build/summary.json.
+SUMMARY = {"title": str, "subtitle": str, "authors": list, "sources": int, "excerpts": int, "inputs": list}
+
+
+def _summary(path: str) -> dict:
+    from ..common.problems import InputError, Problem
+
+    summary = read_build(path, "evidence summary", tuple(SUMMARY))
+    wrong = [k for k, kind in SUMMARY.items() if not isinstance(summary[k], kind)]
+    if not wrong and not all(isinstance(i, dict) and isinstance(i.get("path"), str) and isinstance(i.get("sha256"), str)
+                             for i in summary["inputs"]):
+        wrong = ["inputs"]
+    if wrong:
+        raise InputError([Problem(path, 1, f"the evidence summary is damaged ({', '.join(wrong)}): build the review again")])
+    return summary
 
 
 def register(sub) -> None:

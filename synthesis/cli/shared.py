@@ -127,11 +127,17 @@ def write_json(path: str, data: dict) -> None:
 
 
 def write_provenance(body: str, output: str, build: dict) -> None:
-    """provenance.json at ``output``: the report step's body (``body``, a file) with the build metadata."""
+    """provenance.json at ``output``: the report step's body (``body``, a file) with the build metadata. A file
+    that is not such a body (another JSON file given by mistake, one cut short) is a problem, not a traceback."""
     from ..audit.provenance import with_build
+    from ..common.problems import InputError, Problem
     from ..common.textio import write_atomic
 
-    write_atomic(output, with_build(Path(body).read_bytes(), build))
+    data = Path(body).read_bytes()
+    if not data.startswith(b"{\n") or not data.rstrip().endswith(b"}"):
+        raise InputError([Problem(body, 1, "not a provenance body (what the report step writes to "
+                                  "output/build/provenance-body.json): build the review again")])
+    write_atomic(output, with_build(data, build))
 
 
 def print_warnings(warnings: list[dict]) -> None:

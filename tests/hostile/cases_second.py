@@ -21,6 +21,15 @@ FINDINGS = "findings/RQa.yaml"
 SECRET = "secret: the door never reads me\n"
 ONLY_S1 = "record,stage,decision,reason,screener,date,source,notes\nscopus:S1,title_abstract,include,,AT,2024-06-01,,\n"
 EVIDENCE = "output/build/evidence.json"
+BODY = "output/build/provenance-body.json"
+SUMMARY = "output/build/summary.json"
+NOT_BODY = "not a provenance body (what the report step writes to output/build/provenance-body.json): build the review again"
+CRATE = ["crate", "--summary", SUMMARY, "--provenance-body", BODY, "--provenance", "output/provenance.json",
+         "--output", "output/ro-crate-metadata.json"]
+
+
+def SUMMARY_OF(rest: str) -> str:
+    return '{"title": "T", "subtitle": "", "authors": [], "sources": 1, ' + rest + "}"
 WAY = 'write to a file outside the review\'s inputs (docs/formats.md, "What each command may write")'
 
 
@@ -217,6 +226,26 @@ CASES = [
     ("export-evidence-a-list", put(EVIDENCE, "[1]"), ["export", "--qdc", "../x.qdc"], 1,
      [f"{EVIDENCE}:1: not an evidence set of this version (it needs protocol, sources, evidence): build the review again"]),
     ("export-no-build", nothing, ["export", "--qdc", "../x.qdc"], 1, [f"{EVIDENCE}:1: no built review here: build it first (snakemake --cores 2)"]),
+    # --- the build's last steps given a wrong or damaged intermediate file: a message, nothing written ---
+    ("provenance-body-not-a-body", put(BODY, "[1, 2]"), ["provenance", "--body", BODY, "--output", "output/provenance.json"], 1,
+     [f"{BODY}:1: {NOT_BODY}"]),
+    ("provenance-body-cut-short", put(BODY, '{\n "inputs": {"protocol": '), ["provenance", "--body", BODY, "--output", "output/p.json"], 1,
+     [f"{BODY}:1: {NOT_BODY}"]),
+    ("provenance-body-missing", nothing, ["provenance", "--body", BODY, "--output", "output/p.json"], 1,
+     [f"{BODY}:1: no such file or folder"]),
+    ("crate-summary-a-list", both(put(SUMMARY, "[1]"), put(BODY, "{\n}\n")), CRATE, 1,
+     [f"{SUMMARY}:1: not an evidence summary of this version (it needs title, subtitle, authors, sources, excerpts, inputs): "
+      "build the review again"]),
+    ("crate-summary-damaged", both(put(SUMMARY, SUMMARY_OF('"excerpts": "many", "inputs": [3]')), put(BODY, "{\n}\n")), CRATE, 1,
+     [f"{SUMMARY}:1: the evidence summary is damaged (excerpts): build the review again"]),
+    ("crate-summary-inputs-damaged", both(put(SUMMARY, SUMMARY_OF('"excerpts": 2, "inputs": [3]')), put(BODY, "{\n}\n")), CRATE, 1,
+     [f"{SUMMARY}:1: the evidence summary is damaged (inputs): build the review again"]),
+    ("crate-summary-truncated", both(put(SUMMARY, '{"title": "T'), put(BODY, "{\n}\n")), CRATE, 1,
+     [f"{SUMMARY}:1: not a valid evidence summary (unexpected end of data: line 1 column 13 (char 12)): build the review again"]),
+    ("crate-body-not-a-body", both(put(SUMMARY, SUMMARY_OF('"excerpts": 2, "inputs": []')), put(BODY, '{"evidence": []}')), CRATE, 1,
+     [f"{BODY}:1: {NOT_BODY}"]),
+    ("crate-evidence-a-list", put(EVIDENCE, "[1]"), ["crate", "--provenance", "output/p.json", "--output", "output/c.json"], 1,
+     [f"{EVIDENCE}:1: not an evidence set of this version (it needs protocol, sources, evidence): build the review again"]),
     # --- review reconcile and review agree ---
     ("reconcile-over-protocol-with-force", coders(), ["reconcile", "smith2020", "--output", "review.yaml", "--force"], 1,
      [may_not("reconcile", "review.yaml", "the review's protocol", force=True)]),

@@ -137,3 +137,21 @@ def test_a_lock_is_removed_only_when_the_build_holding_it_is_gone(tmp_path, caps
         running.kill()
         running.wait()
     assert capsys.readouterr().err.count("removed the lock of a build that was killed") == 1
+
+
+@pytest.mark.parametrize("summary, body", [("[1]", "{\n}\n"), ('{"title": "T"}', "{\n}\n"), (None, "[]")])
+def test_the_crate_writes_no_provenance_from_a_wrong_intermediate_file(review, capsys, summary, body):
+    """The crate checks its summary and provenance's body before it writes provenance.json: a wrong one leaves the
+    outputs as they were (the message says nothing was written)."""
+    build = Path("output/build")
+    build.mkdir(parents=True)
+    good = ('{"title": "T", "subtitle": "", "authors": [], "sources": 1, "excerpts": 2, "inputs": []}')
+    (build / "summary.json").write_text(summary or good, encoding="utf-8")
+    (build / "provenance-body.json").write_text(body, encoding="utf-8")
+    Path("output/provenance.json").write_text("the earlier build's\n", encoding="utf-8")
+    status = main(["crate", "--summary", "output/build/summary.json", "--provenance-body", "output/build/provenance-body.json",
+                   "--provenance", "output/provenance.json", "--output", "output/ro-crate-metadata.json"])
+    assert status == 1
+    assert capsys.readouterr().err.endswith("1 problem in 1 file; nothing was written.\n")
+    assert Path("output/provenance.json").read_text(encoding="utf-8") == "the earlier build's\n"
+    assert not Path("output/ro-crate-metadata.json").exists()
