@@ -67,7 +67,7 @@ rule all:
 
 # The report path (evidence -> report -> render: HTML and DOCX) has priority, so
 # records and the coders' steps fill the spare cores instead of delaying it.
-# Per-source work is cut into shards (by a hash of the citekey): one per 8 MB of
+# Per-source work is cut into shards (by a hash of the citekey): one per 20 MB of
 # sources and at least 2 (the cores of `--cores 2`), a power of two up to 16 (or
 # `--config shards=N`): the job count stays bounded for thousands of sources,
 # and an edited sheet re-runs one shard. Each job costs a Python start-up and ~50 ms of scheduling.

@@ -126,10 +126,11 @@ def shard_of(citekey: str, shards: int) -> int:
 
 
 # Bytes of source files per shard when the count is not given: a job costs about 0.25 CPU s to start and as
-# much again of Snakemake's, and 4 MB of Markdown about 0.4 CPU s to check and locate; at 8 MB a job's start is
-# a small part of its work (1,000 sources, 31 MB: 4 shards built in 5-6 CPU s less than 8) and an edited
-# sheet's shard still re-runs in about 1 CPU s.
-SHARD_BYTES = 8_000_000
+# much again of Snakemake's, and each job lists every input to find its own; with a shard's unchanged sources read
+# from the located cache, an edited sheet's shard re-runs in well under 1 CPU s however many sources it holds.
+# At 20 MB, 1,000 sources (31 MB) are 2 shards and 5,000 (156 MB) 8: against 16 shards at 8 MB, a full build
+# at 5,000 sources cost about 2.5 CPU s less (A/B pairs, benchmarks/README.md), an edit about 0.2 more.
+SHARD_BYTES = 20_000_000
 MAX_SHARDS = 16
 
 
