@@ -384,3 +384,21 @@ def test_kept_explorer_parts_join_to_the_record_s_json(heading):
             assert block == expected + b"," + expected and _described(meta, 2, len(block))
             assert _parts_of(meta, block) == [parts, parts] and _parts_of(meta, block[:-1]) is None
             assert not _described(meta, 1, len(block)) and not _described(meta, 2, len(block) - 1)
+
+
+@pytest.mark.parametrize("path", ["../sources/a.md", "../sources/a b.md", "sources/été#1.md", "../extraction/50%.csv",
+                                  "x/what?.csv", "a/../b.md", "../../x.md", "a/./b.md", "./a.md", "a//b.md", "a/b/",
+                                  "a/.", "a/..", "/abs/x.md", "..", ".", "plain.md", "../x:y.md", "a/b;c=d.md",
+                                  "https://example.org/a.md", "#author-1", "./", "ro-crate-metadata.json", "a/~b-c_d.e"])
+def test_the_crate_ids_and_keys_are_those_of_pathlib_and_urljoin(path):
+    """The crate's file ids skip Path and its keys resolve a folder once: the ids and keys they replaced."""
+    from pathlib import Path
+    from urllib.parse import quote, urljoin
+
+    from synthesis.exchange.crate import _Graph, is_url
+
+    graph = _Graph({"@id": "./", "@type": "Dataset"})
+    assert graph.add_file(path, {})["@id"] == quote(Path(path).as_posix())
+    for identifier in (path, quote(path), quote(Path(path).as_posix())):
+        expected = (identifier if is_url(identifier) else urljoin(_Graph.BASE, identifier)).rstrip("/")
+        assert graph._key(identifier) == expected

@@ -14,6 +14,7 @@ import hashlib
 import os
 import platform
 import posixpath
+import stat
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -85,11 +86,21 @@ class _Graph:
     def __init__(self, root: dict[str, Any]):
         self.root = root
         self.entities: dict[str, dict[str, Any]] = {}
+        self._folders: dict[str, str] = {}  # a folder of ids, resolved against BASE
         self.add(root)
         self.add({"@id": METADATA, "@type": "CreativeWork", "conformsTo": {"@id": "https://w3id.org/ro/crate/1.3"},
                   "about": {"@id": "./"}})
 
     def _key(self, identifier: str) -> str:
+        # A file's quoted id is a folder and a name of plain characters (quote escapes the rest): resolving the
+        # folder once per folder and adding the name is what urljoin gives, without its cost per file (10,000
+        # inputs at 5,000 sources).
+        folder, slash, name = identifier.rpartition("/")
+        if slash and name and name not in (".", "..") and ":" not in identifier and "?" not in name and "#" not in name:
+            resolved = self._folders.get(folder)
+            if resolved is None:
+                resolved = self._folders[folder] = urljoin(self.BASE, folder + "/")
+            return resolved + name
         return (identifier if is_url(identifier) else urljoin(self.BASE, identifier)).rstrip("/")
 
     def add(self, entity: dict[str, Any]) -> dict[str, str]:
@@ -97,7 +108,9 @@ class _Graph:
         return {"@id": entity["@id"]}
 
     def add_file(self, dest_path: str, properties: dict[str, Any]) -> dict[str, str]:
-        identifier = quote(Path(dest_path).as_posix())
+        # As Path(dest_path).as_posix(), which a path already normalised leaves as it is.
+        plain = "//" not in dest_path and "/./" not in dest_path and not dest_path.startswith("./") and not dest_path.endswith(("/", "/."))
+        identifier = quote(dest_path if plain and dest_path not in ("", ".") else Path(dest_path).as_posix())
         if self._key(identifier) not in self.entities:
             self.root.setdefault("hasPart", []).append({"@id": identifier})
         return self.add({"@id": identifier, "@type": "File", **properties})
@@ -150,10 +163,12 @@ def crate_metadata(summary: dict, outputs: list[str], provenance: str, crate_dir
               "role": "independent coder's extraction sheet" if "/coders/" in Path(p).as_posix() else "search, screening or citation records"}
              for p in sorted(extra_inputs)]
     base = Path(os.path.relpath(review_dir, crate_dir)).as_posix()
+    folder = str(review_dir)
     for item in summary["inputs"] + extra:
         properties = {"name": item["path"], "description": item["role"], "sha256": item["sha256"], "encodingFormat": _format(item["path"])}
-        if (review_dir / item["path"]).is_file():
-            properties["contentSize"] = str((review_dir / item["path"]).stat().st_size)
+        size = _file_size(os.path.join(folder, item["path"]))
+        if size is not None:
+            properties["contentSize"] = str(size)
         inputs.append(crate.add_file(_relative(item["path"], crate_dir, review_dir, base), properties))
     results = []
     for path in sorted(set(outputs) | {provenance}):
@@ -184,11 +199,25 @@ def _project_url() -> str:
     return urls[0].split(",", 1)[-1].strip() if urls else ""
 
 
+def _file_size(path: str) -> int | None:
+    """The size of a file (a link followed), or None when there is none (as ``Path.is_file``: one stat)."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return found.st_size if stat.S_ISREG(found.st_mode) else None
+
+
+FORMATS = {".md": "text/markdown", ".txt": "text/plain", ".csv": "text/csv", ".json": "application/json", ".yaml": "application/yaml",
+           ".yml": "application/yaml", ".bib": "application/x-bibtex", ".html": "text/html", ".svg": "image/svg+xml", ".png": "image/png",
+           ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
 def _format(path: str) -> str:
-    return {".md": "text/markdown", ".txt": "text/plain", ".csv": "text/csv", ".json": "application/json", ".yaml": "application/yaml",
-            ".yml": "application/yaml", ".bib": "application/x-bibtex", ".html": "text/html", ".svg": "image/svg+xml", ".png": "image/png",
-            ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}.get(Path(path).suffix.lower(), "application/octet-stream")
+    name = path.rstrip("/").rpartition("/")[2]
+    dot = name.rfind(".")  # Path(path).suffix, without making a Path
+    return FORMATS.get(name[dot:].lower() if 0 < dot < len(name) - 1 else "", "application/octet-stream")
 
 
 def crate_json(metadata: dict) -> bytes:
