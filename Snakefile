@@ -217,7 +217,8 @@ rule report:
 
 
 # pandoc reads the Markdown and resolves its citations once, then writes the HTML and the DOCX from that
-# (our writer, synthesis/report/pandoc/write.lua): one pandoc run, no AST written and read again.
+# (our writer, synthesis/report/pandoc/write.lua): one pandoc run, no AST written and read again. When nothing
+# pandoc reads has changed (a sheet edited outside the report's sample), the renderings last written stay.
 rule render:
     input:
         markdown="output/report/state-of-play.md",
@@ -237,7 +238,7 @@ rule render:
     shell:
         "{PYTHON:q} -m synthesis render --to html docx --input {input.markdown:q} --protocol {input.protocol:q}"
         " --bibliography {input.bibliography:q} --resource-path output/report --css {input.css:q}"
-        " --output {output.html:q} {output.docx:q}"
+        " --kept {layout.RENDERINGS:q} --output {output.html:q} {output.docx:q} --depends {input:q}"
 
 
 # The build's provenance (the report's body with the build metadata: the commits, so a new commit re-runs

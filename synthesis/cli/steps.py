@@ -142,8 +142,22 @@ def cmd_render(args) -> int:
     if len(formats) != len(outputs) or len(set(formats)) != len(formats) or ("ast" in formats and len(formats) > 1):
         raise SystemExit(f"render: --to {' '.join(formats)} --output {' '.join(outputs)}: give each format once, "
                          "with one file for each in the same order (ast on its own)")
-    render_formats(dict(zip(formats, outputs)), args.input, args.bibliography, str(csl) if csl else None, args.css,
-                   args.resource_path)
+    targets = dict(zip(formats, outputs))
+    key = None
+    if args.kept:  # the renderings kept: pandoc runs only when something it reads has changed
+        import os
+
+        from ..report.kept_renderings import keep, rendering_key, reuse
+        from ..report.render import ghcrts, source_date_epoch
+
+        key = rendering_key(targets, args.input, args.bibliography, str(csl) if csl else None, args.css,
+                            args.resource_path or str(Path(args.input).parent), args.depends, source_date_epoch(),
+                            ghcrts(os.environ.get("GHCRTS", "")))
+        if reuse(args.kept, key, targets):
+            return 0
+    render_formats(targets, args.input, args.bibliography, str(csl) if csl else None, args.css, args.resource_path)
+    if key is not None:
+        keep(args.kept, key, targets)
     return 0
 
 
@@ -283,6 +297,9 @@ def register(sub) -> None:
     p.add_argument("--protocol", default=layout.PROTOCOL, help="review protocol, for its report.csl (default: %(default)s)")
     p.add_argument("--bibliography", default=layout.BIBLIOGRAPHY, help="BibTeX file (default: %(default)s)")
     p.add_argument("--css", help="stylesheet embedded in the HTML")
+    p.add_argument("--kept", help="a folder keeping the renderings written (the build's output/build/renderings): when "
+                   "nothing pandoc reads has changed since, they are written again without running pandoc")
+    p.add_argument("--depends", nargs="*", default=[], help="with --kept, other files the renderings depend on")
     p.set_defaults(func=cmd_render)
     p = add_command(sub, "figures", "Draw the evidence gap map (question x theme, sources per cell, shaded by strength) as SVG and PNG.", "python -m synthesis figures --evidence output/build/evidence.json --svg output/report/gap-map.svg --png output/report/gap-map.png")
     p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")

@@ -12,6 +12,7 @@ SOURCE_SUFFIXES = (".md", ".txt", ".pdf")
 SIDECAR_SUFFIX = ".yaml"  # a PDF source's front matter: sources/<citekey>.yaml beside sources/<citekey>.pdf
 TEXT_CACHE = "output/build/text"  # PDF text extractions, by the PDF's SHA-256 and the extractor's version
 LOCATED_CACHE = "output/build/located"  # each source checked with its sheet, by their bytes (evidence/located.py)
+RENDERINGS = "output/build/renderings"  # the HTML and DOCX last written, by a key of all pandoc read (report/kept_renderings.py)
 VALID_CACHE = "output/build/valid"  # documents whose schema check passed (inputs/schemacheck.py)
 SHEET_SUFFIXES = (".csv", ".xlsx")
 

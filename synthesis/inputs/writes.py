@@ -54,7 +54,7 @@ COMMANDS: dict[str, Writes] = {
     "release": Writes((f"{layout.RELEASES}/{{name}}.json",), "never", "exists already: a release is never replaced; choose another name"),
 }
 READ_ONLY = ("check", "trace", "audit", "text", "slurm-check", "diff")  # write nothing (standard output only)
-STEP_OUTPUTS = ("output", "output_dir", "svg", "png", "table", "claims", "text_cache", "changes")  # the steps' arguments naming outputs
+STEP_OUTPUTS = ("output", "output_dir", "svg", "png", "table", "claims", "text_cache", "changes", "kept")  # the steps' arguments naming outputs
 
 
 def _absolute(path: str | Path) -> Path:

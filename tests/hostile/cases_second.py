@@ -226,6 +226,9 @@ CASES = [
     ("export-evidence-a-list", put(EVIDENCE, "[1]"), ["export", "--qdc", "../x.qdc"], 1,
      [f"{EVIDENCE}:1: not an evidence set of this version (it needs protocol, sources, evidence): build the review again"]),
     ("export-no-build", nothing, ["export", "--qdc", "../x.qdc"], 1, [f"{EVIDENCE}:1: no built review here: build it first (snakemake --cores 2)"]),
+    ("step-render-kept-renderings-in-an-input-folder", nothing,
+     ["render", "--to", "html", "--input", "x.md", "--output", "x.html", "--kept", "extraction"], 1,
+     [may_not("render", "extraction", "the review's extraction/ folder")]),
     # --- the build's last steps given a wrong or damaged intermediate file: a message, nothing written ---
     ("provenance-body-not-a-body", put(BODY, "[1, 2]"), ["provenance", "--body", BODY, "--output", "output/provenance.json"], 1,
      [f"{BODY}:1: {NOT_BODY}"]),
