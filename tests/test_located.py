@@ -23,6 +23,7 @@ from test_hostile import run, set_up  # noqa: E402
 
 from synthesis.evidence import build, located  # noqa: E402
 from synthesis.inputs import layout  # noqa: E402
+from synthesis.common.kept import KeptBlocks  # noqa: E402
 
 # The cases of what a unit is made of (sources, sheets) and of `review check` itself; the others (protocol,
 # bibliography, findings, appraisals, records, releases, coders) are checked outside the units, and a changed
@@ -47,6 +48,24 @@ def review(tmp_path, monkeypatch):
     return root
 
 
+def kept_units() -> dict[str, list[str]]:
+    """Each file of the located cache and the names of the units it keeps, sorted."""
+    return {path.name: sorted(index) for path in sorted(Path(layout.LOCATED_CACHE).glob("*.blocks"))
+            if (index := _index(path)) is not None}
+
+
+def _index(path: Path) -> dict | None:
+    store = KeptBlocks(path)
+    store.close()
+    return store._index
+
+
+def blocks() -> list[tuple[str, int, int]]:
+    """Each unit's place: its file, offset and size."""
+    return [(path.name, entry[1], entry[2]) for path in sorted(Path(layout.LOCATED_CACHE).glob("*.blocks"))
+            for entry in _index(path).values()]
+
+
 def _counting(monkeypatch) -> dict[str, int]:
     calls = {"source": 0, "sheet": 0}
 
@@ -63,7 +82,7 @@ def _counting(monkeypatch) -> dict[str, int]:
 
 def test_an_unchanged_unit_is_reused_with_the_same_result(review, monkeypatch):
     cold = _shard(write=True)
-    assert len(list(Path(layout.LOCATED_CACHE).glob("*.json"))) == 3  # two sources and the protocol with the bibliography
+    assert kept_units() == {"all.blocks": ["okafor2021", "smith2020"], "prepared.blocks": [located.PREPARED]}
     calls = _counting(monkeypatch)
     assert orjson.dumps(_shard(write=False)) == orjson.dumps(cold)
     assert calls == {"source": 0, "sheet": 0}
@@ -119,8 +138,10 @@ def test_a_moved_review_keeps_its_entries_but_a_linked_file_is_never_kept(review
 
 def test_an_entry_that_cannot_be_read_is_ignored(review, monkeypatch):
     cold = _shard(write=True)
-    for n, entry in enumerate(sorted(Path(layout.LOCATED_CACHE).glob("*.json"))):
-        entry.write_bytes([b"{not json", b'{"key": 1}', b"[]"][n % 3])
+    for n, (name, offset, size) in enumerate(blocks()):  # each unit's bytes damaged, the index left as it is
+        with open(Path(layout.LOCATED_CACHE) / name, "r+b") as handle:
+            handle.seek(offset)
+            handle.write([b"{not json", b'{"key": 1}', b"[]"][n % 3].ljust(size, b" ")[:size])
     calls = _counting(monkeypatch)
     assert orjson.dumps(_shard(write=False)) == orjson.dumps(cold)
     assert calls == {"source": 2, "sheet": 2}
@@ -167,4 +188,34 @@ def test_an_entry_that_cannot_be_written_is_skipped(tmp_path):
     assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").iterdir())
     cache.put("smith2020", "k", {"record": None})
     assert cache.get("smith2020", "k") == {"record": None} and cache.get("smith2020", "other") is None
-    assert [p.name.startswith(".unit.") for p in (tmp_path / "cache").iterdir()] == [False]  # no temporary file left
+    cache.close()
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["all.blocks"]  # no temporary file left
+    again = located.LocatedCache(str(tmp_path / "cache"))
+    assert again.get("smith2020", "k") == {"record": None} and again.get("smith2020", "other") is None
+
+
+def test_each_shard_keeps_its_units_in_a_file_and_finds_those_kept_by_another_shard_count(review, monkeypatch):
+    """A locate job's file holds its shard's units; after the shard count changes the units are found in the old
+    files, and the merge's prune removes those once the new ones are written (and the files per unit of before)."""
+    prepared = build.prepare_cached(layout.PROTOCOL, layout.BIBLIOGRAPHY, layout.LOCATED_CACHE, write=True)
+    paths, sheets = layout.source_files(layout.SOURCES), layout.sheet_files(layout.EXTRACTION)
+
+    def shard(k: int, n: int) -> dict:
+        def mine(files):
+            return [p for p in files if layout.shard_of(Path(p).stem, n) == k]
+        return build.check_sources(prepared, mine(paths), mine(sheets),
+                                   located=located.LocatedCache(layout.LOCATED_CACHE, True, f"{k}-of-{n}"))
+
+    one = shard(0, 1)
+    assert kept_units() == {"0-of-1.blocks": ["okafor2021", "smith2020"], "prepared.blocks": [located.PREPARED]}
+    Path(layout.LOCATED_CACHE, "0123abcd.json").write_bytes(b"{}")  # as builds before kept a unit
+    calls = _counting(monkeypatch)
+    two = [shard(k, 2) for k in range(2)]
+    assert calls == {"source": 0, "sheet": 0}  # every unit read from the file of one shard
+    in_two = {name: units for name, units in kept_units().items() if name.endswith("-of-2.blocks")}
+    assert sorted(u for units in in_two.values() for u in units) == ["okafor2021", "smith2020"]
+    evidence = [e for s in two for e in s["evidence"]]
+    assert sorted(orjson.dumps(e) for e in evidence) == sorted(orjson.dumps(e) for e in one["evidence"])
+    located.prune(layout.LOCATED_CACHE, 2)
+    assert sorted(kept_units()) == sorted(in_two) + ["prepared.blocks"]
+    assert not list(Path(layout.LOCATED_CACHE).glob("*.json"))

@@ -31,7 +31,9 @@ ROOT = reviewkit.ROOT
 PROFILE = ROOT / "profiles" / "slurm"
 # What a build leaves beside its products: per-run timings, the build's state, and intermediate files
 # whose number depends on the shard count (the merged evidence set, output/build/evidence.json, is compared).
-NOT_PRODUCTS = ("output/benchmarks/", "output/build/shards/", "output/build-status.json")
+# What depends on the shard count (the cluster build's is another) or on the run: the shards, and the sources
+# checked, kept in a file per shard (evidence/located.py); benchmarks and the build's status.
+NOT_PRODUCTS = ("output/benchmarks/", "output/build/shards/", "output/build/located/", "output/build-status.json")
 
 
 @pytest.fixture(scope="module")

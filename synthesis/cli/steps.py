@@ -35,7 +35,7 @@ def cmd_locate(args) -> int:
     # PDF text extractions are cached by SHA-256 + extractor version: an unchanged PDF is extracted once.
     # Each source is checked with its sheet once for the same bytes: an edited sheet re-checks one source.
     write_json(args.output, check_sources(read_json(args.inputs), sources, sheets, args.sources, args.text_cache, write_cache=True,
-                                          located=LocatedCache(args.located_cache, writable=True)))
+                                          located=LocatedCache(args.located_cache, True, f"{args.shard}-of-{args.shards}")))
     return 0
 
 
@@ -47,6 +47,9 @@ def cmd_merge(args) -> int:
                  args.appraisals)
     write_json(args.output, data)
     print_warnings(data["warnings"])
+    from ..evidence.located import prune
+
+    prune(args.located_cache, len(args.shards))  # the shards of another count, and the entries of builds before
     return 0
 
 
@@ -259,6 +262,9 @@ def register(sub) -> None:
     p.add_argument("--inputs", required=True, help="JSON written by the prepare step")
     add_inputs(p, "findings", "sources", "appraisals")
     p.add_argument("--output", required=True, help="JSON file to write")
+    p.add_argument("--located-cache", default=layout.LOCATED_CACHE,
+                   help="where the locate jobs keep each source checked; the files of another shard count go "
+                   "(default: %(default)s)")
     p.set_defaults(func=cmd_merge)
     p = add_command(sub, "tables", "Write evidence.csv, one CSV per question, and the coverage, gap-map, countries, avenues and snowball tables.", "python -m synthesis tables --evidence output/build/evidence.json --output-dir output/tables")
     p.add_argument("--evidence", required=True, help="evidence set written by the evidence step")

@@ -80,12 +80,13 @@ def prepare(protocol_path: str = layout.PROTOCOL, bibliography_path: str = layou
 
 def prepare_cached(protocol_path: str, bibliography_path: str, located: str | None, write: bool = False) -> dict[str, Any]:
     """:func:`prepare`, or what it gave before for the same files (kept in ``located`` when ``write``: the build)."""
-    cache = LocatedCache(located, write)
+    cache = LocatedCache(located, write, "prepared")
     key = prepared_key(protocol_path, bibliography_path) if located else None
     prepared = cache.get(PREPARED, key)
     if prepared is None:
         prepared = prepare(protocol_path, bibliography_path)
         cache.put(PREPARED, key, prepared)
+    cache.close()
     return prepared
 
 
@@ -183,6 +184,7 @@ def check_sources(prepared: dict[str, Any], source_paths: list[str], sheet_paths
         if stem in keys:
             cache.put(stem, keys[stem], unit | {"source_problems": _problem_dicts(unit["source_problems"]),
                                                 "sheet_problems": _problem_dicts(unit["sheet_problems"])})
+    cache.close()  # the units used and made kept (a writable cache's file written)
     records = [base | _bibliography_fields(base["citekey"], bibliography) for key, base in sorted(bases.items())] if bibliography else []
     mapped = {c["id"]: c["questions"] for c in protocol["codes"]} if evidence else None
     for item in evidence:
