@@ -15,6 +15,7 @@ from synthesis.cli.main import main
 from synthesis.evidence.build import build_evidence
 from synthesis.report import kept_renderings, render
 from synthesis.report.context import render_markdown
+from synthesis.inputs.styles import resolve_csl
 from synthesis.report.figures import write_gap_map
 
 TEMPLATES = reviewkit.ROOT / "templates"
@@ -62,7 +63,7 @@ def test_unchanged_inputs_give_the_kept_renderings_without_pandoc(rendered):
 
 
 @pytest.mark.parametrize("change", ["markdown", "bibliography", "stylesheet", "image", "depends", "date", "outputs",
-                                    "options"])
+                                    "options", "user default style"])
 def test_a_change_to_anything_pandoc_reads_runs_pandoc_again(rendered, monkeypatch, change):
     argv = list(RENDER)
     if change == "markdown":
@@ -83,6 +84,12 @@ def test_a_change_to_anything_pandoc_reads_runs_pandoc_again(rendered, monkeypat
         argv[argv.index("out/report.docx")] = "out/other.docx"
     elif change == "options":
         monkeypatch.setenv("GHCRTS", "-H64m")
+    elif change == "user default style":  # pandoc's style for a review naming none, from its user data folder
+        data = Path("data")
+        monkeypatch.setenv("XDG_DATA_HOME", str(data.resolve()))
+        assert kept_renderings.user_data_folders()[0] == data.resolve() / "pandoc"
+        (data / "pandoc").mkdir(parents=True)
+        (data / "pandoc" / "default.csl").write_bytes(resolve_csl("harvard-cite-them-right").read_bytes())
     assert main(argv) == 0
     assert len(rendered) == 2
     assert main(argv) == 0  # and kept again: the next run with the same inputs needs no pandoc

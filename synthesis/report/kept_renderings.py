@@ -9,7 +9,8 @@ is still the one kept, the copies are written as the outputs (Snakemake removes 
 and pandoc does not run.
 The key: the package's code (the writer, the filters, the reference document's changes), pandoc's executable,
 the formats and output paths, the date pandoc is given (``SOURCE_DATE_EPOCH``) and its run-time options, the
-bytes of the Markdown, the bibliography, the citation style, the stylesheet, every image the Markdown names in
+bytes of the Markdown, the bibliography, the citation style (else a ``default.csl`` in pandoc's user data
+folder, which replaces pandoc's own), the stylesheet, every image the Markdown names in
 the resource folder, and any other file named (``--depends``: the build passes the rule's inputs). A kept
 record that is missing, damaged or of another key is no record: pandoc runs, as it would without one.
 """
@@ -50,6 +51,14 @@ def images(markdown: str, resource_path: str) -> list[Path]:
     return found
 
 
+def user_data_folders() -> list[Path]:
+    """Where pandoc looks for its user data: ``$XDG_DATA_HOME/pandoc`` (else ``~/.local/share/pandoc``), and
+    ``~/.pandoc``."""
+    home = Path(os.path.expanduser("~"))
+    data = os.environ.get("XDG_DATA_HOME") or str(home / ".local" / "share")
+    return [Path(data) / "pandoc", home / ".pandoc"]
+
+
 def rendering_key(outputs: dict[str, str], markdown: str, bibliography: str, csl: str | None, css: str | None,
                   resource_path: str, depends: list[str], epoch: str, options: str) -> str:
     """The key of everything the renderings are made from (see the module's text)."""
@@ -65,6 +74,8 @@ def rendering_key(outputs: dict[str, str], markdown: str, bibliography: str, csl
     text = _bytes(markdown)
     parts: list[bytes | str] = [package_fingerprint(), executable, orjson.dumps(outputs), epoch, options,
                                 text, _bytes(bibliography), _bytes(csl), _bytes(css)]
+    if csl is None:  # pandoc's default style, which a default.csl in its user data folder replaces
+        parts += [_bytes(folder / "default.csl") for folder in user_data_folders()]
     for path in images(text.decode("utf-8", "replace"), resource_path):
         parts += [path.as_posix(), _bytes(path)]
     for path in sorted(depends):
