@@ -36,9 +36,9 @@ def _summary(path: str) -> dict:
 
     summary = read_build(path, "evidence summary", tuple(SUMMARY))
     wrong = [k for k, kind in SUMMARY.items() if not isinstance(summary[k], kind)]
-    if not wrong and not all(isinstance(i, dict) and isinstance(i.get("path"), str) and isinstance(i.get("sha256"), str)
-                             for i in summary["inputs"]):
-        wrong = ["inputs"]
+    if not wrong:  # and the lists' items as the crate reads them
+        wrong = [k for k, fields in (("authors", ("name",)), ("inputs", ("path", "sha256")))
+                 if not all(isinstance(i, dict) and all(isinstance(i.get(f), str) for f in fields) for i in summary[k])]
     if wrong:
         raise InputError([Problem(path, 1, f"the evidence summary is damaged ({', '.join(wrong)}): build the review again")])
     return summary

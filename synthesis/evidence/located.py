@@ -83,7 +83,8 @@ class LocatedCache:
     full build 0.25 CPU s per 600 sources (and more on a cluster's shared file system). A unit is looked for
     in every file of the folder, so it is found whichever job kept it (after the shard count changed), and
     `review check` reads them all. A writing job's file holds the units it read or made (its shard's, with a
-    key), written anew at :meth:`close`; :func:`prune` removes the files of another shard count."""
+    key), written anew at :meth:`close` (what is put is read from there after that, not before);
+    :func:`prune` removes the files of another shard count."""
 
     def __init__(self, directory: str | None, writable: bool = False, part: str = "all"):
         self.directory = Path(directory) if directory else None
@@ -91,18 +92,16 @@ class LocatedCache:
         self.part = part
         self._stores: list[KeptBlocks] | None = None  # every file of the folder, opened when first asked
         self._own: KeptBlocks | None = None  # the file this job writes (also read)
-        self._made: dict[str, tuple[str, bytes]] = {}
 
     def _files(self) -> list[KeptBlocks]:
         if self._stores is None:
             own = f"{self.part}{SUFFIX}"
             try:
-                names = sorted(e.name for e in os.scandir(self.directory) if e.name.endswith(SUFFIX)
-                               and not e.name.startswith(".") and e.is_file(follow_symlinks=False))
+                names = [e.name for e in os.scandir(self.directory) if e.name.endswith(SUFFIX)
+                         and not e.name.startswith(".") and e.is_file(follow_symlinks=False)]
             except OSError:
                 names = []
-            # Its own file first: after an edit, the units asked for are there.
-            names.sort(key=lambda n: n != own)
+            names.sort(key=lambda n: (n != own, n))  # its own file first: after an edit, the units asked for are there
             self._stores = [KeptBlocks(self.directory / name) for name in names]
             if self.writable:
                 mine = [s for s in self._stores if s.path is not None and s.path.name == own]
@@ -112,9 +111,8 @@ class LocatedCache:
     def get(self, stem: str, key: str | None) -> dict[str, Any] | None:
         if self.directory is None or key is None:
             return None
-        made = self._made.get(stem)
-        found = made[1] if made is not None and made[0] == key else None
-        for store in self._files() if found is None else ():
+        found = None
+        for store in self._files():
             kept = store.get(stem, key)
             if kept is not None:
                 found = kept[1]
@@ -142,7 +140,6 @@ class LocatedCache:
             data = orjson.dumps({"key": key, "unit": unit})  # now: the caller changes the excerpts next
         except TypeError:  # not JSON (a value YAML read as a date): not kept, checked again next time
             return
-        self._made[stem] = (key, data)
         self._keep(stem, key, data)
 
     def _keep(self, stem: str, key: str, data: bytes) -> None:

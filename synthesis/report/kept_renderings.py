@@ -78,7 +78,7 @@ def rendering_key(outputs: dict[str, str], markdown: str, bibliography: str, csl
         parts += [_bytes(folder / "default.csl") for folder in user_data_folders()]
     for path in images(text.decode("utf-8", "replace"), resource_path):
         parts += [path.as_posix(), _bytes(path)]
-    for path in sorted(depends):
+    for path in sorted(set(depends) - {markdown, bibliography, csl, css}):  # those read above once
         parts += [path, _bytes(path)]
     return key_of(*parts)
 

@@ -243,6 +243,9 @@ CASES = [
      [f"{SUMMARY}:1: the evidence summary is damaged (excerpts): build the review again"]),
     ("crate-summary-inputs-damaged", both(put(SUMMARY, SUMMARY_OF('"excerpts": 2, "inputs": [3]')), put(BODY, "{\n}\n")), CRATE, 1,
      [f"{SUMMARY}:1: the evidence summary is damaged (inputs): build the review again"]),
+    ("crate-summary-authors-damaged", both(put(SUMMARY, '{"title": "T", "subtitle": "", "authors": ["Ada"], "sources": 1, '
+                                                        '"excerpts": 2, "inputs": []}'), put(BODY, "{\n}\n")), CRATE, 1,
+     [f"{SUMMARY}:1: the evidence summary is damaged (authors): build the review again"]),
     ("crate-summary-truncated", both(put(SUMMARY, '{"title": "T'), put(BODY, "{\n}\n")), CRATE, 1,
      [f"{SUMMARY}:1: not a valid evidence summary (unexpected end of data: line 1 column 13 (char 12)): build the review again"]),
     ("crate-body-not-a-body", both(put(SUMMARY, SUMMARY_OF('"excerpts": 2, "inputs": []')), put(BODY, '{"evidence": []}')), CRATE, 1,
