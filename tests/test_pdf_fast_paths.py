@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +183,142 @@ def test_pdfium_functions_unchecked_give_what_pypdfium2s_give():
     assert checked == list(read(*(pdf_runs.unchecked(f) for f in functions))) and len(checked) > 1000
     assert any(c[-1] for c in checked) and len({c[0] for c in checked}) > 50
     textpage.close(), document.close()
+
+
+# page_runs before its codes came from one call a page (page_codes) and its unturned frame was inline.
+def _old_page_runs(data):
+    """page_runs as it was before its codes came from one call a page and its frame inline."""
+    import ctypes
+    import math
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    from synthesis.inputs.pdf_glyphs import INK_SHARE, OT1_LIGATURES, ink_box, ink_page, ot1_ligature
+    from synthesis.inputs.pdf_runs import _HYPHEN, PageRuns, _unmappable, unchecked
+
+    document = pdfium.PdfDocument(data)
+    pages = []
+    get_code, get_box, generated = (unchecked(f) for f in (raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox,
+                                                            raw.FPDFText_IsGenerated))
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            left, bottom, right, top = page.get_bbox()
+            turn = page.get_rotation() % 360
+            shown = displayed(turn, left, bottom, right, top)
+            result = PageRuns(index + 1, document.get_page_label(index) or "", *shown(left, bottom, right, top))
+            textpage = page.get_textpage()
+            cutter = _Cutter()
+            box = raw.FS_RECTF()
+            handle = textpage.raw
+            count = raw.FPDFText_CountChars(handle)
+            ink = ink_page(handle, count, shown)
+            tight = [ctypes.c_double() for _ in range(4)]
+            box_ref, add = ctypes.byref(box), cutter.add  # made once: per character they cost as much as cutting
+            for k in range(count):
+                code = get_code(handle, k)
+                if code < 32 or code >= 0xE000:  # only these can be ligature codes, line ends, hyphens, unmapped
+                    if code in OT1_LIGATURES and ot1_ligature(handle, k, count, cutter.chars[-1:]):
+                        code = ord(OT1_LIGATURES[code])
+                    elif code in (10, 13):
+                        cutter.close()
+                        continue
+                    if code == _HYPHEN:
+                        code = 0x2D
+                    elif _unmappable(code):
+                        result.unmapped += 1
+                        continue
+                if code == 32 and generated(handle, k):
+                    if cutter.chars and cutter.chars[-1] != " ":
+                        cutter.chars.append(" ")
+                    continue
+                share: float | None = 1.0
+                if ink and ink_box(handle, k, box, tight, shown):
+                    share = INK_SHARE.get(chr(code))  # the type size: the ink's height over its letter's share
+                    l, b, r, t = shown(box.left, box.bottom, box.right, box.top)
+                    i0, j0, i1, j1 = shown(tight[0].value, tight[2].value, tight[1].value, tight[3].value)
+                    if t - b > 8 * (j1 - j0) or r - l > 8 * (i1 - i0):
+                        l, b, r, t = i0, j0, i1, j1  # a loose box spanning the page
+                else:
+                    get_box(handle, k, box_ref)
+                    l, b, r, t = shown(box.left, box.bottom, box.right, box.top)
+                upright = True
+                if turn or (r - l) > 1.6 * (t - b) or (cutter.chars and not cutter.upright):
+                    angle = raw.FPDFText_GetCharAngle(handle, k)  # radians, in user space; -1 when unknown
+                    if angle >= 0:  # upright as shown: the page's turn takes back the text's
+                        angle = (angle - math.radians(turn)) % (2 * math.pi)
+                        # On a turned page PDFium gives text that reads upright in the viewer either
+                        # angle, 0 or pi (seen: 4.71 rad on pages turned 90 and 270 degrees alike).
+                        upright = min(angle, abs(angle - math.pi) if turn else 9, 2 * math.pi - angle) < 0.2
+                try:
+                    char = chr(code)
+                except ValueError:
+                    result.unmapped += 1
+                    continue
+                add(char, l, b, r, t, upright, share)
+            cutter.close()
+            result.runs = cutter.runs
+            textpage.close()
+            page.close()
+            pages.append(result)
+    finally:
+        document.close()
+    return pages
+
+
+_PDFS = Path(__file__).parent / "pdfs"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in _PDFS.glob("*.pdf")))
+def test_page_runs_read_as_the_per_character_loop_did(name):
+    data = (_PDFS / name).read_bytes()
+    assert repr(pdf_runs.page_runs(data)) == repr(_old_page_runs(data))
+
+
+def test_page_codes_come_from_one_call_or_not_at_all():
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    document = pdfium.PdfDocument(_PDFS / "N18-3011.pdf")
+    seen = {"whole": 0, "none": 0, "hyphen": 0}
+    for index in range(len(document)):
+        textpage = document[index].get_textpage()
+        handle = textpage.raw
+        count = raw.FPDFText_CountChars(handle)
+        codes = pdf_runs.page_codes(handle, count, raw.FPDFText_GetText)
+        each = [raw.FPDFText_GetUnicode(handle, k) for k in range(count)]
+        if codes is None:
+            seen["none"] += 1  # a page whose text has a character outside the BMP or one left out
+        else:
+            seen["whole"] += 1
+            assert len(codes) == count
+            # Where a code differs, it is one page_runs asks for again: a line-end hyphen (2) given as 0xFFFE.
+            assert all(a == b or (b < 32 or b >= 0xD800) for a, b in zip(each, codes))
+            seen["hyphen"] += sum(a == 2 and b == 0xFFFE for a, b in zip(each, codes))
+        textpage.close()
+    document.close()
+    assert seen["whole"] and seen["none"] and seen["hyphen"], seen
+    assert pdf_runs.page_codes(None, 0, raw.FPDFText_GetText) is None
+
+
+def test_ascii85_decodes_as_base64s_did():
+    import base64
+
+    from synthesis.inputs.pdf_decode import a85decode
+
+    rng = random.Random(85)
+    alphabet = bytes(range(33, 118))  # ! to u: the decoder is given no other character
+    for _ in range(4000):
+        if rng.random() < 0.5:  # anything, overflowing groups too ("uuuuu" is above 2**32 - 1)
+            text = bytes(rng.choice(alphabet) for _ in range(rng.choice([0, 2, 3, 4, 5, 9, 10, 14, 50, 53])))
+        else:
+            text = base64.a85encode(rng.randbytes(rng.randint(0, 60))).replace(b"z", b"!!!!!")
+            text = text[:-1] if len(text) % 5 == 1 else text
+        try:
+            expected = base64.a85decode(text)
+        except ValueError:
+            with pytest.raises(ValueError):
+                a85decode(text)
+            continue
+        assert a85decode(text) == expected

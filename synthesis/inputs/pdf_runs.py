@@ -216,6 +216,17 @@ def _unturned(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float,
     return x1 if x1 < x0 else x0, y1 if y1 < y0 else y0, x1 if x1 > x0 else x0, y1 if y1 > y0 else y0
 
 
+def page_codes(handle, count: int, get_text) -> list[int] | None:
+    """The page's character codes from one call (FPDFText_GetText) instead of one call per character, where
+    they are the per-character codes (FPDFText_GetUnicode): the same count of UTF-16 units, none a surrogate
+    (a character outside the BMP is two). Codes below 32 and from 0xD800 may differ (a line-end hyphen, 2,
+    comes as 0xFFFE): the caller asks for those one by one. None: ask for every code."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    if count == 0 or get_text(handle, 0, count, buffer) != count + 1:  # written: the codes and a terminator
+        return None
+    return buffer[:count]
+
+
 def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
     """Every page's runs, in the file's order; ``admit`` is called with the opened document before any page
     is loaded (the limits, :mod:`.pdf_limits`). Raises what PDFium raises on a damaged file."""
@@ -224,8 +235,9 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
 
     document = pdfium.PdfDocument(data)
     pages = []
-    get_code, get_box, generated = (unchecked(f) for f in (raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox,
-                                                            raw.FPDFText_IsGenerated))
+    get_code, get_box, generated, get_text = (unchecked(f) for f in (
+        raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_IsGenerated,
+        raw.FPDFText_GetText))
     try:
         if admit is not None:
             admit(document)
@@ -243,8 +255,11 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
             ink = ink_page(handle, count, shown)
             tight = [ctypes.c_double() for _ in range(4)]
             box_ref, add = ctypes.byref(box), cutter.add  # made once: per character they cost as much as cutting
+            codes = page_codes(handle, count, get_text)
             for k in range(count):
-                code = get_code(handle, k)
+                code = codes[k] if codes is not None else get_code(handle, k)
+                if code < 32 or code >= 0xD800:  # as given per character (see page_codes)
+                    code = get_code(handle, k)
                 if code < 32 or code >= 0xE000:  # only these can be ligature codes, line ends, hyphens, unmapped
                     if code in OT1_LIGATURES and ot1_ligature(handle, k, count, cutter.chars[-1:]):
                         code = ord(OT1_LIGATURES[code])
@@ -267,9 +282,20 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
                     i0, j0, i1, j1 = shown(tight[0].value, tight[2].value, tight[1].value, tight[3].value)
                     if t - b > 8 * (j1 - j0) or r - l > 8 * (i1 - i0):
                         l, b, r, t = i0, j0, i1, j1  # a loose box spanning the page
-                else:
+                elif turn:
                     get_box(handle, k, box_ref)
                     l, b, r, t = shown(box.left, box.bottom, box.right, box.top)
+                else:  # _unturned, inline (a call per character costs a tenth of the loop)
+                    get_box(handle, k, box_ref)
+                    l, b, r, t = box.left, box.bottom, box.right, box.top
+                    if r < l:
+                        l, r = r, l
+                    elif not r > l:  # equal, or not a number: _unturned gives the left for both
+                        r = l
+                    if t < b:
+                        b, t = t, b
+                    elif not t > b:
+                        t = b
                 upright = True
                 if turn or (r - l) > 1.6 * (t - b) or (cutter.chars and not cutter.upright):
                     angle = raw.FPDFText_GetCharAngle(handle, k)  # radians, in user space; -1 when unknown
@@ -294,4 +320,4 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
     return pages
 
 
-__all__ = ["GAP", "PageRuns", "Run", "page_runs"]
+__all__ = ["GAP", "PageRuns", "Run", "page_codes", "page_runs"]
