@@ -322,3 +322,64 @@ def test_ascii85_decodes_as_base64s_did():
                 a85decode(text)
             continue
         assert a85decode(text) == expected
+
+
+def _varied_pdf(seed: int) -> bytes:
+    """A PDF of random text set by reportlab as PDFium reads real ones: word and ellipsis spacing from tight to
+    loose, superscript marks, accents drawn apart, other sizes, rotated text and a turned page."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    import matplotlib
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    # DejaVu Sans (matplotlib's copy) has the primes and spacing accents the standard fonts lack.
+    pdfmetrics.registerFont(TTFont("DejaVu", str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")))
+    rng = random.Random(seed)
+    words = ["policy", "work", "training", "...", "..x", "a.b.", "e.g.", "\u00e9t\u00e9", "na\u00efve", "1", "2*",
+             "\u2020", "s\u2032", "x\u00b2", "--", "\u00c5r", "fi", "ff", "t \u2033", "caf\u00b4e", "u\u00a8ber"]
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=(612, 792), invariant=1)
+    for page in range(3):
+        if page == 2:
+            pdf.setPageRotation(90)
+        y = 760
+        while y > 60:
+            x = 40 + rng.choice([0, 0, 200])
+            size = rng.choice([9, 10, 10, 12, 6])
+            text = pdf.beginText(x, y)
+            font = rng.choice(["Helvetica", "DejaVu"])
+            text.setFont(font, size)
+            text.setCharSpace(rng.choice([0, 0, -0.6, 0.4, 1.5]))
+            text.setWordSpace(rng.choice([0, 0, -1.5, 3]))
+            for _ in range(rng.randint(3, 12)):
+                if rng.random() < 0.1:
+                    text.setRise(rng.choice([3, -2]))
+                    text.textOut(rng.choice(["1", "*", "a"]))
+                    text.setRise(0)
+                text.textOut(rng.choice(words) + rng.choice([" ", " ", "", "  "]))
+                if rng.random() < 0.08:  # a glyph far taller than its line, on it
+                    text.setFont(font, 60), text.textOut("W"), text.setFont(font, size)
+                if rng.random() < 0.08 and font == "DejaVu":  # a prime set apart from its letter, which it joins
+                    text.setCharSpace(2), text.textOut("its\u2032 "), text.setCharSpace(0)
+                if rng.random() < 0.08:  # an accent drawn before the letter it sits over, in a word
+                    text.textOut("word\u00b4"), text.setCharSpace(-size * 0.45), text.textOut("e")
+                    text.setCharSpace(0), text.textOut("nd ")
+            pdf.drawText(text)
+            if rng.random() < 0.1:  # a word turned on its side, and an accent drawn apart over a letter
+                pdf.saveState(), pdf.translate(20, y), pdf.rotate(90), pdf.drawString(0, 0, "margin note")
+                pdf.restoreState()
+                pdf.drawString(300, y, "A"), pdf.drawString(302, y + 6, "\u02da")
+            y -= rng.choice([6, 12, 14, 30])
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_page_runs_of_varied_text_read_as_the_per_character_loop_did(seed):
+    data = _varied_pdf(seed)
+    new = pdf_runs.page_runs(data)
+    assert repr(new) == repr(_old_page_runs(data)) and sum(len(p.runs) for p in new) > 100

@@ -174,11 +174,12 @@ def _kind(lines: list[list[Run]], size: float, body: float, first_page: bool, pa
     top, bottom = max(r.y1 for r in lines[0]), min(r.y0 for r in lines[-1])
     height = (page.y1 - page.y0) or 1.0
     small = size <= SMALL * body
-    masthead = _MASTHEAD.search(" ".join(r.text for ln in lines for r in ln)) is not None
     # First-page furniture: small print or a masthead's words at the top; a licence or journal line at the foot.
-    if first_page and len(lines) <= 6 and ((top - page.y0) / height > 0.85 and (small or masthead)
-                                           or (bottom - page.y0) / height < 0.15 and masthead):
-        return "furniture"
+    # (The masthead's words are looked for only there: the search over every block cost a twentieth of a PDF.)
+    if first_page and len(lines) <= 6:
+        masthead = _MASTHEAD.search(" ".join(r.text for ln in lines for r in ln)) is not None
+        if (top - page.y0) / height > 0.85 and (small or masthead) or (bottom - page.y0) / height < 0.15 and masthead:
+            return "furniture"
     if _CAPTION.match(text) or _CAPTION_BARE.match(text) or small and _CAPTION_SMALL.match(text):
         return "caption"
     cells = sum(len(line) >= 3 for line in lines)
