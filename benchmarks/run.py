@@ -280,8 +280,8 @@ def bench(n: int, work: Path, cores: int, pdf_share: float = 0.0, repeat: int = 
         return measured
 
     run("snakemake_dag_s", snakemake(cores, "--dry-run"))
-    # Full builds from nothing (a cold text cache: output/ removed), the median of `repeat`: the same build's CPU
-    # seconds moved by a fifth between runs an hour apart on one machine (8.61 and 10.32 at 1,000 sources).
+    # Full builds from nothing (a cold text cache: output/ removed), the median of `repeat`: one build's CPU
+    # seconds moved by a fifth between runs 20 minutes apart on one machine (8.61 and 10.32 at 1,000 sources).
     fulls = []
     for attempt in range(repeat):
         if attempt:
