@@ -279,6 +279,15 @@ def bench(n: int, work: Path, cores: int, pdf_share: float = 0.0, repeat: int = 
         loads.append(measured["load"])
         return measured
 
+    def runs(key: str, measured: list[dict]) -> None:
+        """Several runs of one kind: the median CPU and wall seconds, the fastest and slowest, their loads."""
+        cpu, stem = [m["cpu"] for m in measured], key.removesuffix("_s")
+        result[key], result[f"{stem}_min_s"], result[f"{stem}_max_s"] = statistics.median(cpu), min(cpu), max(cpu)
+        result[f"{stem}_wall_s"] = statistics.median(m["wall"] for m in measured)
+        peaks = [result.get("peak_rss_mib", 0.0)] + [m["peak_kib"] / 1024 for m in measured]
+        result["peak_rss_mib"] = max(peaks)
+        loads.extend(m["load"] for m in measured)
+
     run("snakemake_dag_s", snakemake(cores, "--dry-run"))
     # Full builds from nothing (a cold text cache: output/ removed), the median of `repeat`: one build's CPU
     # seconds moved by a fifth between runs 20 minutes apart on one machine (8.61 and 10.32 at 1,000 sources).
@@ -288,28 +297,18 @@ def bench(n: int, work: Path, cores: int, pdf_share: float = 0.0, repeat: int = 
             shutil.rmtree(review / "output", ignore_errors=True)
             shutil.rmtree(review / ".snakemake", ignore_errors=True)
         fulls.append(measure(snakemake(cores), review))
-    result["full_build_s"], result["full_build_wall_s"] = (statistics.median(m["cpu"] for m in fulls),
-                                                           statistics.median(m["wall"] for m in fulls))
-    result["full_build_min_s"], result["full_build_max_s"] = min(m["cpu"] for m in fulls), max(m["cpu"] for m in fulls)
-    result["peak_rss_mib"] = max(m["peak_kib"] for m in fulls) / 1024
-    loads += [m["load"] for m in fulls]
+    runs("full_build_s", fulls)
     for rule, seconds in sorted(job_times(review).items()):
         result[f"job_{rule}_wall_s"] = seconds
     result["jobs"] = len(list((review / "output" / "benchmarks").glob("*.tsv")))
     # Median of three runs: one run can be slowed by a neighbour's burst even in CPU time (caches).
-    noops = [measure(snakemake(cores), review) for _ in range(repeat)]
-    result["noop_s"], result["noop_wall_s"] = statistics.median(m["cpu"] for m in noops), statistics.median(m["wall"] for m in noops)
-    loads += [m["load"] for m in noops]
+    runs("noop_s", [measure(snakemake(cores), review) for _ in range(repeat)])
     edits = []
     for which in (1, 2, 3)[:repeat]:
         edit_one_sheet(review, which)
         edits.append(measure_rebuild(cores, review))
-        result["peak_rss_mib"] = max(result["peak_rss_mib"], edits[-1]["peak_kib"] / 1024)
-    result["edit_one_sheet_s"] = statistics.median(m["cpu"] for m in edits)
-    result["edit_one_sheet_max_s"] = max(m["cpu"] for m in edits)
-    result["edit_one_sheet_wall_s"] = statistics.median(m["wall"] for m in edits)
+    runs("edit_one_sheet_s", edits)
     result["edits_markdown_changed"] = sum(m["markdown_changed"] for m in edits)
-    loads += [m["load"] for m in edits]
     # A finding the report shows edited: the Markdown changes, so pandoc renders again (the edits above may
     # leave it as it was, and the renderings kept are used).
     shown = []
@@ -318,10 +317,8 @@ def bench(n: int, work: Path, cores: int, pdf_share: float = 0.0, repeat: int = 
             break
         shown.append(measure_rebuild(cores, review))
     if shown:
-        result["edit_shown_finding_s"] = statistics.median(m["cpu"] for m in shown)
-        result["edit_shown_finding_wall_s"] = statistics.median(m["wall"] for m in shown)
+        runs("edit_shown_finding_s", shown)
         result["edits_shown_markdown_changed"] = sum(m["markdown_changed"] for m in shown)
-        loads += [m["load"] for m in shown]
     check = run("review_check_s", [str(Path(sys.executable).parent / "review"), "check"])
     result["peak_rss_mib"] = max(result["peak_rss_mib"], check["peak_kib"] / 1024)
     result["load_min"], result["load_max"] = min(loads), max(loads)

@@ -257,8 +257,8 @@ def page_runs(data: bytes, admit: Callable | None = None) -> list[PageRuns]:
             box_ref, add = ctypes.byref(box), cutter.add  # made once: per character they cost as much as cutting
             codes = page_codes(handle, count, get_text)
             for k in range(count):
-                code = codes[k] if codes is not None else get_code(handle, k)
-                if code < 32 or code >= 0xD800:  # as given per character (see page_codes)
+                code = codes[k] if codes is not None else -1
+                if code < 32 or code >= 0xD800:  # as given per character (see page_codes), and without codes
                     code = get_code(handle, k)
                 if code < 32 or code >= 0xE000:  # only these can be ligature codes, line ends, hyphens, unmapped
                     if code in OT1_LIGATURES and ot1_ligature(handle, k, count, cutter.chars[-1:]):
