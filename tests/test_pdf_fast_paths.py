@@ -383,3 +383,23 @@ def test_page_runs_of_varied_text_read_as_the_per_character_loop_did(seed):
     data = _varied_pdf(seed)
     new = pdf_runs.page_runs(data)
     assert repr(new) == repr(_old_page_runs(data)) and sum(len(p.runs) for p in new) > 100
+
+
+def test_a_published_pdfs_ascii85_streams_decode_as_base64s_did():
+    # BMC's PDF (tests/pdfs/ORIGIN.md) has eleven streams that are ASCII85 first: the limits' decoder gives each
+    # the bytes base64's gives its text (white space dropped, up to the end mark). (dmca.pdf names the filter
+    # too, but its stream is encrypted bytes, not ASCII85 text.)
+    import base64
+    import re
+
+    from synthesis.inputs.pdf_decode import ASCII85
+    from synthesis.inputs.pdf_streams import streams
+
+    data = (_PDFS / "bmc-hsr-2014-example2.pdf").read_bytes()
+    found = [s for s in streams(data) if s.filters[:1] in ([b"ASCII85Decode"], [b"A85"])]
+    assert len(found) >= 10
+    for stream in found:
+        text = data[stream.start:stream.end]
+        expected = base64.a85decode(re.sub(rb"\s+", b"", text).split(b"~>")[0])
+        decoder = ASCII85()
+        assert b"".join(decoder.feed(text)) == expected and decoder.done and expected
