@@ -18,6 +18,7 @@ from .gapmap import gap_columns, gap_map
 from .gaps import avenues, gaps, snowball
 from .shapes import Analysis, Cell
 from .strength import rate
+from .tallies import Tally, cell_of, facts_of, question_name
 
 
 def scope_text(question: dict) -> str:
@@ -53,6 +54,23 @@ def cells(protocol: dict, evidence: list[dict], sources: dict[str, dict], years:
     return out
 
 
+def tallied_cells(protocol: dict, tallies: dict[str, Tally], order: list[str]) -> list[Cell]:
+    """:func:`cells` read off the review's tallies (:mod:`.tallies`); ``order``: the sources' citekeys in the
+    evidence set's order."""
+    pairs = {(q["id"], c["id"]) for q in protocol["questions"] for c in protocol["codes"] if q["id"] in c["questions"]}
+    names = {pair: name for name in tallies if (pair := cell_of(name))}
+    questions = {q["id"]: q for q in protocol["questions"]}
+    q_order = {q["id"]: i for i, q in enumerate(protocol["questions"])}
+    c_order = {c["id"]: i for i, c in enumerate(protocol["codes"])}
+    labels = {c["id"]: c["label"] for c in protocol["codes"]}
+    out: list[Cell] = []
+    for q, c in sorted(pairs | set(names), key=lambda pair: (q_order[pair[0]], c_order[pair[1]])):
+        counted = facts_of(tallies.get(names[(q, c)]) if (q, c) in names else None, order)
+        out.append({"question": q, "code": c, "label": labels[c], "facts": counted,
+                    "strength": rate(counted, protocol, scope_text(questions[q]))})
+    return out
+
+
 def source_matrix(protocol: dict, data: dict[str, Any]) -> list[dict[str, Any]]:
     """Sources x questions: excerpts of each source answering each question."""
     questions = [q["id"] for q in protocol["questions"]]
@@ -63,15 +81,21 @@ def source_matrix(protocol: dict, data: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"citekey": s["citekey"], "citation": s["citation"], "role": s["role"], "by_question": counts[s["citekey"]]} for s in data["sources"]]
 
 
-def analyse(data: dict[str, Any]) -> Analysis:
+def analyse(data: dict[str, Any], tallied: tuple[dict[str, Tally], list[str]] | None = None) -> Analysis:
     """Everything the outputs show that is computed rather than coded. Raises :class:`InputError` when a
-    review finding's judgement breaks a rule no explanation can answer; warnings are kept in the result."""
+    review finding's judgement breaks a rule no explanation can answer; warnings are kept in the result.
+    ``tallied``: the evidence set's tallies (:mod:`.kept_tallies`) and its sources' order, which give the
+    cells' and questions' facts without counting every excerpt again."""
     protocol, evidence = data["protocol"], data["evidence"]
     sources = {s["citekey"]: s for s in data["sources"]}
     column = protocol.get("strength", {}).get("agreement_column", "stance")
     years = study_years(data)
-    values = counted_values(evidence, sources, column, years)  # once: every count below reads them
-    grid = cells(protocol, evidence, sources, years, values)
+    if tallied is not None:
+        values = None  # the findings count their own excerpts
+        grid = tallied_cells(protocol, *tallied)
+    else:
+        values = counted_values(evidence, sources, column, years)  # once: every count below reads them
+        grid = cells(protocol, evidence, sources, years, values)
     counted = [i for i in evidence if is_evidence(i, sources)]
     countries = country_rows(protocol, counted, sources)
     groups = group_statements(protocol, countries)
@@ -81,8 +105,13 @@ def analyse(data: dict[str, Any]) -> Analysis:
     errors, warnings = split(problems)
     if errors:
         raise InputError(errors, warnings)
-    per_question = {q["id"]: facts([i for i in evidence if q["id"] in i["questions"]], sources, scope_of(q), column, years, values)
-                    for q in protocol["questions"]}
+    if tallied is not None:
+        tallies, order = tallied
+        per_question = {q["id"]: facts_of(tallies.get(question_name(q["id"])), order) for q in protocol["questions"]}
+    else:
+        per_question = {q["id"]: facts([i for i in evidence if q["id"] in i["questions"]], sources, scope_of(q), column,
+                                       years, values)
+                        for q in protocol["questions"]}
     found = gaps(protocol, grid, assessed, per_question)
     return {
         "cells": grid,
@@ -100,4 +129,4 @@ def analyse(data: dict[str, Any]) -> Analysis:
     }
 
 
-__all__ = ["analyse", "cells", "scope_text", "source_matrix", "study_years"]
+__all__ = ["analyse", "cells", "scope_text", "source_matrix", "study_years", "tallied_cells"]

@@ -7,6 +7,8 @@ from pathlib import Path
 from ..inputs import layout
 from .shared import add_command, add_inputs, print_warnings, read_json, write_json, write_provenance
 
+TALLIES = "tallies.blocks"  # in the pieces' folder: the analysis's tallies (synthesis.analysis.kept_tallies)
+
 
 def _load_evidence(args) -> dict:
     from ..evidence.build import build_evidence
@@ -79,12 +81,22 @@ def cmd_report(args) -> int:
     data["records"] = read_json(records[0]) if records else None
     agreement = [p for p in args.agreement if p]
     data["agreement"] = read_json(agreement[0]) if agreement else None
-    analysis = analyse(data)
-    print_warnings(analysis["warnings"])  # the review findings' unaddressed contradiction warnings
     from ..report.pieces import source_pieces
 
     # Each source's share of the tables and explorer, kept between builds (none with --pieces-cache '').
     pieces = source_pieces(data, args.pieces_cache) if args.pieces_cache else None
+    tallied = None
+    if pieces:  # the cells' and questions' tallies kept too, under the same digests: one source re-counted
+        from ..analysis.cells import study_years
+        from ..analysis.kept_tallies import kept_tallies
+        from ..common.kept import KeptBlocks
+
+        column = data["protocol"].get("strength", {}).get("agreement_column", "stance")
+        tallies = kept_tallies(KeptBlocks(Path(args.pieces_cache) / TALLIES), data, pieces.groups, pieces.digests,
+                               column, study_years(data))
+        tallied = (tallies, list(pieces.groups)) if tallies is not None else None
+    analysis = analyse(data, tallied)
+    print_warnings(analysis["warnings"])  # the review findings' unaddressed contradiction warnings
     if args.tables:
         from ..report.tables import write_tables
 
