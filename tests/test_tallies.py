@@ -43,6 +43,9 @@ def _excerpt(rng: random.Random, template: dict, citekey: str, n: int, protocol:
         "codes": sorted({p[1] for p in chosen}), "countries": rng.sample(COUNTRIES, rng.choice([0, 0, 1, 1, 2, 3])),
         "study": rng.choice([None, "", "studyA", "studyB", citekey]),
         "stance": rng.choice(["", "for", "mixed; for"]),
+        # Works cited: bibliography entries, one twice, and a source of the review (not a work to find).
+        "cites": rng.sample(["atkinson2008", "bellis2011", "lauder1999", "k001"], rng.randint(0, 2))
+                 + (["k001"] if rng.random() < 0.1 else []),
     }
 
 
