@@ -184,3 +184,11 @@ def test_evidence_not_in_runs_of_its_sources_is_counted_as_usual(almp):
     assert not in_runs(data["evidence"], pieces.groups)
     assert tallied(data, None) is None
     assert shares([], {}, data["protocol"], "stance", {}) == []
+
+
+def test_a_store_that_cannot_be_written_changes_nothing_but_the_time(almp, tmp_path):
+    (tmp_path / "file").write_text("a file where the store's folder goes", encoding="utf-8")
+    data = _random_set(almp, random.Random(5), 6)
+    for _ in range(2):
+        same_analysis(data, KeptBlocks(tmp_path / "file" / "tallies.blocks"))
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]
