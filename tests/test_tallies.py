@@ -6,6 +6,7 @@ add up, is counted again (a store whose keys match is used as kept, as the repor
 from __future__ import annotations
 
 import copy
+import hashlib
 import random
 
 import orjson
@@ -30,17 +31,22 @@ def almp(almp_built):
 
 def _excerpt(rng: random.Random, template: dict, citekey: str, n: int, protocol: dict) -> dict:
     pairs = [(q, c["id"]) for c in protocol["codes"] for q in c["questions"]]
-    chosen = rng.sample(pairs, rng.randint(0, 3)) + ([rng.choice(pairs)] if rng.random() < 0.2 else [])  # a pair twice
+    chosen = rng.sample(pairs, rng.randint(0, 3))
+    chosen += [rng.choice(pairs)] if rng.random() < 0.2 else []  # a pair twice
     questions = [q["id"] for q in protocol["questions"]]
     extra = {}
-    for column, choices in (("period", ["2011", "1999-2003", "2005-2005", ""]), ("Stance", ["for", "against; for", ""]),
-                            ("evidence_type", ["survey", "survey; interview", ""]), ("study_design", ["RCT", "case study; RCT"])):
+    for column, choices in (("period", ["2011", "1999-2003", "2005-2005", ""]),
+                            ("Stance", ["for", "against; for", ""]),
+                            ("evidence_type", ["survey", "survey; interview", ""]),
+                            ("study_design", ["RCT", "case study; RCT"])):
         if rng.random() < 0.4:
             extra[column] = rng.choice(choices)
     return template | {
         "evidence_id": f"{citekey}:{n}", "citekey": citekey, "sheet_line": n + 1, "extra": extra,
-        "pairs": [list(p) for p in chosen], "questions": sorted({p[0] for p in chosen} | set(rng.sample(questions, rng.randint(0, 2)))),
-        "codes": sorted({p[1] for p in chosen}), "countries": rng.sample(COUNTRIES, rng.choice([0, 0, 1, 1, 2, 3])),
+        "pairs": [list(p) for p in chosen],
+        "questions": sorted({p[0] for p in chosen} | set(rng.sample(questions, rng.randint(0, 2)))),
+        "codes": sorted({p[1] for p in chosen}),
+        "countries": rng.sample(COUNTRIES, rng.choice([0, 0, 1, 1, 2, 3])),
         "study": rng.choice([None, "", "studyA", "studyB", citekey]),
         "stance": rng.choice(["", "for", "mixed; for"]),
         # Works cited: bibliography entries, one twice, and a source of the review (not a work to find).
@@ -51,8 +57,8 @@ def _excerpt(rng: random.Random, template: dict, citekey: str, n: int, protocol:
 
 def _source(rng: random.Random, template: dict, citekey: str) -> dict:
     return template | {"citekey": citekey, "role": rng.choice(["primary", "secondary", "commentary", "protocol"]),
-                       "countries": rng.sample(COUNTRIES, rng.randint(0, 2)), "year": rng.choice([2001, 2019, None, ""]),
-                       "type": rng.choice(["report", "article"])}
+                       "countries": rng.sample(COUNTRIES, rng.randint(0, 2)),
+                       "year": rng.choice([2001, 2019, None, ""]), "type": rng.choice(["report", "article"])}
 
 
 def _random_set(almp: dict, rng: random.Random, size: int) -> dict:
@@ -61,7 +67,8 @@ def _random_set(almp: dict, rng: random.Random, size: int) -> dict:
     keys = sorted(f"k{n:03d}" for n in range(size))
     data["sources"] = [_source(rng, source, k) for k in keys]
     data["evidence"] = [_excerpt(rng, item, k, n, data["protocol"]) for k in keys for n in range(rng.randint(0, 6))]
-    data["bibliography"] = data["bibliography"] | {"studyA": data["bibliography"][next(iter(data["bibliography"]))] | {"year": "2010"}}
+    first = data["bibliography"][next(iter(data["bibliography"]))]
+    data["bibliography"] = data["bibliography"] | {"studyA": first | {"year": "2010"}}
     return data
 
 
@@ -162,6 +169,65 @@ def test_damaged_kept_tallies_are_counted_again(almp, tmp_path):
         path.write_bytes(bad)
         data["evidence"][0] = _excerpt(rng, data["evidence"][0], edited, 0, data["protocol"])
         same_analysis(data, KeptBlocks(path))
+
+
+def _same_size(whole: bytes, old: bytes, new: bytes) -> bytes:
+    """``whole`` with its first ``old`` replaced by ``new`` (as long): the file's index still fits."""
+    assert len(old) == len(new) and old in whole
+    return whole.replace(old, new, 1)
+
+
+def _whole(path) -> bool:
+    """Every block of the store is the bytes it was written as (its SHA-256 in its description)."""
+    kept = KeptBlocks(path)
+    blocks = [kept.get(name, entry[0]) for name, entry in kept._index.items()]
+    kept.close()
+    return bool(blocks) and all(meta == hashlib.sha256(block).hexdigest() for meta, block in blocks)
+
+
+def test_a_kept_block_damaged_in_place_is_counted_again_and_kept_anew(almp, tmp_path):
+    """Bytes changed in place (the JSON still whole, every block where the index says): the tallies' counts, a
+    period, the share of a source then edited, the share of a source left alone. Each is found by its block's
+    SHA-256, counted or made again, and the store written anew (not left damaged for the next run)."""
+    rng = random.Random(11)
+    data = _random_set(almp, rng, 8)
+    at = next(i for i, e in enumerate(data["evidence"]) if e["pairs"])
+    data["evidence"][at] |= {"countries": ["AU"], "period": "1999-2003"}
+    edited = data["evidence"][at]["citekey"]
+    data["sources"] = [r | {"role": "secondary"} if r["citekey"] == edited else r for r in data["sources"]]
+    path = tmp_path / "tallies.blocks"
+    for case in range(4):
+        path.unlink(missing_ok=True)
+        same_analysis(data, KeptBlocks(path))
+        whole = path.read_bytes()
+        kept = KeptBlocks(path)
+        index = dict(kept._index)
+        kept.close()
+        other = next(n for n, e in index.items() if n not in (edited, TALLIES) and e[2] > 2)
+        start, size = index[TALLIES][1], index[TALLIES][2]
+        tallies = whole[start:start + size]
+        counts = tallies.index(b'"excerpts":') + len(b'"excerpts":')
+        period = tallies.index(b'"1999-2003"')
+        if case == 0:  # a count
+            digit = b"9" if tallies[counts:counts + 1] != b"9" else b"8"
+            tallies = tallies[:counts] + digit + tallies[counts + 1:]
+        elif case == 1:  # a period that would not even parse
+            tallies = tallies[:period] + b'"1999x2003"' + tallies[period + 11:]
+        bad = whole[:start] + tallies + whole[start + size:]
+        if case >= 2:  # a country of the share of the source edited below; an id in another's (JSON still)
+            name, old, new = (edited, b'"AU"', b'"GB"') if case == 2 else (other, b':0"', b':9"')
+            offset, length = index[name][1], index[name][2]
+            block = whole[offset:offset + length]
+            assert old in block
+            bad = whole[:offset] + block.replace(old, new, 1) + whole[offset + length:]
+        assert bad != whole and len(bad) == len(whole)
+        path.write_bytes(bad)
+        same_analysis(data, KeptBlocks(path))  # nothing changed: the tallies used, or found damaged
+        assert _whole(path)
+        current = data["evidence"][at]["stance"]
+        data["evidence"][at] = data["evidence"][at] | {"stance": "for" if current != "for" else "against"}
+        same_analysis(data, KeptBlocks(path))  # the edited source's kept share taken off
+        assert _whole(path)
 
 
 def test_a_tally_takes_off_only_what_it_counts():

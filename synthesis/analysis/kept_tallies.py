@@ -5,12 +5,15 @@ share is counted with (the code, the protocol, the agreement column, the studies
 themselves, with the digests they were summed from.
 
 A run takes the shares of the sources changed or gone off the kept tallies and adds those of the sources
-changed or new: an edited sheet costs one source's counting. Anything missing, unreadable or counted with
-other settings is counted again from every source, so the tallies are always those of the evidence set.
+changed or new: an edited sheet costs one source's counting. Each block is kept with its SHA-256, checked on
+each run: tallies missing, damaged since they were written (a flipped bit, an edit) or counted with other
+settings are counted again from every source, a share damaged is made again from its source's excerpts, and
+the file is written anew; so the tallies are always the evidence set's.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import orjson
@@ -37,25 +40,44 @@ def in_runs(evidence: list[dict], groups: dict[str, list[dict]]) -> bool:
     return switches == max(len(groups) - 1, 0)
 
 
+class Damaged(ValueError):
+    """A kept block whose bytes are not those written."""
+
+
+def _checked(store: KeptBlocks, name: str, key: str) -> bytes | None:
+    """A block's bytes if kept under ``key`` (None if not); :class:`Damaged` if not the bytes written."""
+    found = store.get(name, key)
+    if found is None:
+        return None
+    meta, data = found
+    if meta != hashlib.sha256(data).hexdigest():
+        raise Damaged(name)
+    return data
+
+
+def _put(store: KeptBlocks, name: str, key: str, data: bytes) -> None:
+    store.put(name, key, hashlib.sha256(data).hexdigest(), data)
+
+
 def _updated(store: KeptBlocks, settings: str, digests: dict[str, str], groups: dict[str, list[dict]],
              sources: dict[str, dict], protocol: dict, column: str,
              years: dict[str, str]) -> tuple[dict[str, Tally] | None, dict[str, bytes]]:
     """The kept tallies with the shares of the sources changed or gone taken off and those of the sources
     changed or new added, and the new shares' bytes; (None, {}) when there are none to use."""
-    found = store.get(TALLIES, settings)
+    found = _checked(store, TALLIES, settings)
     if found is None:
         return None, {}
-    state = orjson.loads(found[1])
+    state = orjson.loads(found)
     tallies = {name: Tally.from_json(value) for name, value in state["tallies"].items()}
     counted = set()
     for citekey, digest in state["digests"].items():
         if digests.get(citekey) == digest:
             counted.add(citekey)
             continue
-        share = store.get(citekey, key_of(digest, settings))
+        share = _checked(store, citekey, key_of(digest, settings))
         if share is None:
             return None, {}
-        change(tallies, orjson.loads(share[1]), -1)
+        change(tallies, orjson.loads(share), -1)
     made = {}
     for citekey, items in groups.items():
         if citekey not in counted:
@@ -78,10 +100,11 @@ def kept_tallies(store: KeptBlocks | None, data: dict[str, Any], groups: dict[st
     sources = {s["citekey"]: s for s in data["sources"]}
     tallies, made = None, {}
     if store is not None:
-        try:  # a kept state that does not add up (damaged, edited) is counted again
+        try:  # a kept state damaged, or that does not add up, is counted again and kept anew
             tallies, made = _updated(store, settings, digests, groups, sources, protocol, column, years)
         except (KeyError, TypeError, ValueError, AttributeError):
             tallies, made = None, {}
+            store.renew()
     if tallies is None:
         by_source = {c: shares(items, sources, protocol, column, years) for c, items in groups.items()}
         tallies = total(by_source)
@@ -90,13 +113,17 @@ def kept_tallies(store: KeptBlocks | None, data: dict[str, Any], groups: dict[st
         for citekey, digest in digests.items():
             key = key_of(digest, settings)
             share = made.get(citekey)
-            if share is None:  # kept and counted: its bytes kept again (made again if its block went)
+            if share is None:  # kept and counted: its bytes kept again, checked (made again if damaged, gone)
                 found = store.get(citekey, key)
-                share = found[1] if found else orjson.dumps(
-                    shares(groups[citekey], sources, protocol, column, years))
-            store.put(citekey, key, None, share)
+                if found is not None and found[0] == hashlib.sha256(found[1]).hexdigest():
+                    store.put(citekey, key, found[0], found[1])
+                    continue
+                if found is not None:
+                    store.renew()
+                share = orjson.dumps(shares(groups[citekey], sources, protocol, column, years))
+            _put(store, citekey, key, share)
         state = {"digests": digests, "tallies": {name: t.as_json() for name, t in tallies.items()}}
-        store.put(TALLIES, settings, None, orjson.dumps(state))
+        _put(store, TALLIES, settings, orjson.dumps(state))
         store.close()
     return tallies
 
