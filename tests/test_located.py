@@ -147,6 +147,21 @@ def test_an_entry_that_cannot_be_read_is_ignored(review, monkeypatch):
     assert calls == {"source": 2, "sheet": 2}
 
 
+def test_a_unit_changed_in_place_is_checked_again(review, monkeypatch):
+    """A digit of a kept unit changed (its JSON whole, the index as it was: a flipped bit): not the bytes its
+    SHA-256 says, so its source and sheet are checked again and the result is the same."""
+    cold = _shard(write=True)
+    name, offset, size = next(b for b in blocks() if b[0] == "all.blocks")
+    path = Path(layout.LOCATED_CACHE) / name
+    whole = path.read_bytes()
+    block = whole[offset:offset + size]
+    at = block.index(b'"body_start":') + len(b'"body_start":')  # where the source's body starts
+    path.write_bytes(whole[:offset + at] + (b"1" if block[at:at + 1] != b"1" else b"2") + whole[offset + at + 1:])
+    calls = _counting(monkeypatch)
+    assert orjson.dumps(_shard(write=False)) == orjson.dumps(cold)
+    assert calls == {"source": 1, "sheet": 1}
+
+
 def test_review_check_only_reads_the_cache(review):
     assert run(["check"])[0] == 0
     assert not Path(layout.LOCATED_CACHE).exists()

@@ -56,16 +56,21 @@ def kept_explorer(root: Path) -> dict[str, list]:
 
 
 def mark(root: Path, citekey: str) -> bytes:
-    """Put a marker in place of 11 bytes of a kept record's context (its key and lengths left alone); return
-    the bytes it replaced."""
-    _key, offset, size, _meta = kept_explorer(root)[citekey]
-    with open(root / "kept" / "explorer.blocks", "r+b") as handle:
-        handle.seek(offset)
-        at = offset + handle.read(size).index(b'"w":"') + len(b'"w":"')  # "line 3, paragraph 1"
-        handle.seek(at)
-        replaced = handle.read(11)
-        handle.seek(at)
-        handle.write(b"KEPT-MARKER")
+    """Put a marker in place of 11 bytes of a kept record's context (its key and lengths left alone), kept as a
+    block written so (its SHA-256 that of the marked bytes: a block changed in place is not used); return the
+    bytes it replaced."""
+    path = root / "kept" / "explorer.blocks"
+    store = KeptBlocks(path)
+    blocks = {name: (entry[0], *store.get(name, entry[0])) for name, entry in store._index.items()}
+    store.close()
+    key, meta, data = blocks[citekey]
+    at = data.index(b'"w":"') + len(b'"w":"')  # "line 3, paragraph 1"
+    replaced = data[at:at + 11]
+    blocks[citekey] = (key, meta, data[:at] + b"KEPT-MARKER" + data[at + 11:])
+    marked = KeptBlocks(path)
+    for name, (key, meta, data) in blocks.items():
+        marked.put(name, key, meta, data)
+    marked.close()
     return replaced
 
 
@@ -106,6 +111,8 @@ def test_damaged_pieces_are_made_again_and_a_source_gone_takes_its_pieces_with_i
         table = orjson.loads(whole[start:at])
         table[name][field] = value if value else table[name][field] | {"r": table[name][field]["r"][1:]}
         damaged.append(whole[:start] + orjson.dumps(table) + b"\nkept-blocks:%020d" % start)
+    at = whole.index(b'"w":"') + len(b'"w":"')  # a record's reading place changed in place: its block's SHA-256 not
+    damaged.append(whole[:at] + whole[at:at + 1].swapcase() + whole[at + 1:])  # its bytes', so made again
     csv = next((review / "kept" / "csv").glob("*.json"))
     entry = orjson.loads(csv.read_bytes())
     csv.write_bytes(orjson.dumps({"key": "not this", "value": entry["value"]}))  # the CSV's: its key, not its lines
@@ -137,6 +144,22 @@ def test_damaged_pieces_are_made_again_and_a_source_gone_takes_its_pieces_with_i
     fewer["report/explorer.html"] = fewer["report/explorer.html"].replace(b"KEPT-MARKER", replaced)
     assert fewer == report(review, "fewer-plain", "")
     assert before - set(kept_explorer(review)) == {gone}
+
+
+def test_a_block_changed_in_place_is_not_used_and_the_file_is_written_anew(tmp_path):
+    path = tmp_path / "kept.blocks"
+    blocks = KeptBlocks(path)
+    blocks.put("r", "k", [3], b'{"n":1}')
+    blocks.put("s", "k", None, b"abc")
+    blocks.close()
+    whole = path.read_bytes()
+    path.write_bytes(whole.replace(b'{"n":1}', b'{"n":2}', 1))  # the JSON whole, the index as it was
+    again = KeptBlocks(path)
+    assert again.get("r", "k") is None and again.get("s", "k") == (None, b"abc")
+    again.put("r", "k", [3], b'{"n":1}')  # made again; the other put back as read
+    again.put("s", "k", None, b"abc")
+    again.close()
+    assert path.read_bytes() == whole  # written anew, though its index is the same
 
 
 def test_a_store_that_cannot_be_written_or_read_changes_nothing_but_the_time(tmp_path):

@@ -5,15 +5,14 @@ share is counted with (the code, the protocol, the agreement column, the studies
 themselves, with the digests they were summed from.
 
 A run takes the shares of the sources changed or gone off the kept tallies and adds those of the sources
-changed or new: an edited sheet costs one source's counting. Each block is kept with its SHA-256, checked on
-each run: tallies missing, damaged since they were written (a flipped bit, an edit) or counted with other
-settings are counted again from every source, a share damaged is made again from its source's excerpts, and
-the file is written anew; so the tallies are always the evidence set's.
+changed or new: an edited sheet costs one source's counting. Each block is checked by its SHA-256 on each run
+(:class:`~synthesis.common.kept.KeptBlocks`): tallies missing, damaged since they were written (a flipped bit,
+an edit) or counted with other settings are counted again from every source, a share damaged is made again
+from its source's excerpts, and the file is written anew; so the tallies are always the evidence set's.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import orjson
@@ -40,44 +39,25 @@ def in_runs(evidence: list[dict], groups: dict[str, list[dict]]) -> bool:
     return switches == max(len(groups) - 1, 0)
 
 
-class Damaged(ValueError):
-    """A kept block whose bytes are not those written."""
-
-
-def _checked(store: KeptBlocks, name: str, key: str) -> bytes | None:
-    """A block's bytes if kept under ``key`` (None if not); :class:`Damaged` if not the bytes written."""
-    found = store.get(name, key)
-    if found is None:
-        return None
-    meta, data = found
-    if meta != hashlib.sha256(data).hexdigest():
-        raise Damaged(name)
-    return data
-
-
-def _put(store: KeptBlocks, name: str, key: str, data: bytes) -> None:
-    store.put(name, key, hashlib.sha256(data).hexdigest(), data)
-
-
 def _updated(store: KeptBlocks, settings: str, digests: dict[str, str], groups: dict[str, list[dict]],
              sources: dict[str, dict], protocol: dict, column: str,
              years: dict[str, str]) -> tuple[dict[str, Tally] | None, dict[str, bytes]]:
     """The kept tallies with the shares of the sources changed or gone taken off and those of the sources
     changed or new added, and the new shares' bytes; (None, {}) when there are none to use."""
-    found = _checked(store, TALLIES, settings)
+    found = store.get(TALLIES, settings)  # None too if damaged (each block is checked by its SHA-256)
     if found is None:
         return None, {}
-    state = orjson.loads(found)
+    state = orjson.loads(found[1])
     tallies = {name: Tally.from_json(value) for name, value in state["tallies"].items()}
     counted = set()
     for citekey, digest in state["digests"].items():
         if digests.get(citekey) == digest:
             counted.add(citekey)
             continue
-        share = _checked(store, citekey, key_of(digest, settings))
+        share = store.get(citekey, key_of(digest, settings))
         if share is None:
             return None, {}
-        change(tallies, orjson.loads(share), -1)
+        change(tallies, orjson.loads(share[1]), -1)
     made = {}
     for citekey, items in groups.items():
         if citekey not in counted:
@@ -113,17 +93,13 @@ def kept_tallies(store: KeptBlocks | None, data: dict[str, Any], groups: dict[st
         for citekey, digest in digests.items():
             key = key_of(digest, settings)
             share = made.get(citekey)
-            if share is None:  # kept and counted: its bytes kept again, checked (made again if damaged, gone)
+            if share is None:  # kept and counted: its bytes kept again (made again if damaged or gone)
                 found = store.get(citekey, key)
-                if found is not None and found[0] == hashlib.sha256(found[1]).hexdigest():
-                    store.put(citekey, key, found[0], found[1])
-                    continue
-                if found is not None:
-                    store.renew()
-                share = orjson.dumps(shares(groups[citekey], sources, protocol, column, years))
-            _put(store, citekey, key, share)
+                share = found[1] if found else orjson.dumps(
+                    shares(groups[citekey], sources, protocol, column, years))
+            store.put(citekey, key, None, share)
         state = {"digests": digests, "tallies": {name: t.as_json() for name, t in tallies.items()}}
-        _put(store, TALLIES, settings, orjson.dumps(state))
+        store.put(TALLIES, settings, None, orjson.dumps(state))
         store.close()
     return tallies
 

@@ -1,9 +1,10 @@
 """Values kept between builds, one file per name, each under the key of what it was made from.
 
 A later run reuses a value whose stored key matches the key of its inputs now; a file that is missing, cannot
-be read or holds another key is ignored (the value is made again), and one that cannot be written is not kept:
-the store changes only the time taken, never a result. A name's new value replaces its file, so the folder
-holds one file per name (``prune`` removes the names no longer made).
+be read or holds another key (or a block that is not the bytes written: :class:`KeptBlocks`) is ignored (the
+value is made again), and one that cannot be written is not kept: the store changes only the time taken, never
+a result. A name's new value replaces its file, so the folder holds one file per name (``prune`` removes the
+names no longer made).
 """
 
 from __future__ import annotations
@@ -111,11 +112,12 @@ class KeptValues:
 
 class KeptBlocks:
     """Blocks of bytes by name in one file (``path``; None: nothing is kept or read): the blocks, then an
-    index of them (JSON: each name's key, place, size and description), then the index's place
+    index of them (JSON: each name's key, place, size, description and SHA-256), then the index's place
     (``TRAILER``). A block is read when asked for (one file opened, not one per name: thousands of files cost
-    their creation each on a cold build, and more on a cluster's shared file system). The blocks put, in the
-    order put, make the next file, written beside the old one and renamed over it at :meth:`close`; names not
-    put are gone."""
+    their creation each on a cold build, and more on a cluster's shared file system), and checked against its
+    SHA-256: one changed in place since it was written (a flipped bit, an edit that left the JSON whole) is
+    not kept, and the file is written anew. The blocks put, in the order put, make the next file, written
+    beside the old one and renamed over it at :meth:`close`; names not put are gone."""
 
     MAGIC = b"\nkept-blocks:"
     TRAILER = len(MAGIC) + 20  # the magic, then the index's offset in 20 digits
@@ -127,6 +129,7 @@ class KeptBlocks:
         self._out = None
         self._tmp: str | None = None
         self._new: dict[str, list] = {}
+        self._got: dict[str, tuple[bytes, str]] = {}  # blocks read and their digests (put back: not hashed)
         self._changed = False
         if self.path is not None:
             self._open()
@@ -159,7 +162,11 @@ class KeptBlocks:
             data = os.pread(self._old.fileno(), entry[2], entry[1])
         except OSError:
             return None
-        return (entry[3], data) if len(data) == entry[2] else None
+        if len(data) != entry[2] or hashlib.sha256(data).hexdigest() != entry[4]:
+            self._changed = True  # damaged: made again by the caller, and the file written anew
+            return None
+        self._got[name] = (data, entry[4])
+        return entry[3], data
 
     def put(self, name: str, key: str, meta: Any, data: bytes) -> None:
         """Keep ``data`` with ``meta`` (JSON) for the next run (a block used as kept is put again)."""
@@ -173,7 +180,9 @@ class KeptBlocks:
                 prefix = f".{self.path.name}."
                 fd, self._tmp = tempfile.mkstemp(dir=self.path.parent, prefix=prefix, suffix=".tmp")
                 self._out = os.fdopen(fd, "wb")
-            entry = [key, self._out.tell(), len(data), meta]
+            got = self._got.pop(name, None)
+            digest = got[1] if got is not None and got[0] is data else hashlib.sha256(data).hexdigest()
+            entry = [key, self._out.tell(), len(data), meta, digest]
             self._out.write(data)
         except OSError:  # not kept: the next run makes them again
             self._discard()
@@ -215,8 +224,8 @@ class KeptBlocks:
 
 
 def _entry(entry: Any, size: int) -> bool:
-    return (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)
-            and entry[1].__class__ is int and entry[2].__class__ is int
+    return (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], str)
+            and isinstance(entry[4], str) and entry[1].__class__ is int and entry[2].__class__ is int
             and 0 <= entry[1] <= entry[1] + entry[2] <= size)
 
 
