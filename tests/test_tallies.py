@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from synthesis.analysis import kept_tallies as kept_module
-from synthesis.analysis.cells import analyse, study_years
+from synthesis.analysis.cells import analyse
 from synthesis.analysis.kept_tallies import TALLIES, in_runs, kept_tallies
 from synthesis.analysis.tallies import Tally, change, shares
 from synthesis.common.kept import KeptBlocks
@@ -101,8 +101,7 @@ def _edit(data: dict, rng: random.Random) -> str:
 def tallied(data: dict, store) -> tuple[dict[str, Tally], list[str]] | None:
     """The tallies as the report job makes them (the pieces' digests, the store kept) and the sources' order."""
     pieces = source_pieces(data, "unused-pieces")  # its digests only: nothing is kept there
-    column = data["protocol"].get("strength", {}).get("agreement_column", "stance")
-    tallies = kept_tallies(store, data, pieces.groups, pieces.digests, column, study_years(data))
+    tallies = kept_tallies(store, data, pieces.groups, pieces.digests)
     return (tallies, list(pieces.groups)) if tallies is not None else None
 
 

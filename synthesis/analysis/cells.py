@@ -12,11 +12,11 @@ from typing import Any
 from ..common.problems import InputError, split
 from ..inputs.protocol import theme_pairs
 from .comparison import country_rows, group_statements
-from .counting import Counted, counted_values, facts, is_evidence, scope_of
+from .counting import Counted, agreement_column, counted_values, facts, is_evidence, scope_of
 from .findings import assess_findings
 from .gapmap import gap_columns, gap_map
 from .gaps import avenues, gaps, snowball
-from .shapes import Analysis, Cell
+from .shapes import Analysis, Cell, Facts
 from .strength import rate
 from .tallies import Tally, cell_of, facts_of, question_name
 
@@ -35,40 +35,41 @@ def cells(protocol: dict, evidence: list[dict], sources: dict[str, dict], years:
     """Question x code cells: every codebook pairing (gaps included) and every pairing coders made,
     each with its facts and rating. Excerpts of the protocol document are not evidence and count nowhere.
     ``values``: the excerpts' :func:`~.counting.counted_values` (computed here when not given)."""
-    found: dict[tuple[str, str], list[dict]] = {(q["id"], c["id"]): [] for q in protocol["questions"] for c in protocol["codes"] if q["id"] in c["questions"]}
+    found: dict[tuple[str, str], list[dict]] = {pair: [] for pair in _codebook_pairs(protocol)}
     for item in evidence:
         if is_evidence(item, sources):
             for pair in theme_pairs(item, protocol):
                 found.setdefault(pair, []).append(item)
     questions = {q["id"]: q for q in protocol["questions"]}
-    q_order = {q["id"]: i for i, q in enumerate(protocol["questions"])}
-    c_order = {c["id"]: i for i, c in enumerate(protocol["codes"])}
-    labels = {c["id"]: c["label"] for c in protocol["codes"]}
-    column = protocol.get("strength", {}).get("agreement_column", "stance")
+    column = agreement_column(protocol)
     values = values if values is not None else counted_values(evidence, sources, column, years)
-    out: list[Cell] = []
-    for (q, c), items in sorted(found.items(), key=lambda kv: (q_order[kv[0][0]], c_order[kv[0][1]])):
-        counted = facts(items, sources, scope_of(questions[q]), column, years, values)
-        out.append({"question": q, "code": c, "label": labels[c], "facts": counted,
-                    "strength": rate(counted, protocol, scope_text(questions[q]))})
-    return out
+    return _laid_out(protocol, {(q, c): facts(items, sources, scope_of(questions[q]), column, years, values)
+                                for (q, c), items in found.items()})
 
 
 def tallied_cells(protocol: dict, tallies: dict[str, Tally], order: list[str]) -> list[Cell]:
     """:func:`cells` read off the review's tallies (:mod:`.tallies`); ``order``: the sources' citekeys in the
     evidence set's order."""
-    pairs = {(q["id"], c["id"]) for q in protocol["questions"] for c in protocol["codes"] if q["id"] in c["questions"]}
     names = {pair: name for name in tallies if (pair := cell_of(name))}
+    pairs = set(_codebook_pairs(protocol)) | set(names)
+    return _laid_out(protocol, {pair: facts_of(tallies.get(names.get(pair)), order) for pair in pairs})
+
+
+def _codebook_pairs(protocol: dict) -> list[tuple[str, str]]:
+    """Every pairing of a question and a code the codebook maps to it (a cell even without evidence)."""
+    return [(q["id"], c["id"]) for q in protocol["questions"] for c in protocol["codes"]
+            if q["id"] in c["questions"]]
+
+
+def _laid_out(protocol: dict, counted: dict[tuple[str, str], Facts]) -> list[Cell]:
+    """The cells of these facts by (question, code), in the protocol's order, each rated."""
     questions = {q["id"]: q for q in protocol["questions"]}
     q_order = {q["id"]: i for i, q in enumerate(protocol["questions"])}
     c_order = {c["id"]: i for i, c in enumerate(protocol["codes"])}
     labels = {c["id"]: c["label"] for c in protocol["codes"]}
-    out: list[Cell] = []
-    for q, c in sorted(pairs | set(names), key=lambda pair: (q_order[pair[0]], c_order[pair[1]])):
-        counted = facts_of(tallies.get(names[(q, c)]) if (q, c) in names else None, order)
-        out.append({"question": q, "code": c, "label": labels[c], "facts": counted,
-                    "strength": rate(counted, protocol, scope_text(questions[q]))})
-    return out
+    return [{"question": q, "code": c, "label": labels[c], "facts": counted[(q, c)],
+             "strength": rate(counted[(q, c)], protocol, scope_text(questions[q]))}
+            for q, c in sorted(counted, key=lambda pair: (q_order[pair[0]], c_order[pair[1]]))]
 
 
 def source_matrix(protocol: dict, data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -88,14 +89,20 @@ def analyse(data: dict[str, Any], tallied: tuple[dict[str, Tally], list[str]] | 
     cells' and questions' facts without counting every excerpt again."""
     protocol, evidence = data["protocol"], data["evidence"]
     sources = {s["citekey"]: s for s in data["sources"]}
-    column = protocol.get("strength", {}).get("agreement_column", "stance")
+    column = agreement_column(protocol)
     years = study_years(data)
     if tallied is not None:
+        tallies, order = tallied
         values = None  # the findings count their own excerpts
-        grid = tallied_cells(protocol, *tallied)
+        grid = tallied_cells(protocol, tallies, order)
+        per_question = {q["id"]: facts_of(tallies.get(question_name(q["id"])), order)
+                        for q in protocol["questions"]}
     else:
         values = counted_values(evidence, sources, column, years)  # once: every count below reads them
         grid = cells(protocol, evidence, sources, years, values)
+        per_question = {q["id"]: facts([i for i in evidence if q["id"] in i["questions"]], sources, scope_of(q),
+                                       column, years, values)
+                        for q in protocol["questions"]}
     counted = [i for i in evidence if is_evidence(i, sources)]
     countries = country_rows(protocol, counted, sources)
     groups = group_statements(protocol, countries)
@@ -105,13 +112,6 @@ def analyse(data: dict[str, Any], tallied: tuple[dict[str, Tally], list[str]] | 
     errors, warnings = split(problems)
     if errors:
         raise InputError(errors, warnings)
-    if tallied is not None:
-        tallies, order = tallied
-        per_question = {q["id"]: facts_of(tallies.get(question_name(q["id"])), order) for q in protocol["questions"]}
-    else:
-        per_question = {q["id"]: facts([i for i in evidence if q["id"] in i["questions"]], sources, scope_of(q), column,
-                                       years, values)
-                        for q in protocol["questions"]}
     found = gaps(protocol, grid, assessed, per_question)
     return {
         "cells": grid,

@@ -31,6 +31,11 @@ def countries_of(item: dict, sources: dict[str, dict]) -> list[str]:
     return item["countries"] or sources[item["citekey"]]["countries"]
 
 
+def agreement_column(protocol: dict) -> str:
+    """The column whose values are the excerpts' stances (``strength.agreement_column``, else ``stance``)."""
+    return protocol.get("strength", {}).get("agreement_column", "stance")
+
+
 def scope_of(question: dict) -> list[str] | None:
     """The countries a question covers, or None for every country."""
     scope = question.get("scope")
@@ -189,4 +194,4 @@ def facts(items: list[dict], sources: dict[str, dict], scope: list[str] | None, 
     }
 
 
-__all__ = ["Counted", "counted_values", "countries_of", "facts", "in_scope", "is_evidence", "period_of", "periods", "scope_of", "study_of"]
+__all__ = ["Counted", "agreement_column", "counted_values", "countries_of", "facts", "in_scope", "is_evidence", "period_of", "periods", "scope_of", "study_of"]

@@ -23,7 +23,7 @@ from ..inputs.findings import WORDS
 from ..inputs.appraisals import declared_tools
 from ..inputs.protocol import draft_coders
 from . import appraisal
-from .counting import facts, scope_of
+from .counting import agreement_column, facts, scope_of
 from .shapes import Check, FindingAssessment
 
 LOW_CONCERN = ("no_or_very_minor", "minor")
@@ -141,7 +141,7 @@ def assess_findings(records: list[dict], evidence: list[dict], sources: dict[str
         scope = question["scope"]["description"] if question.get("scope") else None
         for finding in record["findings"]:
             items = [by_id[e] for e in finding["evidence"]]
-            counted = facts(items, sources, scope_of(question), protocol.get("strength", {}).get("agreement_column", "stance"), study_years, values)
+            counted = facts(items, sources, scope_of(question), agreement_column(protocol), study_years, values)
             draft_evidence = [i["evidence_id"] for i in items if i["coder"] in drafts]
             kind = finding.get("kind", "finding")
             limits = appraisal.limitation_facts(items, appraised, sources, drafts)

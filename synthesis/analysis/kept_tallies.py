@@ -18,6 +18,8 @@ from typing import Any
 import orjson
 
 from ..common.kept import KeptBlocks, key_of
+from .cells import study_years
+from .counting import agreement_column
 from .tallies import Tally, change, shares, total
 
 TALLIES = "\0tallies"  # the tallies' block (no citekey holds a NUL)
@@ -68,27 +70,26 @@ def _updated(store: KeptBlocks, settings: str, digests: dict[str, str], groups: 
 
 
 def kept_tallies(store: KeptBlocks | None, data: dict[str, Any], groups: dict[str, list[dict]],
-                 digests: dict[str, str], column: str, years: dict[str, str]) -> dict[str, Tally] | None:
+                 digests: dict[str, str]) -> dict[str, Tally] | None:
     """The tallies of the evidence set ``data``, from those kept in ``store`` where they can be, and kept
     again for the next run (the store closed). ``groups``: each source's excerpts, ``digests``: each
     source's digest (:func:`~synthesis.report.pieces.source_pieces`). None when the evidence set's sources
     do not come one after another (the caller counts as usual)."""
     if not in_runs(data["evidence"], groups):
         return None
-    protocol = data["protocol"]
+    protocol, column, years = data["protocol"], agreement_column(data["protocol"]), study_years(data)
     settings = settings_key(protocol, column, years)
     sources = {s["citekey"]: s for s in data["sources"]}
     tallies, made = None, {}
     if store is not None:
-        try:  # a kept state damaged, or that does not add up, is counted again and kept anew
+        try:  # kept tallies that do not add up (a share taking off what they never counted) are counted again
             tallies, made = _updated(store, settings, digests, groups, sources, protocol, column, years)
         except (KeyError, TypeError, ValueError, AttributeError):
             tallies, made = None, {}
-            store.renew()
     if tallies is None:
         by_source = {c: shares(items, sources, protocol, column, years) for c, items in groups.items()}
         tallies = total(by_source)
-        made = {c: orjson.dumps(share) for c, share in by_source.items()}
+        made = {c: orjson.dumps(share) for c, share in by_source.items()} if store is not None else {}
     if store is not None:
         for citekey, digest in digests.items():
             key = key_of(digest, settings)

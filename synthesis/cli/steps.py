@@ -87,13 +87,10 @@ def cmd_report(args) -> int:
     pieces = source_pieces(data, args.pieces_cache) if args.pieces_cache else None
     tallied = None
     if pieces:  # the cells' and questions' tallies kept too, under the same digests: one source re-counted
-        from ..analysis.cells import study_years
         from ..analysis.kept_tallies import kept_tallies
         from ..common.kept import KeptBlocks
 
-        column = data["protocol"].get("strength", {}).get("agreement_column", "stance")
-        tallies = kept_tallies(KeptBlocks(Path(args.pieces_cache) / TALLIES), data, pieces.groups, pieces.digests,
-                               column, study_years(data))
+        tallies = kept_tallies(KeptBlocks(Path(args.pieces_cache) / TALLIES), data, pieces.groups, pieces.digests)
         tallied = (tallies, list(pieces.groups)) if tallies is not None else None
     analysis = analyse(data, tallied)
     print_warnings(analysis["warnings"])  # the review findings' unaddressed contradiction warnings

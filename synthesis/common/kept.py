@@ -191,10 +191,6 @@ class KeptBlocks:
         self._changed |= self._index.get(name) != entry
         self._new[name] = entry
 
-    def renew(self) -> None:
-        """Write the file anew at :meth:`close` even if its index is the same (a block was found damaged)."""
-        self._changed = True
-
     def close(self) -> None:
         """Replace the file with the blocks put (left as it is when they are the same, in the same places)."""
         if self._old is not None:
