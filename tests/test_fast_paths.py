@@ -8,10 +8,11 @@ import json
 import os
 from pathlib import Path
 
+import orjson
 import pytest
 
 from synthesis.analysis.counting import _values
-from synthesis.audit.provenance import body_bytes, body_chunks, with_build
+from synthesis.audit.provenance import Serialised, body_bytes, body_chunks, with_build
 from synthesis.common.problems import InputError
 from synthesis.common.textio import csv_text, inert, inert_row
 from synthesis.exchange.crate import _relative, crate_json
@@ -108,6 +109,16 @@ def test_provenance_body_bytes_are_its_chunks_and_with_build_takes_either():
     assert whole == "".join(with_build(data.decode("utf-8"), {"b": 1})).encode("utf-8")
     with pytest.raises(ValueError):
         list(with_build(b"[]", {}))
+
+
+def test_evidence_records_serialised_in_blocks_are_the_bytes_of_the_records():
+    """Records given already serialised (a source's joined by ",\\n  ", as kept_provenance keeps them) are
+    written as the records themselves would be; none, as an empty list."""
+    records = [{"id": "a", "q": "é"}, {"id": "b"}, {"id": "c"}]
+    record = {"format": "f", "build": {}, "claims": [], "evidence": records, "avenues": []}
+    blocks = [orjson.dumps(records[0]) + b",\n  " + orjson.dumps(records[1]), orjson.dumps(records[2])]
+    assert body_bytes(dict(record, evidence=Serialised(blocks))) == body_bytes(record)
+    assert body_bytes(dict(record, evidence=Serialised(iter([])))) == body_bytes(dict(record, evidence=[]))
 
 
 def test_crate_json_is_what_json_dumps_wrote():

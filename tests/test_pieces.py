@@ -190,3 +190,59 @@ def test_a_store_that_cannot_be_written_or_read_changes_nothing_but_the_time(tmp
     again = KeptBlocks(tmp_path / "kept.blocks")
     assert again.get("r", "k") == ([3], b"abc") and again.get("s", "k") == (None, b"") and again.get("r", "no") is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "kept", "kept.blocks"]
+
+
+def test_provenance_records_are_kept_per_source_and_made_again_when_it_changes_or_they_are_damaged(review):
+    """provenance.json's evidence records (audit/kept_provenance.py) are written from the kept blocks (a marker
+    put in one shows they are used, not made again), made again for an edited source, a block changed in place
+    or one holding another number of records, and are the bytes made without pieces throughout."""
+    plain = report(review, "plain", "")
+    assert report(review, "cold", "kept") == plain
+    path = review / "kept" / "provenance.blocks"
+    data = orjson.loads((review / "build/evidence.json").read_bytes())
+    store = KeptBlocks(path)
+    kept = {name: (entry[0], *store.get(name, entry[0])) for name, entry in store._index.items()}
+    store.close()
+    runs = list(dict.fromkeys(e["citekey"] for e in data["evidence"]))
+    assert list(kept) == runs and all(meta == sum(e["citekey"] == c for e in data["evidence"])
+                                      for c, (_key, meta, _block) in kept.items())
+    whole = path.read_bytes()
+    first, second = runs[:2]
+
+    def rewrite(name: str, meta, block: bytes) -> None:
+        again = KeptBlocks(path)
+        for n, (key, m, b) in kept.items():
+            again.put(n, key, meta if n == name else m, block if n == name else b)
+        again.close()
+
+    key, meta, block = kept[first]
+    at = block.index(b'"finding":"') + len(b'"finding":"')
+    rewrite(first, meta, block[:at] + b"KEPT-MARKER" + block[at + 11:])
+    marked = report(review, "marked", "kept")["build/provenance-body.json"]
+    assert marked.count(b"KEPT-MARKER") == 1  # used as kept
+    rewrite(first, meta + 1, block[:at] + b"KEPT-MARKER" + block[at + 11:])  # a record more said than it holds
+    assert report(review, "counted", "kept") == plain and path.read_bytes() == whole
+    rewrite(first, meta, block[:at] + b"KEPT-MARKER" + block[at + 11:])
+    path.write_bytes(path.read_bytes().replace(b"KEPT-MARKER", b"KEPT-MARKEX"))  # changed in place: its SHA-256
+    assert report(review, "damaged", "kept") == plain and path.read_bytes() == whole
+    # The second source's finding edited: its records are made again, the first's (marked) used.
+    rewrite(first, meta, block[:at] + b"KEPT-MARKER" + block[at + 11:])
+    item = next(e for e in data["evidence"] if e["citekey"] == second)
+    item["finding"] += " (edited)"
+    (review / "build/evidence.json").write_bytes(orjson.dumps(data))
+    edited = report(review, "edited", "kept")["build/provenance-body.json"]
+    assert edited.count(b"KEPT-MARKER") == 1
+    assert edited.replace(b"KEPT-MARKER", block[at:at + 11]) == report(review, "edited-plain", "")["build/provenance-body.json"]
+    assert b" (edited)" in edited
+
+
+def test_provenance_records_of_sources_not_together_are_made_one_by_one(review):
+    """An evidence set whose sources' excerpts are not together (the merge sorts them so; another writer might
+    not): provenance's records are made one by one, in its order, not from kept blocks."""
+    data = orjson.loads((review / "build/evidence.json").read_bytes())
+    data["evidence"] = data["evidence"][1:] + data["evidence"][:1]
+    (review / "build/evidence.json").write_bytes(orjson.dumps(data))
+    plain = report(review, "plain", "")
+    assert report(review, "kept", "kept")["build/provenance-body.json"] == plain["build/provenance-body.json"]
+    assert report(review, "again", "kept")["build/provenance-body.json"] == plain["build/provenance-body.json"]
+    assert not (review / "kept" / "provenance.blocks").exists()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import metadata
 from pathlib import Path
 from types import GeneratorType
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from .revision import git_state
 
@@ -97,10 +97,11 @@ def report_claims(context: dict[str, Any]) -> dict[str, list[dict]]:
 
 
 def build_provenance(data: dict[str, Any], build: dict[str, Any], claims: dict[str, list[dict]] | None = None,
-                     coded: dict[str, Any] | None = None) -> dict[str, Any]:
+                     coded: dict[str, Any] | None = None, evidence: Serialised | None = None) -> dict[str, Any]:
     """The provenance record of a built review. ``claims`` is what :func:`report_claims`
     gave for the report (the build's report step writes it); computed when absent. ``coded`` is the
-    independent coding (``coders.json``) of a double-coded review.
+    independent coding (``coders.json``) of a double-coded review. ``evidence``: the evidence records
+    already serialised (``kept_provenance``), made here when absent.
     Evidence records are a generator, so a large review is never held twice in memory."""
     # Imported here: the provenance and crate steps, which only add the build metadata, need neither.
     from ..analysis.agreement import consensus_matches
@@ -126,9 +127,21 @@ def build_provenance(data: dict[str, Any], build: dict[str, Any], claims: dict[s
         "build": build,
         "inputs": inputs,
         "claims": claims["claims"],
-        "evidence": (evidence_record(item, sources[item["citekey"]], independent) for item in data["evidence"]),
+        "evidence": evidence if evidence is not None
+        else (evidence_record(item, sources[item["citekey"]], independent) for item in data["evidence"]),
         "avenues": claims["avenues"],
     }
+
+
+class Serialised:
+    """Items of a list already serialised as :func:`json_pieces` writes them (orjson's bytes, several joined by
+    ``,\\n  ``): written as they are (``build_provenance``'s ``evidence``, kept per source)."""
+
+    def __init__(self, blocks: Iterable[bytes]):
+        self.blocks = blocks
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.blocks)
 
 
 def json_chunks(record: dict[str, Any]) -> Iterator[str]:
@@ -148,11 +161,12 @@ def json_pieces(record: dict[str, Any]) -> Iterator[bytes]:
     for n, key in enumerate(keys):
         value = record[key]
         end = b",\n" if n < len(keys) - 1 else b"\n"
-        if isinstance(value, (list, GeneratorType)):
+        if isinstance(value, (list, GeneratorType, Serialised)):
             yield b" " + dump(key) + b": ["
             first = True
+            made = isinstance(value, Serialised)
             for item in value:
-                yield (b"\n  " if first else b",\n  ") + dump(item)
+                yield (b"\n  " if first else b",\n  ") + (item if made else dump(item))
                 first = False
             yield (b"]" if first else b"\n ]") + end
         else:
@@ -167,8 +181,13 @@ def body_chunks(record: dict[str, Any]) -> Iterator[str]:
 
 
 def body_bytes(record: dict[str, Any]) -> bytes:
-    """:func:`body_chunks` as one UTF-8 string of bytes (what the build's report step writes)."""
-    return b"".join(json_pieces(_body(record)))
+    """:func:`body_chunks` as one UTF-8 string of bytes."""
+    return b"".join(body_pieces(record))
+
+
+def body_pieces(record: dict[str, Any]) -> Iterator[bytes]:
+    """:func:`body_chunks` as UTF-8 bytes (what the build's report step writes, streamed)."""
+    return json_pieces(_body(record))
 
 
 def _body(record: dict[str, Any]) -> dict[str, Any]:
@@ -193,5 +212,5 @@ def to_json(record: dict[str, Any]) -> str:
     return "".join(json_chunks(record))
 
 
-__all__ = ["FORMAT", "body_bytes", "body_chunks", "json_chunks", "json_pieces", "with_build", "report_claims",
+__all__ = ["FORMAT", "Serialised", "body_bytes", "body_chunks", "body_pieces", "json_chunks", "json_pieces", "with_build", "report_claims",
            "to_json", "build_metadata", "build_provenance", "evidence_record", "package_versions"]

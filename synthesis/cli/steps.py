@@ -112,15 +112,16 @@ def cmd_report(args) -> int:
         write_table(args.changes, changes)
     write_atomic(args.output, render_markdown(data, args.templates, context=context, cache=args.template_cache))
     if args.claims or args.provenance_body:
-        from ..audit.provenance import body_bytes, build_provenance, report_claims
+        from ..audit.provenance import body_pieces, build_provenance, report_claims
 
         claims = report_claims(context)
         if args.claims:
             write_json(args.claims, claims)
         if args.provenance_body:
             coders = [p for p in args.coders if p]
-            record = build_provenance(data, {}, claims, read_json(coders[0]) if coders else None)
-            write_atomic(args.provenance_body, body_bytes(record))
+            record = build_provenance(data, {}, claims, read_json(coders[0]) if coders else None,
+                                      _kept_evidence(data, pieces, args.pieces_cache) if not coders else None)
+            write_atomic(args.provenance_body, body_pieces(record))
     if args.summary:
         from ..exchange.crate import crate_summary
 
@@ -242,6 +243,18 @@ def cmd_status(args) -> int:
 
     write_status(args.output_dir, args.state, args.builder)
     return 0
+
+
+def _kept_evidence(data: dict, pieces, folder: str):
+    """Provenance's evidence records kept per source with the report's pieces (None without them, or when a
+    source's excerpts are not together in the evidence set: made one by one)."""
+    from ..analysis.kept_tallies import in_runs
+    from ..audit.kept_provenance import PROVENANCE, evidence_blocks
+    from ..common.kept import KeptBlocks
+
+    if not pieces or not in_runs(data["evidence"], pieces.groups):
+        return None
+    return evidence_blocks(data, pieces.groups, pieces.digests, KeptBlocks(Path(folder) / PROVENANCE))
 
 
 def register(sub) -> None:
