@@ -15,7 +15,7 @@ import pytest
 from synthesis.common.kept import KeptBlocks, KeptValues, key_of
 from synthesis.report.explorer_page import DATA_ID
 
-OUTPUTS = ["tables/evidence.csv", "report/state-of-play.md", "report/explorer.html", "build/provenance-body.json"]
+OUTPUTS = ["tables/evidence.csv", "tables/Q1.csv", "tables/Q2.csv", "tables/Q3.csv", "tables/Q4.csv", "report/state-of-play.md", "report/explorer.html", "build/provenance-body.json"]
 
 
 @pytest.fixture
@@ -113,15 +113,27 @@ def test_damaged_pieces_are_made_again_and_a_source_gone_takes_its_pieces_with_i
         damaged.append(whole[:start] + orjson.dumps(table) + b"\nkept-blocks:%020d" % start)
     at = whole.index(b'"w":"') + len(b'"w":"')  # a record's reading place changed in place: its block's SHA-256 not
     damaged.append(whole[:at] + whole[at:at + 1].swapcase() + whole[at + 1:])  # its bytes', so made again
-    csv = next((review / "kept" / "csv").glob("*.json"))
-    entry = orjson.loads(csv.read_bytes())
-    csv.write_bytes(orjson.dumps({"key": "not this", "value": entry["value"]}))  # the CSV's: its key, not its lines
+    # The CSV's lines of the first source kept with lengths that do not cut its block into its lines (a line
+    # fewer, then one too long), and a folder of the one JSON file builds before kept them in.
+    lines = KeptBlocks(review / "kept" / "evidence-csv.blocks")
+    kept = {name: (entry[0], *lines.get(name, entry[0])) for name, entry in lines._index.items()}
+    lines.close()
+    assert list(kept) == list(index) and all(sum(meta) == len(block) for _key, meta, block in kept.values())
+    for wrong in (kept[first][1][1:], [kept[first][1][0] + 1] + kept[first][1][1:]):
+        again = KeptBlocks(review / "kept" / "evidence-csv.blocks")
+        for name, (key, meta, block) in kept.items():
+            again.put(name, key, wrong if name == first else meta, block)
+        again.close()
+        assert report(review, "lines", "kept") == plain
+    (review / "kept" / "csv").mkdir()
+    (review / "kept" / "csv" / "0123.json").write_bytes(b"{}")
     for bad in damaged:
         path.write_bytes(bad)
         (review / "kept" / ".explorer.blocks.left-by-a-killed-run.tmp").write_bytes(b"{")
         assert report(review, "damaged", "kept") == plain
         assert path.read_bytes() == whole  # made again, as it was
         assert not list((review / "kept").glob(".explorer.blocks.*"))
+        assert not (review / "kept" / "csv").exists()
     # The folder of a file per source that builds before kept goes.
     (review / "kept" / "explorer").mkdir()
     (review / "kept" / "explorer" / "0123.json").write_bytes(b"{}")

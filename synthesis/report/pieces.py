@@ -9,7 +9,8 @@ other sources is in the explorer's records as kept: their source's position (``s
 numbers (``h``); while those are the same (a sheet edited elsewhere) the records are used as they are, else
 the numbers are put in again. A piece that does not match is made again and replaced
 (:mod:`synthesis.common.kept`), so the outputs are the bytes they would be without it. The explorer's pieces
-are one file (``explorer.blocks``), read a source at a time and written anew by each run that writes the page.
+are one file (``explorer.blocks``) and the CSV's another (``evidence-csv.blocks``: each source's lines as the
+UTF-8 bytes the table holds, with their lengths), each read a source at a time and written anew by each run.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from typing import Any, Callable, Iterator
 
 import orjson
 
-from ..common.kept import KeptBlocks, KeptValues, key_of
+from ..common.kept import KeptBlocks, key_of
 
 DIRECTORY = "output/build/pieces"
-CSV = "evidence.csv"  # the name (and key) of the one file of every source's lines of evidence.csv
+CSV = "evidence-csv.blocks"  # the one file of every source's lines of evidence.csv
 EXPLORER = "explorer.blocks"  # the one file of every source's explorer records
 
 
@@ -34,7 +35,7 @@ class SourcePieces:
     """Where the pieces are kept, each source's excerpts (by citekey: :func:`excerpt_groups` of the evidence
     set they are for) and its digest, which their keys start from."""
 
-    csv: KeptValues
+    csv: KeptBlocks
     explorer: KeptBlocks
     groups: dict[str, list[dict]]
     digests: dict[str, str]
@@ -46,8 +47,9 @@ class SourcePieces:
             shutil.rmtree(self.explorer.path.parent / "explorer", ignore_errors=True)
 
     def prune(self) -> None:
-        """Remove any file but the CSV's (which holds only the lines of the sources in the evidence set)."""
-        self.csv.prune([CSV])
+        """Remove the folder of the CSV's lines as builds before kept them (one JSON file)."""
+        if self.csv.path is not None:
+            shutil.rmtree(self.csv.path.parent / "csv", ignore_errors=True)
 
 
 def excerpt_groups(evidence: list[dict]) -> dict[str, list[dict]]:
@@ -68,35 +70,45 @@ def source_pieces(data: dict[str, Any], directory: str | Path = DIRECTORY) -> So
     digests = {citekey: key_of(code, orjson.dumps(sources[citekey]), orjson.dumps(items))
                for citekey, items in groups.items()}
     base = Path(directory)
-    return SourcePieces(KeptValues(base / "csv"), KeptBlocks(base / EXPLORER), groups, digests)
+    return SourcePieces(KeptBlocks(base / CSV), KeptBlocks(base / EXPLORER), groups, digests)
 
 
 def _usable(value: Any, count: int, kind: type) -> bool:
     return isinstance(value, list) and len(value) == count and all(isinstance(v, kind) for v in value)
 
 
-def kept_lines(pieces: SourcePieces, evidence: list[dict], columns: list[str],
-               make: Callable[[list[dict]], list[str]]) -> list[str]:
-    """Each excerpt's line of ``evidence.csv`` in the order of ``evidence`` (the set ``pieces`` is for): a
-    source's kept lines, or ``make``'s of its excerpts. They are kept together in one file (rewritten when one
-    source's change), as they are all held anyway: a file per source would cost a file's creation each
-    (0.15 ms)."""
+def kept_rows(pieces: SourcePieces, evidence: list[dict], columns: list[str],
+              make: Callable[[list[dict]], list[str]]) -> list[bytes]:
+    """Each excerpt's line of ``evidence.csv`` (UTF-8) in the order of ``evidence`` (the set ``pieces`` is for):
+    a source's kept lines, or ``make``'s of its excerpts. A source's lines are kept as one block of the bytes
+    the table holds, with each line's length (a line may hold a quoted line break): read back without being
+    parsed, encoded or written again as JSON. The file is written anew (only the sources given) at the end."""
     shape = orjson.dumps(columns)
-    before = pieces.csv.get(CSV, CSV)
-    before = before if isinstance(before, dict) else {}
-    now: dict[str, list] = {}
-    made: dict[str, Iterator[str]] = {}
+    made: dict[str, Iterator[bytes]] = {}
     for citekey, items in pieces.groups.items():
         key = key_of("csv", shape, pieces.digests[citekey])
-        kept = before.get(citekey)
-        lines = kept[1] if isinstance(kept, list) and len(kept) == 2 and kept[0] == key else None
-        if not _usable(lines, len(items), str):
-            lines = make(items)
-        now[citekey] = [key, lines]
+        kept = pieces.csv.get(citekey, key)
+        lines = _cut(kept[0], kept[1], len(items)) if kept is not None else None
+        if lines is None:
+            lines = [line.encode("utf-8") for line in make(items)]
+            block, lengths = b"".join(lines), [len(line) for line in lines]
+        else:
+            block, lengths = kept[1], kept[0]
+        pieces.csv.put(citekey, key, lengths, block)
         made[citekey] = iter(lines)
-    if now != before:
-        pieces.csv.put(CSV, CSV, now)
+    pieces.csv.close()
     return [next(made[item["citekey"]]) for item in evidence]
+
+
+def _cut(lengths: Any, block: bytes, count: int) -> list[bytes] | None:
+    """A kept block of lines cut by their lengths; None unless there are ``count`` lengths covering it."""
+    if not _usable(lengths, count, int) or min(lengths, default=1) < 1 or sum(lengths) != len(block):
+        return None
+    lines, at = [], 0
+    for length in lengths:
+        lines.append(block[at:at + length])
+        at += length
+    return lines
 
 
 def piece_json(record: dict[str, Any]) -> list[bytes | str | None]:
@@ -198,5 +210,5 @@ def _parts_of(meta: dict, block: bytes) -> list[list] | None:
     return records
 
 
-__all__ = ["DIRECTORY", "SourcePieces", "excerpt_groups", "kept_block", "kept_lines", "piece_json",
+__all__ = ["DIRECTORY", "SourcePieces", "excerpt_groups", "kept_block", "kept_rows", "piece_json",
            "placed_json", "source_pieces"]

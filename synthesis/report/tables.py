@@ -11,7 +11,7 @@ from ..analysis.cells import analyse
 from ..inputs.findings import COMPONENTS
 from ..inputs.sheets import OPTIONAL
 from ..common.textio import csv_text, inert_row, write_atomic
-from .pieces import SourcePieces, kept_lines
+from .pieces import SourcePieces, kept_rows
 
 LEADING = ("evidence_id", "citekey", "citation", "questions", "codes", "finding", "quote", "locator", "start", "end", "paragraph", "heading", "pages")
 TRAILING = tuple(c for c in OPTIONAL if c not in ("questions", "locator")) + ("role", "source", "source_line", "sheet", "sheet_line")
@@ -145,8 +145,7 @@ def write_tables(data: dict[str, Any], directory: str | Path, analysis: dict[str
 
     # Encoded once too: the per-question tables repeat the rows (130 MB of text to encode at 5,000 sources,
     # not 55).
-    made = kept_lines(pieces, evidence, columns, lines) if pieces else lines(evidence)
-    rows = [r.encode("utf-8") for r in made]
+    rows = kept_rows(pieces, evidence, columns, lines) if pieces else [r.encode("utf-8") for r in lines(evidence)]
     head = header.encode("utf-8")
     outputs: dict[str, str | bytes] = {"evidence.csv": head + b"".join(rows)}
     for question in data["protocol"]["questions"]:
