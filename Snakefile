@@ -93,7 +93,7 @@ rule locate:
         files=layout.SHARD_LISTING,  # the shard's sources, PDF sidecars and sheets
         code=CODE,
     output:
-        "output/build/shards/{shard}.json",
+        "output/build/shards/{shard}.jsonl",
     benchmark:
         "output/benchmarks/locate-{shard}.tsv"
     shell:
@@ -105,7 +105,7 @@ rule locate:
 rule evidence:
     input:
         prepared="output/build/inputs.json",
-        shards=expand("output/build/shards/{shard}.json", shard=range(SHARDS)),
+        shards=expand("output/build/shards/{shard}.jsonl", shard=range(SHARDS)),
         files=layout.MERGE_LISTING,  # findings, appraisals, commentary; entries the door refuses (one appearing re-runs the check)
         code=CODE,
     output:

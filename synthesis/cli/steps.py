@@ -30,24 +30,32 @@ def cmd_prepare(args) -> int:
 
 
 def cmd_locate(args) -> int:
+    from ..common.textio import write_atomic
     from ..evidence.build import check_sources
     from ..evidence.located import LocatedCache
+    from ..evidence.shard_file import shard_lines
 
     sources, sheets = layout.shard_files(args.shard, args.shards, args.sources, args.extraction)
     # PDF text extractions are cached by SHA-256 + extractor version: an unchanged PDF is extracted once.
     # Each source is checked with its sheet once for the same bytes: an edited sheet re-checks one source.
-    write_json(args.output, check_sources(read_json(args.inputs), sources, sheets, args.sources, args.text_cache, write_cache=True,
-                                          located=LocatedCache(args.located_cache, True, f"{args.shard}-of-{args.shards}")))
+    shard = check_sources(read_json(args.inputs), sources, sheets, args.sources, args.text_cache, write_cache=True,
+                          located=LocatedCache(args.located_cache, True, f"{args.shard}-of-{args.shards}"))
+    write_atomic(args.output, shard_lines(shard))  # JSON Lines: the merge splices each source's evidence in
     return 0
 
 
 def cmd_merge(args) -> int:
+    from ..common.textio import write_atomic
     from ..evidence.build import merge
+    from ..evidence.shard_file import evidence_set_pieces, read_shard
 
-    data = merge(read_json(args.inputs), [read_json(p) for p in args.shards], layout.findings_files(args.findings), args.sources,
+    data = merge(read_json(args.inputs), [read_shard(p) for p in args.shards], layout.findings_files(args.findings), args.sources,
                  layout.commentary_files(Path(args.findings).parent / layout.COMMENTARY), layout.appraisal_files(args.appraisals),
                  args.appraisals)
-    write_json(args.output, data)
+    write_atomic(args.output, evidence_set_pieces(data))
+    for shard in map(Path, args.shards):  # a build's shard as builds before wrote it (JSON), beside it
+        if shard.suffix == ".jsonl" and shard.parent.name == "shards":
+            shard.with_suffix(".json").unlink(missing_ok=True)
     print_warnings(data["warnings"])
     from ..evidence.located import prune
 
@@ -269,7 +277,7 @@ def register(sub) -> None:
     p.add_argument("--located-cache", default=layout.LOCATED_CACHE,
                    help="folder keeping the checked protocol and bibliography for `review check` (default: %(default)s)")
     p.set_defaults(func=cmd_prepare)
-    p = add_command(sub, "locate", "Check one shard of the sources and sheets and locate its quotes (problems are recorded, not raised).", "python -m synthesis locate --inputs output/build/inputs.json --shard 3 --shards 8 --output output/build/shards/3.json")
+    p = add_command(sub, "locate", "Check one shard of the sources and sheets and locate its quotes (problems are recorded, not raised).", "python -m synthesis locate --inputs output/build/inputs.json --shard 3 --shards 8 --output output/build/shards/3.jsonl")
     p.add_argument("--inputs", required=True, help="JSON written by the prepare step")
     p.add_argument("--shard", type=int, required=True, help="which shard, 0-based")
     p.add_argument("--shards", type=int, required=True, help="how many shards the review is cut into")
@@ -279,8 +287,8 @@ def register(sub) -> None:
                    help="folder keeping each source checked with its sheet, reused while their bytes are unchanged (default: %(default)s)")
     p.add_argument("--output", required=True, help="JSON file to write")
     p.set_defaults(func=cmd_locate)
-    p = add_command(sub, "merge", "Join the shards into the evidence set; report every problem of every shard and fail on any.", "python -m synthesis merge --inputs output/build/inputs.json --output output/build/evidence.json output/build/shards/*.json")
-    p.add_argument("shards", nargs="+", help="shard JSON files written by the locate step")
+    p = add_command(sub, "merge", "Join the shards into the evidence set; report every problem of every shard and fail on any.", "python -m synthesis merge --inputs output/build/inputs.json --output output/build/evidence.json output/build/shards/*.jsonl")
+    p.add_argument("shards", nargs="+", help="shard files (JSON Lines) written by the locate step")
     p.add_argument("--inputs", required=True, help="JSON written by the prepare step")
     add_inputs(p, "findings", "sources", "appraisals")
     p.add_argument("--output", required=True, help="JSON file to write")

@@ -26,6 +26,7 @@ from ..inputs import door
 from ..inputs.door import layout_problems, link_problem
 from .located import PREPARED, LocatedCache, prepared_key, unit_context, unit_key
 from .rows import locate_rows
+from .shard_file import Spliced
 from ..common.problems import InputError, Problem, split
 from ..inputs.protocol import load_protocol, theme_pairs
 from ..inputs.sheets import check_sheet
@@ -250,6 +251,8 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths
     ``findings_paths`` None skips the review findings (a partial check). ``legacy_paths`` are
     commentary files from before review findings, each reported with how to move it. ``appraisal_paths``
     are the sources' appraisals (None: none read); each of the shards' evidence sources without one is a warning.
+    Shards read from their files (:func:`.shard_file.read_shard`) give an evidence set whose items are their
+    blocks (:class:`.shard_file.Spliced`), written by :func:`.shard_file.evidence_set_pieces`.
     """
     # Here, not at the top: a locate job needs none of them.
     from ..inputs import appraisals as appraising
@@ -262,6 +265,9 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths
         problems.append(Problem(sources_dir, 1, "no source documents (*.md, *.txt or *.pdf) found"))
     protocol = prepared["protocol"]
     sources = sorted((r for s in shards for r in s["sources"]), key=lambda r: r["citekey"])
+    # Shards read from their files (shard_file.read_shard) give each source's items as JSON to splice in, and
+    # as "evidence" only what study_problems checks.
+    spliced = any("blocks" in s for s in shards)
     evidence = sorted((e for s in shards for e in s["evidence"]), key=lambda e: (e["citekey"], e["sheet_line"]))
     problems += study_problems(evidence)
     findings = {}
@@ -279,7 +285,8 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths
     errors, warnings = split(problems)
     if errors:
         raise InputError(errors, warnings)
-    counts = Counter(item["citekey"] for item in evidence)
+    blocks = sorted((b for s in shards for b in s.get("blocks", ())), key=lambda b: b.citekey) if spliced else []
+    counts = Counter({b.citekey: b.count for b in blocks} if spliced else (item["citekey"] for item in evidence))
     order = {q["id"]: n for n, q in enumerate(protocol["questions"])}
     inputs = prepared["inputs"] | {"findings": [{"path": f["path"], "sha256": f["sha256"]} for f in sorted(findings.values(), key=lambda f: f["path"])]}
     inputs["appraisals"] = [{"path": a["path"], "sha256": a["sha256"]} for _k, a in sorted(appraisals.items())]
@@ -287,7 +294,7 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths
         "protocol": protocol,
         "sources": [r | {"excerpts": counts[r["citekey"]]} for r in sources],
         "bibliography": prepared["bibliography"],
-        "evidence": evidence,
+        "evidence": Spliced(blocks) if spliced else evidence,
         "inputs": inputs,
         "findings": [{k: v for k, v in f.items() if k != "sha256"} for f in sorted(findings.values(), key=lambda f: order[f["question"]])],
         "appraisals": [{k: v for k, v in a.items() if k != "filled"} for _k, a in sorted(appraisals.items()) if a["filled"]],
