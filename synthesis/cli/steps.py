@@ -47,9 +47,10 @@ def cmd_locate(args) -> int:
 def cmd_merge(args) -> int:
     from ..common.textio import write_atomic
     from ..evidence.build import merge
-    from ..evidence.shard_file import evidence_set_pieces, read_shard
+    from ..evidence.shard_file import evidence_set_pieces, read_shards
 
-    data = merge(read_json(args.inputs), [read_shard(p) for p in args.shards], layout.findings_files(args.findings), args.sources,
+    shards = read_shards(args.shards)  # every shard that is not one reported together, before anything is read
+    data = merge(read_json(args.inputs), shards, layout.findings_files(args.findings), args.sources,
                  layout.commentary_files(Path(args.findings).parent / layout.COMMENTARY), layout.appraisal_files(args.appraisals),
                  args.appraisals)
     write_atomic(args.output, evidence_set_pieces(data))

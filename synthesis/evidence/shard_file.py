@@ -83,6 +83,23 @@ def read_shard(path: str | Path) -> dict[str, Any]:
     return shard
 
 
+def read_shards(paths: list[str]) -> list[dict[str, Any]]:
+    """:func:`read_shard` of each path; every file that is not a shard is reported together."""
+    shards, problems = [], []
+    for path in paths:
+        try:
+            shards.append(read_shard(path))
+        except InputError as err:
+            problems += err.problems
+        except FileNotFoundError:
+            problems.append(Problem(str(path), 1, "no such file or folder"))
+        except OSError as err:  # a folder, unreadable
+            problems.append(Problem(str(path), 1, f"cannot be read ({err.strerror}): build the review again"))
+    if problems:
+        raise InputError(problems)
+    return shards
+
+
 def evidence_set_pieces(data: dict[str, Any]) -> Iterator[bytes]:
     """``evidence.json``'s bytes (``orjson.dumps(data)`` and a line end), its evidence items spliced in from the
     shards' blocks where ``data["evidence"]`` is :class:`Spliced`."""
@@ -99,4 +116,4 @@ def evidence_set_pieces(data: dict[str, Any]) -> Iterator[bytes]:
     yield b"]" + (b"," + orjson.dumps(after)[1:] if after else b"}") + b"\n"
 
 
-__all__ = ["Block", "Spliced", "evidence_set_pieces", "read_shard", "shard_lines"]
+__all__ = ["Block", "Spliced", "evidence_set_pieces", "read_shard", "read_shards", "shard_lines"]

@@ -24,6 +24,9 @@ EVIDENCE = "output/build/evidence.json"
 BODY = "output/build/provenance-body.json"
 SUMMARY = "output/build/summary.json"
 NOT_BODY = "not a provenance body (what the report step writes to output/build/provenance-body.json): build the review again"
+SHARD = "output/build/shards/0.jsonl"
+NOT_SHARD = "not a shard the locate step writes (cut short or another file): build the review again"
+MERGE = ["merge", "--inputs", "output/build/inputs.json", "--output", EVIDENCE, SHARD]
 CRATE = ["crate", "--summary", SUMMARY, "--provenance-body", BODY, "--provenance", "output/provenance.json",
          "--output", "output/ro-crate-metadata.json"]
 
@@ -252,6 +255,12 @@ CASES = [
      [f"{BODY}:1: {NOT_BODY}"]),
     ("crate-evidence-a-list", put(EVIDENCE, "[1]"), ["crate", "--provenance", "output/p.json", "--output", "output/c.json"], 1,
      [f"{EVIDENCE}:1: not an evidence set of this version (it needs protocol, sources, evidence): build the review again"]),
+    ("merge-shard-a-json-file", put(SHARD, '{"sources": [], "evidence": [], "problems": []}\n'), MERGE, 1,
+     [f"{SHARD}:1: {NOT_SHARD}"]),
+    ("merge-shard-cut-short", put(SHARD, '{"sources": [], "row_ids": [], "problems": [], "source_count": 1, '
+                                          '"blocks": [["smith2020", 2]], "studies": []}\n[{"id": 1}'), MERGE, 1,
+     [f"{SHARD}:1: {NOT_SHARD}"]),
+    ("merge-shard-missing", nothing, MERGE, 1, [f"{SHARD}:1: no such file or folder"]),
     # --- review reconcile and review agree ---
     ("reconcile-over-protocol-with-force", coders(), ["reconcile", "smith2020", "--output", "review.yaml", "--force"], 1,
      [may_not("reconcile", "review.yaml", "the review's protocol", force=True)]),
