@@ -286,7 +286,7 @@ def register(sub) -> None:
     p.add_argument("--text-cache", default=layout.TEXT_CACHE, help="folder caching PDF sources' extracted text (default: %(default)s)")
     p.add_argument("--located-cache", default=layout.LOCATED_CACHE,
                    help="folder keeping each source checked with its sheet, reused while their bytes are unchanged (default: %(default)s)")
-    p.add_argument("--output", required=True, help="JSON file to write")
+    p.add_argument("--output", required=True, help="the shard file (JSON Lines) to write")
     p.set_defaults(func=cmd_locate)
     p = add_command(sub, "merge", "Join the shards into the evidence set; report every problem of every shard and fail on any.", "python -m synthesis merge --inputs output/build/inputs.json --output output/build/evidence.json output/build/shards/*.jsonl")
     p.add_argument("shards", nargs="+", help="shard files (JSON Lines) written by the locate step")

@@ -265,8 +265,7 @@ def merge(prepared: dict[str, Any], shards: list[dict[str, Any]], findings_paths
         problems.append(Problem(sources_dir, 1, "no source documents (*.md, *.txt or *.pdf) found"))
     protocol = prepared["protocol"]
     sources = sorted((r for s in shards for r in s["sources"]), key=lambda r: r["citekey"])
-    # Shards read from their files (shard_file.read_shard) give each source's items as JSON to splice in, and
-    # as "evidence" only what study_problems checks.
+    # A shard read from its file gives as "evidence" only what study_problems checks (its blocks are spliced in).
     spliced = any("blocks" in s for s in shards)
     evidence = sorted((e for s in shards for e in s["evidence"]), key=lambda e: (e["citekey"], e["sheet_line"]))
     problems += study_problems(evidence)
