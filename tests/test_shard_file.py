@@ -14,7 +14,7 @@ import pytest
 from synthesis.common.problems import InputError
 from synthesis.common.textio import write_atomic
 from synthesis.evidence.build import check_sources, merge, prepare
-from synthesis.evidence.shard_file import STUDY_KEYS, evidence_set_pieces, read_shard, shard_lines
+from synthesis.evidence.shard_file import STUDY_KEYS, evidence_set_pieces, read_shard, read_shards, shard_lines
 from synthesis.inputs import layout
 
 SHARDS = 2
@@ -97,3 +97,20 @@ def test_a_file_that_is_not_a_shard_is_a_problem_asking_to_build_again(shards, t
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert f"bad.jsonl:1: {message}" in result.stderr
     assert not (tmp_path / "evidence.json").exists()
+
+
+def test_a_source_given_by_two_shards_is_a_problem(shards, tmp_path):
+    """Shards of two counts given together (a source in each): refused, not merged with its evidence twice."""
+    prepared, checked = shards
+    whole = check_sources(prepared, *layout.shard_files(0, 1))
+    paths = []
+    for name, shard in (("0.jsonl", checked[0]), ("1.jsonl", checked[1]), ("all.jsonl", whole)):
+        write_atomic(tmp_path / name, shard_lines(shard))
+        paths.append(str(tmp_path / name))
+    assert len(read_shards(paths[:2])) == 2
+    with pytest.raises(InputError) as err:
+        read_shards(paths)
+    again = sorted(s["citekey"] for s in whole["sources"])
+    assert sorted(str(p) for p in err.value.problems) == sorted(
+        f"{paths[2]}:1: source '{c}' is also in {paths[0] if any(s['citekey'] == c for s in checked[0]['sources']) else paths[1]}: "
+        "give the shards of one build (one count of shards)" for c in again)

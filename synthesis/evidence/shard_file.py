@@ -84,11 +84,20 @@ def read_shard(path: str | Path) -> dict[str, Any]:
 
 
 def read_shards(paths: list[str]) -> list[dict[str, Any]]:
-    """:func:`read_shard` of each path; every file that is not a shard is reported together."""
+    """:func:`read_shard` of each path; every file that is not a shard is reported together, and a source given
+    by two shards (shards of two counts given together) too: its evidence would be counted twice."""
     shards, problems = [], []
+    first: dict[str, str] = {}
     for path in paths:
         try:
-            shards.append(read_shard(path))
+            shard = read_shard(path)
+            shards.append(shard)
+            for source in shard["sources"]:
+                citekey = source.get("citekey") if isinstance(source, dict) else None
+                if citekey in first:
+                    problems.append(Problem(str(path), 1, f"source '{citekey}' is also in {first[citekey]}: give the "
+                                                          "shards of one build (one count of shards)"))
+                first.setdefault(citekey, str(path))
         except InputError as err:
             problems += err.problems
         except FileNotFoundError:
