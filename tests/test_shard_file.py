@@ -90,6 +90,14 @@ def test_a_file_that_is_not_a_shard_is_a_problem_asking_to_build_again(shards, t
         with pytest.raises(InputError) as err:
             read_shard(tmp_path / "bad.jsonl")
         assert [str(p) for p in err.value.problems] == [f"{tmp_path / 'bad.jsonl'}:1: {message}"], name
+    # A folder where a shard goes, a shard missing: each said, with the file that is not a shard, together.
+    (tmp_path / "folder.jsonl").mkdir()
+    with pytest.raises(InputError) as err:
+        read_shards([str(tmp_path / "folder.jsonl"), str(tmp_path / "gone.jsonl"), str(tmp_path / "bad.jsonl")])
+    assert [str(p) for p in err.value.problems] == [  # in the order of their paths, as every problem list
+        f"{tmp_path / 'bad.jsonl'}:1: {message}",
+        f"{tmp_path / 'folder.jsonl'}:1: cannot be read (Is a directory): build the review again",
+        f"{tmp_path / 'gone.jsonl'}:1: no such file or folder"]
     # The command says so, and writes nothing.
     write_atomic(tmp_path / "inputs.json", orjson.dumps(prepare()))
     result = subprocess.run([sys.executable, "-m", "synthesis", "merge", "--inputs", "inputs.json", "--output",
