@@ -1,5 +1,7 @@
 """``python -m synthesis STEP ...``: the CLI the Snakefile calls."""
 
 from .cli import main
+from .common.ending import exit_now
 
-raise SystemExit(main())
+# A job's process: ended without freeing its objects one by one (common/ending.py).
+exit_now(main(ending=True))

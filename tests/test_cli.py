@@ -95,3 +95,27 @@ def test_warnings_have_one_format_and_only_fail_when_strict(review, capsys, monk
     assert json.loads(capsys.readouterr().out)["problems"][0] == {
         "path": "findings/Q1.yaml", "line": 7, "message": "high confidence rests on one study", "severity": "warning", "code": "ADEQUACY_ONE_STUDY"}
     assert str(Problem("a.csv", 2, "bad")) == "a.csv:2: bad"
+
+
+def test_a_job_process_ends_with_its_output_said_and_its_status(review):
+    # `python -m synthesis` ends without tearing the process down (common/ending.py): what it printed to a pipe
+    # (block-buffered) still arrives, and its exit status is the step's.
+    import os
+    import subprocess
+    import sys
+
+    quiet = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # stdout to a pipe: block-buffered
+    passed = subprocess.run([sys.executable, "-m", "synthesis", "check"], capture_output=True, text=True, env=quiet)
+    assert (passed.returncode, passed.stdout) == (0, "ok: 2 sources, 6 excerpts, every quote located\n")
+    Path("sources/okafor2021.txt").write_text("no front matter\n", encoding="utf-8")
+    failed = subprocess.run([sys.executable, "-m", "synthesis", "check"], capture_output=True, text=True, env=quiet)
+    assert failed.returncode == 1
+    assert failed.stdout.splitlines()[-1] == "1 problem in 1 file"
+
+
+def test_what_a_step_keeps_for_its_end_is_let_go_in_process(review):
+    from synthesis.common import ending
+
+    ending.outlive(object())
+    assert main(["check"]) == 0
+    assert ending._kept == []  # run in-process (the tests, `review`): nothing outlives the command

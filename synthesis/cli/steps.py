@@ -79,6 +79,7 @@ def cmd_report(args) -> int:
     from ..common.textio import write_atomic
 
     from ..analysis.cells import analyse
+    from ..common.ending import outlive
 
     import gc
 
@@ -131,6 +132,7 @@ def cmd_report(args) -> int:
             record = build_provenance(data, {}, claims, read_json(coders[0]) if coders else None,
                                       _kept_evidence(data, pieces, args.pieces_cache) if not coders else None)
             write_atomic(args.provenance_body, body_pieces(record))
+            outlive(record)
     if args.summary:
         from ..exchange.crate import crate_summary
 
@@ -145,6 +147,7 @@ def cmd_report(args) -> int:
         pieces.keep_explorer()
     if pieces and args.tables and args.explorer:  # every source's pieces made or used: the rest are gone
         pieces.prune()
+    outlive(data, analysis, context, pieces, source_text)  # dropped with the process, not freed one by one
     return 0
 
 
