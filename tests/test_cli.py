@@ -98,7 +98,7 @@ def test_warnings_have_one_format_and_only_fail_when_strict(review, capsys, monk
 
 
 def test_a_job_process_ends_with_its_output_said_and_its_status(review):
-    # `python -m synthesis` ends without tearing the process down (common/ending.py): what it printed to a pipe
+    # `python -m synthesis` ends without tearing the process down (common/job_process.py): what it printed to a pipe
     # (block-buffered) still arrives, and its exit status is the step's.
     import os
     import subprocess
@@ -114,8 +114,17 @@ def test_a_job_process_ends_with_its_output_said_and_its_status(review):
 
 
 def test_what_a_step_keeps_for_its_end_is_let_go_in_process(review):
-    from synthesis.common import ending
+    from synthesis.common import job_process
 
-    ending.outlive(object())
+    job_process.outlive(object())
     assert main(["check"]) == 0
-    assert ending._kept == []  # run in-process (the tests, `review`): nothing outlives the command
+    assert job_process._kept == []  # run in-process (the tests, `review`): nothing outlives the command
+
+
+def test_a_job_takes_its_large_blocks_from_the_heap():
+    import platform
+
+    from synthesis.common.job_process import large_allocations_from_heap
+
+    # glibc's Linux (this machine and CI) takes the setting; elsewhere it is left as it is, without an error.
+    assert large_allocations_from_heap() is (platform.system() == "Linux" and platform.libc_ver()[0] == "glibc")

@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None, ending: bool = False) -> int:
     """Run the CLI; return the exit status. ``ending``: the process ends next (``python -m synthesis``), so
-    what the step kept for its end (common/ending.py) is not let go."""
+    what the step kept for its end (common/job_process.py) is not let go."""
     args = build_parser().parse_args(argv)
     # The commands that check YAML against a schema remember the passes (check only reads them).
     remember = args.command in ("prepare", "merge", "check")
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
         if remember:  # this command's setting: another run in the same process starts without it
             KNOWN_VALID.use(None)
         if not ending:
-            from ..common.ending import release
+            from ..common.job_process import release
 
             release()
 

@@ -79,7 +79,7 @@ def cmd_report(args) -> int:
     from ..common.textio import write_atomic
 
     from ..analysis.cells import analyse
-    from ..common.ending import outlive
+    from ..common.job_process import outlive
 
     import gc
 
