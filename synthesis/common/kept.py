@@ -127,6 +127,7 @@ class KeptBlocks:
         self._old = None
         self._index: dict[str, list] = {}
         self._out = None
+        self._at = 0
         self._tmp: str | None = None
         self._new: dict[str, list] = {}
         self._got: dict[str, tuple[bytes, str]] = {}  # blocks read and their digests (put back: not hashed)
@@ -180,10 +181,12 @@ class KeptBlocks:
                 prefix = f".{self.path.name}."
                 fd, self._tmp = tempfile.mkstemp(dir=self.path.parent, prefix=prefix, suffix=".tmp")
                 self._out = os.fdopen(fd, "wb")
+                self._at = 0  # where the next block goes (the writer's tell() asks the system each time)
             got = self._got.pop(name, None)
             digest = got[1] if got is not None and got[0] is data else hashlib.sha256(data).hexdigest()
-            entry = [key, self._out.tell(), len(data), meta, digest]
+            entry = [key, self._at, len(data), meta, digest]
             self._out.write(data)
+            self._at += len(data)
         except OSError:  # not kept: the next run makes them again
             self._discard()
             self.path = None
@@ -202,8 +205,7 @@ class KeptBlocks:
             self._discard()
             return
         try:
-            at = self._out.tell()
-            self._out.write(orjson.dumps(self._new) + self.MAGIC + b"%020d" % at)
+            self._out.write(orjson.dumps(self._new) + self.MAGIC + b"%020d" % self._at)
             self._out.close()
             self._out = None
             os.replace(self._tmp, self.path)
