@@ -38,12 +38,14 @@ class Claims:
         self.items.append(made)
         return made
 
-    def citing(self) -> dict[str, list[dict[str, Any]]]:
-        """Evidence id -> the claims that cite it, in report order (for the appendix's back-links)."""
+    def citing(self, kinds: tuple[str, ...] | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Evidence id -> the claims that cite it, in report order (for the appendix's back-links); only claims
+        of ``kinds`` when given (a theme's summary cites each of its excerpts: most of the pairs)."""
         found: dict[str, list[dict[str, Any]]] = {}
         for item in self.items:
-            for evidence_id in item["evidence"]:
-                found.setdefault(evidence_id, []).append(item)
+            if kinds is None or item["kind"] in kinds:
+                for evidence_id in item["evidence"]:
+                    found.setdefault(evidence_id, []).append(item)
         return found
 
     def checked(self) -> list[dict[str, Any]]:

@@ -157,8 +157,7 @@ def report_context(data: dict[str, Any], source_text: Callable[[str], str] = rea
         "claims": claims,
     }
     # The appendix holds what a reader can follow a link from: excerpt lines, review findings, comparisons.
-    citing = {e: [c for c in cs if c["kind"] in VISIBLE] for e, cs in claims.citing().items()}
-    context["appendix"] = appendix(data["evidence"], sources, {e: cs for e, cs in citing.items() if cs}, labels, source_text)
+    context["appendix"] = appendix(data["evidence"], sources, claims.citing(VISIBLE), labels, source_text)
     context["appendix_more"] = len(data["evidence"]) - len(context["appendix"])
     listed = len(data["evidence"]) <= limit["excerpt_rows"]
     context["every_excerpt"] = every_excerpt(data["evidence"], {e["evidence_id"] for e in context["appendix"]}, protocol) if listed else []

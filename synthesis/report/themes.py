@@ -57,7 +57,9 @@ def theme_sections(question: dict, cells: list[Cell], by_id: dict[str, dict], co
         if cell["question"] != qid or not cell["facts"]["excerpts"]:
             continue
         members = [by_id[e] for e in cell["facts"]["evidence"]]
-        fresh = [i for i in members if i["evidence_id"] not in shown_in]
+        fresh, earlier = [], []  # not listed under an earlier theme, and listed there
+        for item in members:
+            (earlier if item["evidence_id"] in shown_in else fresh).append(item)
         for item in fresh:
             shown_in[item["evidence_id"]] = cell["label"]
         listed = spread(fresh, limit)
@@ -68,8 +70,6 @@ def theme_sections(question: dict, cells: list[Cell], by_id: dict[str, dict], co
             line_claim = claims.add(f"{qid}.{cell['code']}.{item['evidence_id']}", "finding", item["finding"], [item["evidence_id"]], qid, cell["code"])
             lines.append({"finding": item["finding"], "citation": citation(item["citekey"], locator(item)), "claim": line_claim,
                           "evidence_id": item["evidence_id"], "evidence_anchor": anchor("ev-", item["evidence_id"])})
-        fresh_ids = {i["evidence_id"] for i in fresh}
-        earlier = [i for i in members if i["evidence_id"] not in fresh_ids]
         themes.append({
             "code": cell["code"], "label": cell["label"], "definition": codes[cell["code"]]["definition"],
             "anchor": Markdown(f"q-{qid}-{cell['code']}"), "summary": summary, "claim": made, "strength": cell["strength"],
