@@ -349,6 +349,42 @@ def test_gap_map_and_country_rows_in_one_pass_are_those_of_their_passes(seed):
     assert json.dumps(country_rows(protocol, evidence, sources)) == json.dumps(_country_rows_by_passes(protocol, evidence, sources))
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_coverage_in_one_pass_is_that_of_the_five_passes(seed):
+    import random
+
+    from synthesis.analysis.cells import source_matrix
+    from synthesis.analysis.comparison import country_rows
+    from synthesis.analysis.counting import is_evidence
+    from synthesis.analysis.coverage import coverage
+    from synthesis.analysis.gapmap import gap_columns, gap_map
+    from synthesis.analysis.gaps import snowball
+
+    rng = random.Random(seed)
+    countries = ["UK", "FR", "DE", "US", "IT"]
+    protocol = {"codes": [{"id": f"c{n}", "label": f"Code {n}"} for n in range(4)],
+                "questions": [{"id": q} for q in ("Q1", "Q2", "Q3")],
+                "comparison": {"home": rng.choice(countries), "groups": {"Nordic": ["SE", "DK"], "Core": ["FR", "DE"]}}}
+    sources = [{"citekey": f"s{n}", "citation": f"S{n}", "role": rng.choice(["primary", "secondary", "commentary", "protocol"]),
+                "countries": rng.sample(countries, rng.randint(0, 2))} for n in range(rng.randint(1, 8))]
+    keys = [s["citekey"] for s in sources]
+    cited = ["w1", "w2", "w3"] + keys[:2]  # works that are not sources, and sources
+    evidence = [{"evidence_id": f"{key}:{n}", "citekey": key,
+                 "countries": rng.sample(countries, rng.randint(0, 2)) * rng.randint(1, 2),  # a country twice, too
+                 "codes": rng.choices([c["id"] for c in protocol["codes"]] + ["other"], k=rng.randint(0, 3)),
+                 "questions": rng.choices(["Q1", "Q2", "Q3"], k=rng.randint(0, 2)),
+                 "cites": rng.sample(cited, rng.randint(0, 2)), "study": rng.choice([None, "", "studyA", "s0"])}
+                for n, key in enumerate(rng.choices(keys, k=rng.randint(0, 60)))]
+    data = {"protocol": protocol, "sources": sources, "evidence": evidence,
+            "bibliography": {k: {"citation": k, "title": k, "year": "2020"} for k in ["w1", "w2", "w3", "w4"] + keys}}
+    by_key = {s["citekey"]: s for s in sources}
+    columns = gap_columns(protocol, evidence, by_key)
+    assert json.dumps(coverage(data)) == json.dumps({
+        "gap_columns": columns, "gap_map": gap_map(protocol, evidence, by_key, columns),
+        "countries": country_rows(protocol, [i for i in evidence if is_evidence(i, by_key)], by_key),
+        "snowball": snowball(data), "source_matrix": source_matrix(protocol, data)})
+
+
 def test_shipped_country_names_are_babels_and_another_version_falls_back_to_babel(tmp_path, monkeypatch):
     from importlib import metadata
 

@@ -11,11 +11,11 @@ from typing import Any
 
 from ..common.problems import InputError, split
 from ..inputs.protocol import theme_pairs
-from .comparison import country_rows, group_statements
+from .comparison import group_statements
+from .coverage import coverage, matrix_rows
 from .counting import Counted, agreement_column, counted_values, facts, is_evidence, scope_of
 from .findings import assess_findings
-from .gapmap import gap_columns, gap_map
-from .gaps import avenues, gaps, snowball
+from .gaps import avenues, gaps
 from .shapes import Analysis, Cell, Facts
 from .strength import rate
 from .tallies import Tally, cell_of, facts_of, question_name
@@ -79,7 +79,7 @@ def source_matrix(protocol: dict, data: dict[str, Any]) -> list[dict[str, Any]]:
     for item in data["evidence"]:
         for q in item["questions"]:
             counts[item["citekey"]][q] += 1
-    return [{"citekey": s["citekey"], "citation": s["citation"], "role": s["role"], "by_question": counts[s["citekey"]]} for s in data["sources"]]
+    return matrix_rows(data, counts)
 
 
 def analyse(data: dict[str, Any], tallied: tuple[dict[str, Tally], list[str]] | None = None) -> Analysis:
@@ -103,10 +103,10 @@ def analyse(data: dict[str, Any], tallied: tuple[dict[str, Tally], list[str]] | 
         per_question = {q["id"]: facts([i for i in evidence if q["id"] in i["questions"]], sources, scope_of(q),
                                        column, years, values)
                         for q in protocol["questions"]}
-    counted = [i for i in evidence if is_evidence(i, sources)]
-    countries = country_rows(protocol, counted, sources)
+    covered = coverage(data)  # the gap map, countries, snowball and matrix in one pass
+    countries = covered["countries"]
     groups = group_statements(protocol, countries)
-    columns = gap_columns(protocol, evidence, sources)
+    columns = covered["gap_columns"]
     assessed, problems = assess_findings(data.get("findings", []), evidence, sources, protocol, years,
                                          data.get("appraisals", []), values)
     errors, warnings = split(problems)
@@ -116,14 +116,14 @@ def analyse(data: dict[str, Any], tallied: tuple[dict[str, Tally], list[str]] | 
     return {
         "cells": grid,
         "questions": per_question,
-        "gap_map": gap_map(protocol, evidence, sources, columns),
+        "gap_map": covered["gap_map"],
         "gap_columns": columns,
         "countries": countries,
         "groups": groups,
         "gaps": found,
         "avenues": avenues(protocol, found, groups),
-        "snowball": snowball(data),
-        "source_matrix": source_matrix(protocol, data),
+        "snowball": covered["snowball"],
+        "source_matrix": covered["source_matrix"],
         "findings": assessed,
         "warnings": [w.as_dict() for w in warnings],
     }

@@ -31,6 +31,11 @@ def country_rows(protocol: dict, evidence: list[dict], sources: dict[str, dict])
                     cell = cells[country] = ({}, {})
                 cell[0][item["evidence_id"]] = item["citekey"]
                 cell[1][q] = cell[1].get(q, 0) + 1
+    return rows_of(protocol, cells)
+
+
+def rows_of(protocol: dict, cells: dict[str, tuple[dict[str, str], dict[str, int]]]) -> list[dict[str, Any]]:
+    """The country rows from each country's excerpts (evidence id -> source) and counts by question."""
     home = settings(protocol)["home"]
     questions = [q["id"] for q in protocol["questions"]]
     rows = []
@@ -60,4 +65,4 @@ def group_statements(protocol: dict, rows: list[dict]) -> list[dict[str, Any]]:
     return statements
 
 
-__all__ = ["country_rows", "group_statements", "settings"]
+__all__ = ["country_rows", "group_statements", "rows_of", "settings"]

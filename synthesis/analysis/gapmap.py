@@ -23,6 +23,11 @@ def gap_columns(protocol: dict, evidence: list[dict], sources: dict[str, dict]) 
         if is_evidence(item, sources):
             for country in countries_of(item, sources):
                 documents[country].add(item["citekey"])
+    return columns_of(protocol, documents)
+
+
+def columns_of(protocol: dict, documents: dict[str, set[str]]) -> list[str]:
+    """The columns of countries with these documents (by country), then the comparator groups with none."""
     home = settings(protocol)["home"]
     columns = sorted(documents, key=lambda c: (c != home, -len(documents[c]), c))
     for name, members in settings(protocol)["groups"].items():
@@ -52,6 +57,12 @@ def gap_map(protocol: dict, evidence: list[dict], sources: dict[str, dict], colu
                     cell[1].add(study)
                 cell[2].add(role)
                 cell[3].append(item["evidence_id"])
+    return cells_of(protocol, cells, columns)
+
+
+def cells_of(protocol: dict, cells: dict[tuple[str, str], tuple[set, set, set, list]],
+             columns: list[str]) -> list[GapCell]:
+    """The gap map's cells from each (code, country)'s documents, studies, roles and evidence ids."""
     out: list[GapCell] = []
     empty: tuple[set, set, set, list] = (set(), set(), set(), [])
     for code in protocol["codes"]:
@@ -64,4 +75,4 @@ def gap_map(protocol: dict, evidence: list[dict], sources: dict[str, dict], colu
     return out
 
 
-__all__ = ["DIRECTNESS", "gap_columns", "gap_map"]
+__all__ = ["DIRECTNESS", "cells_of", "columns_of", "gap_columns", "gap_map"]

@@ -166,6 +166,12 @@ def snowball(data: dict[str, Any]) -> list[dict[str, Any]]:
             if key not in included:
                 cited_by.setdefault(key, set()).add(item["citekey"])
                 excerpts.setdefault(key, []).append(item["evidence_id"])
+    return snowball_rows(data, cited_by, excerpts)
+
+
+def snowball_rows(data: dict[str, Any], cited_by: dict[str, set[str]], excerpts: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The snowball's rows from who cites each work that is not a source, and in which excerpts."""
+    included = {s["citekey"] for s in data["sources"]}
     rows = []
     for key, entry in data["bibliography"].items():
         if key in included:
@@ -175,4 +181,4 @@ def snowball(data: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-len(r["cited_by"]), -len(r["excerpts"]), r["key"]))
 
 
-__all__ = ["AVENUES", "KINDS", "avenues", "gaps", "question_gaps", "snowball"]
+__all__ = ["AVENUES", "KINDS", "avenues", "gaps", "question_gaps", "snowball", "snowball_rows"]
