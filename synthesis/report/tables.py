@@ -148,9 +148,16 @@ def write_tables(data: dict[str, Any], directory: str | Path, analysis: dict[str
     rows = kept_rows(pieces, evidence, columns, lines) if pieces else [r.encode("utf-8") for r in lines(evidence)]
     head = header.encode("utf-8")
     outputs: dict[str, str | bytes] = {"evidence.csv": head + b"".join(rows)}
-    for question in data["protocol"]["questions"]:
-        qid = question["id"]
-        outputs[f"{qid}.csv"] = head + b"".join([r for r, e in zip(rows, evidence) if qid in e["questions"]])
+    # Each question's rows gathered in one pass over the rows (not one pass a question).
+    by_question: dict[str, list[bytes]] = {q["id"]: [] for q in data["protocol"]["questions"]}
+    for row, item in zip(rows, evidence):
+        asked = item["questions"]
+        for qid in asked if len(asked) < 2 else dict.fromkeys(asked):  # a row once in a table
+            found = by_question.get(qid)
+            if found is not None:
+                found.append(row)
+    for qid, question_rows in by_question.items():
+        outputs[f"{qid}.csv"] = head + b"".join(question_rows)
     outputs.update(synthesis_tables(data["protocol"], analysis if analysis is not None else analyse(data), data.get("findings", [])))
     for name, text in outputs.items():
         write_atomic(directory / name, text)
