@@ -14,6 +14,7 @@ import gc
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
+from ..analysis.kept_tallies import in_runs
 from ..analysis.counting import countries_of
 from ..inputs.findings import COMPONENTS, CONCERNS
 from ..inputs.pdf_text import page_place
@@ -122,7 +123,8 @@ def finding_record(finding: dict, assessed: dict, scope: str, names: dict[str, s
     facts = assessed["facts"]
     gap = finding["kind"] == "gap"
     record = {"id": finding["id"], "q": finding["question"], "kind": finding["kind"], "text": finding["statement"],
-              "status": finding["status"], "draft": assessed["draft"], "e": [positions[e] for e in finding["evidence"]],
+              "status": finding["status"], "draft": assessed["draft"],
+              "e": list(map(positions.__getitem__, finding["evidence"])),
               "claim": claim, "conf": "" if gap else finding["overall"]["confidence"],
               "why": "A statement of what the documents lack: not rated." if gap else finding["overall"]["explanation"],
               "facts": f"{words.plural(facts['excerpts'], 'excerpt')} from "
@@ -160,11 +162,11 @@ def gap_maps(analysis: dict, codes: dict[str, int], questions: list[str], positi
     columns = analysis["gap_columns"]
     at = {c: i for i, c in enumerate(columns)}
     by_country = [{"c": codes[g["code"]], "k": at[g["country"]], "d": g["documents"], "s": g["studies"],
-                   "dir": g["directness"], "e": [positions[e] for e in g["evidence"]]}
+                   "dir": g["directness"], "e": list(map(positions.__getitem__, g["evidence"]))}
                   for g in analysis["gap_map"] if g["documents"]]
     by_question = [{"c": codes[c["code"]], "k": questions.index(c["question"]), "d": len(c["facts"]["documents"]),
                     "x": c["facts"]["excerpts"], "s": len(c["facts"]["studies"]), "rate": c["strength"]["rating"],
-                    "e": [positions[e] for e in c["facts"]["evidence"]]}
+                    "e": list(map(positions.__getitem__, c["facts"]["evidence"]))}
                    for c in analysis["cells"] if c["code"] in codes and c["question"] in questions]
     return {"columns": [{"id": c, "name": words.country(c), "empty": c.startswith("group:")} for c in columns],
             "by_country": by_country, "by_question": by_question}
@@ -236,7 +238,7 @@ def explorer_fields(data: dict[str, Any], analysis: dict[str, Any], claims: list
     claim_at = {c["id"]: i for i, c in enumerate(claims)}
     found, answered = findings_records(data, analysis, positions, claim_at, index)
     yield "claims", [{"id": c["id"], "kind": c["kind"], "text": c["text"], "q": c["question"], "code": c["code"],
-                      "anchor": str(c["anchor"]), "e": [positions[e] for e in c["evidence"]]} for c in claims]
+                      "anchor": str(c["anchor"]), "e": list(map(positions.__getitem__, c["evidence"]))} for c in claims]
     yield "findings", found
     yield "answers", answered
     yield "gap_map", gap_maps(analysis, codes, questions, positions)
@@ -248,7 +250,6 @@ def _excerpts(evidence: list[dict], sources: dict[str, dict], source_text: Calla
     # A source's records are made (or taken from ``pieces``) at its first excerpt, its text let go after them.
     # With ``pieces`` each record comes as its JSON (bytes), which the page writes as it is.
     groups = pieces.groups if pieces else excerpt_groups(evidence)
-    last = {item["citekey"]: i for i, item in enumerate(evidence)}
     forget = getattr(source_text, "forget", None)
 
     def make(items: list[dict]) -> list[dict]:
@@ -260,6 +261,14 @@ def _excerpts(evidence: list[dict], sources: dict[str, dict], source_text: Calla
             forget(path)
         return records
 
+    if pieces is not None and in_runs(evidence, groups):
+        # Each source's excerpts one after another (as the merge sorts them): its records as one kept block
+        # of JSON (report.pieces), which the page joins to the others with a comma like any record.
+        for citekey, items in groups.items():
+            yield kept_block(pieces, citekey, items, codes, index[citekey], headings,
+                             lambda items: [piece_json(r) for r in make(items)])
+        return
+    last = {item["citekey"]: i for i, item in enumerate(evidence)}
     made: dict[str, Iterator] = {}
     first = {}
     for i, item in enumerate(evidence):
@@ -267,9 +276,7 @@ def _excerpts(evidence: list[dict], sources: dict[str, dict], source_text: Calla
     for i, item in enumerate(evidence):
         citekey = item["citekey"]
         if pieces is not None and last[citekey] - first[citekey] + 1 == len(groups[citekey]):
-            # A source's excerpts one after another (as the merge sorts them): its records as one kept block
-            # of JSON (report.pieces), which the page joins to the others with a comma like any record.
-            if i == first[citekey]:
+            if i == first[citekey]:  # this source's excerpts together, though not every source's: as above
                 yield kept_block(pieces, citekey, groups[citekey], codes, index[citekey], headings,
                                  lambda items: [piece_json(r) for r in make(items)])
             continue
