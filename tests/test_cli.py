@@ -128,3 +128,13 @@ def test_a_job_takes_its_large_blocks_from_the_heap():
 
     # glibc's Linux (this machine and CI) takes the setting; elsewhere it is left as it is, without an error.
     assert large_allocations_from_heap() is (platform.system() == "Linux" and platform.libc_ver()[0] == "glibc")
+
+
+def test_a_job_run_under_a_profiler_ends_as_any_process_so_the_profile_is_written(review, tmp_path):
+    import subprocess
+    import sys
+
+    profile = tmp_path / "check.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "synthesis", "check"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and profile.stat().st_size > 0

@@ -43,7 +43,11 @@ def release() -> None:
 
 
 def exit_now(code: int) -> None:
-    """End the process with ``code`` once its standard streams are flushed, without tearing it down."""
+    """End the process with ``code`` once its standard streams are flushed, without tearing it down; under a
+    profiler or a tracer (``python -m cProfile -m synthesis``, coverage), which write their results at the end,
+    as any process ends."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        raise SystemExit(code)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
