@@ -1,10 +1,5 @@
-"""The process of a workflow job (``python -m synthesis STEP``): large allocations kept in the heap, and the
-step's objects dropped with the process, not freed one by one.
-
-A report job reads, joins and writes blocks of tens of MB (the evidence set, the tables, the explorer); from
-glibc's own map of memory each costs a page fault a page, each time (a third of the report job's faults at
-5,000 sources: 316,000 with, 222,000 without). :func:`large_allocations_from_heap` makes them come from the heap,
-which the process reuses.
+"""The process of a workflow job (``python -m synthesis STEP``): the step's objects dropped with the process,
+not freed one by one.
 
 A report job holds millions of small objects (the evidence set, its analysis, the report's context: 0.4 CPU s
 to free at 5,000 sources). When a step runs as ``python -m synthesis`` (the workflow's jobs), what it hands to
@@ -18,20 +13,6 @@ import os
 import sys
 
 _kept: list[object] = []
-_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
-
-
-def large_allocations_from_heap() -> bool:
-    """Allocations of any size from the heap rather than a map of their own (glibc; nothing elsewhere);
-    whether they are."""
-    import ctypes
-
-    try:
-        return ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, 2**31 - 1) == 1
-    except (AttributeError, OSError):  # not glibc (macOS, musl): its allocator as it is
-        return False
-
-
 def outlive(*objects: object) -> None:
     """Keep ``objects`` until the process ends (in a long-lived process, until :func:`release`)."""
     _kept.extend(objects)
@@ -56,4 +37,4 @@ def exit_now(code: int) -> None:
     os._exit(code)
 
 
-__all__ = ["exit_now", "large_allocations_from_heap", "outlive", "release"]
+__all__ = ["exit_now", "outlive", "release"]
