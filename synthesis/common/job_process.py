@@ -13,6 +13,8 @@ import os
 import sys
 
 _kept: list[object] = []
+
+
 def outlive(*objects: object) -> None:
     """Keep ``objects`` until the process ends (in a long-lived process, until :func:`release`)."""
     _kept.extend(objects)
