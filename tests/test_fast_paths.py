@@ -323,42 +323,11 @@ def _country_rows_by_passes(protocol, evidence, sources):
     return sorted(rows, key=lambda r: (not r["home"], -r["excerpts"], r["country"]))
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_gap_map_and_country_rows_in_one_pass_are_those_of_their_passes(seed):
+def _random_review(seed):
+    """A random evidence set: sources of each role, excerpts with countries (one twice, too), codes (one the
+    codebook lacks), questions, works cited and studies; an evidence id is its source's citekey and a row (the
+    same id twice is of the same source)."""
     import random
-
-    from synthesis.analysis.comparison import country_rows
-    from synthesis.analysis.gapmap import gap_columns, gap_map
-
-    rng = random.Random(seed)
-    countries = ["UK", "FR", "DE", "US", "IT"]
-    protocol = {"codes": [{"id": f"c{n}", "label": f"Code {n}"} for n in range(4)],
-                "questions": [{"id": q} for q in ("Q1", "Q2", "Q3")],
-                "comparison": {"home": rng.choice(countries), "groups": {"Nordic": ["SE", "DK"], "Core": ["FR", "DE"]}}}
-    sources = {f"s{n}": {"role": rng.choice(["primary", "secondary", "commentary", "protocol"]),
-                         "countries": rng.sample(countries, rng.randint(0, 2))} for n in range(rng.randint(1, 8))}
-    # An evidence id is its source's citekey and a row (the same id twice is of the same source).
-    evidence = [{"evidence_id": f"{key}:{rng.randint(0, 9)}", "citekey": key,
-                 "countries": rng.sample(countries, rng.randint(0, 2)) * rng.randint(1, 2),  # a country twice, too
-                 "codes": rng.choices([c["id"] for c in protocol["codes"]] + ["other"], k=rng.randint(0, 3)),
-                 "questions": rng.choices(["Q1", "Q2", "Q3"], k=rng.randint(0, 2)),
-                 "study": rng.choice([None, "", "studyA", "s0"])}
-                for key in rng.choices(sorted(sources), k=rng.randint(0, 60))]
-    columns = gap_columns(protocol, evidence, sources) + ["XX"]
-    assert json.dumps(gap_map(protocol, evidence, sources, columns)) == json.dumps(_gap_map_by_passes(protocol, evidence, sources, columns))
-    assert json.dumps(country_rows(protocol, evidence, sources)) == json.dumps(_country_rows_by_passes(protocol, evidence, sources))
-
-
-@pytest.mark.parametrize("seed", range(40))
-def test_coverage_in_one_pass_is_that_of_the_five_passes(seed):
-    import random
-
-    from synthesis.analysis.cells import source_matrix
-    from synthesis.analysis.comparison import country_rows
-    from synthesis.analysis.counting import is_evidence
-    from synthesis.analysis.coverage import coverage
-    from synthesis.analysis.gapmap import gap_columns, gap_map
-    from synthesis.analysis.gaps import snowball
 
     rng = random.Random(seed)
     countries = ["UK", "FR", "DE", "US", "IT"]
@@ -369,15 +338,39 @@ def test_coverage_in_one_pass_is_that_of_the_five_passes(seed):
                 "countries": rng.sample(countries, rng.randint(0, 2))} for n in range(rng.randint(1, 8))]
     keys = [s["citekey"] for s in sources]
     cited = ["w1", "w2", "w3"] + keys[:2]  # works that are not sources, and sources
-    evidence = [{"evidence_id": f"{key}:{n}", "citekey": key,
-                 "countries": rng.sample(countries, rng.randint(0, 2)) * rng.randint(1, 2),  # a country twice, too
+    evidence = [{"evidence_id": f"{key}:{rng.randint(0, 9)}", "citekey": key,
+                 "countries": rng.sample(countries, rng.randint(0, 2)) * rng.randint(1, 2),
                  "codes": rng.choices([c["id"] for c in protocol["codes"]] + ["other"], k=rng.randint(0, 3)),
                  "questions": rng.choices(["Q1", "Q2", "Q3"], k=rng.randint(0, 2)),
                  "cites": rng.sample(cited, rng.randint(0, 2)), "study": rng.choice([None, "", "studyA", "s0"])}
-                for n, key in enumerate(rng.choices(keys, k=rng.randint(0, 60)))]
-    data = {"protocol": protocol, "sources": sources, "evidence": evidence,
+                for key in rng.choices(keys, k=rng.randint(0, 60))]
+    return {"protocol": protocol, "sources": sources, "evidence": evidence,
             "bibliography": {k: {"citation": k, "title": k, "year": "2020"} for k in ["w1", "w2", "w3", "w4"] + keys}}
-    by_key = {s["citekey"]: s for s in sources}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_gap_map_and_country_rows_in_one_pass_are_those_of_their_passes(seed):
+    from synthesis.analysis.comparison import country_rows
+    from synthesis.analysis.gapmap import gap_columns, gap_map
+
+    data = _random_review(seed)
+    protocol, evidence, sources = data["protocol"], data["evidence"], {s["citekey"]: s for s in data["sources"]}
+    columns = gap_columns(protocol, evidence, sources) + ["XX"]
+    assert json.dumps(gap_map(protocol, evidence, sources, columns)) == json.dumps(_gap_map_by_passes(protocol, evidence, sources, columns))
+    assert json.dumps(country_rows(protocol, evidence, sources)) == json.dumps(_country_rows_by_passes(protocol, evidence, sources))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_coverage_in_one_pass_is_that_of_the_five_passes(seed):
+    from synthesis.analysis.cells import source_matrix
+    from synthesis.analysis.comparison import country_rows
+    from synthesis.analysis.counting import is_evidence
+    from synthesis.analysis.coverage import coverage
+    from synthesis.analysis.gapmap import gap_columns, gap_map
+    from synthesis.analysis.gaps import snowball
+
+    data = _random_review(seed)
+    protocol, evidence, by_key = data["protocol"], data["evidence"], {s["citekey"]: s for s in data["sources"]}
     columns = gap_columns(protocol, evidence, by_key)
     assert json.dumps(coverage(data)) == json.dumps({
         "gap_columns": columns, "gap_map": gap_map(protocol, evidence, by_key, columns),
