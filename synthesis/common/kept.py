@@ -17,6 +17,11 @@ from typing import Any, Iterable
 
 import orjson
 
+try:
+    import fcntl
+except ImportError:  # not on Windows: appends are not locked there
+    fcntl = None
+
 
 def write_quietly(path: Path, data: bytes, prefix: str = ".kept.") -> None:
     """Write ``data`` to ``path`` through a temporary file beside it (``prefix``...``.json``) and a rename. A
@@ -116,28 +121,43 @@ class KeptBlocks:
     (``TRAILER``). A block is read when asked for (one file opened, not one per name: thousands of files cost
     their creation each on a cold build, and more on a cluster's shared file system), and checked against its
     SHA-256: one changed in place since it was written (a flipped bit, an edit that left the JSON whole) is
-    not kept, and the file is written anew. The blocks put, in the order put, make the next file, written
-    beside the old one and renamed over it at :meth:`close`; names not put are gone."""
+    not kept. Names not put are gone from the next index.
+
+    The first file is written beside the old one and renamed over it at :meth:`close`. After that a run
+    appends: a block put as it is kept stays where it is, a new or changed one goes after the file's end, then
+    the new index and trailer (rewriting every block for one source's change cost a 5,000-source edit 0.6 CPU
+    s of writing 290 MB). Appending never changes a byte already in the file, so a reader holding the old
+    index still reads its blocks, and one opening the file mid-append finds no trailer and keeps nothing; the
+    file is written anew, compacted, once its dead bytes outweigh the live ones or a damaged block was met."""
 
     MAGIC = b"\nkept-blocks:"
     TRAILER = len(MAGIC) + 20  # the magic, then the index's offset in 20 digits
 
     def __init__(self, path: str | Path | None):
         self.path = Path(path) if path else None
-        self._old = None
+        self._old = None  # the kept file, opened to read (and to append to, where it may be written)
+        self._end = 0  # its size: where the next appended block goes
         self._index: dict[str, list] = {}
-        self._out = None
-        self._at = 0
+        self._out = None  # a new file being written (no file was kept, or compacting)
+        self._at = 0  # where the next block goes in it (the writer's tell() asks the system each time)
         self._tmp: str | None = None
+        self._appended = False
         self._new: dict[str, list] = {}
+        self._live = 0  # bytes of the blocks in the new index
         self._got: dict[str, tuple[bytes, str]] = {}  # blocks read and their digests (put back: not hashed)
         self._changed = False
+        self._damaged = False
         if self.path is not None:
             self._open()
 
     def _open(self) -> None:
         try:
-            handle = open(self.path, "rb")
+            handle = open(self.path, "r+b")
+        except PermissionError:  # read-only: read, and not kept
+            try:
+                handle = open(self.path, "rb")
+            except OSError:
+                return
         except OSError:
             return
         try:
@@ -150,7 +170,7 @@ class KeptBlocks:
         except (OSError, ValueError):
             index = None
         if isinstance(index, dict) and all(_entry(e, at) for e in index.values()):
-            self._old, self._index = handle, index
+            self._old, self._index, self._end = handle, index, size
         else:
             handle.close()
 
@@ -164,7 +184,7 @@ class KeptBlocks:
         except OSError:
             return None
         if len(data) != entry[2] or hashlib.sha256(data).hexdigest() != entry[4]:
-            self._changed = True  # damaged: made again by the caller, and the file written anew
+            self._changed = self._damaged = True  # made again by the caller, and the file compacted
             return None
         self._got[name] = (data, entry[4])
         return entry[3], data
@@ -173,44 +193,89 @@ class KeptBlocks:
         """Keep ``data`` with ``meta`` (JSON) for the next run (a block used as kept is put again)."""
         if self.path is None or name in self._new:
             return
-        try:
+        got = self._got.pop(name, None)
+        read = got is not None and got[0] is data  # the block read (and checked) in this run, put back
+        digest = got[1] if read else hashlib.sha256(data).hexdigest()
+        old = self._index.get(name)
+        if read and old[0] == key and old[3] == meta:
+            entry = old  # where it is (a block made again is written: the kept one may be damaged)
+        else:
+            try:
+                entry = [key, self._write(data), len(data), meta, digest]
+            except OSError:  # not kept: the next run makes them again
+                self._discard()
+                self.path = None
+                return
+        self._changed |= old != entry
+        self._new[name] = entry
+        self._live += len(data)
+
+    def _write(self, data: bytes) -> int:
+        """Write a block: after the kept file's end, or into a new file when none was kept; its place."""
+        if self._old is None:
             if self._out is None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):  # left by a killed run
-                    stale.unlink(missing_ok=True)
-                prefix = f".{self.path.name}."
-                fd, self._tmp = tempfile.mkstemp(dir=self.path.parent, prefix=prefix, suffix=".tmp")
-                self._out = os.fdopen(fd, "wb")
-                self._at = 0  # where the next block goes (the writer's tell() asks the system each time)
-            got = self._got.pop(name, None)
-            digest = got[1] if got is not None and got[0] is data else hashlib.sha256(data).hexdigest()
-            entry = [key, self._at, len(data), meta, digest]
+                self._start_new()
+            at = self._at
             self._out.write(data)
             self._at += len(data)
-        except OSError:  # not kept: the next run makes them again
-            self._discard()
-            self.path = None
-            return
-        self._changed |= self._index.get(name) != entry
-        self._new[name] = entry
+            return at
+        if not self._appended:
+            _lock(self._old)  # one appender at a time; a second is refused (OSError) and keeps nothing
+            self._appended = True
+        os.pwrite(self._old.fileno(), data, self._end)
+        at, self._end = self._end, self._end + len(data)
+        return at
+
+    def _remove_stale(self) -> None:
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):  # left by a killed run
+            stale.unlink(missing_ok=True)
+
+    def _start_new(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._remove_stale()
+        fd, self._tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        self._out = os.fdopen(fd, "wb")
+        self._at = 0
 
     def close(self) -> None:
-        """Replace the file with the blocks put (left as it is when they are the same, in the same places)."""
-        if self._old is not None:
-            self._old.close()
-            self._old = None
-        if self._out is None:
-            return
-        if not self._changed and list(self._new) == list(self._index):
-            self._discard()
-            return
+        """Write the index of the blocks put (nothing, when they are the same, in the same order)."""
         try:
-            self._out.write(orjson.dumps(self._new) + self.MAGIC + b"%020d" % self._at)
-            self._out.close()
-            self._out = None
-            os.replace(self._tmp, self.path)
+            if self.path is None:  # a block could not be written: nothing is kept
+                pass
+            elif self._old is None:
+                if self._out is not None:
+                    self._finish_new()
+            elif self._new and (self._changed or list(self._new) != list(self._index)):  # nothing put: left
+                index = orjson.dumps(self._new)
+                if self._damaged or self._end + len(index) > 2 * self._live + (1 << 20):
+                    self._compact()
+                else:
+                    if not self._appended:
+                        _lock(self._old)
+                    os.pwrite(self._old.fileno(), index + self.MAGIC + b"%020d" % self._end, self._end)
+                    self._remove_stale()
         except OSError:
             self._discard()
+        if self._old is not None:
+            self._old.close()  # and its lock
+            self._old = None
+
+    def _compact(self) -> None:
+        """The live blocks, copied into a new file renamed over the old one."""
+        self._start_new()
+        for entry in self._new.values():
+            data = os.pread(self._old.fileno(), entry[2], entry[1])
+            entry[1] = self._at
+            self._out.write(data)
+            self._at += len(data)
+        self._finish_new()
+
+    def _finish_new(self) -> None:
+        self._out.write(orjson.dumps(self._new) + self.MAGIC + b"%020d" % self._at)
+        self._out.close()
+        self._out = None
+        os.replace(self._tmp, self.path)
+        self._tmp = None
 
     def _discard(self) -> None:
         if self._out is not None:
@@ -219,6 +284,12 @@ class KeptBlocks:
         if self._tmp:
             Path(self._tmp).unlink(missing_ok=True)
             self._tmp = None
+
+
+def _lock(handle) -> None:
+    """An exclusive lock on ``handle``'s file, or OSError at once when another process holds it."""
+    if fcntl is not None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _entry(entry: Any, size: int) -> bool:
