@@ -442,3 +442,34 @@ def test_the_crate_ids_and_keys_are_those_of_pathlib_and_urljoin(path):
     for identifier in (path, quote(path), quote(Path(path).as_posix())):
         expected = (identifier if is_url(identifier) else urljoin(_Graph.BASE, identifier)).rstrip("/")
         assert graph._key(identifier) == expected
+
+
+def _spread_round_robin(items: list[dict], limit: int) -> list[dict]:
+    """The sample as it was taken before the first round's early end: every source's queue, round by round."""
+    if len(items) <= limit:
+        return items
+    queues: dict[str, list[int]] = {}
+    for n, item in enumerate(items):
+        queues.setdefault(item["citekey"], []).append(n)
+    chosen: list[int] = []
+    depth = 0
+    while len(chosen) < limit:
+        for positions in queues.values():
+            if depth < len(positions) and len(chosen) < limit:
+                chosen.append(positions[depth])
+        depth += 1
+    return [items[n] for n in sorted(chosen)]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_a_theme_s_sample_is_the_round_robin_across_its_sources(seed):
+    from random import Random
+
+    from synthesis.report.themes import spread
+
+    rng = Random(seed)
+    sources = [f"s{n}" for n in range(rng.randint(1, 30))]
+    items = [{"evidence_id": f"e{n}", "citekey": rng.choice(sources)} for n in range(rng.randint(0, 120))]
+    by_id = {item["evidence_id"]: item for item in items}
+    for limit in (1, 3, 8, len(sources), len(sources) + 1, 200):
+        assert spread([i["evidence_id"] for i in items], by_id, limit) == _spread_round_robin(items, limit)

@@ -11,14 +11,23 @@ from .claims import Claims, anchor
 from .markdown import Markdown, citation, locator
 
 
-def spread(items: list[dict], limit: int) -> list[dict]:
-    """At most ``limit`` items, taken round-robin across sources so the sample covers many
-    sources, returned in their original order (deterministic)."""
-    if len(items) <= limit:
-        return items
+def spread(ids: list[str], by_id: dict[str, dict], limit: int) -> list[dict]:
+    """At most ``limit`` of the items of ``ids`` (``by_id``: the evidence by id), taken round-robin across
+    sources so the sample covers many sources, returned in their original order (deterministic)."""
+    if len(ids) <= limit:
+        return [by_id[e] for e in ids]
+    # The first round alone fills the sample when ``limit`` sources have items: each one's first, read until
+    # the limit-th source appears (a theme at 5,000 sources lists thousands of items, and shows a few).
+    first: dict[str, int] = {}
+    for n, item_id in enumerate(ids):
+        citekey = by_id[item_id]["citekey"]
+        if citekey not in first:
+            first[citekey] = n
+            if len(first) == limit:
+                return [by_id[ids[n]] for n in first.values()]
     queues: dict[str, list[int]] = {}
-    for n, item in enumerate(items):
-        queues.setdefault(item["citekey"], []).append(n)
+    for n, item_id in enumerate(ids):
+        queues.setdefault(by_id[item_id]["citekey"], []).append(n)
     chosen: list[int] = []
     depth = 0
     while len(chosen) < limit:
@@ -26,7 +35,7 @@ def spread(items: list[dict], limit: int) -> list[dict]:
             if depth < len(positions) and len(chosen) < limit:
                 chosen.append(positions[depth])
         depth += 1
-    return [items[n] for n in sorted(chosen)]
+    return [by_id[ids[n]] for n in sorted(chosen)]
 
 
 def strength_words(cell: Cell) -> str:
@@ -56,13 +65,11 @@ def theme_sections(question: dict, cells: list[Cell], by_id: dict[str, dict], co
     for cell in cells:
         if cell["question"] != qid or not cell["facts"]["excerpts"]:
             continue
-        members = [by_id[e] for e in cell["facts"]["evidence"]]
-        fresh, earlier = [], []  # not listed under an earlier theme, and listed there
-        for item in members:
-            (earlier if item["evidence_id"] in shown_in else fresh).append(item)
-        for item in fresh:
-            shown_in[item["evidence_id"]] = cell["label"]
-        listed = spread(fresh, limit)
+        ids = cell["facts"]["evidence"]
+        fresh = [e for e in ids if e not in shown_in]  # not listed under an earlier theme
+        elsewhere = sorted({shown_in[e] for e in ids if e in shown_in}) if len(fresh) < len(ids) else []
+        shown_in.update(dict.fromkeys(fresh, cell["label"]))
+        listed = spread(fresh, by_id, limit)
         summary = rating_words(cell)
         made = claims.add(f"{qid}.{cell['code']}", "theme-summary", f"{cell['label']}: {summary}.", cell["facts"]["evidence"], qid, cell["code"])
         lines = []
@@ -74,7 +81,7 @@ def theme_sections(question: dict, cells: list[Cell], by_id: dict[str, dict], co
             "code": cell["code"], "label": cell["label"], "definition": codes[cell["code"]]["definition"],
             "anchor": Markdown(f"q-{qid}-{cell['code']}"), "summary": summary, "claim": made, "strength": cell["strength"],
             "lines": lines, "more": len(fresh) - len(listed),
-            "elsewhere": sorted({shown_in[i["evidence_id"]] for i in earlier}), "elsewhere_count": len(earlier),
+            "elsewhere": elsewhere, "elsewhere_count": len(ids) - len(fresh),
         })
     return themes
 
