@@ -76,10 +76,12 @@ def question_section(question: dict, data: dict, analysis: Analysis, answered: d
 def banner(data: dict, analysis: Analysis) -> str:
     """What is unverified, while any finding or any evidence is draft-coded; empty otherwise."""
     drafts = draft_coders(data["protocol"])
+    draft_findings = [f for f in analysis["findings"] if f["draft"]]
+    if not drafts and not draft_findings:  # no draft coder: no excerpt of one (100,000 not looked through)
+        return ""
     sources = {s["citekey"]: s for s in data["sources"]}
     evidence = [i for i in data["evidence"] if sources[i["citekey"]]["role"] != "protocol"]
     draft_items = [i for i in evidence if i["coder"] in drafts]
-    draft_findings = [f for f in analysis["findings"] if f["draft"]]
     if not draft_items and not draft_findings:
         return ""
     names = [c["name"] for c in data["protocol"].get("coders", []) if c["id"] in drafts]
@@ -167,14 +169,14 @@ def report_context(data: dict[str, Any], source_text: Callable[[str], str] = rea
 
 def coverage(data: dict) -> str:
     """How much the review codes: one count of documents, the framing document named apart."""
-    sources = {s["citekey"]: s for s in data["sources"]}
     framing = [s["citekey"] for s in data["sources"] if s["role"] == "protocol"]
-    counted = [i for i in data["evidence"] if sources[i["citekey"]]["role"] != "protocol"]
+    framed = set(framing)
+    quoted = sum(1 for i in data["evidence"] if i["citekey"] in framed) if framing else 0
+    counted = len(data["evidence"]) - quoted
     documents = len(data["sources"]) - len(framing)
-    said = (f"This review codes {words.plural(len(counted), 'excerpt')} from {words.plural(documents, 'document')} "
+    said = (f"This review codes {words.plural(counted, 'excerpt')} from {words.plural(documents, 'document')} "
             f"against {words.plural(len(data['protocol']['codes']), 'code')}.")
     if framing:
-        quoted = len(data["evidence"]) - len(counted)
         said += (f" It also quotes {words.plural(quoted, 'excerpt')} of {', '.join(framing)}, the review's framing document, "
                  "which frame the questions and count nowhere.")
     return said
