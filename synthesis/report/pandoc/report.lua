@@ -27,7 +27,10 @@ local function words_of(text)
   return longest, length
 end
 
-local function widths(tbl, line)
+-- Each column's need (its longest word, in characters, with room for padding; bold in the header) and size (its
+-- text), and their total need: measured once per table (every cell stringified once, which for a table of
+-- thousands of rows costs more than the rest of this filter).
+local function measure(tbl)
   local n = #tbl.colspecs
   local need, size = {}, {}
   for i = 1, n do need[i], size[i] = 1, 0 end
@@ -44,11 +47,14 @@ local function widths(tbl, line)
   end
   scan(tbl.head.rows, true)
   for _, body in ipairs(tbl.bodies) do scan(body.body, false) end
-  local total_need, total_size = 0, 0
-  for i = 1, n do total_need, total_size = total_need + need[i], total_size + size[i] end
-  if line == nil then
-    return total_need
-  end
+  local total_need = 0
+  for i = 1, n do total_need = total_need + need[i] end
+  return need, size, total_need
+end
+
+-- The table with its columns' widths fitted to a line of `line` characters.
+local function widths(tbl, need, size, line)
+  local n = #tbl.colspecs
   -- Share the line by how much text each column holds, but never below a column's longest word: columns
   -- that would get less are fixed at their need and the rest is shared again among the others.
   local width, fixed = {}, {}
@@ -78,10 +84,12 @@ end
 
 function Table(tbl)
   if FORMAT == "docx" then
-    if widths(tbl) <= LINE then
-      return widths(tbl, LINE)
+    local need, size, total_need = measure(tbl)
+    if total_need <= LINE then
+      return widths(tbl, need, size, LINE)
     end
-    return {pandoc.RawBlock("openxml", PORTRAIT), widths(tbl, LANDSCAPE_LINE), pandoc.RawBlock("openxml", LANDSCAPE)}
+    return {pandoc.RawBlock("openxml", PORTRAIT), widths(tbl, need, size, LANDSCAPE_LINE),
+            pandoc.RawBlock("openxml", LANDSCAPE)}
   end
 end
 
