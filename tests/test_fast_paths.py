@@ -111,6 +111,24 @@ def test_provenance_body_bytes_are_its_chunks_and_with_build_takes_either():
         list(with_build(b"[]", {}))
 
 
+def test_provenance_json_is_written_from_the_body_mapped_as_from_its_bytes(tmp_path):
+    from synthesis.cli.shared import write_provenance
+
+    record = {"format": "f", "build": {"b": 1}, "inputs": {"p": "é"}, "claims": [],
+              "evidence": [{"id": "a"}, {"id": "b"}], "avenues": []}
+    body = tmp_path / "provenance-body.json"
+    body.write_bytes(body_bytes(record))
+    write_provenance(str(body), str(tmp_path / "provenance.json"), {"b": 1})
+    expected = b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c)
+                        for c in with_build(body.read_bytes(), {"b": 1}))
+    assert (tmp_path / "provenance.json").read_bytes() == expected
+    for wrong in (b"", b"[]", b"{\n cut short"):
+        body.write_bytes(wrong)
+        with pytest.raises(InputError, match="not a provenance body"):
+            write_provenance(str(body), str(tmp_path / "again.json"), {"b": 1})
+    assert not (tmp_path / "again.json").exists()
+
+
 def test_evidence_records_serialised_in_blocks_are_the_bytes_of_the_records():
     """Records given already serialised (a source's joined by ",\\n  ", as kept_provenance keeps them) are
     written as the records themselves would be; none, as an empty list."""

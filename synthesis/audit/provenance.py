@@ -195,16 +195,17 @@ def _body(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def with_build(body: str | bytes, build: dict[str, Any]) -> Iterator[str | bytes]:
-    """provenance.json from :func:`body_chunks`' text (or its UTF-8 bytes, which are passed on as they are:
-    tens of MB for a large review, never decoded) and the build metadata: the same bytes as
-    :func:`json_chunks` of the whole record, without reading the evidence again (the commit changes
-    more often than the evidence)."""
+    """provenance.json from :func:`body_chunks`' text (or its UTF-8 bytes, or a file of them mapped into memory,
+    which are passed on as they are: tens of MB for a large review, never decoded or copied) and the build
+    metadata: the same bytes as :func:`json_chunks` of the whole record, without reading the evidence again
+    (the commit changes more often than the evidence)."""
     import orjson
 
-    if not body.startswith("{\n" if isinstance(body, str) else b"{\n"):
+    text = isinstance(body, str)
+    if body[:2] != ("{\n" if text else b"{\n"):
         raise ValueError("not a provenance body")
     yield "{\n" + f' "format": {orjson.dumps(FORMAT).decode()},\n "build": {orjson.dumps(build).decode()},\n'
-    yield memoryview(body)[2:] if isinstance(body, bytes) else body[2:]
+    yield body[2:] if text else memoryview(body)[2:]
 
 
 def to_json(record: dict[str, Any]) -> str:
