@@ -463,20 +463,19 @@ def test_the_crate_ids_and_keys_are_those_of_pathlib_and_urljoin(path):
 
 
 def _spread_round_robin(items: list[dict], limit: int) -> list[dict]:
-    """The sample as it was taken before the first round's early end: every source's queue, round by round."""
+    """The round-robin as a sort: each source's d-th item in round d, the sources in the order they first
+    appear; the first ``limit`` of those, in the items' order."""
     if len(items) <= limit:
         return items
-    queues: dict[str, list[int]] = {}
+    first: dict[str, int] = {}
+    taken: dict[str, int] = {}
+    rounds = []
     for n, item in enumerate(items):
-        queues.setdefault(item["citekey"], []).append(n)
-    chosen: list[int] = []
-    depth = 0
-    while len(chosen) < limit:
-        for positions in queues.values():
-            if depth < len(positions) and len(chosen) < limit:
-                chosen.append(positions[depth])
-        depth += 1
-    return [items[n] for n in sorted(chosen)]
+        source = item["citekey"]
+        first.setdefault(source, len(first))
+        rounds.append((taken.get(source, 0), first[source], n))
+        taken[source] = taken.get(source, 0) + 1
+    return [items[n] for n in sorted(n for _round, _source, n in sorted(rounds)[:limit])]
 
 
 @pytest.mark.parametrize("seed", range(60))
