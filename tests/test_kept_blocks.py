@@ -81,8 +81,7 @@ def test_a_run_killed_mid_append_leaves_a_file_that_is_made_again(tmp_path):
         handle.write(b"half a block, no index after it")
     assert kept(path) == {}  # no trailer at the end: nothing kept is used
     keep(path, BLOCKS)
-    assert kept(path) == BLOCKS and not path.read_bytes().startswith(b"half")
-    assert b"half a block" not in path.read_bytes()  # written anew, not appended to
+    assert kept(path) == BLOCKS and b"half a block" not in path.read_bytes()  # written anew, not appended to
 
 
 def test_a_damaged_block_made_again_is_written_not_left_where_it_was(tmp_path):
@@ -92,3 +91,20 @@ def test_a_damaged_block_made_again_is_written_not_left_where_it_was(tmp_path):
     path.write_bytes(whole.replace(b"C" * 1000, b"C" * 999 + b"X"))  # s2 changed in place, its index as it was
     keep(path, BLOCKS)  # s2 is not read as kept (its SHA-256): made again with the same bytes and written
     assert kept(path) == BLOCKS and path.read_bytes() == whole  # compacted after damage: as first written
+
+
+def test_a_compaction_that_fails_leaves_the_appended_file_whole(tmp_path, monkeypatch):
+    import synthesis.common.kept as kept_module
+
+    path = tmp_path / "kept.blocks"
+    keep(path, BLOCKS)
+    path.write_bytes(path.read_bytes().replace(b"C" * 1000, b"C" * 999 + b"X"))  # damaged: compacted at close
+
+    def no_room(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kept_module.tempfile, "mkstemp", no_room)
+    keep(path, BLOCKS)
+    monkeypatch.undo()
+    assert kept(path) == BLOCKS  # the block made again and the index appended before the compaction failed
+    assert not list(tmp_path.glob(".kept.blocks.*"))

@@ -142,7 +142,7 @@ def write_provenance(body: str, output: str, build: dict) -> None:
         size = os.fstat(handle.fileno()).st_size
         data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         try:
-            if not data[:2] == b"{\n" or not data[-64:].rstrip().endswith(b"}"):  # its end, not a copy of 100 MB
+            if data[:2] != b"{\n" or not data[-64:].rstrip().endswith(b"}"):  # its end, not a copy of 100 MB
                 raise InputError([Problem(body, 1, "not a provenance body (what the report step writes to "
                                           "output/build/provenance-body.json): build the review again")])
             write_atomic(output, with_build(data, build))

@@ -141,7 +141,7 @@ class KeptBlocks:
         self._out = None  # a new file being written (no file was kept, or compacting)
         self._at = 0  # where the next block goes in it (the writer's tell() asks the system each time)
         self._tmp: str | None = None
-        self._appended = False
+        self._locked = False  # the kept file locked for appending
         self._new: dict[str, list] = {}
         self._live = 0  # bytes of the blocks in the new index
         self._got: dict[str, tuple[bytes, str]] = {}  # blocks read and their digests (put back: not hashed)
@@ -212,18 +212,23 @@ class KeptBlocks:
 
     def _write(self, data: bytes) -> int:
         """Write a block: after the kept file's end, or into a new file when none was kept; its place."""
-        if self._old is None:
-            if self._out is None:
-                self._start_new()
-            at = self._at
-            self._out.write(data)
-            self._at += len(data)
-            return at
-        if not self._appended:
+        return self._append(data) if self._old is not None else self._write_new(data)
+
+    def _write_new(self, data: bytes) -> int:
+        if self._out is None:
+            self._start_new()
+        at = self._at
+        self._out.write(data)
+        self._at += len(data)
+        return at
+
+    def _append(self, data: bytes) -> int:
+        if not self._locked:
             _lock(self._old)  # one appender at a time; a second is refused (OSError) and keeps nothing
-            self._appended = True
-        os.pwrite(self._old.fileno(), data, self._end)
-        at, self._end = self._end, self._end + len(data)
+            self._locked = True
+        at = self._end
+        os.pwrite(self._old.fileno(), data, at)
+        self._end += len(data)
         return at
 
     def _remove_stale(self) -> None:
@@ -246,14 +251,11 @@ class KeptBlocks:
                 if self._out is not None:
                     self._finish_new()
             elif self._new and (self._changed or list(self._new) != list(self._index)):  # nothing put: left
-                index = orjson.dumps(self._new)
-                if self._damaged or self._end + len(index) > 2 * self._live + (1 << 20):
+                # The index first, so that a compaction that fails leaves a whole file.
+                self._append(orjson.dumps(self._new) + self.MAGIC + b"%020d" % self._end)
+                self._remove_stale()
+                if self._damaged or self._end > 2 * self._live + (1 << 20):
                     self._compact()
-                else:
-                    if not self._appended:
-                        _lock(self._old)
-                    os.pwrite(self._old.fileno(), index + self.MAGIC + b"%020d" % self._end, self._end)
-                    self._remove_stale()
         except OSError:
             self._discard()
         if self._old is not None:
@@ -262,12 +264,8 @@ class KeptBlocks:
 
     def _compact(self) -> None:
         """The live blocks, copied into a new file renamed over the old one."""
-        self._start_new()
         for entry in self._new.values():
-            data = os.pread(self._old.fileno(), entry[2], entry[1])
-            entry[1] = self._at
-            self._out.write(data)
-            self._at += len(data)
+            entry[1] = self._write_new(os.pread(self._old.fileno(), entry[2], entry[1]))
         self._finish_new()
 
     def _finish_new(self) -> None:
