@@ -94,9 +94,37 @@ def test_normalised_offsets_are_those_of_one_pass_over_every_span():
         ("w\u2013\u201cv\u00ad\nu", 'w-"v- u', [0], [0]),
         ("k  \u201c  l\u2014", 'k " l-', [0, 2, 4], [0, 3, 6]),
     ]
+    from synthesis.evidence.normalise import _normalise
+
     for text, expected, norm_breaks, orig_breaks in cases:
-        norm = normalise(text)
-        assert (norm.text, norm.norm_breaks, norm.orig_breaks) == (expected, norm_breaks, orig_breaks), text
+        for marks_first in (True, False, None):  # with and without the pass over marks, and as chosen
+            norm = _normalise(text, marks_first)
+            assert (norm.text, norm.norm_breaks, norm.orig_breaks) == (expected, norm_breaks, orig_breaks), text
+
+
+def test_the_pass_over_marks_runs_only_where_they_are_dense_and_changes_nothing(monkeypatch):
+    import random
+
+    from synthesis.evidence import normalise as module
+
+    rng = random.Random(11)
+    alphabet = ["ab", " ", "\n", "\u2019", "\u201c", "\u201d", "\u2013", "\ufb01", "  ", "e\u0301", "x."]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert module._normalise(text, True) == module._normalise(text, False), text
+    passed = []
+    pattern = module._SPAN_STARTING_MARK
+
+    class Counting:
+        def sub(self, replace, text):
+            passed.append(text)
+            return pattern.sub(replace, text)
+
+    monkeypatch.setattr(module, "_SPAN_STARTING_MARK", Counting())
+    prose = "the model's reach " * 10
+    module._normalise(prose.replace("'", "\u2019") + "\n")  # one "\u2019" in 18 characters: dense
+    module._normalise(prose.replace("'", "\u2019", 1) + "\n")  # one in 180
+    assert len(passed) == 1 and passed[0].count("\u2019") == 10
 
 
 def test_a_line_end_hyphen_of_each_kind_is_seen_only_between_letters():
