@@ -7,7 +7,6 @@ time or the machine's paths, so two builds of one commit are byte-identical.
 
 from __future__ import annotations
 
-from importlib import metadata
 from pathlib import Path
 from types import GeneratorType
 from typing import Any, Iterable, Iterator
@@ -22,13 +21,9 @@ PACKAGES = ("synthesis", "snakemake", "jinja2", "bibtexparser", "pylatexenc", "p
 
 def package_versions() -> dict[str, str | None]:
     """Installed versions of the packages a build depends on."""
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
+    from ..common.installed import version_or_none
+
+    return {name: version_or_none(name) for name in PACKAGES}
 
 
 def build_metadata(review_dir: str | Path = ".") -> dict[str, Any]:

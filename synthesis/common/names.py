@@ -24,11 +24,11 @@ def babel_territories() -> dict[str, str]:
 
 @lru_cache(maxsize=None)
 def _territories() -> dict[str, str]:
-    from importlib import metadata
+    from .installed import version
 
     try:
         shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
-        if shipped.get("babel") == metadata.version("babel"):
+        if shipped.get("babel") == version("babel"):
             return shipped["territories"]
     except (OSError, ValueError, KeyError, AttributeError):
         pass  # no usable copy: babel's own
@@ -50,9 +50,9 @@ def countries(codes: list[str]) -> str:
 
 def write_shipped(path: Path = SHIPPED) -> None:
     """Write the installed babel's names, and its version, to ``path`` (the shipped copy)."""
-    from importlib import metadata
+    from .installed import version
 
-    data = {"babel": metadata.version("babel"), "territories": babel_territories()}
+    data = {"babel": version("babel"), "territories": babel_territories()}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
 
 

@@ -190,12 +190,9 @@ def crate_metadata(summary: dict, outputs: list[str], provenance: str, crate_dir
 
 def _project_url() -> str:
     """The pipeline's home page, if its package metadata declares one."""
-    from importlib import metadata
+    from ..common.installed import header_values
 
-    try:
-        urls = metadata.metadata("synthesis").get_all("Project-URL") or []
-    except metadata.PackageNotFoundError:
-        return ""
+    urls = header_values("synthesis", "Project-URL") or []
     return urls[0].split(",", 1)[-1].strip() if urls else ""
 
 

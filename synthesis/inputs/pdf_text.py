@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from importlib import metadata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,9 @@ ALGORITHM = "8"  # bump when the text this module produces changes for the same 
 
 def extractor_version() -> str:
     """The extractor's name and version: part of the cache key and of provenance."""
-    return f"pypdfium2-{metadata.version('pypdfium2')}+s{ALGORITHM}"
+    from ..common.installed import version
+
+    return f"pypdfium2-{version('pypdfium2')}+s{ALGORITHM}"
 
 
 def layout_pages(data: bytes, admit: Callable | None = None) -> tuple[list, list, list]:

@@ -39,11 +39,12 @@ class KnownValid:
         if self.directory is None or not _plain(data):
             return None
         import hashlib
-        from importlib import metadata
 
         import orjson
 
-        return hashlib.sha256(orjson.dumps([metadata.version("jsonschema"), schema, data])).hexdigest()
+        from ..common.installed import version
+
+        return hashlib.sha256(orjson.dumps([version("jsonschema"), schema, data])).hexdigest()
 
     def known(self, key: str | None) -> bool:
         return key is not None and (self.directory / key).is_file()

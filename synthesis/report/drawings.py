@@ -15,11 +15,10 @@ from ..common.textio import write_atomic
 
 def drawing_key(content: Any) -> str:
     """What a drawing depends on: ``content`` (JSON), this package's code and matplotlib's version."""
-    from importlib import metadata
-
+    from ..common.installed import version
     from ..inputs.layout import package_fingerprint
 
-    text = json.dumps([content, package_fingerprint(), metadata.version("matplotlib")], sort_keys=True)
+    text = json.dumps([content, package_fingerprint(), version("matplotlib")], sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
