@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 PROTOCOL = "review.yaml"
@@ -74,11 +75,12 @@ def package_files() -> list[Path]:
     return sorted(p.relative_to(root) for p in root.rglob("*") if p.suffix in (".py", ".json", ".lua", ".js", ".css") and "__pycache__" not in p.parts)
 
 
+@lru_cache(maxsize=1)  # once a process, for the code it runs (the report job asked for it three times)
 def package_fingerprint() -> str:
     """A hash of this package's code and schemas.
 
-    The Snakefile passes it to every rule as a param, so upgrading or editing
-    the pipeline re-runs the steps it may change (Snakemake re-runs on params).
+    The Snakefile writes it to a stamp file every rule takes as an input, so upgrading or editing the
+    pipeline re-runs the steps it may change.
     """
     import hashlib
 
