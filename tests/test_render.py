@@ -258,3 +258,22 @@ def test_render_takes_one_file_for_each_format(review):
     assert str(err.value) == ("render: --to html docx --output out/report.html: give each format once, with one file "
                               "for each in the same order (ast on its own)")
     assert not Path("out").exists()
+
+
+def test_the_shipped_pandoc_is_found_as_pypandoc_finds_it_without_importing_pypandoc(monkeypatch):
+    import subprocess
+    import sys
+
+    import pypandoc
+
+    from synthesis.report.render import pandoc_path
+
+    monkeypatch.delenv("PYPANDOC_PANDOC", raising=False)
+    # The executable pypandoc-binary ships (pypandoc would take a newer one from PATH: not this product's pin).
+    assert pandoc_path() == os.path.join(os.path.dirname(os.path.realpath(pypandoc.__file__)), "files", "pandoc")
+    monkeypatch.setenv("PYPANDOC_PANDOC", "/opt/pandoc/bin/pandoc")  # pypandoc's own override, honoured
+    assert pandoc_path() == "/opt/pandoc/bin/pandoc"
+    code = "import sys; from synthesis.report.render import pandoc_path; pandoc_path(); print('pypandoc' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={k: v for k, v in os.environ.items() if k != "PYPANDOC_PANDOC"})
+    assert out.stdout.strip() == "False"
