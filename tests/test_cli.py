@@ -43,6 +43,45 @@ def test_every_subcommand_has_help_with_an_example():
         assert "example:" in text and (f"review {name}" in text or f"synthesis {name}" in text), name
 
 
+def test_a_command_builds_only_its_own_module_s_parser_and_parses_as_the_whole_one(capsys):
+    import argparse
+    import importlib
+
+    cli = importlib.import_module("synthesis.cli.main")  # the module (synthesis.cli.main is also its function)
+    # COMMANDS names each command's module, as the modules register them.
+    registered = {}
+    for _, names in cli.GROUP_MODULES:
+        for name in names:
+            sub = argparse.ArgumentParser().add_subparsers()
+            cli._registrar(name).register(sub)
+            registered.update(dict.fromkeys(sub.choices, name))
+    assert registered == cli.COMMANDS
+    assert cli.STEPS == {"evidence", "prepare", "locate", "merge", "tables", "report", "render", "figures", "records",
+                         "provenance", "status", "coders", "agreement", "crate"}
+    whole = next(a for a in build_parser()._actions if a.dest == "command").choices
+    for name, parser in whole.items():
+        own = next(a for a in build_parser(name)._actions if a.dest == "command").choices
+        assert own[name].format_help() == parser.format_help(), name
+        assert set(own) == {c for c, module in cli.COMMANDS.items() if module == cli.COMMANDS[name]}
+    # An error in a command's options reads as it did from the whole parser.
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["locate", "--shard"])
+    whole_error = capsys.readouterr().err
+    with pytest.raises(SystemExit) as err:
+        main(["locate", "--shard"])
+    assert err.value.code == 2 and capsys.readouterr().err == whole_error
+
+
+def test_a_pipeline_step_imports_no_other_command_module():
+    import subprocess
+    import sys
+
+    code = ("import sys\ntry:\n    from synthesis.cli import main; main(['locate', '--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('synthesis.cli.')))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip().splitlines()[-1] == "['synthesis.cli.main', 'synthesis.cli.shared', 'synthesis.cli.steps']"
+
+
 def test_unknown_subcommand_exits_with_usage(capsys):
     with pytest.raises(SystemExit) as err:
         main(["bulid"])

@@ -7,17 +7,40 @@ Input problems are printed as ``path:line: message`` and exit with status 1.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from ..common.problems import InputError, Problem
-from . import agreement, code, crate, exchange, people, records, releases, slurm, steps, text
 
-# Modules that add subcommands (each has ``register(sub)``), grouped in the main help, people's commands
-# first. A new command goes in its own module under cli/ and is listed here.
-GROUPS = [
-    ("commands", [people, text, code, records, agreement, exchange, releases, slurm]),
-    ("pipeline steps (the Snakefile runs these; see docs/architecture.md)", [steps, agreement.STEPS, crate]),
+# Modules that add subcommands (each has ``register(sub)``; ``agreement:STEPS`` the object of that name in
+# agreement.py), grouped in the main help, people's commands first. A new command goes in its own module
+# under cli/ and is listed here, and in COMMANDS.
+GROUP_MODULES = [
+    ("commands", ["people", "text", "code", "records", "agreement", "exchange", "releases", "slurm"]),
+    ("pipeline steps (the Snakefile runs these; see docs/architecture.md)", ["steps", "agreement:STEPS", "crate"]),
 ]
+# The module of each command: a command builds only its own module's parser (importing the other modules and
+# making their forty parsers cost every job 15 ms). tests/test_cli.py checks it against GROUP_MODULES.
+COMMANDS = {
+    **dict.fromkeys(("check", "trace", "audit", "add-source", "sheet"), "people"), "text": "text", "code": "code",
+    "screen": "records", "snowball-records": "records", "agree": "agreement", "reconcile": "agreement",
+    "export": "exchange", "release": "releases", "diff": "releases", "slurm-check": "slurm",
+    **dict.fromkeys(("evidence", "prepare", "locate", "merge", "tables", "report", "render", "figures", "records",
+                     "provenance", "status"), "steps"),
+    "coders": "agreement:STEPS", "agreement": "agreement:STEPS", "crate": "crate",
+}
+STEPS = {name for name, module in COMMANDS.items() if module in GROUP_MODULES[1][1]}  # the pipeline steps
+
+
+def _registrar(name: str):
+    module, _, attribute = name.partition(":")
+    found = importlib.import_module(f"{__package__}.{module}")
+    return getattr(found, attribute) if attribute else found
+
+
+def _groups():
+    """GROUP_MODULES with each module imported."""
+    return [(title, [_registrar(name) for name in names]) for title, names in GROUP_MODULES]
 
 
 class _GroupedHelp(argparse.RawDescriptionHelpFormatter):
@@ -29,11 +52,9 @@ class _GroupedHelp(argparse.RawDescriptionHelpFormatter):
         return super()._format_action(action)
 
 
-STEPS = set()  # the pipeline steps' names, filled by build_parser
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (exposed so tests can check every subcommand's help)."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser (exposed so tests can check every subcommand's help); with ``command``, one with
+    only that command's module's commands, which parses that command as the whole parser does."""
     from .. import __version__
 
     parser = argparse.ArgumentParser(
@@ -41,14 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build and check a literature review: tagged sources + coded sheets -> evidence tables and a cited report.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    if command in COMMANDS:
+        _registrar(COMMANDS[command]).register(sub)
+        return parser
     epilog = []
-    for title, modules in GROUPS:
+    for title, modules in _groups():
         before = set(sub.choices)
         for module in modules:
             module.register(sub)
         rows = [(a.dest, a.help) for a in sub._choices_actions if a.dest not in before]
-        if modules is not GROUPS[0][1]:
-            STEPS.update(name for name, _ in rows)
         width = max(len(name) for name, _ in rows)
         epilog.append(f"{title}:\n" + "\n".join(f"  {name:<{width}}  {text}" for name, text in rows))
     parser.epilog = "\n\n".join(epilog) + "\n\n'review COMMAND --help' shows a command's options and an example."
@@ -58,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, ending: bool = False) -> int:
     """Run the CLI; return the exit status. ``ending``: the process ends next (``python -m synthesis``), so
     what the step kept for its end (common/job_process.py) is not let go."""
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    args = build_parser(given[0] if given else None).parse_args(given)
     # The commands that check YAML against a schema remember the passes (check only reads them).
     remember = args.command in ("prepare", "merge", "check")
     if remember:
