@@ -215,3 +215,37 @@ def test_gap_map_table_and_figure(compared, tmp_path):
     assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
     assert (tmp_path / "a.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_gap_map_s_dots_draw_as_scatter_draws_them():
+    # Each cell's dot is the collection Axes.scatter makes, made directly: the same SVG and PNG bytes as the
+    # figure with every dot drawn by scatter instead (random cells, every shade, empty comparator columns).
+    import io
+    import random
+
+    from synthesis.report.figures import SHADES, gap_map_figure
+
+    rng = random.Random(5)
+    codes = [{"id": f"c{i}", "label": f"Theme {i}"} for i in range(6)]
+    columns = ["GB", "DE", "FR", "group:Nordic"]
+    for _ in range(3):
+        cells = [{"code": c["id"], "country": country, "documents": rng.choice([0, 1, 2, 7]), "studies": rng.choice([0, 1, 3]),
+                  "directness": rng.choice(list(SHADES))} for c in codes for country in columns[:3]]
+        drawn = []
+        for by_scatter in (False, True):
+            figure = gap_map_figure({"codes": codes}, cells, columns)
+            axes = figure.axes[0]
+            if by_scatter:
+                for dots in list(axes.collections):
+                    (x, y), = dots.get_offsets()
+                    dots.remove()
+                    axes.scatter([x], [y], s=dots.get_sizes()[0], color=dots.get_facecolor(), edgecolors="#555555",
+                                 linewidths=0.4, zorder=2)
+            out = []
+            for fmt, metadata in (("svg", {"Date": None, "Creator": None}), ("png", {"Software": None})):
+                buffer = io.BytesIO()
+                figure.savefig(buffer, format=fmt, metadata=metadata)
+                out.append(buffer.getvalue())
+            drawn.append(out)
+        assert len(axes.collections) == sum(1 for c in cells if c["documents"])
+        assert drawn[0][0] == drawn[1][0] and drawn[0][1] == drawn[1][1]
