@@ -168,3 +168,12 @@ def test_a_job_run_under_a_profiler_ends_as_any_process_so_the_profile_is_writte
     done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "synthesis", "check"],
                           capture_output=True, text=True)
     assert done.returncode == 0 and profile.stat().st_size > 0
+
+
+def test_a_step_that_turns_the_cycle_collector_off_turns_it_on_again_for_what_runs_next(review):
+    import gc
+
+    assert main(["prepare", "--output", "output/build/inputs.json"]) == 0
+    assert main(["locate", "--inputs", "output/build/inputs.json", "--shard", "0", "--shards", "1",
+                 "--output", "output/build/shards/0.jsonl"]) == 0
+    assert gc.isenabled()

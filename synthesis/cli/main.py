@@ -89,6 +89,9 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
         from ..inputs.schemacheck import KNOWN_VALID
 
         KNOWN_VALID.use(VALID_CACHE, writable=args.command != "check")
+    import gc
+
+    collecting = gc.isenabled()  # a step's job may turn the cycle collector off (locate, report)
     try:
         return _run(args)
     finally:
@@ -98,6 +101,8 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
             from ..common.job_process import release
 
             release()
+            if collecting:  # and on again for what runs next in this process
+                gc.enable()
 
 
 def _run(args) -> int:
