@@ -47,7 +47,7 @@ def test_a_command_builds_only_its_own_module_s_parser_and_parses_as_the_whole_o
     import argparse
     import importlib
 
-    cli = importlib.import_module("synthesis.cli.main")  # the module (synthesis.cli.main is also its function)
+    cli = importlib.import_module("synthesis.cli.main")  # the module (synthesis.cli.main is also a function)
     # COMMANDS names each command's module, as the modules register them.
     registered = {}
     for _, names in cli.GROUP_MODULES:
@@ -56,8 +56,8 @@ def test_a_command_builds_only_its_own_module_s_parser_and_parses_as_the_whole_o
             cli._registrar(name).register(sub)
             registered.update(dict.fromkeys(sub.choices, name))
     assert registered == cli.COMMANDS
-    assert cli.STEPS == {"evidence", "prepare", "locate", "merge", "tables", "report", "render", "figures", "records",
-                         "provenance", "status", "coders", "agreement", "crate"}
+    assert cli.STEPS == {"evidence", "prepare", "locate", "merge", "tables", "report", "render", "figures",
+                         "records", "provenance", "status", "coders", "agreement", "crate"}
     whole = next(a for a in build_parser()._actions if a.dest == "command").choices
     for name, parser in whole.items():
         own = next(a for a in build_parser(name)._actions if a.dest == "command").choices
@@ -76,10 +76,11 @@ def test_a_pipeline_step_imports_no_other_command_module():
     import subprocess
     import sys
 
-    code = ("import sys\ntry:\n    from synthesis.cli import main; main(['locate', '--help'])\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in sys.modules if m.startswith('synthesis.cli.')))")
+    code = ("import sys\ntry:\n    from synthesis.cli import main; main(['locate', '--help'])\n"
+            "except SystemExit:\n    pass\nprint(sorted(m for m in sys.modules if m.startswith('synthesis.cli.')))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert run.stdout.strip().splitlines()[-1] == "['synthesis.cli.main', 'synthesis.cli.shared', 'synthesis.cli.steps']"
+    loaded = run.stdout.strip().splitlines()[-1]
+    assert loaded == "['synthesis.cli.main', 'synthesis.cli.shared', 'synthesis.cli.steps']"
 
 
 def test_unknown_subcommand_exits_with_usage(capsys):

@@ -9,7 +9,8 @@ import pytest
 
 from synthesis.common import installed
 
-HEADERS = ("Version", "Project-URL", "Classifier", "License", "Summary", "Requires-Dist", "Description", "Keywords")
+HEADERS = ("Version", "Project-URL", "Classifier", "License", "Summary", "Requires-Dist", "Description",
+           "Keywords")
 
 
 @pytest.fixture
@@ -28,7 +29,8 @@ def test_every_installed_distribution_reads_as_importlib_metadata_reads_it(fresh
     for name in names:
         assert installed.version(name) == metadata.version(name), name
         for header in HEADERS:
-            assert installed.header_values(name, header) == metadata.metadata(name).get_all(header), (name, header)
+            expected = metadata.metadata(name).get_all(header)
+            assert installed.header_values(name, header) == expected, (name, header)
 
 
 def _dist(folder, name: str, text: str, suffix: str = ".dist-info"):
@@ -42,8 +44,9 @@ def test_what_it_cannot_read_as_importlib_does_is_asked_of_it(fresh, tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     _dist(first, "Twice_Here", "Metadata-Version: 2.1\nName: twice-here\nVersion: 1.0\n\nbody\n")
     _dist(second, "twice.here", "Metadata-Version: 2.1\nName: twice-here\nVersion: 2.0\n\nbody\n")
-    _dist(first, "folded", "Metadata-Version: 2.1\nName: folded\nVersion: 3.0\nLicense: MIT\n  and more\n\nbody\n")
-    _dist(first, "folded-version", "Metadata-Version: 2.1\nName: folded-version\nVersion: 4.0\n  rc\n\nbody\n")
+    head = "Metadata-Version: 2.1\nName: "
+    _dist(first, "folded", head + "folded\nVersion: 3.0\nLicense: MIT\n  and more\n\nbody\n")
+    _dist(first, "folded-version", head + "folded-version\nVersion: 4.0\n  rc\n\nbody\n")
     _dist(first, "egg", "Metadata-Version: 1.1\nName: egg\nVersion: 5.0\n", suffix=".egg-info")
     _dist(first, "no-body", "Metadata-Version: 2.1\nName: no-body\nVersion: 6.0\n")
     _dist(first, "spaced", "Metadata-Version: 2.1\nName: spaced\nVersion:\t 7.0 \n\nbody\n")
@@ -56,7 +59,8 @@ def test_what_it_cannot_read_as_importlib_does_is_asked_of_it(fresh, tmp_path):
     # Two folders for one name, an egg and a folded Version are left to importlib.metadata; a folded License
     # is asked of it only when asked for.
     assert [installed._values(n, "version") for n in ("twice-here", "egg", "folded-version")] == [None] * 3
-    assert installed._values("folded", "version") == ["3.0"] and installed._values("folded", "license") is None
+    assert installed._values("folded", "version") == ["3.0"]
+    assert installed._values("folded", "license") is None
     with pytest.raises(metadata.PackageNotFoundError):
         installed.version("not-installed")
     assert installed.version_or_none("not-installed") is None

@@ -17,16 +17,18 @@ from ..common.problems import InputError, Problem
 # under cli/ and is listed here, and in COMMANDS.
 GROUP_MODULES = [
     ("commands", ["people", "text", "code", "records", "agreement", "exchange", "releases", "slurm"]),
-    ("pipeline steps (the Snakefile runs these; see docs/architecture.md)", ["steps", "agreement:STEPS", "crate"]),
+    ("pipeline steps (the Snakefile runs these; see docs/architecture.md)",
+     ["steps", "agreement:STEPS", "crate"]),
 ]
 # The module of each command: a command builds only its own module's parser (importing the other modules and
 # making their forty parsers cost every job 15 ms). tests/test_cli.py checks it against GROUP_MODULES.
 COMMANDS = {
-    **dict.fromkeys(("check", "trace", "audit", "add-source", "sheet"), "people"), "text": "text", "code": "code",
+    **dict.fromkeys(("check", "trace", "audit", "add-source", "sheet"), "people"),
+    "text": "text", "code": "code",
     "screen": "records", "snowball-records": "records", "agree": "agreement", "reconcile": "agreement",
     "export": "exchange", "release": "releases", "diff": "releases", "slurm-check": "slurm",
-    **dict.fromkeys(("evidence", "prepare", "locate", "merge", "tables", "report", "render", "figures", "records",
-                     "provenance", "status"), "steps"),
+    **dict.fromkeys(("evidence", "prepare", "locate", "merge", "tables", "report", "render", "figures",
+                     "records", "provenance", "status"), "steps"),
     "coders": "agreement:STEPS", "agreement": "agreement:STEPS", "crate": "crate",
 }
 STEPS = {name for name, module in COMMANDS.items() if module in GROUP_MODULES[1][1]}  # the pipeline steps

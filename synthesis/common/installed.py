@@ -31,8 +31,8 @@ def _normalised(name: str) -> str:
 @lru_cache(maxsize=1)
 def _folders() -> dict[str, list[str]] | None:
     """Each normalised name's metadata folders on ``sys.path`` (``.dist-info`` and ``.egg-info``, in the order
-    found); None if an entry of ``sys.path`` is a file (a zip archive, read only by ``importlib.metadata``) or
-    an import hook other than the standard one may find distributions of its own."""
+    found), listed once a process; None if an entry of ``sys.path`` is a file (a zip archive, read only by
+    ``importlib.metadata``) or an import hook other than the standard one may find distributions itself."""
     from importlib.machinery import PathFinder
 
     if any(hasattr(finder, "find_distributions") and finder is not PathFinder
@@ -104,12 +104,15 @@ def version(name: str) -> str:
 
 def version_or_none(name: str) -> str | None:
     """:func:`version`, or None for a distribution not installed."""
+    found = _values(name, "version")
+    if found:
+        return found[0]
+    from importlib import metadata
+
     try:
-        return version(name)
-    except Exception as err:  # importlib.metadata.PackageNotFoundError, without importing it first
-        if err.__class__.__name__ == "PackageNotFoundError":
-            return None
-        raise
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def header_values(name: str, header: str) -> list[str] | None:

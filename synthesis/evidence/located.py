@@ -35,7 +35,8 @@ def _shared(readers: tuple[str, ...]) -> dict[str, Any]:
     from ..common.installed import version
     from ..inputs.layout import package_fingerprint
 
-    return {"code": package_fingerprint(), "python": sys.version, "readers": [version(name) for name in readers]}
+    return {"code": package_fingerprint(), "python": sys.version,
+            "readers": [version(name) for name in readers]}
 
 
 def unit_context(prepared: dict[str, Any], sources_dir: str, text_cache: str | None) -> bytes:

@@ -56,7 +56,8 @@ def pandoc_path() -> str:
 
     spec = find_spec("pypandoc")
     for folder in (spec.submodule_search_locations or []) if spec else []:
-        shipped = os.path.join(os.path.realpath(folder), "files", "pandoc.exe" if os.name == "nt" else "pandoc")
+        executable = "pandoc.exe" if os.name == "nt" else "pandoc"
+        shipped = os.path.join(os.path.realpath(folder), "files", executable)
         if os.access(shipped, os.X_OK):
             return shipped
     import pypandoc
