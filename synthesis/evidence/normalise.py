@@ -212,7 +212,7 @@ _SPAN_STARTING_MARK = re.compile(rf"{_MARK}(?:(?<=[!-~][^ -~])|(?<=[!-~] [^ -~])
 # That pass reads the whole text (about 5 ns a character) to spare the loop below about 0.4 us a span: it
 # pays only where marks are dense (an apostrophe every few words, as in French), not in most prose: this
 # repository's sources (a mark in 700 characters) and the benchmark's are normalised a sixth quicker without
-# it, text with a "\u2019s" every eighth word a fifth slower. "\u2019" stands for them all: counting it costs
+# it, text with a "\u2019s" every eighth word a third slower. "\u2019" stands for them all: counting it costs
 # a fifteenth of the pass.
 MARKS_FIRST = 64  # the pass runs where more than one character in this many is a "\u2019"
 
