@@ -50,15 +50,21 @@ def test_what_it_cannot_read_as_importlib_does_is_asked_of_it(fresh, tmp_path):
     _dist(first, "egg", "Metadata-Version: 1.1\nName: egg\nVersion: 5.0\n", suffix=".egg-info")
     _dist(first, "no-body", "Metadata-Version: 2.1\nName: no-body\nVersion: 6.0\n")
     _dist(first, "spaced", "Metadata-Version: 2.1\nName: spaced\nVersion:\t 7.0 \n\nbody\n")
+    (_dist(first, "unreadable", "") / "METADATA").write_bytes(b"Name: unreadable\nVersion: \xff\n\n")
+    (first / "no_metadata-1.0.dist-info").mkdir()
     fresh.setattr(sys, "path", [str(first), str(second)])
-    for name in ("twice-here", "folded", "folded-version", "egg", "no-body", "spaced"):
+    for reader in (installed.version, metadata.version):  # not UTF-8: importlib.metadata's own error
+        with pytest.raises(UnicodeDecodeError):
+            reader("unreadable")
+    for name in ("twice-here", "folded", "folded-version", "egg", "no-body", "spaced", "no-metadata"):
         assert installed.version(name) == metadata.version(name), name
         assert installed.header_values(name, "License") == metadata.metadata(name).get_all("License"), name
     assert installed.version("twice-here") == "1.0"  # the first on sys.path, as importlib.metadata has it
     assert installed.version("spaced") == "7.0 "  # the value as the e-mail parser keeps it
     # Two folders for one name, an egg and a folded Version are left to importlib.metadata; a folded License
     # is asked of it only when asked for.
-    assert [installed._values(n, "version") for n in ("twice-here", "egg", "folded-version")] == [None] * 3
+    assert [installed._values(n, "version") for n in ("twice-here", "egg", "folded-version", "unreadable",
+                                                      "no-metadata")] == [None] * 5
     assert installed._values("folded", "version") == ["3.0"]
     assert installed._values("folded", "license") is None
     with pytest.raises(metadata.PackageNotFoundError):

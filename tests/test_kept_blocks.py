@@ -108,3 +108,29 @@ def test_a_compaction_that_fails_leaves_the_appended_file_whole(tmp_path, monkey
     monkeypatch.undo()
     assert kept(path) == BLOCKS  # the block made again and the index appended before the compaction failed
     assert not list(tmp_path.glob(".kept.blocks.*"))
+
+
+def test_a_file_that_cannot_be_written_is_read_and_left_as_it_is(tmp_path, monkeypatch):
+    # As a read-only file opens (the suite runs as root, whom permissions do not refuse).
+    import builtins
+
+    from synthesis.common import kept as module
+
+    path = tmp_path / "kept.blocks"
+    keep(path, BLOCKS)
+    first = path.read_bytes()
+
+    def read_only(file, mode="r", *args, **kwargs):
+        if mode == "r+b":
+            raise PermissionError(13, "Permission denied", str(file))
+        return builtins.open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(module, "open", read_only, raising=False)
+    store = KeptBlocks(path)
+    assert store.get("s1", "k1") == ([1], BLOCKS["s1"][2])  # read as kept
+    store.put("s1", "k1", [1], BLOCKS["s1"][2])
+    store.put("s2", "k2-edited", [2], b"edited")  # cannot be appended: nothing is kept this run
+    store.close()
+    assert path.read_bytes() == first
+    monkeypatch.undo()
+    assert kept(path) == {name: (key, meta, data) for name, (key, meta, data) in BLOCKS.items()}

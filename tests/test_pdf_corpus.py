@@ -111,3 +111,16 @@ def test_a_turned_page_reads_as_the_viewer_shows_it(extracted):
     assert text.startswith("[caption]\nTable 2 Overview of themes on quality emerging from in-depth interviews by various")
     assert "[margin]\nPage 5 of 10" in text
     assert (page["number"], page["printed_from"]) == ("5", "inferred")
+
+
+def test_curly_marks_normalise_alike_with_and_without_the_pass_before_the_scan(extracted, monkeypatch):
+    # None of these PDFs has marks dense enough for the pass (evidence/normalise.py): each text with it forced
+    # on reads as without it, hyphens and line-end breaks included.
+    from synthesis.evidence import normalise as module
+
+    default = {pdf: matchable(e["text"], e["breaks"]) for pdf, e in extracted.items()}
+    assert not any(e["text"].count("\u2019") * module.MARKS_FIRST > len(e["text"]) for e in extracted.values())
+    monkeypatch.setattr(module, "MARKS_FIRST", 10 ** 9)  # any "\u2019" at all
+    forced = {pdf: matchable(e["text"], e["breaks"]) for pdf, e in extracted.items()}
+    assert sum("\u2019" in e["text"] for e in extracted.values()) >= 10
+    assert forced == default

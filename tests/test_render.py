@@ -273,6 +273,13 @@ def test_the_shipped_pandoc_is_found_as_pypandoc_finds_it_without_importing_pypa
     assert pandoc_path() == os.path.join(os.path.dirname(os.path.realpath(pypandoc.__file__)), "files", "pandoc")
     monkeypatch.setenv("PYPANDOC_PANDOC", "/opt/pandoc/bin/pandoc")  # pypandoc's own override, honoured
     assert pandoc_path() == "/opt/pandoc/bin/pandoc"
+    monkeypatch.delenv("PYPANDOC_PANDOC")
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)  # no pypandoc-binary: pypandoc searches
+    monkeypatch.setattr(pypandoc, "get_pandoc_path", lambda: "/usr/bin/pandoc")
+    assert pandoc_path() == "/usr/bin/pandoc"
+    monkeypatch.undo()
     code = "import sys; from synthesis.report.render import pandoc_path; pandoc_path(); print('pypandoc' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={k: v for k, v in os.environ.items() if k != "PYPANDOC_PANDOC"})

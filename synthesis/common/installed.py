@@ -104,14 +104,9 @@ def version(name: str) -> str:
 
 def version_or_none(name: str) -> str | None:
     """:func:`version`, or None for a distribution not installed."""
-    found = _values(name, "version")
-    if found:
-        return found[0]
-    from importlib import metadata
-
     try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
+        return version(name)
+    except ModuleNotFoundError:  # importlib.metadata's PackageNotFoundError is one
         return None
 
 

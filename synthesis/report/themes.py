@@ -16,18 +16,18 @@ def spread(ids: list[str], by_id: dict[str, dict], limit: int) -> list[dict]:
     sources so the sample covers many sources, returned in their original order (deterministic)."""
     if len(ids) <= limit:
         return [by_id[e] for e in ids]
-    # The first round alone fills the sample when ``limit`` sources have items: each one's first, read until
-    # the limit-th source appears (a theme at 5,000 sources lists thousands of items, and shows a few).
-    first: dict[str, int] = {}
-    for n, item_id in enumerate(ids):
-        citekey = by_id[item_id]["citekey"]
-        if citekey not in first:
-            first[citekey] = n
-            if len(first) == limit:
-                return [by_id[ids[n]] for n in first.values()]
     queues: dict[str, list[int]] = {}
     for n, item_id in enumerate(ids):
-        queues.setdefault(by_id[item_id]["citekey"], []).append(n)
+        citekey = by_id[item_id]["citekey"]
+        positions = queues.get(citekey)
+        if positions is not None:
+            positions.append(n)
+            continue
+        queues[citekey] = [n]
+        # The first round alone fills the sample once ``limit`` sources have items: each one's first, in order
+        # (a theme at 5,000 sources lists thousands of items, and shows a few).
+        if len(queues) == limit:
+            return [by_id[ids[found[0]]] for found in queues.values()]
     chosen: list[int] = []
     depth = 0
     while len(chosen) < limit:
